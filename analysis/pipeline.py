@@ -1,0 +1,85 @@
+"""Text in, ArticleAnalysis out: structure → sentiment → metrics → themes → figures."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime
+
+from analysis.figures import extract_figures
+from analysis.lang import document_language
+from analysis.metrics import summarize_labels
+from analysis.model import ArticleAnalysis, Bullet, Document, Sentence
+from analysis.sentiment import Scorer, Thresholds
+from analysis.structure import parse_document
+from analysis.themes import extract_keywords, sentence_themes, theme_scores
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def analyze_text(
+    text: str,
+    *,
+    model: str = "default",
+    band: Thresholds | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    published_at: datetime | None = None,
+    scorer: Scorer | None = None,
+) -> ArticleAnalysis:
+    """Analyse one article's text. Metadata given here overrides what the parser finds."""
+    document = parse_document(text)
+    if title is not None or source is not None or published_at is not None:
+        document = replace(
+            document,
+            title=title if title is not None else document.title,
+            source=source if source is not None else document.source,
+            published_at=published_at if published_at is not None else document.published_at,
+        )
+    scorer = scorer or Scorer(model, band)
+    return analyze_document(document, scorer, input_sha256=text_sha256(text))
+
+
+def analyze_document(document: Document, scorer: Scorer, *, input_sha256: str) -> ArticleAnalysis:
+    sentences = document.sentences
+    scored = scorer.score([s.text for s in sentences])
+    annotated: dict[int, Sentence] = {}
+    for s, r in zip(sentences, scored, strict=True):
+        annotated[s.position] = replace(
+            s,
+            lang=r.lang,
+            score=None if r.score is None else round(r.score, 4),
+            label=r.label,
+            evidence=r.evidence,
+            themes=sentence_themes(s.text),
+        )
+
+    def rebuild(b: Bullet) -> Bullet:
+        return replace(b, sentences=tuple(annotated[s.position] for s in b.sentences))
+
+    document = replace(
+        document,
+        core_viewpoint=rebuild(document.core_viewpoint) if document.core_viewpoint else None,
+        groups=tuple(replace(g, bullets=tuple(rebuild(b) for b in g.bullets)) for g in document.groups),
+    )
+    all_sentences = document.sentences
+    langs = [s.lang for s in all_sentences]
+    used_langs = sorted({x for x in langs if x in ("zh", "en")}) or ["zh", "en"]
+    return ArticleAnalysis(
+        document=document,
+        language=document_language(langs),
+        sentiment=summarize_labels(s.label for s in all_sentences),
+        group_sentiment=tuple(summarize_labels(s.label for s in g.sentences) for g in document.groups),
+        core_sentiment=(
+            summarize_labels(s.label for s in document.core_viewpoint.sentences)
+            if document.core_viewpoint
+            else None
+        ),
+        themes=theme_scores(all_sentences),
+        keywords=tuple(extract_keywords([s.text for s in all_sentences])),
+        figures=tuple(extract_figures(all_sentences, title=document.title)),
+        model=scorer.info(used_langs),
+        input_sha256=input_sha256,
+    )
