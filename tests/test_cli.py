@@ -1,0 +1,105 @@
+"""The command line as users call it: `python -m analysis ...` in a subprocess."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
+
+
+def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_article_json_contract_on_seed() -> None:
+    proc = run_cli("article", str(SEED), "--format", "json")
+    assert proc.returncode == 0, proc.stderr.decode()
+    data = json.loads(proc.stdout)
+    for key in (
+        "title",
+        "source",
+        "published_at",
+        "language",
+        "core_viewpoint",
+        "groups",
+        "sentiment",
+        "themes",
+        "keywords",
+        "figures",
+        "model",
+    ):
+        assert key in data
+    assert data["title"] == "小米汽车陷入困境,问题出在哪?"
+    assert data["published_at"] == "2025-10-27T20:11:00+08:00"
+    assert [g["index"] for g in data["groups"]] == [1, 2, 3, 4, 5]
+    group = data["groups"][0]
+    assert set(group) >= {"index", "title", "sentiment", "bullets"}
+    bullet = group["bullets"][0]
+    assert set(bullet) >= {"text", "citations", "sentences"}
+    sentence = bullet["sentences"][0]
+    assert set(sentence) >= {"text", "lang", "score", "label", "evidence"}
+    assert sentence["label"] in ("positive", "neutral", "negative")
+    assert -1 <= sentence["score"] <= 1
+    s = data["sentiment"]
+    assert set(s) >= {"n", "positive", "neutral", "negative", "nev", "nev_polar"}
+    assert s["n"] == s["positive"] + s["neutral"] + s["negative"]
+    assert s["nev"] == pytest.approx((s["positive"] - s["negative"]) / s["n"])
+    assert set(data["model"]) >= {"name", "version", "thresholds"}
+
+
+def test_article_from_stdin_text_format() -> None:
+    proc = run_cli("article", "-", stdin=SEED.read_bytes())
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    assert "小米汽车陷入困境" in out
+
+
+def test_help_documents_every_option() -> None:
+    for sub, options in {
+        "article": ["--format", "--model"],
+        "score": ["--text-column", "--lang", "--model", "--out"],
+        "timeline": ["--time-column", "--text-column", "--freq", "--tz", "--out"],
+    }.items():
+        proc = run_cli(sub, "--help")
+        assert proc.returncode == 0
+        for option in options:
+            assert option in proc.stdout.decode()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "fragment"),
+    [
+        (b"", "empty.txt", "empty"),
+        (bytes(range(256)) * 8, "blob.txt", "binary"),
+        (b"PK\x03\x04 not really a zip", "broken.docx", "docx"),
+    ],
+)
+def test_article_bad_input_one_line_on_stderr(
+    tmp_path: Path, content: bytes, name: str, fragment: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    proc = run_cli("article", str(path))
+    assert proc.returncode != 0
+    err = proc.stderr.decode().strip()
+    assert len(err.splitlines()) == 1, err
+    assert fragment in err.lower()
+    assert "Traceback" not in err
+
+
+def test_missing_file_and_bad_model() -> None:
+    proc = run_cli("article", "no/such/file.txt")
+    assert proc.returncode != 0 and proc.stderr.decode().count("\n") == 1
+    assert "no such file" in proc.stderr.decode()
+    proc = run_cli("article", str(SEED), "--model", "nope")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr.decode()
