@@ -24,6 +24,14 @@ class CliError(Exception):
         self.status = status
 
 
+class OneLineArgumentParser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr (argparse prints the whole usage block by default)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"error: {self.prog}: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
 def read_input_bytes(path: str) -> tuple[bytes, str | None]:
     """Bytes of PATH, or of standard input for `-`; with the file name (None for stdin)."""
     if path == "-":
@@ -80,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     from analysis.sentiment import SUITES
 
     models = ", ".join(f"{k} ({v.description})" for k, v in SUITES.items())
-    parser = argparse.ArgumentParser(
+    parser = OneLineArgumentParser(
         prog="python -m analysis",
         description="Opinion Lens (舆情透镜): sentence-level sentiment of articles and posts.",
     )
