@@ -1,0 +1,777 @@
+"""Readers: from the bytes of an uploaded file to normalised text plus metadata.
+
+`read_document(data, filename)` accepts plain text (.txt), Markdown (.md), HTML (.html/.htm),
+Word (.docx) and PDF (.pdf) and returns a `ReadResult`. Any bad input ends in a `ReaderError`
+(a `ValueError`) whose `code` says what kind of problem it is and whose message names it in plain
+English; no other exception escapes `read_document`, whatever the bytes.
+
+Format
+    From the file name's extension when there is one; otherwise sniffed from the bytes: `%PDF-`
+    near the start -> pdf; a ZIP holding `word/document.xml` -> docx; text that starts like an HTML
+    page (`<!doctype html`, `<html`, `<head`, `<body`) -> html; anything else -> txt.
+
+Decoding (text formats)
+    UTF-8 (with or without BOM), GB18030 (a superset of GBK and GB2312) and UTF-16 (with BOM, or
+    BOM-less little/big-endian detected from where the NUL bytes of its ASCII characters fall; a
+    BOM-less UTF-16 text without a single ASCII character is not guessed). Each candidate must decode strictly *and* look like text (almost
+    no control or private-use characters); Latin-1 is never guessed, because it decodes any byte
+    sequence and would turn Chinese bytes into mojibake silently. An HTML page that none of these
+    decode is tried once more with the charset its `<meta>` declares.
+
+Normalisation policy (`normalize_text`)
+    * Unicode NFKC, so compatibility characters fold to their ordinary form: PDF Kangxi radicals
+      `⼩⽶` -> `小米`, full-width digits and signs `１．５％` -> `1.5%`, ideographic/no-break
+      spaces -> space, ligatures `ﬁ` -> `fi`.
+    * Except for the Chinese sentence and clause punctuation `，！？；：（）` and the ellipsis `…`,
+      which are kept exactly as written. NFKC would turn them into `, ! ? ; : ( ) ...`; keeping
+      them means Chinese text reads as the author wrote it, `3，5` never turns into the number
+      `3,5`, and `…` stays one sentence-ending character. The sentence splitter downstream
+      splits on both forms (`。！？；…` and `.!?;`), so mixed input still splits correctly.
+      `。、「」` are untouched by NFKC anyway.
+    * Circled numbers `①`…`㊿` are kept too: NFKC would make `⑩2025年` into `102025年`, which the
+      figure extractor would read as a number.
+    * Line endings -> `\\n` (also CR, NEL, U+2028; U+2029, form feed and vertical tab become line
+      breaks); zero-width characters, soft hyphens, bidi marks and BOMs are removed, as are other
+      control characters; runs of spaces and tabs collapse to one space; every line is stripped;
+      three or more newlines collapse to one blank line. Blank lines are kept because the structure
+      parser uses them as paragraph breaks.
+
+Format details
+    * Markdown: lines are kept (headings and list markers help the structure parser); `**bold**`,
+      `__bold__`, links `[text](url)` and images `![alt](url)` are reduced to their text.
+    * HTML: the article body is extracted with trafilatura (offline: it is only given the string),
+      as Markdown-like text (headings `#`, list items `- `, blank lines between paragraphs); when it
+      finds nothing, the visible text via lxml without script/style/nav/header/footer/aside/form.
+      Title, site name and publication date come from the page metadata (`og:*`, `<title>`,
+      JSON-LD, `article:published_time`, ...). Nothing is ever rendered.
+    * DOCX: body paragraphs and table cells in document order, one per paragraph with blank lines
+      between; paragraphs styled as headings get `#` markers and list paragraphs `- `, as in
+      Markdown. Title and `created` date from the core properties. Before parsing, the ZIP is checked
+      for decompression bombs: more than `MAX_ZIP_MEMBERS` members, a total uncompressed size over
+      `MAX_ZIP_UNCOMPRESSED_BYTES`, or a member over `ZIP_RATIO_FLOOR_BYTES` with a compression ratio
+      over `MAX_ZIP_COMPRESSION_RATIO` is rejected; every member is then stream-decompressed with
+      the declared sizes enforced, so a lying ZIP header cannot make python-docx inflate more.
+    * PDF: pypdf text extraction page by page (pages separated by blank lines); title and creation
+      date from the document information. At most `MAX_PDF_PAGES` pages, and extraction stops with
+      an error after `PDF_TIME_BUDGET_S` seconds (checked between pages).
+
+Dates: every `published_at` is timezone-aware; a timestamp given without a zone is taken as UTC, and
+a date without a time as midnight UTC.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import logging
+import re
+import time
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import PurePath
+from typing import Any, Literal
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES: int = 20 * 1024 * 1024
+"""Upload size limit (20 MiB): large enough for any article, small enough for a 1 GB cloud box."""
+
+# Decompression-bomb limits for DOCX (a real .docx is a few MB unpacked and compresses about 3-20x).
+MAX_ZIP_UNCOMPRESSED_BYTES: int = 200 * 1000 * 1000
+MAX_ZIP_COMPRESSION_RATIO: float = 100.0
+ZIP_RATIO_FLOOR_BYTES: int = 1024 * 1024  # below this a member cannot hurt, whatever its ratio
+MAX_ZIP_MEMBERS: int = 10_000
+
+MAX_PDF_PAGES: int = 500
+PDF_TIME_BUDGET_S: float = 60.0
+
+ErrorCode = Literal["empty", "binary", "too_large", "no_text", "malformed", "undecodable", "unsupported"]
+Format = Literal["txt", "md", "html", "docx", "pdf"]
+
+SUPPORTED_EXTENSIONS: dict[str, Format] = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
+
+
+class ReaderError(ValueError):
+    """A file that cannot be read; `code` is one of the `ErrorCode` values, `str(exc)` says why."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code: ErrorCode = code
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keep `code` when pickled (caches, worker processes)
+        return (type(self), (self.code, str(self)))
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """Normalised text of one document with whatever metadata its format carried."""
+
+    text: str
+    format: Format
+    encoding: str | None  # text formats only: "utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le"...
+    title: str | None
+    source: str | None
+    published_at: datetime | None
+    filename: str | None
+
+
+# --------------------------------------------------------------------------------------------------
+# Normalisation
+
+# Characters NFKC would fold but that we keep as written (see the module docstring).
+_NFKC_KEEP = "，！？；：（）…\u2460-\u24ff\u3251-\u325f\u32b1-\u32bf"
+_NFKC_RUN = re.compile(f"[^{_NFKC_KEEP}]+")
+_LINE_BREAKS = re.compile("\r\n|[\r\u0085\u2028\v]")
+_PARAGRAPH_BREAKS = re.compile("[\u2029\f]")
+# Zero-width and invisible formatting characters, BOM, soft hyphen, bidi controls; other C0/C1 controls.
+_INVISIBLE = re.compile(
+    "[\u200b\u200c\u200d\u2060\u2061-\u2064\ufeff\u00ad\u180e\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\x00-\x08\x0e-\x1f\x7f-\x9f]"
+)
+_SPACE_RUN = re.compile(r"[ \t]+")
+_EDGE_SPACE = re.compile(r" *\n *")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+
+
+def normalize_text(text: str) -> str:
+    """Normalise text for analysis; the policy is in the module docstring. Idempotent."""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _PARAGRAPH_BREAKS.sub("\n\n", text)
+    text = _NFKC_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = _INVISIBLE.sub("", text)
+    text = _SPACE_RUN.sub(" ", text)
+    text = _EDGE_SPACE.sub("\n", text)
+    text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip()
+
+
+def _one_line(value: object) -> str | None:
+    """A metadata string as one normalised line, or None when blank."""
+    if not isinstance(value, str):
+        return None
+    line = " ".join(normalize_text(value).split())
+    return line or None
+
+
+# --------------------------------------------------------------------------------------------------
+# Decoding
+
+# Bytes that never occur in real text in any of our encodings (tab, LF, VT, FF, CR and ESC allowed).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_BINARY_CONTROL_RATIO = 0.05  # more control bytes than this: a binary file, not text
+# Decoded characters that real text (almost) never contains: controls, C1, private use, non-characters.
+_IMPLAUSIBLE_CHARS = re.compile(
+    "[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff]"
+)
+_MAX_IMPLAUSIBLE_RATIO = 0.02
+# Scripts we expect: ASCII, Latin-1, Greek/Cyrillic, punctuation and symbols, CJK and kana, full-width
+# syllables are left out on purpose (random UTF-16 lands there often), full-width forms, emoji.
+_EXPECTED_CHARS = re.compile(
+    "[\t\n\r\x20-\x7e\u00a0-\u00ff\u0370-\u04ff\u2000-\u27bf\u2e80-\u2fdf\u3000-\u33ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U0001f000-\U0001faff]"
+)
+_MIN_EXPECTED_RATIO_BOMLESS_UTF16 = 0.9
+
+
+def _ratio(pattern: re.Pattern[str], text: str) -> float:
+    if not text:
+        return 0.0
+    return sum(1 for _ in pattern.finditer(text)) / len(text)
+
+
+def _looks_textual(text: str) -> bool:
+    return _ratio(_IMPLAUSIBLE_CHARS, text) <= _MAX_IMPLAUSIBLE_RATIO
+
+
+def _looks_strongly_textual(text: str) -> bool:
+    """For BOM-less UTF-16, where the guess needs support: nearly all characters of expected scripts."""
+    return _looks_textual(text) and _ratio(_EXPECTED_CHARS, text) >= _MIN_EXPECTED_RATIO_BOMLESS_UTF16
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _utf16_bomless_order(data: bytes) -> list[str]:
+    """BOM-less UTF-16 byte orders worth trying, most likely first, judged by where NULs fall."""
+    if len(data) % 2:
+        return []
+    nul_even, nul_odd = data[0::2].count(0), data[1::2].count(0)
+    # ASCII in UTF-16-LE is "x\0", so NULs sit at odd offsets; in BE at even ones.
+    return ["utf-16-le", "utf-16-be"] if nul_odd >= nul_even else ["utf-16-be", "utf-16-le"]
+
+
+def _is_blank(text: str) -> bool:
+    return not _INVISIBLE.sub("", text).strip()
+
+
+def _sniff_binary_kind(data: bytes) -> str:
+    """A hint naming what binary data looks like, for error messages."""
+    if data[:1024].find(b"%PDF-") >= 0:
+        return " (it looks like a PDF; is the file extension wrong?)"
+    if data.startswith(b"PK\x03\x04"):
+        return " (it looks like a ZIP archive, e.g. a .docx; is the file extension wrong?)"
+    return ""
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode text bytes as UTF-8(-sig), GB18030 or UTF-16; return (text, encoding name).
+
+    The text is returned as decoded (BOM removed, nothing else changed). Raises `ReaderError`:
+    "empty" for nothing but whitespace/BOM, "binary" for binary data, "undecodable" for text in
+    none of the supported encodings.
+    """
+    if not data:
+        raise ReaderError("empty", "the file is empty (0 bytes)")
+    candidates: list[tuple[str, bool]]  # (encoding, needs strong evidence)
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8-sig", False)]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", False)]
+    elif b"\x00" in data:
+        # NULs never occur in UTF-8/GB18030 text; only UTF-16 explains them (if the text then looks real).
+        candidates = [(enc, True) for enc in _utf16_bomless_order(data)]
+        if not candidates:
+            raise ReaderError(
+                "binary",
+                "the file contains NUL bytes: it is binary data, not text" + _sniff_binary_kind(data),
+            )
+    else:
+        # BOM-less UTF-16 without a single NUL (no space, digit or newline) is not guessed: Latin-1
+        # text such as "café au lait" would decode to plausible-looking CJK.
+        candidates = [("utf-8", False), ("gb18030", False)]
+
+    for encoding, needs_strong_evidence in candidates:
+        text = _strict(data, encoding)
+        if text is None:
+            continue
+        if encoding == "utf-16":
+            text = text.removeprefix("\ufeff")
+        plausible = _looks_strongly_textual(text) if needs_strong_evidence else _looks_textual(text)
+        if not plausible:
+            continue
+        if _is_blank(text):
+            raise ReaderError("empty", "the file contains only whitespace")
+        return text, encoding
+
+    hint = _sniff_binary_kind(data)
+    if b"\x00" in data:
+        raise ReaderError("binary", "the file contains NUL bytes: it is binary data, not text" + hint)
+    if hint:
+        raise ReaderError("binary", "the file is binary data, not text" + hint)
+    control_ratio = len(data.translate(None, _NOT_CONTROL_BYTES)) / len(data)
+    if control_ratio > _BINARY_CONTROL_RATIO:
+        raise ReaderError(
+            "binary",
+            f"the file is binary data, not text ({control_ratio:.0%} of its bytes are control characters)",
+        )
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ReaderError(
+            "undecodable",
+            "the file starts with a Unicode byte-order mark but its bytes are not valid in that encoding",
+        )
+    raise ReaderError(
+        "undecodable",
+        "the text could not be decoded as UTF-8, GB18030/GBK or UTF-16; save it as UTF-8 and try again",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Entry point
+
+
+def _format_from_name(filename: str | None) -> Format | None:
+    if not filename:
+        return None
+    suffix = PurePath(filename).suffix.lower()
+    if not suffix:
+        return None
+    if suffix not in SUPPORTED_EXTENSIONS:
+        supported = ", ".join(SUPPORTED_EXTENSIONS)
+        raise ReaderError("unsupported", f"unsupported file type {suffix!r}; supported: {supported}")
+    return SUPPORTED_EXTENSIONS[suffix]
+
+
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+
+
+def _sniff_format(data: bytes) -> Format | None:
+    """PDF or DOCX from their magic bytes; None for text (HTML is told apart after decoding)."""
+    if data[:1024].find(b"%PDF-") >= 0:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except Exception:
+            raise ReaderError("malformed", "the file looks like a ZIP archive but it is damaged") from None
+        if "word/document.xml" in names:
+            return "docx"
+        raise ReaderError("unsupported", "the file is a ZIP archive but not a Word (.docx) document")
+    return None
+
+
+def read_document(data: bytes, filename: str | None = None) -> ReadResult:
+    """Read one document's bytes into normalised text plus metadata; see the module docstring.
+
+    Raises `ReaderError` (and nothing else) for anything it cannot read.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise ReaderError("malformed", f"expected the file's bytes, got {type(data).__name__}")
+    data = bytes(data)
+    if len(data) > MAX_BYTES:
+        raise ReaderError(
+            "too_large",
+            f"the file is {len(data) / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB",
+        )
+    fmt = _format_from_name(filename)
+    if not data:
+        raise ReaderError("empty", "the file is empty (0 bytes)")
+    try:
+        if fmt is None:
+            fmt = _sniff_format(data)
+        if fmt == "pdf":
+            result = _read_pdf(data)
+        elif fmt == "docx":
+            result = _read_docx(data)
+        else:
+            result = _read_text_format(data, fmt)
+    except ReaderError:
+        raise
+    except Exception as exc:  # a library failing on hostile bytes must still give a clear error
+        logger.debug("unexpected reader failure", exc_info=True)
+        raise ReaderError(
+            "malformed", f"the {fmt or 'file'} could not be read: {type(exc).__name__}: {exc}"
+        ) from None
+    text, fmt, encoding, title, source, published_at = result
+    if not any(ch.isalpha() for ch in text):
+        raise ReaderError("no_text", "the file contains no words (no letters or Chinese characters)")
+    return ReadResult(
+        text=text,
+        format=fmt,
+        encoding=encoding,
+        title=title,
+        source=source,
+        published_at=published_at,
+        filename=filename,
+    )
+
+
+_Parsed = tuple[str, Format, str | None, str | None, str | None, datetime | None]
+
+
+def _read_text_format(data: bytes, fmt: Format | None) -> _Parsed:
+    try:
+        raw, encoding = decode_text(data)
+    except ReaderError as exc:
+        if exc.code != "undecodable" or fmt not in (None, "html"):
+            raise
+        raw, encoding = _decode_declared_html_charset(data, exc)
+    if fmt is None:  # sniffed as text: HTML or plain text
+        fmt = "html" if _HTML_START.match(raw[:4096]) else "txt"
+    if fmt == "html":
+        return _read_html(raw, encoding)
+    text = normalize_text(raw)
+    if fmt == "md":
+        text = normalize_text(_strip_markdown_inline(text))
+    if not text:
+        raise ReaderError("empty", "the file contains only whitespace")
+    return text, fmt, encoding, None, None, None
+
+
+# --------------------------------------------------------------------------------------------------
+# Markdown
+
+_MD_IMAGE = re.compile(r"!\[([^\[\]\n]{0,1000})\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,1000})\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)")
+_MD_BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,1000}?)(?<=\S)\*\*|__(?=\S)([^_\n]{1,1000}?)(?<=\S)__")
+
+
+def _strip_markdown_inline(text: str) -> str:
+    """Reduce images, links and bold/strong emphasis to their text; keep headings and lists."""
+    text = _MD_IMAGE.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    return _MD_BOLD.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+
+
+# --------------------------------------------------------------------------------------------------
+# HTML
+
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-]{1,40})", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_BOILERPLATE_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+)
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "figure",
+        "figcaption",
+        "address",
+        "hr",
+        "title",
+    ]
+)
+
+
+def _decode_declared_html_charset(data: bytes, original: ReaderError) -> tuple[str, str]:
+    """An HTML page in a legacy charset it declares itself (e.g. windows-1252): trust the declaration."""
+    match = _META_CHARSET.search(data[:8192])
+    if match:
+        declared = match.group(1).decode("ascii", "replace")
+        try:
+            encoding = codecs.lookup(declared).name
+        except LookupError:
+            encoding = None
+        if encoding:
+            text = _strict(data, encoding)
+            if text is not None and _looks_textual(text) and not _is_blank(text):
+                return text, encoding
+    raise original
+
+
+def _read_html(raw: str, encoding: str) -> _Parsed:
+    # lxml refuses str input that carries an encoding declaration, and XML-incompatible characters.
+    html = _INVISIBLE.sub("", _XML_DECLARATION.sub("", raw, count=1))
+    if not html.strip():
+        raise ReaderError("empty", "the HTML file contains only whitespace")
+    text = _html_article_text(html) or _html_visible_text(html)
+    text = normalize_text(_strip_markdown_inline(normalize_text(text)))
+    if not text:
+        raise ReaderError("no_text", "the HTML page has no visible text")
+    title, source, published_at = _html_metadata(html)
+    return text, "html", encoding, title, source, published_at
+
+
+def _html_article_text(html: str) -> str:
+    """The article body as Markdown-like text by trafilatura ('' when it finds none)."""
+    try:
+        import trafilatura
+    except ImportError:  # e.g. lxml without lxml_html_clean: fall back rather than fail the upload
+        logger.warning("trafilatura unavailable; using plain visible-text extraction", exc_info=True)
+        return ""
+    extracted = trafilatura.extract(
+        html,
+        output_format="markdown",
+        include_formatting=True,
+        include_comments=False,
+        include_tables=True,
+        include_links=False,
+        include_images=False,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    return extracted or ""
+
+
+def _html_visible_text(html: str) -> str:
+    """Visible text of the page without scripts and page furniture; paragraphs on their own lines."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    for element in root.xpath("|".join(f"//{tag}" for tag in _BOILERPLATE_TAGS)):
+        element.drop_tree()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        tag = element.tag.lower()
+        if tag in _BLOCK_TAGS:
+            element.text = "\n\n" + (element.text or "")
+            element.tail = "\n\n" + (element.tail or "")
+        elif tag == "br":
+            element.tail = "\n" + (element.tail or "")
+    body = root.find("body") if root.tag == "html" else root
+    return (body if body is not None else root).text_content()
+
+
+def _html_metadata(html: str) -> tuple[str | None, str | None, datetime | None]:
+    """Title, site name and publication time from the page's metadata; (None, None, None) if absent."""
+    try:
+        import trafilatura
+
+        meta = trafilatura.extract_metadata(
+            html,
+            date_config={
+                "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+                "original_date": True,
+                "extensive_search": False,
+            },
+        )
+    except Exception:  # metadata is optional: never fail a readable page because of it
+        logger.debug("html metadata extraction failed", exc_info=True)
+        return None, None, None
+    if meta is None:
+        return None, None, None
+    return _one_line(meta.title), _one_line(meta.sitename), _parse_datetime(meta.date)
+
+
+# --------------------------------------------------------------------------------------------------
+# Dates
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _parse_datetime(value: object) -> datetime | None:
+    """A tz-aware datetime from a datetime, date or ISO-like string; None when unusable."""
+    if isinstance(value, datetime):
+        return _aware(value)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    for parse in (datetime.fromisoformat, lambda s: datetime.strptime(s, "%Y-%m-%dT%H:%M:%S%z")):
+        try:
+            return _aware(parse(text))
+        except ValueError:
+            continue
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# DOCX
+
+# python-docx's built-in template carries this creation time; it says nothing about the document.
+_PYTHON_DOCX_TEMPLATE_CREATED = datetime(2013, 12, 23, 23, 15, tzinfo=UTC)
+
+
+def _bomb(detail: str) -> ReaderError:
+    return ReaderError(
+        "malformed", f"the .docx looks like a decompression bomb ({detail}); refusing to open it"
+    )
+
+
+def _check_zip(data: bytes) -> None:
+    """Reject damaged ZIPs and decompression bombs before python-docx inflates anything."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except Exception:
+        raise ReaderError(
+            "malformed", "the .docx is not a valid Word file (not a ZIP archive, or a damaged one)"
+        ) from None
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise _bomb(f"{len(infos)} archive members; the limit is {MAX_ZIP_MEMBERS}")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_ZIP_UNCOMPRESSED_BYTES:
+        raise _bomb(
+            f"{total / 1e6:.0f} MB uncompressed; the limit is {MAX_ZIP_UNCOMPRESSED_BYTES / 1e6:.0f} MB"
+        )
+    for info in infos:
+        if info.file_size > ZIP_RATIO_FLOOR_BYTES:
+            ratio = info.file_size / info.compress_size if info.compress_size else float("inf")
+            if ratio > MAX_ZIP_COMPRESSION_RATIO:
+                raise _bomb(
+                    f"member {info.filename!r} expands {ratio:.0f}x; the limit is {MAX_ZIP_COMPRESSION_RATIO:.0f}x"
+                )
+    if "word/document.xml" not in {info.filename for info in infos}:
+        raise ReaderError("malformed", "the .docx is not a Word document (word/document.xml is missing)")
+    # Headers can lie about sizes: inflate each member in chunks and stop at the declared size.
+    for info in infos:
+        inflated = 0
+        try:
+            with archive.open(info) as member:
+                while chunk := member.read(1 << 20):
+                    inflated += len(chunk)
+                    if inflated > info.file_size:
+                        raise _bomb(f"member {info.filename!r} inflates beyond its declared size")
+        except ReaderError:
+            raise
+        except Exception as exc:
+            raise ReaderError(
+                "malformed", f"the .docx is damaged: member {info.filename!r} cannot be read ({exc})"
+            ) from None
+
+
+def _docx_blocks(container: Any) -> list[str]:
+    """Paragraph texts of a document body or table cell, in order, descending into tables."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    blocks: list[str] = []
+    for item in container.iter_inner_content():
+        if isinstance(item, Paragraph):
+            text = item.text.strip()
+            if text:
+                blocks.append(_docx_marker(item) + text)
+        elif isinstance(item, Table):
+            seen: set[int] = set()
+            for row in item.rows:
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # merged cells come back once per grid column
+                        continue
+                    seen.add(id(cell._tc))
+                    blocks.extend(_docx_blocks(cell))
+    return blocks
+
+
+_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
+
+
+def _docx_marker(paragraph: Any) -> str:
+    """Markdown-like prefix for headings and list paragraphs, which the structure parser understands."""
+    try:
+        name = (paragraph.style.name or "") if paragraph.style is not None else ""
+    except Exception:
+        return ""
+    if name.lower() == "title":
+        return "# "
+    heading = _HEADING_STYLE.match(name.strip())
+    if heading:
+        return "#" * min(int(heading.group(1)) or 1, 6) + " "
+    if name.lower().startswith("list"):
+        return "- "
+    return ""
+
+
+def _read_docx(data: bytes) -> _Parsed:
+    _check_zip(data)
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks = _docx_blocks(document)
+    except ReaderError:
+        raise
+    except Exception as exc:
+        raise ReaderError(
+            "malformed", f"the .docx could not be parsed as a Word document ({type(exc).__name__}: {exc})"
+        ) from None
+    text = normalize_text("\n\n".join(blocks))
+    if not text:
+        raise ReaderError("no_text", "the Word document has no text")
+    title: str | None = None
+    published_at: datetime | None = None
+    try:
+        properties = document.core_properties
+        title = _one_line(properties.title)
+        created = _parse_datetime(properties.created)
+        if created is not None and created != _PYTHON_DOCX_TEMPLATE_CREATED:
+            published_at = created
+    except Exception:  # core properties are optional metadata
+        logger.debug("docx core properties unreadable", exc_info=True)
+    return text, "docx", None, title, None, published_at
+
+
+# --------------------------------------------------------------------------------------------------
+# PDF
+
+
+def _read_pdf(data: bytes) -> _Parsed:
+    import pypdf
+    from pypdf import PasswordType
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+    except Exception as exc:
+        raise ReaderError(
+            "malformed", f"the PDF is damaged and cannot be opened ({type(exc).__name__}: {exc})"
+        ) from None
+    if reader.is_encrypted:
+        try:
+            opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
+        except Exception:
+            opened = False
+        if not opened:
+            raise ReaderError("malformed", "the PDF is encrypted (password-protected) and cannot be opened")
+    try:
+        page_count = len(reader.pages)
+    except Exception as exc:
+        raise ReaderError(
+            "malformed", f"the PDF is damaged: its pages cannot be read ({type(exc).__name__})"
+        ) from None
+    if page_count == 0:
+        raise ReaderError("no_text", "the PDF has no pages")
+    if page_count > MAX_PDF_PAGES:
+        raise ReaderError("too_large", f"the PDF has {page_count} pages; the limit is {MAX_PDF_PAGES}")
+    started = time.monotonic()
+    pages: list[str] = []
+    for number, page in enumerate(reader.pages, start=1):
+        if time.monotonic() - started > PDF_TIME_BUDGET_S:
+            raise ReaderError(
+                "too_large",
+                f"reading the PDF took longer than {PDF_TIME_BUDGET_S:.0f} s (stopped at page {number} of {page_count})",
+            )
+        try:
+            pages.append(page.extract_text() or "")
+        except Exception as exc:
+            raise ReaderError(
+                "malformed", f"the PDF is damaged: page {number} cannot be read ({type(exc).__name__})"
+            ) from None
+    text = normalize_text("\n\n".join(pages))
+    if not text:
+        raise ReaderError("no_text", "the PDF has no extractable text (is it a scanned image?)")
+    title, published_at = _pdf_metadata(reader)
+    return text, "pdf", None, title, None, published_at
+
+
+def _pdf_metadata(reader: Any) -> tuple[str | None, datetime | None]:
+    try:
+        info = reader.metadata
+        if info is None:
+            return None, None
+        title = _one_line(info.title)
+        try:
+            created = _parse_datetime(info.creation_date)
+        except Exception:  # an unparsable /CreationDate is common; the text is still good
+            created = None
+        return title, created
+    except Exception:
+        logger.debug("pdf metadata unreadable", exc_info=True)
+        return None, None
