@@ -1,0 +1,623 @@
+"""The persistent library of articles and corpora of posts (SQLAlchemy 2 Core).
+
+SQLite at a per-user data path by default; any SQLAlchemy URL (e.g. PostgreSQL with psycopg 3) through
+the environment variable `OPINION_LENS_DB_URL` (the UI layer also reads `st.secrets`). Every write
+is one transaction, so a failed save stores nothing. Articles are deduplicated on the SHA-256 of
+their (normalised) text, corpora on the SHA-256 of their bytes; both carry a unique constraint, so
+even two processes saving the same text at the same moment end with one row.
+
+Times: every datetime going in must be timezone-aware. They are stored in UTC; an article's
+`published_at` also keeps its original UTC offset, so "2025-10-27 20:11 +08:00" comes back as written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from analysis.model import SentimentSummary
+
+DB_URL_ENV: Final = "OPINION_LENS_DB_URL"
+APP_DIR_NAME: Final = "opinion-lens"
+DB_FILE_NAME: Final = "library.db"
+SQLITE_BUSY_TIMEOUT_S: Final = 30.0  # long enough for a burst of concurrent saves to queue, not fail
+
+
+class LibraryError(Exception):
+    """A library operation failed; the message says what and why (shown to the user as is)."""
+
+
+class _Unset:
+    """Marks an `update_article` argument as "not given" (None means "clear this field")."""
+
+    _instance: _Unset | None = None
+
+    def __new__(cls) -> _Unset:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = _Unset()
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """One stored article with the headline numbers of its analysis (None when not analysed)."""
+
+    id: int
+    sha256: str
+    title: str | None
+    source: str | None
+    published_at: datetime | None  # tz-aware, in the offset it was given with
+    language: str | None
+    filename: str | None
+    created_at: datetime  # UTC
+    updated_at: datetime  # UTC
+    text: str
+    n: int | None
+    positive: int | None
+    neutral: int | None
+    negative: int | None
+    nev: float | None
+    nev_polar: float | None
+    model: str | None
+
+    @property
+    def summary(self) -> SentimentSummary | None:
+        if self.n is None:
+            return None
+        return SentimentSummary(
+            n=self.n,
+            positive=self.positive or 0,
+            neutral=self.neutral or 0,
+            negative=self.negative or 0,
+            nev=self.nev,
+            nev_polar=self.nev_polar,
+        )
+
+
+@dataclass(frozen=True)
+class CorpusRecord:
+    """One stored corpus of posts. `data` is the uploaded file's bytes: filled by `get_corpus`,
+    None in `list_corpora` (corpora can be large; fetch them one at a time)."""
+
+    id: int
+    sha256: str
+    name: str
+    filename: str
+    mapping: dict[str, Any]
+    created_at: datetime
+    data: bytes | None
+    rows: int | None
+    size: int
+
+
+# --------------------------------------------------------------------------------------------------
+# Paths, URLs and text
+
+
+def data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The per-user data folder (XDG style): $XDG_DATA_HOME/opinion-lens or ~/.local/share/opinion-lens."""
+    env = os.environ if env is None else env
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / APP_DIR_NAME
+
+
+def default_db_url() -> str:
+    """The URL in $OPINION_LENS_DB_URL, else SQLite in the per-user data folder (created here)."""
+    url = os.environ.get(DB_URL_ENV, "").strip()
+    if url:
+        return url
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / DB_FILE_NAME}"
+
+
+def masked_url(url: str) -> str:
+    """The URL with any password replaced by ***, safe to show on a page."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "<invalid database URL>"
+
+
+def looks_like_streamlit_cloud(env: Mapping[str, str] | None = None, cwd: str | None = None) -> bool:
+    """Heuristic: Community Cloud checks the app out under /mount/src and runs as `appuser`."""
+    env = os.environ if env is None else env
+    cwd = os.getcwd() if cwd is None else cwd
+    return (
+        cwd.startswith("/mount/src")
+        or env.get("HOME") == "/home/appuser"
+        or env.get("HOSTNAME", "") == "streamlit"
+    )
+
+
+def is_ephemeral_url(url: str, *, env: Mapping[str, str] | None = None, cwd: str | None = None) -> bool:
+    """True when uploads stored at `url` will likely not survive a restart: SQLite in memory, under
+    the temp folder, or anywhere on Streamlit Community Cloud (its file system is ephemeral)."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file::memory:"):
+        return True
+    if looks_like_streamlit_cloud(env, cwd):
+        return True
+    path = str(Path(database).expanduser().resolve())
+    temp_roots = {"/tmp", "/var/tmp", "/dev/shm", str(Path(tempfile.gettempdir()).resolve())}
+    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in temp_roots)
+
+
+def normalize_text(text: str) -> str:
+    """The form an article's text is stored and hashed in: Unix line ends, no outer whitespace, no BOM.
+    Re-uploading the same article from Windows or with a trailing newline is still the same article."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").strip()
+
+
+def article_sha256(text: str) -> str:
+    """SHA-256 of the normalised text (the same hash `analysis.pipeline.text_sha256` gives it)."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+def _to_utc(value: datetime, what: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise LibraryError(f"{what} must carry a time zone (got {value.isoformat()} without one)")
+    return value.astimezone(UTC)
+
+
+def _offset_minutes(value: datetime) -> int:
+    offset = value.utcoffset()
+    assert offset is not None  # checked by _to_utc first
+    return int(offset.total_seconds() // 60)
+
+
+def _from_db(value: datetime | None, offset_minutes: int | None = None) -> datetime | None:
+    """SQLite returns naive UTC, PostgreSQL aware datetimes; give back aware, in the stored offset."""
+    if value is None:
+        return None
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if offset_minutes:
+        return value.astimezone(timezone(timedelta(minutes=offset_minutes)))
+    return value
+
+
+# --------------------------------------------------------------------------------------------------
+# Schema
+
+_metadata = sa.MetaData()
+
+articles_table = sa.Table(
+    "articles",
+    _metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("source", sa.Text),
+    sa.Column("published_at", sa.DateTime(timezone=True)),  # UTC
+    sa.Column("published_offset_min", sa.Integer),  # the offset it was published with, in minutes
+    sa.Column("language", sa.String(16)),
+    sa.Column("filename", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("n", sa.Integer),
+    sa.Column("positive", sa.Integer),
+    sa.Column("neutral", sa.Integer),
+    sa.Column("negative", sa.Integer),
+    sa.Column("nev", sa.Float),
+    sa.Column("nev_polar", sa.Float),
+    sa.Column("model", sa.String(200)),
+    sa.UniqueConstraint("sha256", name="uq_articles_sha256"),
+)
+sa.Index("ix_articles_created_at", articles_table.c.created_at)
+sa.Index("ix_articles_published_at", articles_table.c.published_at)
+
+corpora_table = sa.Table(
+    "corpora",
+    _metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("mapping_json", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("rows", sa.Integer),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.UniqueConstraint("sha256", name="uq_corpora_sha256"),
+)
+
+_ARTICLE_COLUMNS = [c for c in articles_table.c]
+_CORPUS_LIST_COLUMNS = [c for c in corpora_table.c if c.name != "data"]
+
+
+def _article_from_row(row: sa.Row[Any]) -> ArticleRecord:
+    m = row._mapping
+    return ArticleRecord(
+        id=m["id"],
+        sha256=m["sha256"],
+        title=m["title"],
+        source=m["source"],
+        published_at=_from_db(m["published_at"], m["published_offset_min"]),
+        language=m["language"],
+        filename=m["filename"],
+        created_at=_from_db(m["created_at"]),  # type: ignore[arg-type]
+        updated_at=_from_db(m["updated_at"]),  # type: ignore[arg-type]
+        text=m["text"],
+        n=m["n"],
+        positive=m["positive"],
+        neutral=m["neutral"],
+        negative=m["negative"],
+        nev=m["nev"],
+        nev_polar=m["nev_polar"],
+        model=m["model"],
+    )
+
+
+def _corpus_from_row(row: sa.Row[Any], *, with_data: bool) -> CorpusRecord:
+    m = row._mapping
+    return CorpusRecord(
+        id=m["id"],
+        sha256=m["sha256"],
+        name=m["name"],
+        filename=m["filename"],
+        mapping=json.loads(m["mapping_json"]),
+        created_at=_from_db(m["created_at"]),  # type: ignore[arg-type]
+        data=bytes(m["data"]) if with_data else None,
+        rows=m["rows"],
+        size=m["size"],
+    )
+
+
+def _summary_values(summary: SentimentSummary | None) -> dict[str, Any]:
+    if summary is None:
+        return dict.fromkeys(("n", "positive", "neutral", "negative", "nev", "nev_polar"))
+    return {
+        "n": summary.n,
+        "positive": summary.positive,
+        "neutral": summary.neutral,
+        "negative": summary.negative,
+        "nev": summary.nev,
+        "nev_polar": summary.nev_polar,
+    }
+
+
+def _clean(value: str | None) -> str | None:
+    """Blank metadata is no metadata."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+# --------------------------------------------------------------------------------------------------
+# The library
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        # pre_ping: a team server may drop idle connections between page views.
+        return sa.create_engine(url, pool_pre_ping=True)
+
+    database = parsed.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+        # One shared connection for in-memory databases (each new connection would be a new, empty DB).
+        poolclass=sa.pool.StaticPool if database in ("", ":memory:") else None,
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide where transactions start (see _on_begin).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        # WAL: readers never block the writer; busy_timeout: writers queue instead of failing.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Write transactions take the write lock up front (BEGIN IMMEDIATE). A deferred transaction
+        # that reads and then writes can fail with "database is locked" at once, without waiting,
+        # when another connection committed in between; an immediate one waits its turn instead.
+        if conn.get_execution_options().get("sqlite_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+class Library:
+    """Articles and corpora, stored with SQLAlchemy. Safe to share between threads."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url: str = url or default_db_url()
+        try:
+            self._engine = _make_engine(self.url)
+            self._is_sqlite = self._engine.dialect.name == "sqlite"
+            with self._write() as conn:
+                _metadata.create_all(conn, checkfirst=True)
+        except sa.exc.ArgumentError as exc:
+            raise LibraryError(f"invalid database URL {masked_url(self.url)!r}: {exc}") from exc
+        except (SQLAlchemyError, OSError) as exc:
+            raise LibraryError(f"cannot open the library at {masked_url(self.url)}: {exc}") from exc
+
+    # -- plumbing -----------------------------------------------------------------------------------
+    @property
+    def masked_url(self) -> str:
+        return masked_url(self.url)
+
+    @property
+    def is_ephemeral_hint(self) -> bool:
+        return is_ephemeral_url(self.url)
+
+    def dispose(self) -> None:
+        """Close pooled connections (tests; switching databases)."""
+        self._engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction: commits on success, rolls back on any error."""
+        with self._engine.connect() as conn:
+            if self._is_sqlite:
+                conn = conn.execution_options(sqlite_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn:
+            yield conn
+
+    # -- articles -----------------------------------------------------------------------------------
+    def add_article(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        source: str | None = None,
+        published_at: datetime | None = None,
+        language: str | None = None,
+        filename: str | None = None,
+        summary: SentimentSummary | None = None,
+        model: str | None = None,
+    ) -> tuple[ArticleRecord, bool]:
+        """Store an article; returns (record, created). The same text again returns the stored
+        record with created=False and changes nothing, also when two saves race."""
+        text = normalize_text(text)
+        if not text:
+            raise LibraryError("the article is empty: there is no text to store")
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        existing = self.find_by_sha(sha)
+        if existing is not None:
+            return existing, False
+        published_utc = _to_utc(published_at, "published_at") if published_at is not None else None
+        now = datetime.now(UTC)
+        values = {
+            "sha256": sha,
+            "title": _clean(title),
+            "source": _clean(source),
+            "published_at": published_utc,
+            "published_offset_min": _offset_minutes(published_at) if published_at is not None else None,
+            "language": language,
+            "filename": _clean(filename),
+            "created_at": now,
+            "updated_at": now,
+            "text": text,
+            "model": model,
+            **_summary_values(summary),
+        }
+        try:
+            with self._write() as conn:
+                new_id = conn.execute(
+                    articles_table.insert().values(**values).returning(articles_table.c.id)
+                ).scalar_one()
+        except IntegrityError:
+            # Another thread or process stored the same text between our check and our insert.
+            existing = self.find_by_sha(sha)
+            if existing is None:  # the constraint that fired was not the sha one
+                raise
+            return existing, False
+        except SQLAlchemyError as exc:
+            raise LibraryError(f"the article could not be saved: {exc}") from exc
+        return self.get_article(new_id), True
+
+    def list_articles(self, search: str | None = None) -> list[ArticleRecord]:
+        """All articles, most recently added first; `search` keeps those whose title, source,
+        file name or text contains it (case-insensitive)."""
+        query = sa.select(*_ARTICLE_COLUMNS).order_by(
+            articles_table.c.created_at.desc(), articles_table.c.id.desc()
+        )
+        term = (search or "").strip()
+        if term:
+            c = articles_table.c
+            query = query.where(
+                sa.or_(
+                    *(col.icontains(term, autoescape=True) for col in (c.title, c.source, c.filename, c.text))
+                )
+            )
+        with self._read() as conn:
+            return [_article_from_row(r) for r in conn.execute(query)]
+
+    def get_article(self, article_id: int) -> ArticleRecord:
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(*_ARTICLE_COLUMNS).where(articles_table.c.id == article_id)
+            ).one_or_none()
+        if row is None:
+            raise LibraryError(f"there is no article with id {article_id} in the library")
+        return _article_from_row(row)
+
+    def find_by_sha(self, sha256: str) -> ArticleRecord | None:
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(*_ARTICLE_COLUMNS).where(articles_table.c.sha256 == sha256)
+            ).one_or_none()
+        return None if row is None else _article_from_row(row)
+
+    def update_article(
+        self,
+        article_id: int,
+        *,
+        title: str | _Unset | None = UNSET,
+        source: str | _Unset | None = UNSET,
+        published_at: datetime | _Unset | None = UNSET,
+        language: str | _Unset | None = UNSET,
+        summary: SentimentSummary | _Unset | None = UNSET,
+        model: str | _Unset | None = UNSET,
+    ) -> ArticleRecord:
+        """Change only the fields given; None clears a field. Returns the updated record."""
+        values: dict[str, Any] = {}
+        if not isinstance(title, _Unset):
+            values["title"] = _clean(title)
+        if not isinstance(source, _Unset):
+            values["source"] = _clean(source)
+        if not isinstance(published_at, _Unset):
+            if published_at is None:
+                values["published_at"] = None
+                values["published_offset_min"] = None
+            else:
+                values["published_at"] = _to_utc(published_at, "published_at")
+                values["published_offset_min"] = _offset_minutes(published_at)
+        if not isinstance(language, _Unset):
+            values["language"] = language
+        if not isinstance(summary, _Unset):
+            values.update(_summary_values(summary))
+        if not isinstance(model, _Unset):
+            values["model"] = model
+        values["updated_at"] = datetime.now(UTC)
+        try:
+            with self._write() as conn:
+                result = conn.execute(
+                    articles_table.update().where(articles_table.c.id == article_id).values(**values)
+                )
+                if result.rowcount == 0:
+                    raise LibraryError(f"there is no article with id {article_id} in the library")
+        except SQLAlchemyError as exc:
+            raise LibraryError(f"the article could not be updated: {exc}") from exc
+        return self.get_article(article_id)
+
+    def delete_article(self, article_id: int) -> None:
+        """Delete an article; LibraryError if there is none with that id."""
+        with self._write() as conn:
+            result = conn.execute(articles_table.delete().where(articles_table.c.id == article_id))
+            if result.rowcount == 0:
+                raise LibraryError(f"there is no article with id {article_id} in the library")
+
+    def count_articles(self) -> int:
+        with self._read() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(articles_table)).scalar_one()
+
+    # -- corpora ------------------------------------------------------------------------------------
+    def add_corpus(
+        self, name: str, data: bytes, filename: str, mapping: dict[str, Any], *, rows: int | None = None
+    ) -> tuple[CorpusRecord, bool]:
+        """Store an uploaded table of posts with its column mapping; the same bytes again return
+        the stored corpus with created=False."""
+        if not data:
+            raise LibraryError("the corpus file is empty: there is nothing to store")
+        name = (name or "").strip() or filename
+        try:
+            mapping_json = json.dumps(mapping, ensure_ascii=False, sort_keys=True)
+        except (TypeError, ValueError) as exc:
+            raise LibraryError(f"the column mapping cannot be stored: {exc}") from exc
+        sha = hashlib.sha256(data).hexdigest()
+        existing = self._find_corpus_by_sha(sha)
+        if existing is not None:
+            return existing, False
+        values = {
+            "sha256": sha,
+            "name": name,
+            "filename": filename,
+            "mapping_json": mapping_json,
+            "created_at": datetime.now(UTC),
+            "rows": rows,
+            "size": len(data),
+            "data": data,
+        }
+        try:
+            with self._write() as conn:
+                new_id = conn.execute(
+                    corpora_table.insert().values(**values).returning(corpora_table.c.id)
+                ).scalar_one()
+        except IntegrityError:
+            existing = self._find_corpus_by_sha(sha)
+            if existing is None:
+                raise
+            return existing, False
+        except SQLAlchemyError as exc:
+            raise LibraryError(f"the corpus could not be saved: {exc}") from exc
+        return self.get_corpus(new_id), True
+
+    def _find_corpus_by_sha(self, sha256: str) -> CorpusRecord | None:
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(*_CORPUS_LIST_COLUMNS).where(corpora_table.c.sha256 == sha256)
+            ).one_or_none()
+        if row is None:
+            return None
+        return self.get_corpus(row._mapping["id"])
+
+    def list_corpora(self) -> list[CorpusRecord]:
+        """All corpora, most recently added first, without their data (see `get_corpus`)."""
+        query = sa.select(*_CORPUS_LIST_COLUMNS).order_by(
+            corpora_table.c.created_at.desc(), corpora_table.c.id.desc()
+        )
+        with self._read() as conn:
+            return [_corpus_from_row(r, with_data=False) for r in conn.execute(query)]
+
+    def get_corpus(self, corpus_id: int) -> CorpusRecord:
+        """One corpus with its data."""
+        with self._read() as conn:
+            row = conn.execute(sa.select(corpora_table).where(corpora_table.c.id == corpus_id)).one_or_none()
+        if row is None:
+            raise LibraryError(f"there is no corpus with id {corpus_id} in the library")
+        return _corpus_from_row(row, with_data=True)
+
+    def get_corpus_data(self, corpus_id: int) -> bytes:
+        data = self.get_corpus(corpus_id).data
+        assert data is not None
+        return data
+
+    def delete_corpus(self, corpus_id: int) -> None:
+        with self._write() as conn:
+            result = conn.execute(corpora_table.delete().where(corpora_table.c.id == corpus_id))
+            if result.rowcount == 0:
+                raise LibraryError(f"there is no corpus with id {corpus_id} in the library")
+
+
+def ensure_sample(library: Library, sample_path: Path) -> ArticleRecord:
+    """Store the sample article on first run (analysed, with its parsed metadata); idempotent.
+
+    Goes through the same intake as an upload, so uploading the sample file later finds it."""
+    from analysis.intake import prepare_upload, save_draft  # imported late: it pulls in the pipeline
+
+    data = Path(sample_path).read_bytes()
+    draft = prepare_upload(data, Path(sample_path).name)
+    existing = library.find_by_sha(draft.sha256)
+    if existing is not None:
+        return existing
+    record, _created = save_draft(library, draft)
+    return record
