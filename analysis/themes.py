@@ -1,0 +1,511 @@
+"""Themes and keywords: a bilingual theme taxonomy matched per sentence, and keyword extraction.
+
+Themes. The taxonomy lives in `analysis/data/themes.json` (a data file an analyst can edit): top-level
+themes, each with optional sub-themes, and match terms in Chinese and English.
+- English terms match whole words after light stemming (recall = recalls = recalled = recalling);
+  a trailing `*` matches any word that starts with the stem (`reliab*` = reliable, reliability);
+  multi-word terms match consecutive words.
+- Chinese terms (those containing Han characters) match as substrings of the text; Latin-only terms
+  listed under Chinese (OTA, NOA) are matched as English words, so they are not counted twice.
+- `^N` weights a term (default 1): diagnostic terms weigh more, common head words less.
+- Where terms overlap, the longest match wins (危机公关 is crisis response, not marketing; "safety
+  standards" is regulation, not safety); terms of equal length in different themes all count.
+- A sentence carries a parent theme whenever it carries one of its sub-themes, so a parent's
+  strength is its own terms plus its children's.
+
+Keywords. Chinese: TF-IDF with jieba's IDF table through a `jieba.analyse.TFIDF` bound to our own
+tokenizer (user dictionary loaded, so 小米汽车 / 雷军 / SU7 stay whole). English: RAKE (Rose et al.
+2010, "Automatic keyword extraction from individual documents"): candidate phrases are the runs
+between stop words and punctuation, each word scored degree/frequency, a phrase by the sum of its
+words. Mixed input is split by language per text; each language's weights are scaled by its share of
+the text and the merged list is normalised so the top keyword weighs 1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+import jieba
+
+from analysis.lang import detect_lang
+from analysis.metrics import summarize_labels
+from analysis.model import Keyword, Sentence, ThemeScore
+
+
+class TaxonomyError(ValueError):
+    """The theme taxonomy data file is missing a field or is malformed."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One match term: `words` for English (the last may be a prefix), `text` for Chinese."""
+
+    text: str  # as written in the taxonomy, without `*` / `^N`
+    weight: float
+    words: tuple[str, ...] = ()  # English: stemmed words (or the raw prefix when `prefix`)
+    prefix: bool = False  # English: the last word is a prefix (`reliab*`)
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    name_en: str
+    name_zh: str
+    terms_zh: tuple[str, ...]
+    terms_en: tuple[str, ...]
+    parent: str | None = None
+    children: tuple[str, ...] = ()  # ids of sub-themes
+
+    @property
+    def level(self) -> int:
+        return 0 if self.parent is None else 1
+
+
+# --- taxonomy -----------------------------------------------------------------------------------
+
+_DATA = resources.files("analysis") / "data"
+
+
+def _read_theme(raw: dict, parent: str | None) -> list[Theme]:
+    try:
+        theme_id = str(raw["id"])
+        name_en, name_zh = str(raw["name_en"]), str(raw["name_zh"])
+        terms_zh = tuple(str(t) for t in raw["terms_zh"])
+        terms_en = tuple(str(t) for t in raw["terms_en"])
+    except (KeyError, TypeError) as exc:
+        raise TaxonomyError(f"theme {raw.get('id', '?')!r} is missing field {exc}") from exc
+    subs = [t for sub in raw.get("subthemes", []) for t in _read_theme(sub, theme_id)]
+    children = tuple(t.id for t in subs if t.parent == theme_id)
+    return [Theme(theme_id, name_en, name_zh, terms_zh, terms_en, parent, children), *subs]
+
+
+@cache
+def _taxonomy() -> tuple[Theme, ...]:
+    try:
+        data = json.loads((_DATA / "themes.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise TaxonomyError(f"cannot read the theme taxonomy: {exc}") from exc
+    themes = tuple(t for raw in data.get("themes", []) for t in _read_theme(raw, None))
+    ids = [t.id for t in themes]
+    if not themes or len(set(ids)) != len(ids):
+        raise TaxonomyError("the theme taxonomy is empty or has duplicate ids")
+    return themes
+
+
+def load_taxonomy() -> list[Theme]:
+    """All themes, each top-level theme followed by its sub-themes (`parent` set on those)."""
+    return list(_taxonomy())
+
+
+@cache
+def _themes_by_id() -> dict[str, Theme]:
+    return {t.id: t for t in _taxonomy()}
+
+
+def theme_by_id(theme_id: str) -> Theme:
+    """The theme with this id (KeyError if the taxonomy has none)."""
+    return _themes_by_id()[theme_id]
+
+
+# --- English words and stems --------------------------------------------------------------------
+
+_EN_WORD = re.compile(r"[A-Za-z0-9]+(?:[&'’\-][A-Za-z0-9]+)*")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_DOUBLE_END = re.compile(r"([b-df-hj-km-np-rtv-z])\1$")  # stopp → stop; keeps ll, ss, zz
+# -ing / -s forms that are nouns of their own and must not fold onto the verb (marketing ≠ market).
+_KEEP_WHOLE = frozenset(
+    {"marketing", "engineering", "funding", "pricing", "building", "earnings", "savings", "news", "series"}
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light English stemmer: folds plural, past and -ing forms onto one stem.
+
+    recall/recalls/recalled/recalling → recall; update/updates/updated/updating → updat;
+    company/companies → company. Deliberately conservative (no derivational suffixes): the
+    taxonomy uses `prefix*` terms where it wants reliable/reliability together.
+    """
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.rstrip("'")
+    if len(w) <= 3 or w in _KEEP_WHOLE:
+        return w
+    if w.endswith(("ies", "ied")) and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w.endswith("ing") and len(w) >= 6:
+        w = w[:-3]
+        w = w[:-1] if _DOUBLE_END.search(w) else w
+    elif w.endswith("ed") and len(w) >= 5:
+        w = w[:-2]
+        w = w[:-1] if _DOUBLE_END.search(w) else w
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+def _parse_term(raw: str) -> tuple[str, float, bool]:
+    text, _, weight = raw.partition("^")
+    try:
+        value = float(weight) if weight else 1.0
+    except ValueError as exc:
+        raise TaxonomyError(f"bad term weight in {raw!r}") from exc
+    text = text.strip()
+    prefix = text.endswith("*")
+    return text.rstrip("*").strip(), value, prefix
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """Compiled taxonomy: English terms by first word, Chinese terms as one alternation regex."""
+
+    en_exact: dict[str, list[tuple[Term, str]]]  # first stem -> [(term, theme id)]
+    en_prefix: list[tuple[Term, str]]  # single-word prefix terms
+    zh_regex: re.Pattern[str] | None
+    zh_terms: dict[str, list[tuple[Term, str]]]
+
+
+@cache
+def _matcher() -> _Matcher:
+    en_exact: dict[str, list[tuple[Term, str]]] = defaultdict(list)
+    en_prefix: list[tuple[Term, str]] = []
+    zh_terms: dict[str, list[tuple[Term, str]]] = defaultdict(list)
+
+    def add_en(text: str, weight: float, prefix: bool, theme_id: str) -> None:
+        words = [w.lower() for w in _EN_WORD.findall(text)]
+        if not words:
+            return
+        stems = tuple(stem(w) for w in words[:-1]) + ((words[-1],) if prefix else (stem(words[-1]),))
+        term = Term(text, weight, stems, prefix)
+        if prefix and len(stems) == 1:
+            en_prefix.append((term, theme_id))
+        else:
+            en_exact[stems[0]].append((term, theme_id))
+
+    for theme in _taxonomy():
+        for raw in theme.terms_en:
+            add_en(*_parse_term(raw), theme.id)
+        for raw in theme.terms_zh:
+            text, weight, prefix = _parse_term(raw)
+            if _HAN.search(text):
+                zh_terms[text].append((Term(text, weight), theme.id))
+            else:  # Latin-only entries (OTA, NOA) are matched as English words
+                add_en(text, weight, prefix, theme.id)
+    # Longest first so the regex alternation prefers 危机公关 over 公关 at the same start.
+    alternation = "|".join(re.escape(t) for t in sorted(zh_terms, key=len, reverse=True))
+    return _Matcher(
+        dict(en_exact), en_prefix, re.compile(alternation) if alternation else None, dict(zh_terms)
+    )
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int  # English: token indexes; Chinese: character offsets (kept apart by `space`)
+    space: str  # "en" or "zh"
+    surface: str
+    weight: float
+    theme: str
+
+
+def _find_matches(text: str) -> list[_Match]:
+    m = _matcher()
+    found: list[_Match] = []
+    tokens = [(t.group(0), stem(t.group(0))) for t in _EN_WORD.finditer(text)]
+    lowered = [raw.lower() for raw, _ in tokens]
+    for i, (_raw, st) in enumerate(tokens):
+        for term, theme_id in m.en_exact.get(st, ()):
+            n = len(term.words)
+            if i + n > len(tokens):
+                continue
+            ok = all(tokens[i + k][1] == term.words[k] for k in range(n - 1))
+            last = lowered[i + n - 1]
+            ok = ok and (
+                last.startswith(term.words[-1]) if term.prefix else tokens[i + n - 1][1] == term.words[-1]
+            )
+            if ok:
+                surface = " ".join(tok for tok, _ in tokens[i : i + n])
+                found.append(_Match(i, i + n, "en", surface, term.weight, theme_id))
+        for term, theme_id in m.en_prefix:
+            if lowered[i].startswith(term.words[0]):
+                found.append(_Match(i, i + 1, "en", tokens[i][0], term.weight, theme_id))
+    if m.zh_regex is not None and _HAN.search(text):
+        # Overlapping search: at every start, the longest term; shorter ones lose in _resolve.
+        pos = 0
+        while pos < len(text):
+            hit = m.zh_regex.search(text, pos)
+            if hit is None:
+                break
+            for term, theme_id in m.zh_terms[hit.group(0)]:
+                found.append(_Match(hit.start(), hit.end(), "zh", hit.group(0), term.weight, theme_id))
+            # also shorter terms starting inside the hit (e.g. 安全 inside 人身安全 is a new start)
+            pos = hit.start() + 1
+    return _resolve(found)
+
+
+def _resolve(found: list[_Match]) -> list[_Match]:
+    """Longest match wins where spans overlap; equal-length overlapping matches all count."""
+    found.sort(key=lambda x: (-(x.end - x.start), x.start))
+    kept: list[_Match] = []
+    for cand in found:
+        blocked = any(
+            k.space == cand.space
+            and k.start < cand.end
+            and cand.start < k.end
+            and (k.end - k.start) > (cand.end - cand.start)
+            for k in kept
+        )
+        # one match per theme and span (a word matched by two terms of one theme counts once)
+        dup = any(
+            k.space == cand.space and k.theme == cand.theme and k.start < cand.end and cand.start < k.end
+            for k in kept
+        )
+        if not blocked and not dup:
+            kept.append(cand)
+    return kept
+
+
+@lru_cache(maxsize=8192)
+def _sentence_theme_strengths(text: str) -> tuple[tuple[str, float, tuple[str, ...]], ...]:
+    """(theme id, strength, matched surface terms) per theme present, parents included."""
+    strength: dict[str, float] = defaultdict(float)
+    surfaces: dict[str, list[str]] = defaultdict(list)
+    by_id = _themes_by_id()
+    for match in _find_matches(text):
+        theme_id: str | None = match.theme
+        while theme_id is not None:  # a sub-theme's match also counts for its parent
+            strength[theme_id] += match.weight
+            if match.surface not in surfaces[theme_id]:
+                surfaces[theme_id].append(match.surface)
+            theme_id = by_id[theme_id].parent
+    order = {t.id: i for i, t in enumerate(_taxonomy())}
+    ranked = sorted(strength, key=lambda t: (-strength[t], by_id[t].level, order[t]))
+    return tuple((t, round(strength[t], 6), tuple(surfaces[t])) for t in ranked)
+
+
+def sentence_themes(text: str) -> tuple[str, ...]:
+    """Theme ids of one sentence (Chinese, English or mixed), strongest first.
+
+    Sub-theme ids (e.g. `safety.recalls`) come with their parent (`safety`), which is never weaker.
+    """
+    return tuple(t for t, _, _ in _sentence_theme_strengths(text))
+
+
+def dominant_themes(sentences: Sequence[Sentence], top: int = 2, *, level: int | None = 0) -> list[str]:
+    """The themes that dominate a set of sentences (e.g. a viewpoint group), strongest first.
+
+    Each sentence gives one vote, split among its themes in proportion to their strength, so one
+    long sentence full of terms cannot outweigh the rest. `level=0` (default) ranks top-level
+    themes, `level=1` sub-themes, `None` both.
+    """
+    if top < 1:
+        return []
+    votes: dict[str, float] = defaultdict(float)
+    raw: dict[str, float] = defaultdict(float)
+    by_id = _themes_by_id()
+    for s in sentences:
+        items = [
+            (t, w)
+            for t, w, _ in _sentence_theme_strengths(s.text)
+            if level is None or by_id[t].level == level
+        ]
+        total = sum(w for _, w in items)
+        for t, w in items:
+            votes[t] += w / total
+            raw[t] += w
+    order = {t.id: i for i, t in enumerate(_taxonomy())}
+    ranked = sorted(votes, key=lambda t: (-round(votes[t], 9), -raw[t], order[t]))
+    return ranked[:top]
+
+
+def theme_scores(sentences: Sequence[Sentence]) -> tuple[ThemeScore, ...]:
+    """Per theme (top-level and sub-themes): sentiment over the sentences that carry it.
+
+    `terms` are the matched words as they appear in the text (for highlighting), in first-seen
+    order. Themes no sentence carries are left out; ordered by number of sentences, then taxonomy
+    order.
+    """
+    carriers: dict[str, list[Sentence]] = defaultdict(list)
+    terms: dict[str, list[str]] = defaultdict(list)
+    for s in sentences:
+        for theme_id, _, surfaces in _sentence_theme_strengths(s.text):
+            carriers[theme_id].append(s)
+            terms[theme_id].extend(x for x in surfaces if x not in terms[theme_id])
+    order = {t.id: i for i, t in enumerate(_taxonomy())}
+    result = []
+    for theme_id in sorted(carriers, key=lambda t: (-len(carriers[t]), order[t])):
+        theme = theme_by_id(theme_id)
+        result.append(
+            ThemeScore(
+                id=theme.id,
+                name_en=theme.name_en,
+                name_zh=theme.name_zh,
+                sentiment=summarize_labels(s.label for s in carriers[theme_id]),
+                sentence_positions=tuple(s.position for s in carriers[theme_id]),
+                terms=tuple(terms[theme_id]),
+            )
+        )
+    return tuple(result)
+
+
+# --- tokenizer and keywords ---------------------------------------------------------------------
+
+_lock = threading.Lock()
+
+
+@cache
+def _stop_words(lang: str) -> frozenset[str]:
+    text = (_DATA / f"stopwords_{lang}.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@cache
+def _build_tokenizer() -> jieba.Tokenizer:
+    # jieba logs "Building prefix dict..." at DEBUG/INFO on first use; that is noise for our users.
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    with resources.as_file(_DATA / "userdict.txt") as path:
+        tok.load_userdict(str(path))  # initialises the main dictionary too (once, ~1 s)
+    return tok
+
+
+def tokenizer() -> jieba.Tokenizer:
+    """Our own jieba Tokenizer with the user dictionary loaded (built once, on first call).
+
+    Not jieba's global one: other code may change that, and ours must keep brand and person names
+    (小米汽车, 雷军, SU7, OTA, ...) whole.
+    """
+    with _lock:  # jieba initialisation is not safe to run twice at once
+        return _build_tokenizer()
+
+
+@cache
+def _tfidf():  # -> jieba.analyse.TFIDF
+    # Imported here: importing jieba.analyse builds its default extractor (reads a 6 MB IDF table).
+    import jieba.analyse
+
+    extractor = jieba.analyse.TFIDF()
+    extractor.tokenizer = tokenizer()
+    extractor.stop_words = set(extractor.stop_words) | _stop_words("zh") | _stop_words("en")
+    return extractor
+
+
+# Numbers, percentages, years, quantities with a counting unit: never keywords.
+_NUMERIC = re.compile(
+    r"^[\d０-９.,，%％+\-−~～/:]*[\d０-９]+[\d０-９.,，%％+\-−~～/:]*"
+    r"[年月日号时分秒万亿千百十个辆台名位人次家条%％]*$"
+    r"|^[零〇一二两三四五六七八九十百千万亿点几多余第到至]+[年月日号个辆台名位人次家条]?$"
+    r"|^百分之"
+)
+
+
+def _is_noise(term: str) -> bool:
+    t = term.strip()
+    return not t or bool(_NUMERIC.match(t)) or not re.search(r"[A-Za-z\u4e00-\u9fff]", t)
+
+
+def _zh_keywords(text: str) -> list[tuple[str, float]]:
+    tags = _tfidf().extract_tags(text, topK=None, withWeight=True)
+    return [(w, float(x)) for w, x in tags if not _is_noise(w) and not _HAN.fullmatch(w)]
+
+
+_PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘…/|•·—–\n\t]|\s-\s|\s-$|^-\s")
+
+
+def _en_keywords(text: str) -> list[tuple[str, float]]:
+    """RAKE over one English text: phrases split at stop words and punctuation, up to 3 words."""
+    stops = _stop_words("en")
+    phrases: list[list[str]] = []
+    for chunk in _PHRASE_BREAK.split(text):
+        current: list[str] = []
+        for match in _EN_WORD.finditer(chunk):
+            word = match.group(0)
+            key = word.lower().replace("’", "'")
+            key = key[:-2] if key.endswith("'s") else key
+            # adverbs in -ly break phrases too (a common RAKE refinement: "genuinely safe" → "safe")
+            if key in stops or len(key) < 2 or _is_noise(key) or (key.endswith("ly") and len(key) > 4):
+                if current:
+                    phrases.append(current)
+                current = []
+            else:
+                current.append(word[:-2] if word.lower().endswith(("'s", "’s")) else word)
+        if current:
+            phrases.append(current)
+    phrases = [p for p in phrases if len(p) <= 3]
+    freq: Counter[str] = Counter()
+    degree: Counter[str] = Counter()
+    for p in phrases:
+        for w in p:
+            freq[w.lower()] += 1
+            degree[w.lower()] += len(p)
+    scores: dict[str, float] = {}
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    for p in phrases:
+        key = " ".join(w.lower() for w in p)
+        # RAKE's phrase score, summed over occurrences so repeated phrases rank higher.
+        scores[key] = scores.get(key, 0.0) + sum(degree[w.lower()] / freq[w.lower()] for w in p)
+        forms[key][" ".join(p)] += 1
+
+    def display(key: str) -> str:
+        # the most frequent spelling; on a tie the one with fewer capitals (titles capitalise all)
+        return min(forms[key].items(), key=lambda f: (-f[1], sum(c.isupper() for c in f[0])))[0]
+
+    return [(display(k), v) for k, v in sorted(scores.items(), key=lambda kv: -kv[1])]
+
+
+def _normalise(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    top = max((w for _, w in pairs), default=0.0)
+    return [(t, w / top) for t, w in pairs if w > 0] if top > 0 else []
+
+
+def extract_keywords(texts: Sequence[str], top: int = 20) -> list[Keyword]:
+    """The `top` keywords of a set of texts (e.g. an article's sentences), weights in (0, 1].
+
+    Texts are split by language (per text); Chinese goes to jieba TF-IDF, English to RAKE. Each
+    language's weights are scaled by its share of the characters, so a stray English sentence in a
+    Chinese article does not push its phrases to the top. Stop words and numbers never appear.
+    """
+    if top < 1:
+        return []
+    by_lang: dict[str, list[str]] = {"zh": [], "en": []}
+    for text in texts:
+        if text and text.strip():
+            lang = detect_lang(text)
+            if lang in by_lang:
+                by_lang[lang].append(text)
+    sizes = {lang: sum(len(t) for t in items) for lang, items in by_lang.items()}
+    total = sum(sizes.values())
+    if not total:
+        return []
+    merged: dict[str, tuple[str, float]] = {}
+    for lang, items in by_lang.items():
+        if not items:
+            continue
+        joined = "\n".join(items)
+        pairs = _zh_keywords(joined) if lang == "zh" else _en_keywords(joined)
+        share = sizes[lang] / total
+        for term, weight in _normalise(pairs):
+            key = term.lower()
+            scaled = weight * share
+            if key not in merged or merged[key][1] < scaled:
+                merged[key] = (term, scaled)
+    ranked = sorted(merged.values(), key=lambda tw: (-tw[1], tw[0]))[:top]
+    return [Keyword(term, round(weight, 4)) for term, weight in _normalise(ranked)]
+
+
+def sentence_keywords(text: str, top: int = 5) -> list[str]:
+    """The `top` keywords of one sentence or post (for spike and post explanations)."""
+    return [k.term for k in extract_keywords([text], top=top)]
