@@ -135,6 +135,7 @@ class Figure:
     context: str  # the sentence it stands in
     position: int | None = None  # sentence position, when it is inside a scored sentence
     meaning: str | None = None  # e.g. "negative sentiment share", "net emotional value"
+    value_high: float | None = None  # upper end of a stated range ("five to seven years": 5 and 7)
 
 
 @dataclass(frozen=True)
