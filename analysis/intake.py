@@ -1,0 +1,196 @@
+"""From an upload or pasted text to a stored, analysed article.
+
+    bytes / pasted text -> readers.read_document -> Draft (text + metadata defaults)
+        -> the user edits title / source / date -> save_draft: analyse, then insert in one transaction
+
+Analysis runs before anything is written, so a file that fails anywhere stores nothing. A batch is
+saved file by file: the good ones are stored, each bad one is reported with its own reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING, Literal
+
+from analysis.library import ArticleRecord, Library, LibraryError, article_sha256, normalize_text
+from analysis.readers import ReaderError, ReadResult, read_document
+
+if TYPE_CHECKING:
+    from analysis.sentiment import Scorer
+
+PASTE_NAME = None  # pasted text has no file name; the reader sniffs HTML pasted as source
+DEFAULT_UTC_OFFSET = timedelta(hours=8)  # China Standard Time: the usual zone of the news analysed here
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A readable document waiting to be saved, with the metadata found in it as defaults."""
+
+    text: str
+    sha256: str
+    filename: str | None
+    format: str
+    title: str | None
+    source: str | None
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What happened to one draft of a batch: saved, already there, or failed (with why)."""
+
+    label: str  # the file name, or the title for pasted text
+    status: Literal["saved", "duplicate", "failed"]
+    article_id: int | None = None
+    error: str | None = None
+    error_code: str | None = None
+
+
+def _metadata_defaults(read: ReadResult) -> tuple[str | None, str | None, datetime | None]:
+    """Title, source and date: what the file format carried, else what the text itself says
+    (e.g. "Xin Lang Cai Jing·2025-10-27 20:11" gives 新浪财经 and the date)."""
+    from analysis.structure import StructureError, parse_document
+
+    title, source, published_at = read.title, read.source, read.published_at
+    if title and source and published_at:
+        return title, source, published_at
+    try:
+        document = parse_document(read.text)
+    except StructureError:
+        return title, source, published_at
+    return (
+        title or document.title,
+        source or document.source_alias or document.source,
+        published_at or document.published_at,
+    )
+
+
+def _draft_from(read: ReadResult, filename: str | None) -> Draft:
+    text = normalize_text(read.text)
+    title, source, published_at = _metadata_defaults(read)
+    return Draft(
+        text=text,
+        sha256=article_sha256(text),
+        filename=filename,
+        format=read.format,
+        title=title,
+        source=source,
+        published_at=published_at,
+    )
+
+
+def prepare_upload(data: bytes, filename: str | None) -> Draft:
+    """Read an uploaded file. Raises `ReaderError` (with `.code`) for anything unreadable."""
+    return _draft_from(read_document(data, filename), filename)
+
+
+def prepare_paste(text: str) -> Draft:
+    """Read pasted text through the same reader as a file, so pasting an article and uploading
+    it give the same stored text (and the second one is recognised as a duplicate)."""
+    return _draft_from(read_document(text.encode("utf-8"), PASTE_NAME), None)
+
+
+def combine_date_time(day: date | None, at: time | None, offset: timedelta) -> datetime | None:
+    """A date picker plus a time picker plus a UTC offset as one aware datetime (None: undated).
+    A date without a time means midnight."""
+    if day is None:
+        return None
+    return datetime.combine(day, at or time(0, 0), tzinfo=timezone(offset))
+
+
+def utc_offset_of(value: datetime | None) -> timedelta:
+    """The offset a date was given in, or China Standard Time for undated articles."""
+    if value is None or value.utcoffset() is None:
+        return DEFAULT_UTC_OFFSET
+    offset = value.utcoffset()
+    assert offset is not None
+    return offset
+
+
+def format_utc_offset(offset: timedelta) -> str:
+    """`UTC+08:00`, `UTC-05:30`, `UTC+00:00`."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def utc_offset_choices(extra: Iterable[timedelta] = ()) -> list[timedelta]:
+    """Whole-hour offsets UTC-12 … UTC+14, plus any other offset the article already has (+05:30)."""
+    offsets = {timedelta(hours=h) for h in range(-12, 15)} | set(extra)
+    return sorted(offsets)
+
+
+def save_draft(
+    library: Library,
+    draft: Draft,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    published_at: datetime | None = None,
+    use_draft_metadata: bool = True,
+    model: str = "default",
+    scorer: Scorer | None = None,
+) -> tuple[ArticleRecord, bool]:
+    """Analyse the draft and store it with its sentiment summary; returns (ArticleRecord, created).
+
+    With `use_draft_metadata` (the default) a field left None takes the draft's value; pass False
+    to store exactly the given fields (the page does, so a cleared field stays cleared).
+    Already stored text is returned at once, without analysing it again.
+    """
+    from analysis.pipeline import analyze_text  # late: the pipeline loads models
+
+    if use_draft_metadata:
+        title = title if title is not None else draft.title
+        source = source if source is not None else draft.source
+        published_at = published_at if published_at is not None else draft.published_at
+    existing = library.find_by_sha(draft.sha256)
+    if existing is not None:
+        return existing, False
+    analysis = analyze_text(
+        draft.text, model=model, title=title, source=source, published_at=published_at, scorer=scorer
+    )
+    return library.add_article(
+        draft.text,
+        title=title,
+        source=source,
+        published_at=published_at,
+        language=analysis.language,
+        filename=draft.filename,
+        summary=analysis.sentiment,
+        model=f"{analysis.model.name}@{analysis.model.version}",
+    )
+
+
+def save_drafts(
+    library: Library,
+    drafts: Iterable[tuple[Draft, str | None, str | None, datetime | None]],
+    *,
+    model: str = "default",
+    scorer: Scorer | None = None,
+) -> list[SaveOutcome]:
+    """Save a batch, each draft in its own transaction: the good ones are stored, each failure is
+    reported with its reason and stores nothing. Items are (draft, title, source, published_at) as
+    edited by the user (stored exactly as given)."""
+    outcomes: list[SaveOutcome] = []
+    for draft, title, source, published_at in drafts:
+        label = draft.filename or title or draft.title or draft.text[:40]
+        try:
+            record, created = save_draft(
+                library,
+                draft,
+                title=title,
+                source=source,
+                published_at=published_at,
+                use_draft_metadata=False,
+                model=model,
+                scorer=scorer,
+            )
+        except (LibraryError, ValueError) as exc:  # analysis errors are ValueErrors by contract
+            code = exc.code if isinstance(exc, ReaderError) else None
+            outcomes.append(SaveOutcome(label, "failed", error=str(exc), error_code=code))
+            continue
+        outcomes.append(SaveOutcome(label, "saved" if created else "duplicate", article_id=record.id))
+    return outcomes
