@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--chunk-size", type=int, default=50_000, metavar="N", help="rows per chunk (default: 50000)"
     )
+    score.add_argument(
+        "--no-clean",
+        action="store_true",
+        help="score the text as written (default: drop reply prefixes, repost chains, URLs, "
+        "truncation markers and map Weibo emoticons before scoring; rows are never dropped)",
+    )
     score.set_defaults(func=_cmd_score)
 
     tl = sub.add_parser(
@@ -147,6 +153,25 @@ def build_parser() -> argparse.ArgumentParser:
     tl.add_argument("--out", metavar="OUT", help="write the CSV here instead of standard output")
     tl.add_argument(
         "--chunk-size", type=int, default=50_000, metavar="N", help="rows per chunk (default: 50000)"
+    )
+    tl.add_argument(
+        "--lang",
+        choices=["auto", "zh", "en"],
+        default="auto",
+        help="language of the texts; auto decides per text (default: auto)",
+    )
+    tl.add_argument(
+        "--year", type=int, metavar="YYYY", help="year for dates written without one (5月31日 23:54)"
+    )
+    tl.add_argument(
+        "--export-time",
+        metavar="TIME",
+        help="when the file was exported, for relative times (3分钟前, 昨天 12:30)",
+    )
+    tl.add_argument(
+        "--no-clean",
+        action="store_true",
+        help="no cleaning and no de-duplication (default: clean social text, drop duplicate posts)",
     )
     tl.set_defaults(func=_cmd_timeline)
     return parser

@@ -1,0 +1,157 @@
+"""Counts and net emotional value per period (hour / day / week), streamed chunk by chunk.
+
+Same formulas as articles (analysis.metrics): nev = (P - N) / (P + U + N), nev_polar = (P - N) / (P + N),
+where P, U, N count posts. Posts in neither language are unscored: counted in `unscored`, left out
+of n. Periods are wall-clock periods in the chosen time zone; a week starts on Monday.
+
+Engagement weighting (optional): each post weighs
+    w = 1 + ln(1 + likes + 2·comments + 3·reposts)
+so a post nobody reacted to still counts once, and a viral post counts more but not by orders of
+magnitude (the log keeps a single post with a million likes from outweighing a day of posts).
+Weighted nev = (Wp - Wn) / (Wp + Wu + Wn) with W the summed weights per label.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.model import LABELS
+
+FREQS: dict[str, str] = {"H": "hour", "D": "day", "W": "week"}
+WEIGHT_FORMULA = "w = 1 + ln(1 + likes + 2·comments + 3·reposts)"
+TIMELINE_COLUMNS: tuple[str, ...] = ("period", "n", "positive", "neutral", "negative", "nev", "nev_polar")
+_COUNT_COLUMNS = ("positive", "neutral", "negative", "unscored")
+_WEIGHT_COLUMNS = ("w_positive", "w_neutral", "w_negative")
+
+
+def check_freq(freq: str) -> str:
+    f = freq.upper()
+    if f not in FREQS:
+        raise ValueError(f"unknown period {freq!r}; use H (hour), D (day) or W (week)")
+    return f
+
+
+def period_start(times: pd.Series, freq: str) -> pd.Series:
+    """Start of each time's period as naive wall-clock time in the times' zone (NaT stays NaT)."""
+    f = check_freq(freq)
+    wall = times.dt.tz_localize(None) if getattr(times.dt, "tz", None) is not None else times
+    if f == "H":
+        return wall.dt.floor("h")
+    day = wall.dt.normalize()
+    if f == "D":
+        return day
+    return day - pd.to_timedelta(day.dt.weekday, unit="D")
+
+
+def period_label(starts: pd.Series | pd.Index, freq: str) -> pd.Series:
+    fmt = "%Y-%m-%d %H:00" if check_freq(freq) == "H" else "%Y-%m-%d"
+    return pd.Series(pd.DatetimeIndex(starts).strftime(fmt), index=getattr(starts, "index", None))
+
+
+def engagement_weight(
+    likes: pd.Series | None, comments: pd.Series | None, reposts: pd.Series | None, index: pd.Index
+) -> pd.Series:
+    """`WEIGHT_FORMULA` per post; absent columns count as 0."""
+    total = pd.Series(0.0, index=index)
+    for series, factor in ((likes, 1.0), (comments, 2.0), (reposts, 3.0)):
+        if series is not None:
+            total = total + factor * pd.to_numeric(series, errors="coerce").fillna(0).clip(lower=0)
+    return 1.0 + np.log1p(total)
+
+
+def add_nev(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add n, nev, nev_polar (and the weighted pair when weight columns exist), vectorised."""
+    p, u, n_ = (frame[c].astype("int64") for c in ("positive", "neutral", "negative"))
+    frame["n"] = p + u + n_
+    total = frame["n"].astype(float)
+    polar = (p + n_).astype(float)
+    frame["nev"] = ((p - n_) / total.where(total > 0)).astype(float)
+    frame["nev_polar"] = ((p - n_) / polar.where(polar > 0)).astype(float)
+    if all(c in frame for c in _WEIGHT_COLUMNS):
+        wp, wu, wn = (frame[c] for c in _WEIGHT_COLUMNS)
+        wt = wp + wu + wn
+        frame["nev_weighted"] = (wp - wn) / wt.where(wt > 0)
+        frame["nev_polar_weighted"] = (wp - wn) / (wp + wn).where((wp + wn) > 0)
+    return frame
+
+
+class TimelineAccumulator:
+    """Adds up label counts (and engagement weights) per period over chunks; `result()` gives
+    one row per period from the first to the last, empty periods included with n = 0."""
+
+    def __init__(self, freq: str = "D", by: str | None = None) -> None:
+        self.freq = check_freq(freq)
+        self.by = by
+        self._parts: list[pd.DataFrame] = []
+        self._total: pd.DataFrame | None = None
+
+    def add(self, periods: pd.Series, labels: pd.Series, weights: pd.Series | None = None,
+            groups: pd.Series | None = None) -> None:  # fmt: skip
+        """`periods`: period starts (NaT rows are ignored); `labels`: label or None (unscored)."""
+        lab = labels.astype(object).where(labels.notna(), "unscored").astype(str)
+        frame = pd.DataFrame({"period": periods.to_numpy(), "label": lab.to_numpy()})
+        if weights is not None:
+            frame["w"] = weights.to_numpy(dtype=float)
+        keys = ["period"]
+        if self.by is not None:
+            if groups is None:
+                raise ValueError("this accumulator breaks down by a column: pass groups")
+            frame["group"] = groups.astype(object).where(groups.notna(), "—").astype(str).to_numpy()
+            keys.append("group")
+        frame = frame[frame["period"].notna()]
+        counts = frame.groupby([*keys, "label"]).size().unstack("label", fill_value=0)
+        counts = counts.reindex(columns=list(_COUNT_COLUMNS), fill_value=0)
+        if weights is not None:
+            w = frame.groupby([*keys, "label"])["w"].sum().unstack("label", fill_value=0.0)
+            w = w.reindex(columns=list(LABELS), fill_value=0.0)
+            w.columns = [f"w_{c}" for c in w.columns]
+            counts = counts.join(w)
+        self._total = counts if self._total is None else self._total.add(counts, fill_value=0)
+
+    def result(self, fill_gaps: bool = True) -> pd.DataFrame:
+        cols = [*_COUNT_COLUMNS]
+        total = self._total
+        if total is None or total.empty:
+            out = pd.DataFrame({c: pd.Series([], dtype="int64") for c in cols})
+            out.insert(0, "period", pd.Series([], dtype="datetime64[ns]"))
+            if self.by is not None:
+                out.insert(1, self.by, pd.Series([], dtype=object))
+            return add_nev(out)
+        total = total.copy()
+        for c in cols:
+            total[c] = total[c].astype("int64")
+        if self.by is None:
+            total.index.name = "period"
+            if fill_gaps:
+                full = _period_range(total.index.min(), total.index.max(), self.freq)
+                total = total.reindex(full, fill_value=0)
+                total.index.name = "period"
+            out = total.reset_index()
+        else:
+            total.index.names = ["period", self.by]
+            out = total.reset_index().sort_values(["period", self.by], kind="stable")
+        for c in cols:
+            out[c] = out[c].astype("int64")
+        return add_nev(out).reset_index(drop=True)
+
+
+def _period_range(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
+    step = {"H": "h", "D": "D", "W": "7D"}[freq]
+    return pd.date_range(first, last, freq=step)
+
+
+def timeline_csv_frame(result: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """The CLI's contract: period, n, positive, neutral, negative, nev, nev_polar (4 decimals)."""
+    out = pd.DataFrame(
+        {
+            "period": period_label(result["period"], freq).to_numpy(),
+            "n": result["n"].to_numpy(),
+            "positive": result["positive"].to_numpy(),
+            "neutral": result["neutral"].to_numpy(),
+            "negative": result["negative"].to_numpy(),
+            "nev": result["nev"].round(4).to_numpy(),
+            "nev_polar": result["nev_polar"].round(4).to_numpy(),
+        }
+    )
+    return out

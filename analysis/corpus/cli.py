@@ -1,0 +1,153 @@
+"""`python -m analysis score` and `python -m analysis timeline` (argparse lives in analysis/cli.py).
+
+Both stream: the file is read in chunks of --chunk-size rows, each chunk is scored and written (score)
+or added to per-period counts (timeline) and then dropped, so memory stays flat as the file grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+
+from analysis.cli import CliError, read_input_bytes
+from analysis.corpus.aggregate import TimelineAccumulator, period_start, timeline_csv_frame
+from analysis.corpus.clean import CleanOptions, clean_texts
+from analysis.corpus.ingest import ColumnMapping, CorpusError, TableSource, detect_mapping, open_table
+from analysis.corpus.pipeline import ChunkProcessor, CorpusOptions, check_report
+from analysis.corpus.scoring import model_components, score_frame
+from analysis.corpus.timeparse import TimeZoneError, check_tz
+from analysis.sentiment import SentimentError
+
+
+def _open(path: str) -> TableSource:
+    try:
+        if path == "-":
+            data, name = read_input_bytes(path)
+            return open_table(data, name)
+        if not Path(path).exists():
+            raise CliError(f"no such file: {path}")
+        if Path(path).is_dir():
+            raise CliError(f"is a directory, not a file: {path}")
+        return open_table(Path(path))
+    except CorpusError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _mapping(table: TableSource, text_column: str | None, time_column: str | None) -> ColumnMapping:
+    columns = table.columns
+    for role, col in (("text", text_column), ("time", time_column)):
+        if col and col not in columns:
+            raise CliError(f"no {role} column named {col!r}; the columns are: {', '.join(columns[:30])}")
+    if text_column:
+        text = text_column
+    else:
+        sample = next(table.iter_chunks(200))
+        try:
+            text = detect_mapping(sample).text
+        except CorpusError as exc:
+            raise CliError(f"{exc}; name it with --text-column") from None
+    return ColumnMapping(text=text, time=time_column)
+
+
+def _clean_options(args: argparse.Namespace, dedupe: bool) -> CleanOptions:
+    if getattr(args, "no_clean", False):
+        return CleanOptions.none()
+    if dedupe:
+        return CleanOptions()
+    return CleanOptions(dedupe_exact=False, dedupe_near=False)
+
+
+def _output(path: str | None) -> tuple[TextIO, bool]:
+    if not path:
+        return sys.stdout, False
+    try:
+        return open(path, "w", encoding="utf-8", newline=""), True
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def run_score(args: argparse.Namespace) -> int:
+    """Every row of the input, as CSV, with lang, score, label and model (`name@version`) added.
+    Rows are kept as they are (no dedupe); cleaning only changes the text that is scored."""
+    table = _open(args.path)
+    mapping = _mapping(table, args.text_column, None)
+    clean = _clean_options(args, dedupe=False)
+    try:
+        components = model_components(args.model)
+    except SentimentError as exc:
+        raise CliError(str(exc)) from None
+    out, close = _output(args.out)
+    rows = 0
+    try:
+        for i, chunk in enumerate(table.iter_chunks(args.chunk_size)):
+            cleaned, _ = clean_texts(chunk[mapping.text], clean)
+            work = pd.DataFrame({"_text": cleaned["text_clean"].to_numpy()}, index=chunk.index)
+            scored = score_frame(work, "_text", args.model, lang=args.lang)
+            result = chunk.copy()
+            for col in ("lang", "score", "label"):
+                result[col] = scored[col].to_numpy()
+            result["model"] = scored["lang"].map(components).fillna("").to_numpy()
+            result.loc[result["label"].isna(), "model"] = ""
+            result.to_csv(out, header=(i == 0), index=False, lineterminator="\n")
+            rows += len(chunk)
+    except CorpusError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        if close:
+            out.close()
+    if rows == 0:
+        raise CliError("the file has no rows")
+    print(f"scored {rows} rows", file=sys.stderr)
+    return 0
+
+
+def run_timeline(args: argparse.Namespace) -> int:
+    """One row per period: period, n, positive, neutral, negative, nev, nev_polar."""
+    try:
+        check_tz(args.tz)
+    except TimeZoneError as exc:
+        raise CliError(str(exc)) from None
+    table = _open(args.path)
+    mapping = _mapping(table, args.text_column, args.time_column)
+    options = CorpusOptions(
+        mapping=mapping,
+        tz=args.tz,
+        year=getattr(args, "year", None),
+        export_time=getattr(args, "export_time", None),
+        clean=_clean_options(args, dedupe=True),
+        model=args.model,
+        lang=getattr(args, "lang", "auto"),
+    )
+    if options.export_time:
+        try:
+            pd.Timestamp(options.export_time)
+        except ValueError:
+            raise CliError(f"--export-time {options.export_time!r} is not a date-time") from None
+    proc = ChunkProcessor(options)
+    acc = TimelineAccumulator(args.freq)
+    row = 1
+    try:
+        for chunk in table.iter_chunks(args.chunk_size):
+            posts = proc.process(chunk, row)
+            row += len(chunk)
+            acc.add(period_start(posts["time"], args.freq), posts["label"])
+        check_report(proc.report, options)
+    except CorpusError as exc:
+        raise CliError(str(exc)) from None
+    except SentimentError as exc:
+        raise CliError(str(exc)) from None
+    frame = timeline_csv_frame(acc.result(), args.freq)
+    out, close = _output(args.out)
+    try:
+        frame.to_csv(out, index=False, lineterminator="\n")
+    finally:
+        if close:
+            out.close()
+    print(proc.report.summary_line(), file=sys.stderr)
+    return 0

@@ -1,0 +1,124 @@
+"""Spikes: periods whose volume, or whose change in net emotional value, is an outlier.
+
+Rule (stated in the UI): the robust z-score of Iglewicz & Hoaglin,
+    z = 0.6745 · (x − median) / MAD,   MAD = median(|x − median|),
+falling back to z = (x − median) / (1.2533 · mean|x − median|) when MAD is 0 (flat series).
+- volume spike:    z of the posts per period ≥ 3.5;
+- sentiment turn:  z of the change of nev from the previous period with ≥ `min_posts` posts has
+                   |z| ≥ 3.5 (periods with fewer posts are too noisy to compare and are skipped).
+Each spike is explained by the period's top keywords and its most engaged posts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.metrics import summarize_counts
+from analysis.model import Keyword, SentimentSummary
+
+Z_THRESHOLD = 3.5
+MIN_POSTS = 10
+SPIKE_RULE = (
+    "robust z = 0.6745·(x − median)/MAD; volume spike when z(posts per period) ≥ 3.5; "
+    "sentiment turn when |z(Δnev)| ≥ 3.5 between periods with ≥ 10 posts"
+)
+
+
+@dataclass(frozen=True)
+class Spike:
+    period: pd.Timestamp
+    kind: str  # "volume" or "turn"
+    value: float  # posts in the period, or the change of nev
+    z: float
+    n: int
+    nev: float | None
+
+
+def robust_z(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    x = np.asarray(values, dtype=float)
+    if x.size == 0:
+        return x
+    med = np.nanmedian(x)
+    dev = np.abs(x - med)
+    mad = np.nanmedian(dev)
+    if mad > 0:
+        return 0.6745 * (x - med) / mad
+    mean_ad = np.nanmean(dev)
+    if mean_ad > 0:
+        return (x - med) / (1.2533 * mean_ad)
+    return np.zeros_like(x)
+
+
+def find_spikes(
+    timeline: pd.DataFrame, z_threshold: float = Z_THRESHOLD, min_posts: int = MIN_POSTS
+) -> list[Spike]:
+    """Spikes of a timeline (columns period, n, nev), in period order."""
+    spikes: list[Spike] = []
+    if timeline.empty:
+        return spikes
+    n = timeline["n"].to_numpy(dtype=float)
+    zv = robust_z(n)
+    for i in np.flatnonzero(zv >= z_threshold):
+        row = timeline.iloc[i]
+        spikes.append(
+            Spike(row["period"], "volume", float(n[i]), float(zv[i]), int(row["n"]), _f(row["nev"]))
+        )
+    eligible = timeline[(timeline["n"] >= min_posts) & timeline["nev"].notna()]
+    if len(eligible) >= 3:
+        delta = eligible["nev"].diff().to_numpy()
+        zd = robust_z(delta[1:])
+        for j in np.flatnonzero(np.abs(zd) >= z_threshold):
+            row = eligible.iloc[j + 1]
+            spikes.append(
+                Spike(row["period"], "turn", float(delta[j + 1]), float(zd[j]), int(row["n"]), _f(row["nev"]))
+            )
+    spikes.sort(key=lambda s: (s.period, s.kind))
+    return spikes
+
+
+def _f(v: object) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
+
+
+@dataclass(frozen=True)
+class PeriodExplanation:
+    period: pd.Timestamp
+    summary: SentimentSummary
+    keywords: tuple[Keyword, ...]
+    top_posts: pd.DataFrame  # the period's posts ranked by engagement, then by |score|
+
+
+def rank_posts(posts: pd.DataFrame) -> pd.DataFrame:
+    """Most engaged first (weight), ties broken by the strength of the sentiment."""
+    key = pd.DataFrame(
+        {
+            "w": posts.get("weight", 1.0),
+            "s": posts["score"].abs().fillna(0) if "score" in posts else 0.0,
+        },
+        index=posts.index,
+    )
+    order = key.sort_values(["w", "s"], ascending=False, kind="stable").index
+    return posts.loc[order]
+
+
+def explain_period(
+    posts: pd.DataFrame, period: pd.Timestamp, top_keywords: int = 8, top_posts: int = 5
+) -> PeriodExplanation:
+    """What the posts of one period say: counts, keywords (analysis.themes), top posts."""
+    from analysis.themes import extract_keywords  # lazy: loads jieba
+
+    sel = posts[posts["period"] == period]
+    counts = sel["label"].value_counts()
+    summary = summarize_counts(
+        int(counts.get("positive", 0)),
+        int(counts.get("neutral", 0)),
+        int(counts.get("negative", 0)),
+        int(sel["label"].isna().sum()),
+    )
+    texts = sel["text_clean"].astype(str).tolist()
+    keywords = tuple(extract_keywords(texts, top=top_keywords)) if texts else ()
+    return PeriodExplanation(period, summary, keywords, rank_posts(sel).head(top_posts))
