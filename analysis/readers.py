@@ -7,7 +7,7 @@ English; no other exception escapes `read_document`, whatever the bytes.
 
 Format
     From the file name's extension when there is one; otherwise sniffed from the bytes: `%PDF-`
-    near the start -> pdf; a ZIP holding `word/document.xml` -> docx; text that starts like an HTML
+    at the start -> pdf; a ZIP holding `word/document.xml` -> docx; text that starts like an HTML
     page (`<!doctype html`, `<html`, `<head`, `<body`) -> html; anything else -> txt.
 
 Decoding (text formats)
@@ -20,7 +20,8 @@ Decoding (text formats)
 
 Normalisation policy (`normalize_text`)
     * Unicode NFKC, so compatibility characters fold to their ordinary form: PDF Kangxi radicals
-      `⼩⽶` -> `小米`, full-width digits and signs `１．５％` -> `1.5%`, ideographic/no-break
+      `⼩⽶` -> `小米` (and, by a table, CJK Radicals Supplement look-alikes such as `⻋` -> `车`,
+      which NFKC leaves alone), full-width digits and signs `１．５％` -> `1.5%`, ideographic/no-break
       spaces -> space, ligatures `ﬁ` -> `fi`.
     * Except for the Chinese sentence and clause punctuation `，！？；：（）` and the ellipsis `…`,
       which are kept exactly as written. NFKC would turn them into `, ! ? ; : ( ) ...`; keeping
@@ -49,8 +50,8 @@ Format details
       Markdown. Title and `created` date from the core properties. Before parsing, the ZIP is checked
       for decompression bombs: more than `MAX_ZIP_MEMBERS` members, a total uncompressed size over
       `MAX_ZIP_UNCOMPRESSED_BYTES`, or a member over `ZIP_RATIO_FLOOR_BYTES` with a compression ratio
-      over `MAX_ZIP_COMPRESSION_RATIO` is rejected; every member is then stream-decompressed with
-      the declared sizes enforced, so a lying ZIP header cannot make python-docx inflate more.
+      over `MAX_ZIP_COMPRESSION_RATIO` is rejected; every member is then inflated once in chunks
+      to report damage early (zipfile never inflates past a member's declared size).
     * PDF: pypdf text extraction page by page (pages separated by blank lines); title and creation
       date from the document information. At most `MAX_PDF_PAGES` pages, and extraction stops with
       an error after `PDF_TIME_BUDGET_S` seconds (checked between pages).
@@ -62,6 +63,7 @@ a date without a time as midnight UTC.
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import logging
 import re
@@ -133,6 +135,13 @@ class ReadResult:
 # Characters NFKC would fold but that we keep as written (see the module docstring).
 _NFKC_KEEP = "，！？；：（）…\u2460-\u24ff\u3251-\u325f\u32b1-\u32bf"
 _NFKC_RUN = re.compile(f"[^{_NFKC_KEEP}]+")
+# CJK Radicals Supplement characters have no NFKC mapping, yet PDFs with subset CJK fonts often map
+# whole simplified characters to them (⻋ for 车). Their equivalent unified ideographs, after Unicode's
+# EquivalentUnifiedIdeograph.txt, for the radicals that are complete characters in running text.
+_RADICAL_SUPPLEMENT_TO_IDEOGRAPH = str.maketrans(
+    "⺦⺰⻅⻆⻈⻉⻋⻌⻐⻓⻔⻙⻚⻛⻜⻠⻢⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻲⻘⻝⺠⻣⻄⻁⻗⺩⺾⺜⺝⻏⻖",
+    "丬纟见角讠贝车辶钅长门韦页风飞饣马鱼鸟卤麦黄黾斉齐歯齿竜龙亀青食民骨西虎雨王艹日月阝阝",
+)
 _LINE_BREAKS = re.compile("\r\n|[\r\u0085\u2028\v]")
 _PARAGRAPH_BREAKS = re.compile("[\u2029\f]")
 # Zero-width and invisible formatting characters, BOM, soft hyphen, bidi controls; other C0/C1 controls.
@@ -149,6 +158,7 @@ def normalize_text(text: str) -> str:
     """Normalise text for analysis; the policy is in the module docstring. Idempotent."""
     text = _LINE_BREAKS.sub("\n", text)
     text = _PARAGRAPH_BREAKS.sub("\n\n", text)
+    text = text.translate(_RADICAL_SUPPLEMENT_TO_IDEOGRAPH)
     text = _NFKC_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = _INVISIBLE.sub("", text)
     text = _SPACE_RUN.sub(" ", text)
@@ -178,7 +188,7 @@ _IMPLAUSIBLE_CHARS = re.compile(
 )
 _MAX_IMPLAUSIBLE_RATIO = 0.02
 # Scripts we expect: ASCII, Latin-1, Greek/Cyrillic, punctuation and symbols, CJK and kana, full-width
-# syllables are left out on purpose (random UTF-16 lands there often), full-width forms, emoji.
+# forms, emoji. Hangul syllables are left out on purpose: byte-swapped UTF-16 often lands there.
 _EXPECTED_CHARS = re.compile(
     "[\t\n\r\x20-\x7e\u00a0-\u00ff\u0370-\u04ff\u2000-\u27bf\u2e80-\u2fdf\u3000-\u33ff"
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U0001f000-\U0001faff]"
@@ -221,9 +231,13 @@ def _is_blank(text: str) -> bool:
     return not _INVISIBLE.sub("", text).strip()
 
 
+def _looks_like_pdf(data: bytes) -> bool:
+    return data[:1024].lstrip().startswith(b"%PDF-")
+
+
 def _sniff_binary_kind(data: bytes) -> str:
     """A hint naming what binary data looks like, for error messages."""
-    if data[:1024].find(b"%PDF-") >= 0:
+    if _looks_like_pdf(data):
         return " (it looks like a PDF; is the file extension wrong?)"
     if data.startswith(b"PK\x03\x04"):
         return " (it looks like a ZIP archive, e.g. a .docx; is the file extension wrong?)"
@@ -315,7 +329,7 @@ _HTML_START = re.compile(
 
 def _sniff_format(data: bytes) -> Format | None:
     """PDF or DOCX from their magic bytes; None for text (HTML is told apart after decoding)."""
-    if data[:1024].find(b"%PDF-") >= 0:
+    if _looks_like_pdf(data):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         try:
@@ -378,6 +392,9 @@ _Parsed = tuple[str, Format, str | None, str | None, str | None, datetime | None
 
 
 def _read_text_format(data: bytes, fmt: Format | None) -> _Parsed:
+    container_hint = _sniff_binary_kind(data)
+    if container_hint:  # a PDF or ZIP named .txt/.md/.html: its bytes may even decode, as garbage
+        raise ReaderError("binary", "the file is binary data, not text" + container_hint)
     try:
         raw, encoding = decode_text(data)
     except ReaderError as exc:
@@ -401,11 +418,16 @@ def _read_text_format(data: bytes, fmt: Format | None) -> _Parsed:
 
 _MD_IMAGE = re.compile(r"!\[([^\[\]\n]{0,1000})\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)")
 _MD_LINK = re.compile(r"\[([^\[\]\n]{1,1000})\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)")
+_MD_TABLE_RULE = re.compile(r"^ *\|?(?: *:?-+:? *\|)+ *:?-*:? *(?:\n|$)", re.M)
 _MD_BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,1000}?)(?<=\S)\*\*|__(?=\S)([^_\n]{1,1000}?)(?<=\S)__")
 
 
 def _strip_markdown_inline(text: str) -> str:
-    """Reduce images, links and bold/strong emphasis to their text; keep headings and lists."""
+    """Reduce images, links and bold/strong emphasis to their text; keep headings, lists and tables.
+
+    Table separator rows (`|---|:--|`) carry no text and are dropped.
+    """
+    text = _MD_TABLE_RULE.sub("", text)
     text = _MD_IMAGE.sub(r"\1", text)
     text = _MD_LINK.sub(r"\1", text)
     return _MD_BOLD.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
@@ -493,6 +515,22 @@ def _read_html(raw: str, encoding: str) -> _Parsed:
     return text, "html", encoding, title, source, published_at
 
 
+@functools.cache
+def _trafilatura_config() -> Any:
+    """trafilatura's defaults, except: never fall back to the whole-page baseline for short pages.
+
+    By default a main text under 250 characters is "rescued" with a dump of the whole page, which puts
+    the navigation back in ("首页 新闻 ... 短文"). Our own fallback (visible text without nav/header/
+    footer) takes over when trafilatura finds nothing. The size cap is raised to our upload limit.
+    """
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config["DEFAULT"]["MIN_EXTRACTED_SIZE"] = "1"
+    config["DEFAULT"]["MAX_FILE_SIZE"] = str(4 * MAX_BYTES)  # characters of decoded text, not bytes
+    return config
+
+
 def _html_article_text(html: str) -> str:
     """The article body as Markdown-like text by trafilatura ('' when it finds none)."""
     try:
@@ -502,6 +540,7 @@ def _html_article_text(html: str) -> str:
         return ""
     extracted = trafilatura.extract(
         html,
+        config=_trafilatura_config(),
         output_format="markdown",
         include_formatting=True,
         include_comments=False,
@@ -557,6 +596,18 @@ def _html_metadata(html: str) -> tuple[str | None, str | None, datetime | None]:
     if meta is None:
         return None, None, None
     return _one_line(meta.title), _one_line(meta.sitename), _parse_datetime(meta.date)
+
+
+def _quiet_library_logger(name: str) -> None:
+    """Give a library logger a NullHandler (once), as libraries should have themselves.
+
+    Without any handler, Python prints a library's warnings about damaged files ("EOF marker not
+    found") straight to stderr, which would garble the CLI's one-line errors. An application that
+    configures logging still receives them through propagation.
+    """
+    library_logger = logging.getLogger(name)
+    if not any(isinstance(h, logging.NullHandler) for h in library_logger.handlers):
+        library_logger.addHandler(logging.NullHandler())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -622,17 +673,14 @@ def _check_zip(data: bytes) -> None:
                 )
     if "word/document.xml" not in {info.filename for info in infos}:
         raise ReaderError("malformed", "the .docx is not a Word document (word/document.xml is missing)")
-    # Headers can lie about sizes: inflate each member in chunks and stop at the declared size.
+    # Inflate every member once, in chunks, to report damage clearly before python-docx sees it. A header
+    # that understates a member's size cannot make this (or python-docx) inflate more than declared:
+    # zipfile stops at the declared size and then fails the CRC check.
     for info in infos:
-        inflated = 0
         try:
             with archive.open(info) as member:
-                while chunk := member.read(1 << 20):
-                    inflated += len(chunk)
-                    if inflated > info.file_size:
-                        raise _bomb(f"member {info.filename!r} inflates beyond its declared size")
-        except ReaderError:
-            raise
+                while member.read(1 << 20):
+                    pass
         except Exception as exc:
             raise ReaderError(
                 "malformed", f"the .docx is damaged: member {info.filename!r} cannot be read ({exc})"
@@ -651,12 +699,14 @@ def _docx_blocks(container: Any) -> list[str]:
             if text:
                 blocks.append(_docx_marker(item) + text)
         elif isinstance(item, Table):
-            seen: set[int] = set()
+            # Merged cells come back once per grid column. Keep the elements themselves (not id()s,
+            # which lxml may reuse once a proxy is freed) to recognise repeats.
+            seen: set[Any] = set()
             for row in item.rows:
                 for cell in row.cells:
-                    if id(cell._tc) in seen:  # merged cells come back once per grid column
+                    if cell._tc in seen:
                         continue
-                    seen.add(id(cell._tc))
+                    seen.add(cell._tc)
                     blocks.extend(_docx_blocks(cell))
     return blocks
 
@@ -716,6 +766,8 @@ def _read_docx(data: bytes) -> _Parsed:
 def _read_pdf(data: bytes) -> _Parsed:
     import pypdf
     from pypdf import PasswordType
+
+    _quiet_library_logger("pypdf")
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)

@@ -1,0 +1,517 @@
+"""Tests for analysis.readers: formats, encodings, normalisation, metadata and every error code."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import zipfile
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pypdf
+import pytest
+from test_readers_support import (
+    docx_shaped_zip,
+    make_docx,
+    minimal_pdf,
+    understate_member_size,
+)
+
+from analysis import readers
+from analysis.readers import (
+    MAX_BYTES,
+    ReaderError,
+    ReadResult,
+    decode_text,
+    normalize_text,
+    read_document,
+)
+
+SEED = Path(__file__).resolve().parents[1] / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
+
+CHINESE = (
+    "小米汽车陷入困境，问题出在哪？\n\n负面舆情达到96%，净情感值跌至-96%。\n用户信任崩塌……五到七年才能重建！"
+)
+
+BEIJING = timezone(timedelta(hours=8))
+
+
+def reader_error(data: bytes, filename: str | None = None) -> ReaderError:
+    with pytest.raises(ReaderError) as caught:
+        read_document(data, filename)
+    return caught.value
+
+
+# ---------------------------------------------------------------------------------------------
+# Encodings
+
+
+@pytest.mark.parametrize(
+    ("codec", "expected_name"),
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gb18030", "gb18030"),
+        ("gbk", "gb18030"),
+        ("gb2312", "gb18030"),
+        ("utf-16", "utf-16"),  # with BOM
+        ("utf-16-le", "utf-16-le"),  # BOM-less, found from the NUL pattern of its ASCII characters
+        ("utf-16-be", "utf-16-be"),
+    ],
+)
+def test_chinese_text_decodes_in_every_supported_encoding(codec: str, expected_name: str) -> None:
+    data = CHINESE.encode(codec)
+    if codec == "utf-16":
+        assert data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    text, name = decode_text(data)
+    assert text == CHINESE
+    assert name == expected_name
+    result = read_document(data, "article.txt")
+    assert result.text == normalize_text(CHINESE)
+    assert result.encoding == expected_name
+    assert result.format == "txt"
+
+
+def test_gb18030_is_not_mistaken_for_latin1() -> None:
+    text, name = decode_text("舆情透镜：负面情绪".encode("gb18030"))
+    assert (text, name) == ("舆情透镜：负面情绪", "gb18030")
+
+
+def test_seed_article_reads_back_byte_identically() -> None:
+    data = SEED.read_bytes()
+    result = read_document(data, SEED.name)
+    assert result.text.encode("utf-8") == data
+    assert result.encoding == "utf-8"
+    assert result.format == "txt"
+    assert result.filename == SEED.name
+    assert result.title is None  # the structure parser finds the title in the text
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation
+
+
+def test_nfkc_folds_kangxi_radicals_from_pdfs() -> None:
+    assert normalize_text("⼩⽶汽⻋") == "小米汽车"
+
+
+def test_nfkc_folds_full_width_digits_but_keeps_numbers_intact() -> None:
+    assert normalize_text("增长１．５％，达到２００,０００辆") == "增长1.5%，达到200,000辆"
+
+
+def test_chinese_sentence_punctuation_is_kept_as_written() -> None:
+    text = "真的吗？是的！第一；第二：好（注）……结束。"
+    assert normalize_text(text) == text
+    assert normalize_text("3，5") == "3，5"  # never becomes the number "3,5"
+
+
+def test_circled_numbers_are_not_merged_into_following_digits() -> None:
+    assert normalize_text("⑩2025年") == "⑩2025年"
+
+
+def test_whitespace_line_endings_and_invisible_characters() -> None:
+    raw = (
+        "\ufeff第一段\u200b文字\r\n  第二行\t\t带\u3000空格  \r\n\r\n\r\n\r\n第二段\u00a0end\x07\u2029第三段"
+    )
+    assert normalize_text(raw) == "第一段文字\n第二行 带 空格\n\n第二段 end\n\n第三段"
+
+
+def test_normalize_is_idempotent_on_the_seed() -> None:
+    once = normalize_text(SEED.read_text("utf-8"))
+    assert normalize_text(once) == once
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown
+
+MARKDOWN = """# 小米汽车的信任危机
+
+**核心观点**：用户的[负面情绪](https://example.com/a "链接")已达到 __96%__。
+
+- 第一点 ![图](img.png)
+- 第二点
+
+| 指标 | 数值 |
+|------|-----:|
+| 负面 | 96% |
+"""
+
+
+def test_markdown_keeps_headings_and_lists_and_strips_emphasis_and_links() -> None:
+    result = read_document(MARKDOWN.encode(), "notes.md")
+    assert result.format == "md"
+    assert result.text == (
+        "# 小米汽车的信任危机\n\n核心观点：用户的负面情绪已达到 96%。\n\n- 第一点 图\n- 第二点\n\n"
+        "| 指标 | 数值 |\n| 负面 | 96% |"
+    )
+
+
+def test_plain_text_keeps_markdown_syntax_untouched() -> None:
+    assert read_document(b"**not stripped** in .txt", "a.txt").text == "**not stripped** in .txt"
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+ARTICLE_HTML = """<!doctype html>
+<html lang="zh"><head><meta charset="utf-8">
+<title>小米汽车陷入困境,问题出在哪? - 新浪财经</title>
+<meta property="og:title" content="小米汽车陷入困境,问题出在哪?">
+<meta property="og:site_name" content="新浪财经">
+<meta property="article:published_time" content="2025-10-27T20:11:00+08:00">
+</head><body>
+<nav><ul><li><a href="/">首页</a></li><li><a href="/stock">股票导航频道</a></li></ul></nav>
+<header><div class="banner">顶部广告横幅</div></header>
+<article>
+<h1>小米汽车陷入困境,问题出在哪?</h1>
+<p>小米汽车的负面舆情已经达到96%，净情感值跌至-96%，用户的信任出现了严重的崩塌，这是近年来少见的情况。</p>
+<p>雷军此前在手机业务上的成功经验，并不能直接复制到汽车制造领域，汽车的安全责任远高于手机。</p>
+<ul><li>要点一：信任危机持续发酵</li><li>要点二：<b>舆论</b>强烈反弹</li></ul>
+<p>分析人士认为，小米需要五到七年时间才能重建用户信任，期间需要持续投入质量管理。</p>
+</article>
+<footer><p>版权所有 页脚联系我们</p></footer>
+<script>var tracking = "脚本里的文字";</script>
+</body></html>
+"""
+
+
+def test_html_article_body_is_extracted_without_boilerplate() -> None:
+    result = read_document(ARTICLE_HTML.encode("utf-8"), "article.html")
+    assert result.format == "html"
+    assert result.encoding == "utf-8"
+    assert "净情感值跌至-96%" in result.text
+    assert "五到七年" in result.text
+    assert "- 要点二：舆论强烈反弹" in result.text  # list marker kept, bold stripped
+    assert "\n\n" in result.text  # paragraphs stay separated for the structure parser
+    for boilerplate in ("股票导航频道", "顶部广告横幅", "页脚联系我们", "脚本里的文字", "<p>"):
+        assert boilerplate not in result.text
+
+
+def test_html_metadata_title_site_and_published_time() -> None:
+    result = read_document(ARTICLE_HTML.encode("utf-8"), "article.html")
+    assert result.title == "小米汽车陷入困境,问题出在哪?"
+    assert result.source == "新浪财经"
+    assert result.published_at == datetime(2025, 10, 27, 20, 11, tzinfo=BEIJING)
+    assert result.published_at is not None and result.published_at.tzinfo is not None
+
+
+def test_html_is_sniffed_without_a_filename_and_in_gbk() -> None:
+    result = read_document(ARTICLE_HTML.replace("utf-8", "gbk").encode("gbk"))
+    assert result.format == "html"
+    assert result.encoding == "gb18030"
+    assert "五到七年" in result.text
+    assert "股票导航频道" not in result.text
+
+
+def test_short_html_page_falls_back_to_visible_text_without_nav() -> None:
+    page = b"<html><body><nav>\xe9\xa6\x96\xe9\xa1\xb5 NavLink</nav><span>Only a span of text</span><footer>Foot</footer></body></html>"
+    result = read_document(page, "short.htm")
+    assert result.text == "Only a span of text"
+
+
+def test_html_visible_text_fallback_skips_scripts_and_page_furniture() -> None:
+    page = (
+        "<html><head><title>T</title><style>p{color:red}</style></head><body>"
+        "<header>Site header</header><nav>Menu</nav><div>First block<br>second line</div>"
+        "<p>Para two</p><script>alert('x')</script><aside>Ad</aside><footer>Footer</footer></body></html>"
+    )
+    text = normalize_text(readers._html_visible_text(page))
+    assert text == "First block\nsecond line\n\nPara two"
+
+
+def test_html_in_a_declared_legacy_charset() -> None:
+    page = '<html><head><meta charset="windows-1252"></head><body><p>Caf\u00e9 cr\u00e8me, na\u00efve r\u00e9sum\u00e9 \u2013 all good.</p></body></html>'
+    result = read_document(page.encode("cp1252"), "page.html")
+    assert result.encoding == "cp1252"
+    assert "Café crème, naïve résumé – all good." in result.text
+
+
+def test_xhtml_with_xml_declaration() -> None:
+    page = '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><p>正文内容在这里</p></body></html>'
+    result = read_document(page.encode(), "page.xhtml")
+    assert result.text == "正文内容在这里"
+
+
+def test_html_with_no_visible_text_is_no_text() -> None:
+    page = b"<html><head><script>var a = 1;</script><style>p {}</style></head><body> <img src='x.png'> </body></html>"
+    error = reader_error(page, "a.html")
+    assert error.code == "no_text"
+    assert str(error) == "the HTML page has no visible text"
+
+
+# ---------------------------------------------------------------------------------------------
+# DOCX
+
+
+def test_docx_paragraphs_tables_and_core_properties() -> None:
+    data = make_docx(
+        ["小米汽车的负面舆情已经达到96%。", "用户信任崩塌，需要五到七年重建。"],
+        heading="小米汽车陷入困境",
+        bullets=["要点一：信任", "要点二：质量"],
+        table=[["指标", "数值"], ["负面", "96%"]],
+        title="小米汽车的信任危机",
+        created=datetime(2025, 10, 27, 12, 11),
+    )
+    result = read_document(data, "report.docx")
+    assert result.format == "docx"
+    assert result.encoding is None
+    assert result.text == (
+        "# 小米汽车陷入困境\n\n小米汽车的负面舆情已经达到96%。\n\n用户信任崩塌，需要五到七年重建。\n\n"
+        "- 要点一：信任\n\n- 要点二：质量\n\n指标\n\n数值\n\n负面\n\n96%"
+    )
+    assert result.title == "小米汽车的信任危机"
+    assert result.published_at == datetime(2025, 10, 27, 12, 11, tzinfo=UTC)
+    assert read_document(data).format == "docx"  # sniffed from the zip's word/document.xml
+
+
+def test_docx_without_properties_has_no_title_or_template_date() -> None:
+    result = read_document(make_docx(["只有一段文字。"]), "plain.docx")
+    assert result.text == "只有一段文字。"
+    assert result.title is None
+    assert result.published_at is None  # python-docx's template date (2013) is not a publication date
+
+
+def test_docx_without_text_is_no_text() -> None:
+    error = reader_error(make_docx(["", "   "]), "blank.docx")
+    assert (error.code, str(error)) == ("no_text", "the Word document has no text")
+
+
+def test_docx_that_is_not_a_zip_is_malformed() -> None:
+    error = reader_error("这不是一个Word文件".encode(), "fake.docx")
+    assert error.code == "malformed"
+    assert str(error) == "the .docx is not a valid Word file (not a ZIP archive, or a damaged one)"
+
+
+def test_zip_without_word_document_is_malformed() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    error = reader_error(buffer.getvalue(), "x.docx")
+    assert error.code == "malformed"
+    assert "word/document.xml is missing" in str(error)
+    sniffed = reader_error(buffer.getvalue())
+    assert sniffed.code == "unsupported"
+    assert str(sniffed) == "the file is a ZIP archive but not a Word (.docx) document"
+
+
+def test_docx_with_broken_xml_is_malformed() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types")
+        archive.writestr("word/document.xml", "<w:document")
+    error = reader_error(buffer.getvalue(), "broken.docx")
+    assert error.code == "malformed"
+    assert str(error).startswith("the .docx could not be parsed as a Word document")
+
+
+def test_docx_compression_ratio_bomb_is_rejected_before_parsing() -> None:
+    bomb = docx_shaped_zip("word/media/zeros.bin", 16 * 1024 * 1024)  # 16 MiB of zeros, ~16 KB zipped
+    assert len(bomb) < 100_000
+    error = reader_error(bomb, "bomb.docx")
+    assert error.code == "malformed"
+    assert "decompression bomb" in str(error)
+    assert "'word/media/zeros.bin' expands" in str(error)
+    assert "the limit is 100x" in str(error)
+
+
+def test_docx_total_size_bomb_is_rejected_before_parsing() -> None:
+    bomb = docx_shaped_zip("word/media/zeros.bin", readers.MAX_ZIP_UNCOMPRESSED_BYTES + 1)
+    error = reader_error(bomb, "bomb.docx")
+    assert error.code == "malformed"
+    assert "decompression bomb" in str(error)
+    assert "the limit is 200 MB" in str(error)
+
+
+def test_docx_member_lying_about_its_size_is_not_inflated() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", b"<w:document/>")
+        archive.writestr("word/media/a.bin", bytes(900_000))  # under the ratio floor
+    lying = understate_member_size(buffer.getvalue(), "word/media/a.bin", 1_000)
+    error = reader_error(lying, "lying.docx")
+    assert error.code == "malformed"
+    assert str(error) == (
+        "the .docx is damaged: member 'word/media/a.bin' cannot be read (Bad CRC-32 for file 'word/media/a.bin')"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+
+
+def test_pdf_text_and_metadata() -> None:
+    data = minimal_pdf(
+        ["Xiaomi trust collapsed.\nNegative sentiment reached 96%.", "Rebuilding takes five to seven years."],
+        title="Trust Report",
+        creation_date="D:20251027201100+08'00'",
+    )
+    result = read_document(data, "report.pdf")
+    assert result.format == "pdf"
+    assert result.text == (
+        "Xiaomi trust collapsed.\nNegative sentiment reached 96%.\n\nRebuilding takes five to seven years."
+    )
+    assert result.title == "Trust Report"
+    assert result.published_at == datetime(2025, 10, 27, 20, 11, tzinfo=BEIJING)
+    assert read_document(data).format == "pdf"  # sniffed from %PDF-
+
+
+def test_pdf_without_text_is_no_text() -> None:
+    error = reader_error(minimal_pdf([None, None]), "scan.pdf")
+    assert error.code == "no_text"
+    assert str(error) == "the PDF has no extractable text (is it a scanned image?)"
+
+
+def test_encrypted_pdf_is_malformed() -> None:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(minimal_pdf(["secret text"]))))
+    writer.encrypt(user_password="s3cret", algorithm="AES-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    error = reader_error(buffer.getvalue(), "locked.pdf")
+    assert error.code == "malformed"
+    assert str(error) == "the PDF is encrypted (password-protected) and cannot be opened"
+
+
+def test_pdf_encrypted_with_empty_user_password_opens() -> None:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(minimal_pdf(["owner locked only"]))))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    assert read_document(buffer.getvalue(), "a.pdf").text == "owner locked only"
+
+
+@pytest.mark.parametrize("cut", [60, 200, 400])
+def test_truncated_pdf_is_malformed(cut: int, capfd: pytest.CaptureFixture[str]) -> None:
+    data = minimal_pdf(["Some text on the page."])
+    error = reader_error(data[:cut], "cut.pdf")
+    assert error.code == "malformed"
+    assert str(error).startswith("the PDF is damaged")
+    assert capfd.readouterr().err == ""  # pypdf's warnings do not leak to stderr
+
+
+def test_pdf_page_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "MAX_PDF_PAGES", 2)
+    error = reader_error(minimal_pdf(["a", "b", "c"]), "long.pdf")
+    assert (error.code, str(error)) == ("too_large", "the PDF has 3 pages; the limit is 2")
+
+
+def test_pdf_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "PDF_TIME_BUDGET_S", -1.0)  # already over budget at the first page
+    error = reader_error(minimal_pdf(["a"]), "slow.pdf")
+    assert error.code == "too_large"
+    assert str(error).startswith("reading the PDF took longer than")
+
+
+# ---------------------------------------------------------------------------------------------
+# One test per error code, with its message
+
+
+def test_error_empty() -> None:
+    for data in (b"", b"   \n\t ", b"\xef\xbb\xbf", b"\xff\xfe", "\u3000\n".encode("utf-16")):
+        error = reader_error(data, "a.txt")
+        assert error.code == "empty"
+        assert str(error) in ("the file is empty (0 bytes)", "the file contains only whitespace")
+    assert str(reader_error(b"")) == "the file is empty (0 bytes)"
+
+
+def test_error_binary() -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01" + bytes(range(256))
+    error = reader_error(png, "image.txt")
+    assert error.code == "binary"
+    assert str(error) == "the file contains NUL bytes: it is binary data, not text"
+    controls = reader_error(bytes(range(1, 32)) * 4)
+    assert controls.code == "binary"
+    assert "control characters" in str(controls)
+
+
+def test_error_binary_names_a_pdf_with_the_wrong_extension() -> None:
+    error = reader_error(minimal_pdf(["x"]), "report.txt")
+    assert error.code == "binary"
+    assert "it looks like a PDF; is the file extension wrong?" in str(error)
+
+
+def test_error_too_large() -> None:
+    error = reader_error(b"a" * (MAX_BYTES + 1), "big.txt")
+    assert error.code == "too_large"
+    assert str(error) == "the file is 20.0 MiB; the limit is 20 MiB"
+
+
+def test_error_no_text() -> None:
+    error = reader_error("12,345 — 67.8% !!! ？？ 2025-10-27".encode(), "numbers.txt")
+    assert error.code == "no_text"
+    assert str(error) == "the file contains no words (no letters or Chinese characters)"
+
+
+def test_error_malformed() -> None:
+    error = reader_error(b"%PDF-1.7\nthis is not really a pdf", "x.pdf")
+    assert error.code == "malformed"
+    assert str(error).startswith("the PDF is damaged and cannot be opened")
+
+
+def test_error_undecodable() -> None:
+    latin1 = "Café au lait, très bon: naïve résumé.".encode("latin-1")
+    error = reader_error(latin1, "menu.txt")
+    assert error.code == "undecodable"
+    assert str(error) == (
+        "the text could not be decoded as UTF-8, GB18030/GBK or UTF-16; save it as UTF-8 and try again"
+    )
+    bad_bom = reader_error(b"\xef\xbb\xbfabc\xff\xfe\xfd", "a.txt")
+    assert bad_bom.code == "undecodable"
+    assert "byte-order mark" in str(bad_bom)
+
+
+@pytest.mark.parametrize("name", ["virus.exe", "photo.PNG", "old.doc", "table.csv"])
+def test_error_unsupported(name: str) -> None:
+    error = reader_error(b"anything", name)
+    assert error.code == "unsupported"
+    suffix = name[name.rindex(".") :].lower()
+    assert str(error) == (
+        f"unsupported file type {suffix!r}; supported: .txt, .text, .md, .markdown, .html, .htm, .xhtml, .docx, .pdf"
+    )
+
+
+def test_every_error_code_is_covered_here() -> None:
+    import typing
+
+    assert set(typing.get_args(readers.ErrorCode)) == {
+        "empty",
+        "binary",
+        "too_large",
+        "no_text",
+        "malformed",
+        "undecodable",
+        "unsupported",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# API details
+
+
+def test_reader_error_is_a_value_error_and_pickles_with_its_code() -> None:
+    error = ReaderError("no_text", "nothing to read")
+    assert isinstance(error, ValueError)
+    clone = pickle.loads(pickle.dumps(error))
+    assert (clone.code, str(clone)) == ("no_text", "nothing to read")
+
+
+def test_read_result_is_frozen() -> None:
+    result = read_document(b"hello world", "a.txt")
+    assert isinstance(result, ReadResult)
+    with pytest.raises(AttributeError):
+        result.text = "changed"  # type: ignore[misc]
+
+
+def test_filename_without_extension_is_sniffed() -> None:
+    assert read_document(b"just text", "README").format == "txt"
+    assert read_document(b"just text", None).filename is None
+
+
+def test_unexpected_library_failure_becomes_reader_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(data: bytes) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(readers, "_read_pdf", explode)
+    error = reader_error(minimal_pdf(["x"]), "a.pdf")
+    assert error.code == "malformed"
+    assert str(error) == "the pdf could not be read: RecursionError: maximum recursion depth exceeded"
