@@ -1,0 +1,628 @@
+"""Plotly figure builders for the dashboard: pure functions of the data model, no Streamlit.
+
+Every builder takes the UI language (`lang`, "zh" or "en") for its labels and returns a
+`go.Figure`, so tests assert on figures directly. Hover texts carry the counts and the formula
+behind each number (ARCHITECTURE.md: a net emotional value is never shown without them).
+
+Colour conventions, the same on every chart:
+- labels: negative red, neutral grey, positive green (`LABEL_COLOURS`);
+- net emotional value: a diverging red-grey-green scale fixed to [-1, 1] (`NEV_COLOURSCALE`), so
+  the same colour means the same value on every chart and every article.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import plotly.graph_objects as go
+
+from analysis.i18n import t
+from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_labels
+from analysis.model import LABELS, ArticleAnalysis, Evidence, SentimentSummary
+
+LABEL_COLOURS: dict[str, str] = {"positive": "#2e9e4f", "neutral": "#9e9e9e", "negative": "#d64541"}
+NEV_COLOURSCALE: list[list[Any]] = [[0.0, "#d64541"], [0.5, "#e6e6e6"], [1.0, "#2e9e4f"]]
+
+# Gauge zones on the NEV axis in percent. These are fixed reading aids for the *article-level*
+# value, not the per-sentence neutral band: an article at -20 or below reads as net negative,
+# +20 or above as net positive. (The neutral band decides each sentence's label; the zones only
+# colour the gauge's axis.)
+NEV_ZONE_NEGATIVE = -20.0
+NEV_ZONE_POSITIVE = 20.0
+_ZONE_FILLS = {"negative": "#f6c9c7", "neutral": "#ececec", "positive": "#c8e8d1"}
+_MARK_FILLS = {"negative": "#f8c4c1", "positive": "#bfe6c9", "neutral": "#fff3b0"}
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:+.1f}%"
+
+
+def _share(part: int, n: int) -> str:
+    return "—" if not n else f"{part / n * 100:.1f}%"
+
+
+def summary_hover(summary: SentimentSummary, lang: str = "zh") -> str:
+    """Counts and both formulas for one summary, as plain text with <br> line breaks (Plotly
+    hover labels accept only a tiny safe subset of HTML; all values here are numbers)."""
+    return "<br>".join(
+        [
+            t(
+                "chart.counts",
+                lang,
+                p=summary.positive,
+                u=summary.neutral,
+                n=summary.negative,
+                total=summary.n,
+            ),
+            f"nev = {_pct(summary.nev)} · {NEV_FORMULA}",
+            f"nev_polar = {_pct(summary.nev_polar)} · {NEV_POLAR_FORMULA}",
+        ]
+    )
+
+
+def nev_zone(nev: float | None) -> str | None:
+    """Which gauge zone a net emotional value (in [-1, 1]) falls in; None when there is no value."""
+    if nev is None:
+        return None
+    pct = nev * 100
+    if pct <= NEV_ZONE_NEGATIVE:
+        return "negative"
+    if pct >= NEV_ZONE_POSITIVE:
+        return "positive"
+    return "neutral"
+
+
+def nev_gauge(
+    summary: SentimentSummary,
+    lang: str = "zh",
+    *,
+    polar: bool = False,
+    title: str | None = None,
+    height: int = 260,
+) -> go.Figure:
+    """A gauge on [-100, +100] with negative / neutral / positive zones and the value marked by a
+    threshold line. The gauge bar is made invisible: Plotly's bar fills from the axis minimum,
+    which would make -96 look like "a little" and +20 look like "more than half"."""
+    value = summary.nev_polar if polar else summary.nev
+    formula = NEV_POLAR_FORMULA if polar else NEV_FORMULA
+    shown = None if value is None else round(value * 100, 1)
+    fig = go.Figure(
+        go.Indicator(
+            mode="gauge+number",
+            value=shown,
+            number={"suffix": "%", "valueformat": "+.1f"},
+            title={"text": title if title is not None else t("chart.nev_title", lang)},
+            gauge={
+                "axis": {"range": [-100, 100], "tickvals": [-100, -50, -20, 0, 20, 50, 100]},
+                "bar": {"color": "rgba(0,0,0,0)", "thickness": 0},
+                "steps": [
+                    {"range": [-100, NEV_ZONE_NEGATIVE], "color": _ZONE_FILLS["negative"]},
+                    {"range": [NEV_ZONE_NEGATIVE, NEV_ZONE_POSITIVE], "color": _ZONE_FILLS["neutral"]},
+                    {"range": [NEV_ZONE_POSITIVE, 100], "color": _ZONE_FILLS["positive"]},
+                ],
+                "threshold": {
+                    "line": {"color": "#1f1f1f", "width": 5},
+                    "thickness": 0.9,
+                    "value": shown if shown is not None else 0,
+                },
+            },
+        )
+    )
+    fig.update_layout(
+        height=height,
+        margin={"l": 25, "r": 25, "t": 60, "b": 10},
+        meta={
+            "formula": formula,
+            "counts": {"P": summary.positive, "U": summary.neutral, "N": summary.negative},
+            "zone": nev_zone(value),
+        },
+    )
+    if value is None:
+        fig.add_annotation(text=t("chart.no_value", lang), showarrow=False, x=0.5, y=0.1)
+    return fig
+
+
+def label_shares(summary: SentimentSummary, lang: str = "zh", *, height: int = 260) -> go.Figure:
+    """Donut of the positive / neutral / negative counts with their shares."""
+    names = [t(f"label.{x}", lang) for x in LABELS]
+    counts = [getattr(summary, x) for x in LABELS]
+    fig = go.Figure(
+        go.Pie(
+            labels=names,
+            values=counts,
+            hole=0.55,
+            sort=False,
+            direction="clockwise",
+            marker={"colors": [LABEL_COLOURS[x] for x in LABELS]},
+            textinfo="label+percent",
+            customdata=[[c, summary.n] for c in counts],
+            hovertemplate="%{label}: %{customdata[0]} / %{customdata[1]} (%{percent})<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        showlegend=False,
+        annotations=[{"text": f"n = {summary.n}", "showarrow": False, "font": {"size": 16}}],
+    )
+    return fig
+
+
+def _bar_rows(
+    items: Sequence[tuple[str, SentimentSummary]], lang: str, *, orientation: str = "h"
+) -> go.Figure:
+    names = [name for name, _ in items]
+    values = [None if s.nev is None else round(s.nev * 100, 1) for _, s in items]
+    colours = [LABEL_COLOURS.get(nev_zone(s.nev) or "neutral") for _, s in items]
+    hover = [summary_hover(s, lang) for _, s in items]
+    bar = go.Bar(
+        x=values if orientation == "h" else names,
+        y=names if orientation == "h" else values,
+        orientation=orientation,
+        marker={"color": colours},
+        text=[_pct(s.nev) for _, s in items],
+        textposition="outside",
+        customdata=hover,
+        hovertemplate="<b>%{"
+        + ("y" if orientation == "h" else "x")
+        + "}</b><br>%{customdata}<extra></extra>",
+    )
+    fig = go.Figure(bar)
+    axis = {"range": [-110, 110], "title": t("chart.nev_axis", lang), "zeroline": True}
+    if orientation == "h":
+        fig.update_layout(xaxis=axis, yaxis={"autorange": "reversed", "automargin": True})
+    else:
+        fig.update_layout(yaxis=axis)
+    fig.update_layout(
+        height=max(220, 60 + 42 * len(items)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        meta={"formula": NEV_FORMULA},
+    )
+    return fig
+
+
+def group_names(analysis: ArticleAnalysis, lang: str = "zh", *, escape: bool = True) -> dict[int | None, str]:
+    """Display name per group index; None is the core viewpoint. Escaped by default because
+    Plotly interprets a few HTML tags in labels and the titles come from the article."""
+    names: dict[int | None, str] = {None: t("chart.core_viewpoint", lang)}
+    for g in analysis.document.groups:
+        title = f"{g.index}. {g.title}"
+        names[g.index] = html.escape(title) if escape else title
+    return names
+
+
+def group_nev_bars(analysis: ArticleAnalysis, lang: str = "zh", *, include_core: bool = True) -> go.Figure:
+    """Net emotional value of the core viewpoint and each viewpoint group, with counts on hover."""
+    names = group_names(analysis, lang)
+    items: list[tuple[str, SentimentSummary]] = []
+    if include_core and analysis.core_sentiment is not None:
+        items.append((names[None], analysis.core_sentiment))
+    items += [
+        (names[g.index], s) for g, s in zip(analysis.document.groups, analysis.group_sentiment, strict=True)
+    ]
+    return _bar_rows(items, lang)
+
+
+def rolling_mean(values: Sequence[float | None], window: int) -> list[float | None]:
+    """Trailing mean over the last `window` scored values (None values are skipped, not zeros)."""
+    out: list[float | None] = []
+    for i in range(len(values)):
+        chunk = [v for v in values[max(0, i - window + 1) : i + 1] if v is not None]
+        out.append(sum(chunk) / len(chunk) if chunk else None)
+    return out
+
+
+def emotional_arc(analysis: ArticleAnalysis, lang: str = "zh", *, window: int = 3) -> go.Figure:
+    """Sentence order on x, score on y, a rolling mean, and each viewpoint group shaded."""
+    sentences = [s for s in analysis.sentences]
+    fig = go.Figure()
+    names = group_names(analysis, lang)
+    # Group spans first, so points are drawn above them.
+    for k, g in enumerate(analysis.document.groups):
+        positions = [s.position for s in g.sentences]
+        if not positions:
+            continue
+        fig.add_vrect(
+            x0=min(positions) - 0.5,
+            x1=max(positions) + 0.5,
+            fillcolor="#5b8def" if k % 2 == 0 else "#b38bd6",
+            opacity=0.08,
+            line_width=0,
+            annotation_text=names[g.index],
+            annotation_position="top left",
+            annotation_textangle=-90 if len(analysis.document.groups) > 6 else 0,
+            annotation_font_size=10,
+        )
+    for label in LABELS:
+        chosen = [s for s in sentences if s.label == label]
+        if not chosen:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[s.position for s in chosen],
+                y=[s.score for s in chosen],
+                mode="markers",
+                name=t(f"label.{label}", lang),
+                marker={"color": LABEL_COLOURS[label], "size": 9},
+                customdata=[[names.get(s.group, ""), _short(s.text)] for s in chosen],
+                hovertemplate="#%{x} · %{y:+.2f}<br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+            )
+        )
+    scores = [s.score for s in sentences]
+    fig.add_trace(
+        go.Scatter(
+            x=[s.position for s in sentences],
+            y=rolling_mean(scores, window),
+            mode="lines",
+            name=t("chart.rolling_mean", lang, window=window),
+            line={"color": "#333333", "width": 2},
+            connectgaps=True,
+            hovertemplate="#%{x} · %{y:+.2f}<extra></extra>",
+        )
+    )
+    fig.add_hline(y=0, line_width=1, line_color="#999999")
+    fig.update_layout(
+        height=380,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"title": t("chart.sentence_order", lang)},
+        yaxis={"title": t("chart.score", lang), "range": [-1.1, 1.1]},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def _short(text: str, limit: int = 80) -> str:
+    # Hover labels interpret a few tags, so escape the article's text before Plotly sees it.
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return html.escape(text)
+
+
+def keyword_bars(analysis: ArticleAnalysis, lang: str = "zh", *, top: int = 20) -> go.Figure:
+    """The top keywords by weight, heaviest at the top."""
+    kws = list(analysis.keywords)[:top]
+    fig = go.Figure(
+        go.Bar(
+            x=[k.weight for k in kws],
+            y=[_short(k.term, 40) for k in kws],
+            orientation="h",
+            marker={"color": "#5b8def"},
+            hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=max(220, 40 + 24 * len(kws)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"title": t("chart.weight", lang)},
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
+    return fig
+
+
+def _field(item: Any, name: str) -> Any:
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+
+
+def theme_name(theme: Any, lang: str) -> str:
+    """A theme's name in the UI language (ThemeScore, taxonomy entry object or mapping)."""
+    return _field(theme, "name_zh" if lang == "zh" else "name_en") or _field(theme, "id") or ""
+
+
+def theme_treemap(
+    analysis: ArticleAnalysis, lang: str = "zh", *, taxonomy: Iterable[Any] | None = None
+) -> go.Figure:
+    """Themes sized by how many sentences carry them and coloured by their net emotional value
+    (fixed [-1, 1] scale). With a taxonomy whose entries have a `parent`, themes nest under their
+    parent theme; a parent's colour is the NEV of its children's sentences taken together."""
+    parents: dict[str, str | None] = {}
+    names: dict[str, str] = {th.id: theme_name(th, lang) for th in analysis.themes}
+    for entry in taxonomy or ():
+        tid = _field(entry, "id")
+        parents[tid] = _field(entry, "parent")
+        names.setdefault(tid, theme_name(entry, lang))
+    root = "__article__"
+    ids, labels, parent_of, values, colours, hover = [], [], [], [], [], []
+    positions_under: dict[str, set[int]] = {}
+    scored_label = {s.position: s.label for s in analysis.sentences}
+    for th in analysis.themes:
+        if not th.sentence_positions:
+            continue
+        ids.append(th.id)
+        labels.append(names[th.id])
+        parent = parents.get(th.id)
+        parent_of.append(parent if parent else root)
+        values.append(len(th.sentence_positions))
+        colours.append(th.sentiment.nev if th.sentiment.nev is not None else 0.0)
+        hover.append(summary_hover(th.sentiment, lang))
+        if parent:
+            positions_under.setdefault(parent, set()).update(th.sentence_positions)
+    for parent, positions in positions_under.items():
+        if parent in ids:
+            continue
+        summary = summarize_labels(scored_label.get(p) for p in positions)
+        ids.append(parent)
+        labels.append(names.get(parent, parent))
+        parent_of.append(root)
+        values.append(0)  # branchvalues="remainder": the children carry the size
+        colours.append(summary.nev if summary.nev is not None else 0.0)
+        hover.append(summary_hover(summary, lang))
+    ids.append(root)
+    labels.append(t("chart.all_themes", lang))
+    parent_of.append("")
+    values.append(0)
+    colours.append(analysis.sentiment.nev if analysis.sentiment.nev is not None else 0.0)
+    hover.append(summary_hover(analysis.sentiment, lang))
+    fig = go.Figure(
+        go.Treemap(
+            ids=ids,
+            labels=labels,
+            parents=parent_of,
+            values=values,
+            branchvalues="remainder",
+            marker={
+                "colors": colours,
+                "colorscale": NEV_COLOURSCALE,
+                "cmin": -1,
+                "cmax": 1,
+                "cmid": 0,
+                "showscale": True,
+                "colorbar": {"title": {"text": "nev"}},
+            },
+            customdata=hover,
+            hovertemplate="<b>%{label}</b><br>%{customdata}<extra></extra>",
+        )
+    )
+    fig.update_layout(height=420, margin={"l": 5, "r": 5, "t": 30, "b": 5})
+    return fig
+
+
+def theme_group_matrix(analysis: ArticleAnalysis, lang: str = "zh") -> go.Figure:
+    """Heatmap: themes (rows) × core viewpoint and groups (columns), cell colour = NEV of the
+    sentences carrying that theme in that group, cell text = their count. Empty cells stay blank."""
+    names = group_names(analysis, lang)
+    columns: list[int | None] = []
+    if analysis.document.core_viewpoint is not None:
+        columns.append(None)
+    columns += [g.index for g in analysis.document.groups]
+    themes = [th for th in analysis.themes if th.sentence_positions]
+    by_pos = {s.position: s for s in analysis.sentences}
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    hover: list[list[str]] = []
+    for th in themes:
+        row_z, row_t, row_h = [], [], []
+        members = [by_pos[p] for p in th.sentence_positions if p in by_pos]
+        for col in columns:
+            in_cell = [s for s in members if s.group == col]
+            summary = summarize_labels(s.label for s in in_cell)
+            row_z.append(summary.nev)
+            row_t.append(str(len(in_cell)) if in_cell else "")
+            row_h.append(summary_hover(summary, lang) if in_cell else "—")
+        z.append(row_z)
+        text.append(row_t)
+        hover.append(row_h)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[names[c] for c in columns],
+            y=[theme_name(th, lang) for th in themes],
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{y} × %{x}<br>%{customdata}<extra></extra>",
+            colorscale=NEV_COLOURSCALE,
+            zmin=-1,
+            zmax=1,
+            zmid=0,
+            colorbar={"title": {"text": "nev"}},
+        )
+    )
+    fig.update_layout(
+        height=max(240, 80 + 30 * len(themes)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"side": "top", "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
+    return fig
+
+
+def _rec(record: Any, name: str) -> Any:
+    return _field(record, name)
+
+
+def library_timeline(records: Iterable[Any], lang: str = "zh") -> go.Figure:
+    """Each dated library article at its published_at with its NEV; counts and formula on hover.
+    Records need title, published_at, n, positive, neutral, negative, nev, nev_polar (ArticleRecord
+    or mappings). Undated records are left out here; the page lists them apart."""
+    dated = sorted(
+        (r for r in records if isinstance(_rec(r, "published_at"), datetime)),
+        key=lambda r: _rec(r, "published_at"),
+    )
+    summaries = [
+        SentimentSummary(
+            n=_rec(r, "n") or 0,
+            positive=_rec(r, "positive") or 0,
+            neutral=_rec(r, "neutral") or 0,
+            negative=_rec(r, "negative") or 0,
+            nev=_rec(r, "nev"),
+            nev_polar=_rec(r, "nev_polar"),
+        )
+        for r in dated
+    ]
+    fig = go.Figure(
+        go.Scatter(
+            x=[_rec(r, "published_at") for r in dated],
+            y=[None if s.nev is None else round(s.nev * 100, 1) for s in summaries],
+            mode="lines+markers",
+            marker={
+                "size": 12,
+                "color": [s.nev if s.nev is not None else 0 for s in summaries],
+                "colorscale": NEV_COLOURSCALE,
+                "cmin": -1,
+                "cmax": 1,
+                "line": {"width": 1, "color": "#333"},
+            },
+            line={"color": "#888888"},
+            customdata=[
+                [_short(_rec(r, "title") or "", 60), summary_hover(s, lang)]
+                for r, s in zip(dated, summaries, strict=True)
+            ],
+            hovertemplate="<b>%{customdata[0]}</b><br>%{x}<br>%{customdata[1]}<extra></extra>",
+        )
+    )
+    fig.add_hline(y=0, line_width=1, line_color="#999999")
+    fig.update_layout(
+        height=360,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"title": t("chart.published_at", lang)},
+        yaxis={"title": t("chart.nev_axis", lang), "range": [-110, 110]},
+    )
+    return fig
+
+
+def compare_nev_bars(items: Sequence[tuple[str, ArticleAnalysis]], lang: str = "zh") -> go.Figure:
+    """NEV of each compared article, counts and formula on hover."""
+    return _bar_rows([(html.escape(name), a.sentiment) for name, a in items], lang)
+
+
+def compare_shares(items: Sequence[tuple[str, ArticleAnalysis]], lang: str = "zh") -> go.Figure:
+    """Stacked 100% bars of the label shares of each compared article."""
+    fig = go.Figure()
+    names = [html.escape(name) for name, _ in items]
+    for label in LABELS:
+        counts = [getattr(a.sentiment, label) for _, a in items]
+        totals = [a.sentiment.n for _, a in items]
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=[c / n * 100 if n else 0 for c, n in zip(counts, totals, strict=True)],
+                orientation="h",
+                name=t(f"label.{label}", lang),
+                marker={"color": LABEL_COLOURS[label]},
+                customdata=[[c, n] for c, n in zip(counts, totals, strict=True)],
+                hovertemplate="%{y}: %{customdata[0]} / %{customdata[1]} (%{x:.1f}%)<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=max(200, 80 + 40 * len(items)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"title": t("chart.share_axis", lang), "range": [0, 100]},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return fig
+
+
+def compare_themes(items: Sequence[tuple[str, ArticleAnalysis]], lang: str = "zh") -> go.Figure:
+    """Heatmap: themes × compared articles, NEV colour, sentence count as text."""
+    theme_ids: list[str] = []
+    theme_labels: dict[str, str] = {}
+    for _, a in items:
+        for th in a.themes:
+            if th.sentence_positions and th.id not in theme_labels:
+                theme_ids.append(th.id)
+                theme_labels[th.id] = theme_name(th, lang)
+    z, text, hover = [], [], []
+    for tid in theme_ids:
+        row_z, row_t, row_h = [], [], []
+        for _, a in items:
+            th = next((x for x in a.themes if x.id == tid and x.sentence_positions), None)
+            row_z.append(th.sentiment.nev if th else None)
+            row_t.append(str(len(th.sentence_positions)) if th else "")
+            row_h.append(summary_hover(th.sentiment, lang) if th else "—")
+        z.append(row_z)
+        text.append(row_t)
+        hover.append(row_h)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[html.escape(name) for name, _ in items],
+            y=[theme_labels[x] for x in theme_ids],
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{y} × %{x}<br>%{customdata}<extra></extra>",
+            colorscale=NEV_COLOURSCALE,
+            zmin=-1,
+            zmax=1,
+            zmid=0,
+        )
+    )
+    fig.update_layout(
+        height=max(240, 80 + 28 * len(theme_ids)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"side": "top", "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
+    return fig
+
+
+def highlight_evidence(text: str, evidence: Iterable[Evidence]) -> str:
+    """The sentence as safe HTML: every character of `text` escaped, each evidence term wrapped in
+    <mark> coloured by the sign of its weight. Terms are found in the *raw* text (case-insensitive)
+    and each segment is escaped on its own, so a term containing `&` or `<` still matches and no
+    markup from the article can get through."""
+    spans: list[tuple[int, int, float]] = []
+    terms = sorted(
+        {e.term: e.weight for e in evidence if e.term and e.term.strip()}.items(), key=lambda x: -len(x[0])
+    )
+    taken = [False] * len(text)
+    for term, weight in terms:
+        ascii_word = term.isascii() and term[:1].isalnum()
+        pattern = re.escape(term)
+        if ascii_word:  # whole words only for English, so "bad" does not mark "badge"
+            pattern = r"(?<![A-Za-z0-9])" + pattern + r"(?![A-Za-z0-9])"
+        for m in re.finditer(pattern, text, flags=re.IGNORECASE):
+            if any(taken[m.start() : m.end()]):
+                continue
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+            spans.append((m.start(), m.end(), weight))
+    spans.sort()
+    out: list[str] = []
+    cursor = 0
+    for start, end, weight in spans:
+        out.append(html.escape(text[cursor:start]))
+        sign = "positive" if weight > 0 else "negative" if weight < 0 else "neutral"
+        out.append(
+            f'<mark style="background:{_MARK_FILLS[sign]};padding:0 2px;border-radius:3px" '
+            f'title="{weight:+.2f}">{html.escape(text[start:end])}</mark>'
+        )
+        cursor = end
+    out.append(html.escape(text[cursor:]))
+    return "".join(out)
+
+
+def share_strip(summary: SentimentSummary, lang: str = "zh", *, height: int = 70) -> go.Figure:
+    """A compact one-line stacked bar of the positive / neutral / negative shares (for a group),
+    counts on hover; the NEV is in the hover too, with its formula."""
+    fig = go.Figure()
+    for label in LABELS:
+        count = getattr(summary, label)
+        fig.add_trace(
+            go.Bar(
+                x=[count / summary.n * 100 if summary.n else 0],
+                y=[""],
+                orientation="h",
+                name=t(f"label.{label}", lang),
+                marker={"color": LABEL_COLOURS[label]},
+                text=[f"{count}" if count else ""],
+                textposition="inside",
+                customdata=[[count, summary.n, summary_hover(summary, lang)]],
+                hovertemplate=t(f"label.{label}", lang)
+                + ": %{customdata[0]} / %{customdata[1]} (%{x:.1f}%)<br>%{customdata[2]}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=height,
+        showlegend=False,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        xaxis={"range": [0, 100], "visible": False},
+        yaxis={"visible": False},
+    )
+    return fig

@@ -1,0 +1,214 @@
+"""Exports of one analysis as CSV, XLSX and JSON, each carrying a reproducibility stamp.
+
+The stamp says what produced the numbers: app version, model name / version / components, the
+neutral band (thresholds), both NEV formulas, and the SHA-256 of the input text. In the CSV it is
+repeated as columns on every row (so it survives any CSV reader and any row filter); in the XLSX
+it is a `stamp` sheet plus the same columns on the sentences sheet; in the JSON it is a `stamp` key.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+import analysis
+from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
+from analysis.model import ArticleAnalysis, SentimentSummary
+
+SENTENCE_COLUMNS = [
+    "position",
+    "group",
+    "group_title",
+    "bullet",
+    "text",
+    "lang",
+    "score",
+    "label",
+    "themes",
+    "evidence",
+    "citations",
+]
+STAMP_COLUMNS = ["app_version", "model", "model_version", "thresholds", "formula", "input_sha256"]
+
+
+def stamp(analysis_: ArticleAnalysis, *, generated_at: datetime | None = None) -> dict[str, Any]:
+    """What produced this analysis. `generated_at` defaults to now (UTC)."""
+    when = generated_at or datetime.now(UTC)
+    return {
+        "app": "Opinion Lens 舆情透镜",
+        "app_version": analysis.__version__,
+        "model": analysis_.model.name,
+        "model_version": analysis_.model.version,
+        "model_components": dict(analysis_.model.components),
+        "thresholds": dict(analysis_.model.thresholds),
+        "formula": {"nev": NEV_FORMULA, "nev_polar": NEV_POLAR_FORMULA},
+        "input_sha256": analysis_.input_sha256,
+        "generated_at": when.isoformat(timespec="seconds"),
+    }
+
+
+def _stamp_columns(analysis_: ArticleAnalysis) -> dict[str, str]:
+    s = stamp(analysis_)
+    return {
+        "app_version": s["app_version"],
+        "model": s["model"],
+        "model_version": s["model_version"],
+        "thresholds": json.dumps(s["thresholds"], sort_keys=True),
+        "formula": f"{NEV_FORMULA}; {NEV_POLAR_FORMULA}",
+        "input_sha256": s["input_sha256"],
+    }
+
+
+def sentences_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
+    """One row per sentence in document order. `group` is empty for the core viewpoint; `themes`
+    are theme ids joined by `;`; `evidence` is `term(+0.42)` items joined by `; `; `citations`
+    are the bullet's [n] citations joined by `,`. Unscored sentences have empty score and label."""
+    doc = analysis_.document
+    rows: list[dict[str, Any]] = []
+
+    def add(bullets: Any, group: int | None, group_title: str) -> None:
+        for b in bullets:
+            for s in b.sentences:
+                rows.append(
+                    {
+                        "position": s.position,
+                        "group": group,
+                        "group_title": group_title,
+                        "bullet": s.bullet,
+                        "text": s.text,
+                        "lang": s.lang,
+                        "score": s.score,
+                        "label": s.label,
+                        "themes": ";".join(s.themes),
+                        "evidence": "; ".join(f"{e.term}({e.weight:+.2f})" for e in s.evidence),
+                        "citations": ",".join(str(c) for c in b.citations),
+                    }
+                )
+
+    if doc.core_viewpoint is not None:
+        add([doc.core_viewpoint], None, "Core Viewpoint")
+    for g in doc.groups:
+        add(g.bullets, g.index, g.title)
+    frame = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
+    frame["group"] = frame["group"].astype("Int64")
+    frame["bullet"] = frame["bullet"].astype("Int64")
+    frame["score"] = frame["score"].astype("Float64")
+    return frame.sort_values("position", kind="stable").reset_index(drop=True)
+
+
+def _summary_row(name: str, s: SentimentSummary) -> dict[str, Any]:
+    return {
+        "name": name,
+        "n": s.n,
+        "positive": s.positive,
+        "neutral": s.neutral,
+        "negative": s.negative,
+        "unscored": s.unscored,
+        "nev": s.nev,
+        "nev_polar": s.nev_polar,
+    }
+
+
+def groups_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
+    """The article, its core viewpoint and each group with counts and both NEV values."""
+    rows = [{"index": None, **_summary_row("Article", analysis_.sentiment)}]
+    if analysis_.core_sentiment is not None:
+        rows.append({"index": None, **_summary_row("Core Viewpoint", analysis_.core_sentiment)})
+    for g, s in zip(analysis_.document.groups, analysis_.group_sentiment, strict=True):
+        rows.append({"index": g.index, **_summary_row(g.title, s)})
+    frame = pd.DataFrame(rows)
+    frame["index"] = frame["index"].astype("Int64")
+    return frame
+
+
+def themes_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
+    rows = [
+        {
+            "id": th.id,
+            "name_en": th.name_en,
+            "name_zh": th.name_zh,
+            **{k: v for k, v in _summary_row("", th.sentiment).items() if k != "name"},
+            "sentence_positions": ",".join(str(p) for p in th.sentence_positions),
+            "terms": ";".join(th.terms),
+        }
+        for th in analysis_.themes
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id", "name_en", "name_zh", "n", "positive", "neutral", "negative", "unscored",
+            "nev", "nev_polar", "sentence_positions", "terms",
+        ],
+    )  # fmt: skip
+
+
+def figures_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
+    cols = ["kind", "text", "value", "unit", "meaning", "position", "context"]
+    return pd.DataFrame(
+        [{c: getattr(f, c) for c in cols} for f in analysis_.figures],
+        columns=cols,
+    )
+
+
+def export_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
+    """The sentences frame with the stamp columns appended (what the CSV holds)."""
+    frame = sentences_frame(analysis_)
+    for key, value in _stamp_columns(analysis_).items():
+        frame[key] = value
+    return frame
+
+
+def to_csv_bytes(analysis_: ArticleAnalysis) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens Chinese text correctly."""
+    return export_frame(analysis_).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(analysis_: ArticleAnalysis) -> bytes:
+    """Sheets: sentences (with stamp columns), groups, themes, figures, stamp."""
+    s = stamp(analysis_)
+    stamp_rows = [
+        ("app", s["app"]),
+        ("app_version", s["app_version"]),
+        ("model", s["model"]),
+        ("model_version", s["model_version"]),
+        *((f"component.{k}", v) for k, v in s["model_components"].items()),
+        *((f"threshold.{k}", v) for k, v in s["thresholds"].items()),
+        ("formula.nev", NEV_FORMULA),
+        ("formula.nev_polar", NEV_POLAR_FORMULA),
+        ("input_sha256", s["input_sha256"]),
+        ("generated_at", s["generated_at"]),
+        ("title", analysis_.document.title or ""),
+    ]
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        sheets = {
+            "sentences": export_frame(analysis_),
+            "groups": groups_frame(analysis_),
+            "themes": themes_frame(analysis_),
+            "figures": figures_frame(analysis_),
+            "stamp": pd.DataFrame(stamp_rows, columns=["key", "value"]).astype({"value": str}),
+        }
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes(1, 0)
+            for i, col in enumerate(frame.columns):
+                width = 60 if col in ("text", "context", "value") else max(10, min(30, len(str(col)) + 4))
+                sheet.set_column(i, i, width)
+    return buffer.getvalue()
+
+
+def to_json_bytes(analysis_: ArticleAnalysis) -> bytes:
+    """The full analysis (the CLI's JSON contract) plus a `stamp` key, UTF-8, Chinese unescaped."""
+    payload = analysis_.to_dict()
+    payload["stamp"] = stamp(analysis_)
+    return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def export_filename(analysis_: ArticleAnalysis, ext: str) -> str:
+    """`opinion-lens_<first 12 hex of the input hash>.<ext>`: stable for the same input."""
+    return f"opinion-lens_{analysis_.input_sha256[:12]}.{ext}"

@@ -1,0 +1,160 @@
+"""Opinion Lens 舆情透镜 — the Streamlit entry point: `streamlit run dashboard.py`.
+
+Draws what every page shares (page config, UI language, the active article, model and neutral
+band) in the sidebar, then routes to the pages with st.navigation. Widgets drawn here persist
+across pages; the pages themselves only lay out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from analysis.library import ArticleRecord, LibraryError
+from analysis.sentiment import SUITES
+from pages.common import (
+    ARTICLE_KEY,
+    BAND_KEY,
+    MODEL_KEY,
+    PENDING_ARTICLE_KEY,
+    UI_LANG_KEY,
+    calibrated_band,
+    get_library,
+    sample_article_id,
+    tr,
+)
+
+ROOT = Path(__file__).resolve().parent
+PAGES = ROOT / "pages"
+
+
+def _article_label(record: ArticleRecord) -> str:
+    date = record.published_at.strftime("%Y-%m-%d") if isinstance(record.published_at, datetime) else "—"
+    title = record.title or record.filename or f"#{record.id}"
+    return f"{title[:40]}{'…' if len(title) > 40 else ''} · {date}"
+
+
+def _language_switch() -> None:
+    def keep_a_language() -> None:
+        # A click on the selected option would clear it; keep the language that was showing.
+        if st.session_state.get(UI_LANG_KEY) not in ("zh", "en"):
+            st.session_state[UI_LANG_KEY] = st.session_state.get("_ui_lang_last", "zh")
+        st.session_state["_ui_lang_last"] = st.session_state[UI_LANG_KEY]
+
+    if st.session_state.get(UI_LANG_KEY) not in ("zh", "en"):
+        st.session_state[UI_LANG_KEY] = st.session_state.get("_ui_lang_last", "zh")
+    st.segmented_control(
+        "UI language / 界面语言",
+        options=["zh", "en"],
+        format_func=lambda x: {"zh": "中文", "en": "English"}[x],
+        key=UI_LANG_KEY,
+        on_change=keep_a_language,
+        label_visibility="collapsed",
+        selection_mode="single",
+    )
+
+
+def _article_picker() -> ArticleRecord | None:
+    library = get_library()
+    sample_id = sample_article_id()
+    try:
+        records = library.list_articles()
+    except LibraryError as exc:
+        st.error(str(exc))
+        return None
+    if not records:
+        st.caption(tr("dash.library_empty"))
+        return None
+    ids = [r.id for r in records]
+    by_id = {r.id: r for r in records}
+    pending = st.session_state.pop(PENDING_ARTICLE_KEY, None)
+    if pending in by_id:
+        st.session_state[ARTICLE_KEY] = pending
+    elif st.session_state.get(ARTICLE_KEY) not in by_id:  # first run, or the article was deleted
+        st.session_state[ARTICLE_KEY] = sample_id if sample_id in by_id else ids[0]
+    chosen = st.selectbox(
+        tr("dash.article"),
+        options=ids,
+        format_func=lambda i: _article_label(by_id[i]),
+        key=ARTICLE_KEY,
+        help=tr("dash.article_help"),
+    )
+    return by_id.get(chosen)
+
+
+def _model_and_band(record: ArticleRecord | None) -> None:
+    def reset_band() -> None:
+        st.session_state.pop(BAND_KEY, None)
+        st.session_state.pop("_band_default", None)
+
+    if st.session_state.get(MODEL_KEY) not in SUITES:
+        st.session_state[MODEL_KEY] = "default"
+    model = st.selectbox(
+        tr("dash.model"),
+        options=list(SUITES),
+        format_func=lambda name: (
+            tr(f"dash.model.{name}") if name in ("default", "snownlp", "vader") else name
+        ),
+        key=MODEL_KEY,
+        on_change=reset_band,
+        help=tr("dash.model_help"),
+    )
+    lang = (record.language if record else None) or "zh"
+    default = calibrated_band(model, lang)
+    previous_default = st.session_state.get("_band_default")
+    # Follow the calibrated band unless the user has moved the slider away from it.
+    if BAND_KEY not in st.session_state or (
+        previous_default is not None and tuple(st.session_state[BAND_KEY]) == tuple(previous_default)
+    ):
+        st.session_state[BAND_KEY] = default
+    st.session_state["_band_default"] = default
+    st.slider(
+        tr("dash.band"),
+        min_value=-1.0,
+        max_value=1.0,
+        step=0.01,
+        key=BAND_KEY,
+        help=tr("dash.band_help", lo=default[0], hi=default[1]),
+    )
+    if tuple(st.session_state[BAND_KEY]) != tuple(default):
+        st.button(tr("dash.band_reset"), key="band_reset", on_click=reset_band, icon=":material/restart_alt:")
+
+
+def _navigation() -> st.navigation:
+    def page(name: str, key: str, icon: str, default: bool = False) -> st.Page:
+        return st.Page(PAGES / f"{name}.py", title=tr(key), icon=icon, default=default)
+
+    sections: dict[str, list[st.Page]] = {
+        tr("nav.section.article"): [
+            page("overview", "nav.overview", ":material/dashboard:", default=True),
+            page("viewpoints", "nav.viewpoints", ":material/format_list_bulleted:"),
+            page("themes", "nav.themes", ":material/category:"),
+            page("timeline", "nav.timeline", ":material/timeline:"),
+        ],
+    }
+    if (PAGES / "posts.py").exists():
+        sections[tr("nav.section.posts")] = [page("posts", "nav.posts", ":material/forum:")]
+    library_pages = []
+    if (PAGES / "library.py").exists():
+        library_pages.append(page("library", "nav.library", ":material/library_books:"))
+    library_pages.append(page("compare", "nav.compare", ":material/compare_arrows:"))
+    sections[tr("nav.section.library")] = library_pages
+    sections[tr("nav.section.method")] = [page("method", "nav.method", ":material/science:")]
+    return st.navigation(sections)
+
+
+def run() -> None:
+    st.set_page_config(page_title="Opinion Lens 舆情透镜", page_icon=":material/insights:", layout="wide")
+    with st.sidebar:
+        _language_switch()
+        st.markdown(f"### {tr('app.title')}")
+        st.caption(tr("app.tagline"))
+        record = _article_picker()
+        with st.expander(tr("dash.settings"), expanded=False, icon=":material/tune:"):
+            _model_and_band(record)
+    _navigation().run()
+
+
+run()

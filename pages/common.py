@@ -1,0 +1,322 @@
+"""Shared Streamlit glue for every page: library, models, cached analyses, UI language, exports.
+
+The only place that wraps the pure `analysis` package in Streamlit caches (ARCHITECTURE.md):
+models load once per process (`st.cache_resource`), an analysis is cached by its inputs
+(`st.cache_data`: the text, hashed by Streamlit, plus model, band and metadata).
+
+Names other pages import (keep them stable): get_library, ui_lang, tr, get_scorer, analysis_for,
+active_article, export_buttons, first_run_note, set_active_article, band_caption, label_name.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from analysis.i18n import t
+from analysis.library import DB_URL_ENV, ArticleRecord, Library, LibraryError
+from analysis.model import ArticleAnalysis
+from analysis.sentiment import Scorer, Thresholds
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_PATH = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
+
+# Session-state keys shared between the entry point and the pages.
+UI_LANG_KEY = "ui_lang"
+ARTICLE_KEY = "article_id"
+MODEL_KEY = "model"
+BAND_KEY = "band"
+PENDING_ARTICLE_KEY = "_pending_article_id"  # set by set_active_article, applied before the picker
+SAMPLE_ID_KEY = "_sample_article_id"
+INTRO_DISMISSED_KEY = "_intro_dismissed"
+
+
+# -- library -----------------------------------------------------------------------------------------
+def _configured_db_url() -> str | None:
+    """$OPINION_LENS_DB_URL, else st.secrets["database"]["url"] when present, else None (default)."""
+    url = os.environ.get(DB_URL_ENV, "").strip()
+    if url:
+        return url
+    try:
+        return str(st.secrets["database"]["url"]).strip() or None
+    except (KeyError, FileNotFoundError, AttributeError):
+        return None
+    except Exception:  # secrets.toml unreadable: fall back to the default SQLite library
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def _library_for(url: str | None) -> Library:
+    return Library(url)
+
+
+def get_library() -> Library:
+    """The library for this process (cached per configured URL, so tests can point it elsewhere)."""
+    return _library_for(_configured_db_url())
+
+
+# -- language ---------------------------------------------------------------------------------------
+def ui_lang() -> str:
+    """The UI language chosen in the sidebar ("zh" by default)."""
+    lang = st.session_state.get(UI_LANG_KEY) or "zh"
+    return lang if lang in ("zh", "en") else "zh"
+
+
+def tr(key: str, **fields: Any) -> str:
+    """`t(key)` in the current UI language."""
+    return t(key, ui_lang(), **fields)
+
+
+def label_name(label: str | None) -> str:
+    return tr(f"label.{label}") if label else tr("label.unscored")
+
+
+def md_escape(text: str | None) -> str:
+    """Article text shown through st.markdown: escape Markdown so it shows as written (Streamlit
+    never renders raw HTML here; this stops links, emphasis and headings from the article)."""
+    if not text:
+        return ""
+    out = []
+    for ch in text:
+        if ch in "\\`*_{}[]()#+-.!|<>~$":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# -- models and analyses -----------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def get_scorer(model: str, band: tuple[float, float] | None) -> Scorer:
+    """One Scorer per (model, band); its models load once per process behind it."""
+    return Scorer(model, Thresholds(*band) if band else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def analysis_for(
+    text: str,
+    model: str,
+    band_tuple: tuple[float, float] | None,
+    title: str | None,
+    source: str | None,
+    published_at_iso: str | None,
+) -> ArticleAnalysis:
+    """The analysis of one text with the chosen model and band (None = the calibrated band)."""
+    from analysis.pipeline import analyze_text  # lazy: pulls in jieba and the models
+
+    return analyze_text(
+        text,
+        title=title,
+        source=source,
+        published_at=datetime.fromisoformat(published_at_iso) if published_at_iso else None,
+        scorer=get_scorer(model, band_tuple),
+    )
+
+
+def current_model() -> str:
+    return st.session_state.get(MODEL_KEY) or "default"
+
+
+def current_band() -> tuple[float, float] | None:
+    """The band the user set, or None when it is the model's calibrated one."""
+    band = st.session_state.get(BAND_KEY)
+    default = st.session_state.get("_band_default")
+    if band is None or (default is not None and tuple(band) == tuple(default)):
+        return None
+    return (float(band[0]), float(band[1]))
+
+
+def calibrated_band(model: str, lang: str) -> tuple[float, float]:
+    """The model's calibrated neutral band for a language (zh when the language is mixed/other)."""
+    th = get_scorer(model, None).thresholds_for(lang if lang in ("zh", "en") else "zh")
+    if th is None:  # a suite without a model for the language: use its Chinese band
+        th = get_scorer(model, None).thresholds_for("zh")
+    return (th.negative_below, th.positive_above)
+
+
+def record_analysis(record: ArticleRecord) -> ArticleAnalysis:
+    """The analysis of a library record with the current model and band (cached)."""
+    return analysis_for(
+        record.text,
+        current_model(),
+        current_band(),
+        record.title,
+        record.source,
+        record.published_at.isoformat() if record.published_at else None,
+    )
+
+
+def sample_article_id() -> int | None:
+    """Store the sample on a first run (once per session) and return its id."""
+    if SAMPLE_ID_KEY not in st.session_state:
+        from analysis.library import ensure_sample
+
+        try:
+            st.session_state[SAMPLE_ID_KEY] = ensure_sample(get_library(), SAMPLE_PATH).id
+        except (LibraryError, OSError) as exc:
+            st.session_state[SAMPLE_ID_KEY] = None
+            st.warning(tr("dash.sample_failed", error=str(exc)))
+    return st.session_state[SAMPLE_ID_KEY]
+
+
+def set_active_article(article_id: int) -> None:
+    """Make an article the active one (e.g. after an upload) and rerun: the sidebar picker is
+    drawn before the page, so its value can only change on the next run."""
+    st.session_state[PENDING_ARTICLE_KEY] = article_id
+    st.rerun()
+
+
+def active_article() -> tuple[ArticleRecord, ArticleAnalysis]:
+    """The article picked in the sidebar and its analysis; stops the page with a clear message
+    when the library is empty or the article cannot be analysed."""
+    article_id = st.session_state.get(ARTICLE_KEY)
+    if article_id is None:
+        st.info(tr("dash.no_article"))
+        st.stop()
+    try:
+        record = get_library().get_article(int(article_id))
+    except LibraryError as exc:
+        st.error(str(exc))
+        st.stop()
+    try:
+        with st.spinner(tr("dash.analysing")):
+            result = record_analysis(record)
+    except ValueError as exc:  # analysis-layer errors are ValueError subclasses with a clear message
+        st.error(tr("dash.analysis_failed", error=str(exc)))
+        st.stop()
+    return record, result
+
+
+# -- small shared pieces of layout ------------------------------------------------------------------
+def band_caption(analysis: ArticleAnalysis) -> str:
+    """One line naming the model and the neutral band that produced the labels on screen."""
+    th = analysis.model.thresholds
+    parts = []
+    for lang in ("zh", "en"):
+        lo, hi = th.get(f"{lang}.negative_below"), th.get(f"{lang}.positive_above")
+        if lo is not None and hi is not None:
+            parts.append(f"{lang}: ≤ {lo:+.2f} {tr('label.negative')} · ≥ {hi:+.2f} {tr('label.positive')}")
+    custom = tr("dash.band_custom") if current_band() is not None else tr("dash.band_calibrated")
+    return tr(
+        "dash.band_caption",
+        model=analysis.model.name,
+        version=analysis.model.version,
+        band="; ".join(parts) or "—",
+        kind=custom,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _export_bytes(kind: str, cache_key: tuple[Any, ...], _analysis: ArticleAnalysis) -> bytes:
+    # `cache_key` identifies the analysis (input hash, model, band, metadata); the object itself
+    # is not hashed (leading underscore), which keeps reruns cheap.
+    from analysis import export
+
+    if kind == "csv":
+        return export.to_csv_bytes(_analysis)
+    if kind == "xlsx":
+        return export.to_xlsx_bytes(_analysis)
+    return export.to_json_bytes(_analysis)
+
+
+def export_buttons(analysis: ArticleAnalysis) -> None:
+    """CSV, XLSX and JSON downloads of the analysis on screen, each with a reproducibility stamp."""
+    from analysis.export import export_filename
+
+    doc = analysis.document
+    key = (
+        analysis.input_sha256,
+        analysis.model.name,
+        analysis.model.version,
+        tuple(sorted(analysis.model.thresholds.items())),
+        doc.title,
+        doc.source,
+        doc.published_at.isoformat() if doc.published_at else None,
+    )
+    cols = st.columns(3)
+    specs = [
+        ("csv", "text/csv", "download_csv", "dash.download_csv"),
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "download_xlsx",
+            "dash.download_xlsx",
+        ),
+        ("json", "application/json", "download_json", "dash.download_json"),
+    ]
+    for col, (kind, mime, widget_key, label_key) in zip(cols, specs, strict=True):
+        col.download_button(
+            tr(label_key),
+            data=_export_bytes(kind, key, analysis),
+            file_name=export_filename(analysis, kind),
+            mime=mime,
+            key=widget_key,
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )
+    st.caption(tr("dash.download_caption", sha=analysis.input_sha256[:12]))
+
+
+def first_run_note() -> None:
+    """What this is and what to do next; one click hides it for the session."""
+    if st.session_state.get(INTRO_DISMISSED_KEY):
+        return
+    with st.container(border=True, key="first_run"):
+        st.markdown(tr("dash.intro"))
+        if st.button(tr("dash.intro_dismiss"), key="dismiss_intro", icon=":material/check:"):
+            st.session_state[INTRO_DISMISSED_KEY] = True
+            st.rerun()
+
+
+def theme_labels(analysis: ArticleAnalysis) -> dict[str, str]:
+    """Theme id -> name in the UI language, for the themes of this analysis."""
+    from analysis.charts import theme_name
+    from analysis.themes import load_taxonomy
+
+    lang = ui_lang()
+    names = {th.id: theme_name(th, lang) for th in load_taxonomy()}  # also themes without sentences
+    names.update({th.id: theme_name(th, lang) for th in analysis.themes})
+    return names
+
+
+def sentence_rows(analysis: ArticleAnalysis, sentences: Any = None) -> list[dict[str, Any]]:
+    """Rows for a sentence table in the UI language: position, group, score, label, language,
+    themes, evidence, text (plain text: st.dataframe never interprets it)."""
+    names = theme_labels(analysis)
+    groups = {g.index: g.title for g in analysis.document.groups}
+    rows = []
+    for s in analysis.sentences if sentences is None else sentences:
+        rows.append(
+            {
+                "#": s.position,
+                tr("vp.col.group"): tr("vp.core")
+                if s.group is None
+                else f"{s.group}. {groups.get(s.group, '')}",
+                tr("vp.col.score"): s.score,
+                tr("vp.col.label"): label_name(s.label),
+                tr("vp.col.lang"): s.lang,
+                tr("vp.col.themes"): ", ".join(names.get(x, x) for x in s.themes),
+                tr("vp.col.evidence"): ", ".join(f"{e.term} ({e.weight:+.2f})" for e in s.evidence),
+                tr("vp.col.text"): s.text,
+            }
+        )
+    return rows
+
+
+def sentence_table(analysis: ArticleAnalysis, sentences: Any, *, key: str) -> None:
+    """The drill-down table of sentences (plain text cells; article text is never HTML here)."""
+    st.dataframe(
+        sentence_rows(analysis, sentences),
+        key=key,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            tr("vp.col.score"): st.column_config.NumberColumn(tr("vp.col.score"), format="%+.2f"),
+            tr("vp.col.text"): st.column_config.TextColumn(tr("vp.col.text"), width="large"),
+        },
+    )

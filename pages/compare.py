@@ -1,0 +1,87 @@
+"""Compare: two or more library articles side by side (NEV, shares, themes, groups)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.charts import compare_nev_bars, compare_shares, compare_themes, group_nev_bars
+from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
+from pages.common import ARTICLE_KEY, get_library, label_name, md_escape, record_analysis, tr, ui_lang
+
+lang = ui_lang()
+no_bar = {"displayModeBar": False}
+st.title(tr("cmp.title"), anchor=False)
+
+records = get_library().list_articles()
+by_id = {r.id: r for r in records}
+
+
+def name_of(article_id: int) -> str:
+    r = by_id[article_id]
+    title = r.title or r.filename or f"#{r.id}"
+    date = r.published_at.strftime("%Y-%m-%d") if r.published_at else "—"
+    return f"{title[:30]}{'…' if len(title) > 30 else ''} · {date} (#{r.id})"
+
+
+if len(records) < 2:
+    st.info(tr("cmp.need_two"))
+    st.stop()
+
+if "compare_ids" not in st.session_state or any(i not in by_id for i in st.session_state["compare_ids"]):
+    active = st.session_state.get(ARTICLE_KEY)
+    first = [active] if active in by_id else []
+    st.session_state["compare_ids"] = (first + [r.id for r in records if r.id not in first])[:2]
+chosen = st.multiselect(
+    tr("cmp.pick"), options=list(by_id), format_func=name_of, key="compare_ids", max_selections=6
+)
+if len(chosen) < 2:
+    st.info(tr("cmp.pick_two"))
+    st.stop()
+
+with st.spinner(tr("dash.analysing")):
+    items = [(name_of(i), record_analysis(by_id[i])) for i in chosen]
+
+rows = []
+for name, a in items:
+    s = a.sentiment
+    rows.append(
+        {
+            tr("cmp.col.article"): name,
+            "n": s.n,
+            label_name("positive"): s.positive,
+            label_name("neutral"): s.neutral,
+            label_name("negative"): s.negative,
+            "nev": None if s.nev is None else round(s.nev * 100, 1),
+            "nev_polar": None if s.nev_polar is None else round(s.nev_polar * 100, 1),
+            tr("cmp.col.groups"): len(a.document.groups),
+            tr("cmp.col.model"): f"{a.model.name} {a.model.version}",
+        }
+    )
+st.dataframe(rows, hide_index=True, key="compare_table", width="stretch")
+st.caption(f"{NEV_FORMULA} · {NEV_POLAR_FORMULA} · {tr('cmp.percent_note')}")
+
+c1, c2 = st.columns(2)
+with c1:
+    st.subheader(tr("cmp.nev"), anchor=False)
+    st.plotly_chart(compare_nev_bars(items, lang), key="compare_nev", width="stretch", config=no_bar)
+with c2:
+    st.subheader(tr("cmp.shares"), anchor=False)
+    st.plotly_chart(compare_shares(items, lang), key="compare_shares", width="stretch", config=no_bar)
+
+st.subheader(tr("cmp.themes"), anchor=False)
+if any(th.sentence_positions for _, a in items for th in a.themes):
+    st.plotly_chart(compare_themes(items, lang), key="compare_themes", width="stretch", config=no_bar)
+else:
+    st.caption(tr("th.no_themes"))
+
+st.subheader(tr("cmp.groups"), anchor=False)
+cols = st.columns(len(items))
+for k, (col, (name, a)) in enumerate(zip(cols, items, strict=True)):
+    with col:
+        st.markdown(f"**{md_escape(name)}**")
+        if a.document.groups or a.core_sentiment is not None:
+            st.plotly_chart(
+                group_nev_bars(a, lang), key=f"compare_groups_{k}", width="stretch", config=no_bar
+            )
+        else:
+            st.caption(tr("ov.no_groups"))

@@ -1,0 +1,125 @@
+"""Overview: the article's headline numbers, each with the counts and formula behind it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.charts import group_nev_bars, label_shares, nev_gauge
+from analysis.figures import stated_sentiment  # the figures module owns what "stated" means
+from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, wilson_interval
+from analysis.model import LABELS
+from pages.common import (
+    active_article,
+    band_caption,
+    export_buttons,
+    first_run_note,
+    label_name,
+    tr,
+    ui_lang,
+)
+
+
+def _pct(value: float | None, signed: bool = True) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 100:+.1f}%" if signed else f"{value * 100:.1f}%"
+
+
+first_run_note()
+record, analysis = active_article()
+lang = ui_lang()
+doc = analysis.document
+summary = analysis.sentiment
+
+st.title(doc.title or tr("ov.untitled"), anchor=False)
+meta = st.columns(4)
+source = doc.source or "—"
+if doc.source_alias and doc.source_alias != doc.source:
+    source = f"{doc.source_alias} ({doc.source})"
+meta[0].metric(tr("ov.source"), source)
+meta[1].metric(tr("ov.published"), doc.published_at.strftime("%Y-%m-%d %H:%M") if doc.published_at else "—")
+meta[2].metric(
+    tr("ov.language"),
+    tr(f"ov.lang.{analysis.language}")
+    if analysis.language in ("zh", "en", "mixed", "other")
+    else analysis.language,
+)
+meta[3].metric(tr("ov.sentences"), f"{summary.n}", help=tr("ov.sentences_help", unscored=summary.unscored))
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(tr("ov.nev_heading"), anchor=False)
+    st.plotly_chart(
+        nev_gauge(summary, lang), key="nev_gauge", width="stretch", config={"displayModeBar": False}
+    )
+    st.caption(tr("ov.gauge_zones"))
+with right:
+    st.subheader(tr("ov.shares_heading"), anchor=False)
+    st.plotly_chart(
+        label_shares(summary, lang), key="label_shares", width="stretch", config={"displayModeBar": False}
+    )
+
+counts = tr("chart.counts", p=summary.positive, u=summary.neutral, n=summary.negative, total=summary.n)
+m = st.columns(5)
+m[0].metric(
+    tr("ov.nev"),
+    _pct(summary.nev),
+    help=f"{NEV_FORMULA}\n\n{counts}\n\n{tr('ov.nev_help')}",
+)
+m[1].metric(
+    tr("ov.nev_polar"),
+    _pct(summary.nev_polar),
+    help=f"{NEV_POLAR_FORMULA}\n\n{counts}\n\n{tr('ov.nev_polar_help')}",
+)
+for col, label in zip(m[2:], LABELS, strict=True):
+    count = getattr(summary, label)
+    col.metric(label_name(label), f"{count}", _pct(summary.share(label), signed=False), delta_color="off")
+st.caption(f"{NEV_FORMULA} · {NEV_POLAR_FORMULA} · {counts}")
+st.caption(band_caption(analysis))
+
+if summary.n < SMALL_SAMPLE:
+    interval = wilson_interval(summary.negative, summary.n)
+    if interval is None:
+        st.warning(tr("ov.no_scored"))
+    else:
+        st.warning(
+            tr("ov.small_sample", n=summary.n, min=SMALL_SAMPLE, lo=interval[0] * 100, hi=interval[1] * 100),
+            icon=":material/warning:",
+        )
+
+st.subheader(tr("ov.groups_heading"), anchor=False)
+if doc.groups or analysis.core_sentiment is not None:
+    st.plotly_chart(
+        group_nev_bars(analysis, lang), key="group_nev", width="stretch", config={"displayModeBar": False}
+    )
+    st.caption(tr("ov.groups_caption"))
+else:
+    st.caption(tr("ov.no_groups"))
+
+# Stated vs computed: the figures the article itself gives, beside ours.
+st.subheader(tr("ov.stated_heading"), anchor=False)
+stated = stated_sentiment(analysis.figures) or {}
+computed = {
+    "negative_share": summary.share("negative"),
+    "positive_share": summary.share("positive"),
+    "neutral_share": summary.share("neutral"),
+    "nev": summary.nev,
+    "nev_polar": summary.nev_polar,
+}
+if stated:
+    rows = [
+        {
+            tr("ov.measure"): tr(f"ov.measure.{key}") if key in computed else key,
+            tr("ov.stated"): _pct(value, signed="share" not in key),
+            tr("ov.computed"): _pct(computed.get(key), signed="share" not in key) if key in computed else "—",
+        }
+        for key, value in stated.items()
+    ]
+    st.dataframe(rows, hide_index=True, key="stated_table", width="stretch")
+    st.caption(tr("ov.stated_why"))
+else:
+    st.caption(tr("ov.stated_none"))
+
+st.divider()
+st.subheader(tr("ov.export_heading"), anchor=False)
+export_buttons(analysis)

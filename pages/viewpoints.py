@@ -1,0 +1,131 @@
+"""Viewpoints: the core viewpoint and each viewpoint group, down to every sentence and the words
+that moved its score."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from analysis.charts import highlight_evidence, share_strip
+from analysis.model import LABELS, Bullet, Sentence, SentimentSummary
+from analysis.themes import dominant_themes
+from pages.common import (
+    active_article,
+    band_caption,
+    label_name,
+    md_escape,
+    sentence_table,
+    theme_labels,
+    tr,
+    ui_lang,
+)
+
+_BADGE = {"positive": "#2e9e4f", "neutral": "#7a7a7a", "negative": "#d64541", None: "#b0b0b0"}
+
+record, analysis = active_article()
+lang = ui_lang()
+names = theme_labels(analysis)
+
+st.title(tr("vp.title"), anchor=False)
+st.caption(band_caption(analysis))
+
+# Filters apply to every sentence list on this page.
+f1, f2, f3 = st.columns([2, 3, 2])
+chosen_labels = f1.multiselect(
+    tr("vp.filter_label"),
+    options=[*LABELS, "unscored"],
+    default=list(LABELS),
+    format_func=lambda x: label_name(None if x == "unscored" else x),
+    key="vp_labels",
+)
+theme_ids = [th.id for th in analysis.themes if th.sentence_positions]
+chosen_themes = f2.multiselect(
+    tr("vp.filter_theme"),
+    options=theme_ids,
+    format_func=lambda x: names.get(x, x),
+    key="vp_themes",
+    placeholder=tr("vp.filter_theme_all"),
+)
+sort = f3.selectbox(
+    tr("vp.sort"),
+    options=["order", "score_asc", "score_desc"],
+    format_func=lambda x: tr(f"vp.sort.{x}"),
+    key="vp_sort",
+)
+
+
+def keep(s: Sentence) -> bool:
+    label_ok = (s.label or "unscored") in chosen_labels
+    theme_ok = not chosen_themes or any(x in chosen_themes for x in s.themes)
+    return label_ok and theme_ok
+
+
+def ordered(sentences: list[Sentence]) -> list[Sentence]:
+    if sort == "order":
+        return sentences
+    # Unscored sentences go last whichever way the scores are sorted.
+    scored = sorted(
+        (s for s in sentences if s.score is not None), key=lambda s: s.score, reverse=sort == "score_desc"
+    )
+    return scored + [s for s in sentences if s.score is None]
+
+
+def sentence_html(s: Sentence) -> str:
+    score = "—" if s.score is None else f"{s.score:+.2f}"
+    badge = (
+        f'<span style="background:{_BADGE[s.label]};color:white;border-radius:4px;padding:0 6px;'
+        f'font-size:0.8em;white-space:nowrap">{html.escape(label_name(s.label))} {score}</span>'
+    )
+    meta = html.escape(
+        f" #{s.position} · {s.lang}"
+        + (f" · {', '.join(names.get(x, x) for x in s.themes)}" if s.themes else "")
+    )
+    # highlight_evidence escapes every character of the article's text; nothing else is raw.
+    return f'{badge} {highlight_evidence(s.text, s.evidence)} <span style="color:#888;font-size:0.8em">{meta}</span>'
+
+
+def summary_line(s: SentimentSummary) -> str:
+    nev = "—" if s.nev is None else f"{s.nev * 100:+.1f}%"
+    polar = "—" if s.nev_polar is None else f"{s.nev_polar * 100:+.1f}%"
+    return tr("vp.summary", nev=nev, polar=polar, p=s.positive, u=s.neutral, n=s.negative, total=s.n)
+
+
+def show_block(bullets: tuple[Bullet, ...], summary: SentimentSummary | None, key: str) -> None:
+    sentences = [s for b in bullets for s in b.sentences]
+    top = dominant_themes(sentences, 3)
+    if top:
+        st.markdown(f"**{tr('vp.dominant_themes')}:** " + " · ".join(md_escape(names.get(x, x)) for x in top))
+    if summary is not None:
+        c1, c2 = st.columns([1, 2])
+        c1.caption(summary_line(summary))
+        c2.plotly_chart(
+            share_strip(summary, lang), key=f"strip_{key}", width="stretch", config={"displayModeBar": False}
+        )
+    for b in bullets:
+        cites = "".join(f"[{c}]" for c in b.citations)
+        st.markdown(f"- {md_escape(b.text)} {md_escape(cites)}")
+        shown = ordered([s for s in b.sentences if keep(s)])
+        if shown:
+            st.markdown(
+                "<div style='margin-left:1.5em'>" + "<br>".join(sentence_html(s) for s in shown) + "</div>",
+                unsafe_allow_html=True,
+            )
+
+
+doc = analysis.document
+if doc.core_viewpoint is not None:
+    with st.container(border=True, key="core_viewpoint"):
+        st.subheader(tr("vp.core"), anchor=False)
+        show_block((doc.core_viewpoint,), analysis.core_sentiment, "core")
+
+for g, gs in zip(doc.groups, analysis.group_sentiment, strict=True):
+    nev = "—" if gs.nev is None else f"{gs.nev * 100:+.0f}%"
+    title = md_escape(g.title) + (f" ({tr('vp.title_derived')})" if g.title_derived else "")
+    with st.expander(f"**{g.index}. {title}** · NEV {nev} · n={gs.n}", expanded=True, key=f"group_{g.index}"):
+        show_block(g.bullets, gs, f"g{g.index}")
+
+st.subheader(tr("vp.all_sentences"), anchor=False)
+rows = ordered([s for s in analysis.sentences if keep(s)])
+st.caption(tr("vp.showing", shown=len(rows), total=len(analysis.sentences)))
+sentence_table(analysis, rows, key="sentence_table")

@@ -1,0 +1,137 @@
+"""A hand-built ArticleAnalysis for the dashboard's chart, export and report tests.
+
+Built from the data model directly (not through the pipeline) so these tests pin the dashboard's
+own logic: every count below follows from the sentences listed here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from analysis.metrics import summarize_labels
+from analysis.model import (
+    ArticleAnalysis,
+    Bullet,
+    Document,
+    Evidence,
+    Figure,
+    Group,
+    Keyword,
+    ModelInfo,
+    Sentence,
+    ThemeScore,
+)
+
+# (group, bullet, text, lang, score, label, evidence, themes)
+_ROWS: list[
+    tuple[int | None, int, str, str, float | None, str | None, tuple[Evidence, ...], tuple[str, ...]]
+] = [
+    (
+        None,
+        0,
+        "The article discusses a trust collapse.",
+        "en",
+        -0.6,
+        "negative",
+        (Evidence("collapse", -0.5),),
+        ("trust",),
+    ),
+    (
+        1,
+        0,
+        "Negative sentiment reached 96%, a net emotional value of -96%.",
+        "en",
+        -0.8,
+        "negative",
+        (Evidence("Negative", -0.4),),
+        ("trust",),
+    ),
+    (1, 1, "小米的口碑很好。", "zh", 0.7, "positive", (Evidence("很好", 0.6),), ("brand",)),
+    (2, 0, "The company produced 200,000 vehicles.", "en", 0.0, "neutral", (), ("manufacturing",)),
+    (
+        2,
+        0,
+        "<script>alert('x')</script> is bad & unsafe.",
+        "en",
+        -0.5,
+        "negative",
+        (Evidence("bad", -0.5), Evidence("unsafe", -0.3)),
+        ("manufacturing", "safety"),
+    ),
+    (2, 1, "Привет мир", "other", None, None, (), ()),
+]
+
+
+def _s(position: int, row: tuple) -> Sentence:
+    group, bullet, text, lang, score, label, evidence, themes = row
+    return Sentence(text, position, group, bullet, lang, score, label, evidence, themes)
+
+
+def make_analysis(published_at: datetime | None = datetime(2025, 10, 27, 20, 11)) -> ArticleAnalysis:
+    """Core viewpoint (1 sentence) + two groups; 5 scored sentences (P1 U1 N3) and 1 unscored."""
+    sentences = [_s(i, r) for i, r in enumerate(_ROWS)]
+    core = Bullet("The article discusses a trust collapse.", (1, 3), (sentences[0],))
+    g1 = Group(
+        1,
+        "Trust and Public Sentiment",
+        (
+            Bullet(sentences[1].text, (1,), (sentences[1],)),
+            Bullet(sentences[2].text, (1, 3), (sentences[2],)),
+        ),
+    )
+    g2 = Group(
+        2,
+        "Manufacturing Approach",
+        (
+            Bullet(sentences[3].text + " " + sentences[4].text, (3,), (sentences[3], sentences[4])),
+            Bullet(sentences[5].text, (), (sentences[5],)),
+        ),
+    )
+    doc = Document(
+        title="小米汽车陷入困境,问题出在哪?",
+        source="Xin Lang Cai Jing",
+        published_at=published_at,
+        core_viewpoint=core,
+        groups=(g1, g2),
+        kind="summary",
+        source_alias="新浪财经",
+    )
+    all_s = doc.sentences
+
+    def theme(tid: str, en: str, zh: str) -> ThemeScore:
+        members = [s for s in all_s if tid in s.themes]
+        return ThemeScore(
+            tid, en, zh, summarize_labels(s.label for s in members), tuple(s.position for s in members)
+        )
+
+    return ArticleAnalysis(
+        document=doc,
+        language="en",
+        sentiment=summarize_labels(s.label for s in all_s),
+        group_sentiment=tuple(summarize_labels(s.label for s in g.sentences) for g in doc.groups),
+        themes=(
+            theme("trust", "Trust", "信任"),
+            theme("brand", "Brand", "品牌"),
+            theme("manufacturing", "Manufacturing", "制造"),
+            theme("safety", "Safety", "安全"),
+        ),
+        keywords=(Keyword("Xiaomi", 1.0), Keyword("safety", 0.6), Keyword("trust", 0.4)),
+        figures=(
+            Figure("percent", "96%", 0.96, "%", sentences[1].text, 1, "negative sentiment share"),
+            Figure("percent", "-96%", -0.96, "%", sentences[1].text, 1, "net emotional value"),
+            Figure("count", "200,000 vehicles", 200000, "vehicles", sentences[3].text, 3, None),
+        ),
+        model=ModelInfo(
+            "default",
+            "1.0+1.0",
+            {
+                "en.negative_below": -0.2,
+                "en.positive_above": 0.2,
+                "zh.negative_below": -0.2,
+                "zh.positive_above": 0.2,
+            },
+            {"en": "en-default@1.0", "zh": "zh-default@1.0"},
+        ),
+        input_sha256="ab" * 32,
+        core_sentiment=summarize_labels(s.label for s in core.sentences),
+    )
