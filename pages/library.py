@@ -144,7 +144,12 @@ def _save_new() -> None:
     library = get_library()
     fresh = _new_drafts(library)
     batch = [(draft, *_metadata_values("draft_", draft.sha256[:16])) for _name, draft in fresh]
-    outcomes = save_drafts(library, batch, model=STORE_MODEL, scorer=get_scorer(STORE_MODEL, None))
+    try:
+        scorer = get_scorer(STORE_MODEL, None)
+    except ValueError as exc:  # the model cannot load: every draft fails, with that reason
+        st.session_state[OUTCOMES_KEY] = [SaveOutcome(name, "failed", error=str(exc)) for name, _ in fresh]
+        return
+    outcomes = save_drafts(library, batch, model=STORE_MODEL, scorer=scorer)
     names = {draft.sha256: name for name, draft in fresh}
     # Report under the name the user sees (the file name, or "pasted text").
     labelled = [
@@ -186,6 +191,13 @@ def _format_date(value: datetime | None) -> str:
     if value is None:
         return tr("library.undated")
     return f"{value:%Y-%m-%d %H:%M} {format_utc_offset(utc_offset_of(value))}"
+
+
+def _pick_label(record: ArticleRecord) -> str:
+    # Language-neutral on purpose (no tr): AppTest re-runs format_func outside the app's session.
+    when = f"{record.published_at:%Y-%m-%d}" if record.published_at else "—"
+    title = record.title or record.filename or "—"
+    return f"#{record.id} · {title} · {when}"
 
 
 def _storage_notice(library: Library) -> None:
@@ -353,7 +365,7 @@ def _browse_section(library: Library) -> None:
     picked = st.selectbox(
         tr("library.pick"),
         options=list(by_id),
-        format_func=lambda i: f"#{i} · {_display_title(by_id[i])} · {_format_date(by_id[i].published_at)}",
+        format_func=lambda i: _pick_label(by_id[i]),
         key=PICK_KEY,
     )
     _actions(by_id[picked])
