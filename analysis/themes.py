@@ -440,8 +440,13 @@ def _en_keywords(text: str) -> list[tuple[str, float]]:
                 if current:
                     phrases.append(current)
                 current = []
+            elif word.lower().endswith(("'s", "’s")):
+                # a possessive ends its phrase: "Xiaomi's ambitious goals" → "Xiaomi", "ambitious goals"
+                current.append(word[:-2])
+                phrases.append(current)
+                current = []
             else:
-                current.append(word[:-2] if word.lower().endswith(("'s", "’s")) else word)
+                current.append(word)
         if current:
             phrases.append(current)
     phrases = [p for p in phrases if len(p) <= 3]
