@@ -380,7 +380,7 @@ class Library:
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """One write transaction: commits on success, rolls back on any error."""
-        with self._engine.connect() as conn:
+        with self._database_errors(), self._engine.connect() as conn:
             if self._is_sqlite:
                 conn = conn.execution_options(sqlite_write=True)
             with conn.begin():
@@ -388,8 +388,21 @@ class Library:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
+        with self._database_errors(), self._engine.connect() as conn:
             yield conn
+
+    @contextmanager
+    def _database_errors(self) -> Iterator[None]:
+        """A database failure (server gone, disk full, locked too long) becomes a LibraryError that
+        says so in one line; IntegrityError passes through for the dedupe logic."""
+        try:
+            yield
+        except IntegrityError:
+            raise
+        except SQLAlchemyError as exc:
+            reason = getattr(exc, "orig", None) or exc
+            first_line = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
+            raise LibraryError(f"the library database ({self.masked_url}) failed: {first_line}") from exc
 
     # -- articles -----------------------------------------------------------------------------------
     def add_article(

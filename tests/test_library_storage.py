@@ -401,3 +401,17 @@ def test_invalid_url_is_a_library_error() -> None:
 def test_normalize_text() -> None:
     assert normalize_text("\ufeff a\r\nb\rc \n") == "a\nb\nc"
     assert article_sha256("a\r\nb\n") == article_sha256("a\nb")
+
+
+def test_a_database_that_goes_away_is_a_library_error(tmp_path: Path) -> None:
+    lib = Library(f"sqlite:///{tmp_path / 'library.db'}")
+    lib.add_article("stored")
+    with lib._write() as conn:  # simulate a broken database: the table disappears
+        conn.exec_driver_sql("DROP TABLE articles")
+    try:
+        with pytest.raises(LibraryError, match=r"library database .* failed: no such table"):
+            lib.list_articles()
+        with pytest.raises(LibraryError, match="failed"):
+            lib.add_article("new")
+    finally:
+        lib.dispose()
