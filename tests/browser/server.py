@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -250,6 +251,15 @@ EXCEPTION = "[data-testid='stException']"
 def widget(page: Page, key: str) -> Locator:
     """The element of the widget created with `key=` (Streamlit adds the class `st-key-<key>`)."""
     return page.locator(f".st-key-{key}")
+
+
+def text_pattern(key: str, lang: str = "zh", **fields: object) -> re.Pattern[str]:
+    """A UI string from the catalogue as a pattern; a field given as None matches any number."""
+    from analysis.i18n import t
+
+    sentinel = "\x00NUM\x00"
+    text = t(key, lang, **{k: sentinel if v is None else v for k, v in fields.items()})  # type: ignore[arg-type]
+    return re.compile(re.escape(text).replace(re.escape(sentinel), r"\d+"))
 
 
 def exceptions_on(page: Page) -> list[str]:
