@@ -155,3 +155,46 @@ def timeline_csv_frame(result: pd.DataFrame, freq: str) -> pd.DataFrame:
         }
     )
     return out
+
+
+def breakdown(posts: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Counts and nev per value of `column` (source, region) over the whole corpus."""
+    groups = posts[column].astype(object).where(posts[column].notna(), "—").astype(str)
+    lab = posts["label"].astype(object).where(posts["label"].notna(), "unscored")
+    counts = pd.crosstab(groups, lab).reindex(columns=list(_COUNT_COLUMNS), fill_value=0)
+    counts.index.name = "group"
+    out = counts.reset_index()
+    for c in _COUNT_COLUMNS:
+        out[c] = out[c].astype("int64")
+    return add_nev(out)
+
+
+def theme_timeline(posts: pd.DataFrame, ui_lang: str = "zh", top_level_only: bool = True) -> pd.DataFrame:
+    """Posts per (period, theme of the shared taxonomy) with their nev; needs a `period` column.
+    A post counts once for every theme it mentions (analysis.themes.sentence_themes)."""
+    from analysis.themes import load_taxonomy, sentence_themes  # lazy: loads the taxonomy and jieba
+
+    taxonomy = {th.id: th for th in load_taxonomy()}
+    uniques = pd.unique(posts["text_clean"])
+    themes_of = {text: sentence_themes(text) for text in uniques}
+    frame = pd.DataFrame(
+        {"period": posts["period"], "label": posts["label"], "theme": posts["text_clean"].map(themes_of)}
+    ).explode("theme")
+    frame = frame[frame["theme"].notna()]
+    if top_level_only:
+        frame = frame[frame["theme"].map(lambda i: i in taxonomy and taxonomy[i].parent is None)]
+    if frame.empty:
+        return pd.DataFrame(columns=["period", "theme", "theme_name", "n", "nev"])
+    lab = frame["label"].astype(object).where(frame["label"].notna(), "unscored")
+    counts = (
+        frame.assign(label=lab)
+        .groupby(["period", "theme", "label"])
+        .size()
+        .unstack("label", fill_value=0)
+        .reindex(columns=list(_COUNT_COLUMNS), fill_value=0)
+        .reset_index()
+    )
+    out = add_nev(counts)
+    name_attr = "name_zh" if ui_lang == "zh" else "name_en"
+    out["theme_name"] = out["theme"].map(lambda i: getattr(taxonomy[i], name_attr) if i in taxonomy else i)
+    return out

@@ -105,10 +105,26 @@ def rank_posts(posts: pd.DataFrame) -> pd.DataFrame:
     return posts.loc[order]
 
 
+def background_keywords(posts: pd.DataFrame, top: int = 15, sample: int = 3000) -> frozenset[str]:
+    """The corpus's own most common keywords (e.g. 央视, 微博, 视频 for a news account): a period's
+    explanation leaves them out so it shows what is particular to that period."""
+    from analysis.themes import extract_keywords  # lazy: loads jieba
+
+    texts = posts["text_clean"]
+    if len(texts) > sample:
+        texts = texts.sample(sample, random_state=0)
+    return frozenset(k.term for k in extract_keywords(texts.astype(str).tolist(), top=top))
+
+
 def explain_period(
-    posts: pd.DataFrame, period: pd.Timestamp, top_keywords: int = 8, top_posts: int = 5
+    posts: pd.DataFrame,
+    period: pd.Timestamp,
+    top_keywords: int = 8,
+    top_posts: int = 5,
+    background: frozenset[str] = frozenset(),
 ) -> PeriodExplanation:
-    """What the posts of one period say: counts, keywords (analysis.themes), top posts."""
+    """What the posts of one period say: counts, keywords (analysis.themes, minus the corpus's
+    background keywords), and its most engaged posts."""
     from analysis.themes import extract_keywords  # lazy: loads jieba
 
     sel = posts[posts["period"] == period]
@@ -120,5 +136,6 @@ def explain_period(
         int(sel["label"].isna().sum()),
     )
     texts = sel["text_clean"].astype(str).tolist()
-    keywords = tuple(extract_keywords(texts, top=top_keywords)) if texts else ()
+    found = extract_keywords(texts, top=top_keywords + len(background)) if texts else []
+    keywords = tuple([k for k in found if k.term not in background][:top_keywords])
     return PeriodExplanation(period, summary, keywords, rank_posts(sel).head(top_posts))

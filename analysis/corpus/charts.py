@@ -1,0 +1,172 @@
+"""Plotly figures for the posts timeline: pure functions of the aggregated frames (tests assert
+on them). Labels come from the i18n catalogue in the requested UI language."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis.corpus.aggregate import WEIGHT_FORMULA, period_label
+from analysis.corpus.spikes import Spike
+from analysis.i18n import UiLang, t
+
+COLORS = {"positive": "#2e7d32", "neutral": "#9e9e9e", "negative": "#c62828", "unscored": "#d7ccc8"}
+
+
+def volume_figure(
+    timeline: pd.DataFrame, freq: str, lang: UiLang = "zh", spikes: list[Spike] = ()
+) -> go.Figure:
+    """Posts per period stacked by label; one bar per period (x = period label, selectable)."""
+    x = period_label(timeline["period"], freq).tolist()
+    fig = go.Figure()
+    for label in ("negative", "neutral", "positive", "unscored"):
+        if label == "unscored" and not timeline.get("unscored", pd.Series([0])).any():
+            continue
+        fig.add_bar(
+            x=x,
+            y=timeline[label].tolist(),
+            name=t(f"label.{label}", lang),
+            marker_color=COLORS[label],
+            customdata=np.stack([timeline["n"], timeline["nev"].round(3)], axis=-1),
+            hovertemplate="%{x}<br>%{fullData.name}: %{y}<br>n = %{customdata[0]}"
+            "<br>nev = %{customdata[1]}<extra></extra>",
+        )
+    volume_spikes = [s for s in spikes if s.kind == "volume"]
+    if volume_spikes:
+        labels = period_label(pd.Series([s.period for s in volume_spikes]), freq).tolist()
+        fig.add_scatter(
+            x=labels,
+            y=[s.n + s.n * 0.05 + 1 for s in volume_spikes],
+            mode="markers",
+            marker={"symbol": "triangle-down", "size": 12, "color": "#ff6f00"},
+            name=t("posts.chart.spike", lang),
+            hovertemplate="%{x}<br>" + t("posts.chart.spike", lang) + "<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        title=t("posts.chart.volume_title", lang),
+        xaxis_title=t("posts.chart.period", lang),
+        yaxis_title=t("posts.chart.posts", lang),
+        legend={"orientation": "h", "y": -0.25},
+        margin={"t": 50, "b": 40},
+        clickmode="event+select",
+        dragmode="select",
+    )
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def nev_figure(
+    timeline: pd.DataFrame,
+    freq: str,
+    lang: UiLang = "zh",
+    spikes: list[Spike] = (),
+    weighted: bool = False,
+) -> go.Figure:
+    """nev and nev_polar per period, counts on hover; weighted variants when asked."""
+    x = period_label(timeline["period"], freq).tolist()
+    custom = np.stack(
+        [timeline["n"], timeline["positive"], timeline["neutral"], timeline["negative"]], axis=-1
+    )
+    hover = (
+        "%{x}<br>%{fullData.name} = %{y:.3f}<br>n = %{customdata[0]} · P = %{customdata[1]}"
+        " · U = %{customdata[2]} · N = %{customdata[3]}<extra></extra>"
+    )
+    fig = go.Figure()
+    series = [("nev", "posts.chart.nev", "solid"), ("nev_polar", "posts.chart.nev_polar", "dot")]
+    if weighted:
+        series += [
+            ("nev_weighted", "posts.chart.nev_weighted", "solid"),
+            ("nev_polar_weighted", "posts.chart.nev_polar_weighted", "dot"),
+        ]
+    palette = {
+        "nev": "#1565c0",
+        "nev_polar": "#6a1b9a",
+        "nev_weighted": "#ef6c00",
+        "nev_polar_weighted": "#8d6e63",
+    }
+    for col, key, dash in series:
+        fig.add_scatter(
+            x=x,
+            y=timeline[col].round(4).tolist(),
+            mode="lines+markers",
+            name=t(key, lang),
+            line={"dash": dash, "color": palette[col]},
+            marker={"size": 4},
+            customdata=custom,
+            hovertemplate=hover,
+            connectgaps=False,
+        )
+    turns = [s for s in spikes if s.kind == "turn"]
+    if turns:
+        fig.add_scatter(
+            x=period_label(pd.Series([s.period for s in turns]), freq).tolist(),
+            y=[s.nev for s in turns],
+            mode="markers",
+            marker={"symbol": "star", "size": 14, "color": "#ff6f00"},
+            name=t("posts.chart.turn", lang),
+            hovertemplate="%{x}<br>" + t("posts.chart.turn", lang) + "<extra></extra>",
+        )
+    fig.add_hline(y=0, line_color="#bdbdbd", line_width=1)
+    fig.update_layout(
+        title=t("posts.chart.nev_title", lang),
+        xaxis_title=t("posts.chart.period", lang),
+        yaxis={"range": [-1.05, 1.05], "title": "NEV"},
+        legend={"orientation": "h", "y": -0.25},
+        margin={"t": 50, "b": 40},
+    )
+    fig.update_xaxes(type="category")
+    if weighted:
+        fig.add_annotation(
+            text=WEIGHT_FORMULA, xref="paper", yref="paper", x=0, y=1.02, showarrow=False, font={"size": 10}
+        )
+    return fig
+
+
+def theme_figure(theme_timeline: pd.DataFrame, freq: str, lang: UiLang = "zh") -> go.Figure:
+    """Heatmap: themes × periods, colour = posts mentioning the theme, nev on hover."""
+    fig = go.Figure()
+    if theme_timeline.empty:
+        fig.update_layout(title=t("posts.chart.themes_title", lang))
+        return fig
+    labels = period_label(theme_timeline["period"], freq)
+    frame = theme_timeline.assign(period_label=labels.to_numpy())
+    counts = frame.pivot_table(
+        index="theme_name", columns="period_label", values="n", aggfunc="sum", fill_value=0
+    )
+    nev = frame.pivot_table(index="theme_name", columns="period_label", values="nev", aggfunc="first")
+    nev = nev.reindex(index=counts.index, columns=counts.columns)
+    fig.add_heatmap(
+        z=counts.to_numpy().tolist(),
+        x=list(counts.columns),
+        y=list(counts.index),
+        customdata=nev.round(3).to_numpy().tolist(),
+        colorscale="Blues",
+        hovertemplate="%{y} · %{x}<br>n = %{z}<br>nev = %{customdata}<extra></extra>",
+        colorbar={"title": t("posts.chart.posts", lang)},
+    )
+    fig.update_layout(title=t("posts.chart.themes_title", lang), margin={"t": 50})
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def breakdown_figure(by_group: pd.DataFrame, group_label: str, lang: UiLang = "zh") -> go.Figure:
+    """nev per source / region (whole corpus), bar width by posts on hover."""
+    frame = by_group.sort_values("n", ascending=False).head(20)
+    fig = go.Figure()
+    fig.add_bar(
+        x=frame["group"].astype(str).tolist(),
+        y=frame["nev"].round(4).tolist(),
+        marker_color=["#c62828" if (v or 0) < 0 else "#2e7d32" for v in frame["nev"].fillna(0)],
+        customdata=np.stack([frame["n"], frame["positive"], frame["neutral"], frame["negative"]], axis=-1),
+        hovertemplate="%{x}<br>nev = %{y:.3f}<br>n = %{customdata[0]} · P = %{customdata[1]}"
+        " · U = %{customdata[2]} · N = %{customdata[3]}<extra></extra>",
+        name="nev",
+    )
+    fig.update_layout(
+        title=t("posts.chart.breakdown_title", lang, group=group_label),
+        yaxis={"range": [-1.05, 1.05], "title": "NEV"},
+        margin={"t": 50},
+    )
+    return fig
