@@ -155,7 +155,8 @@ _RANGE_EN = r"\s*(?:to|-|~)\s*"
 _RANGE_EN_WORDS = r"\s*(?:to|-|~|or)\s*"  # "two or three years"
 _ZH_NUM = (
     r"(?<![A-Za-z0-9.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:[千百]?[万亿]+|[十百千](?=[万亿]))?[万亿]*"
-    r"|[零〇一二两三四五六七八九十百千万亿]+"
+    # written out: at least one digit character (万元 alone, 千万不要 are not numbers)
+    r"|[零〇一二两三四五六七八九十百千万亿]*[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
 )
 _RANGE_ZH = r"\s*(?:到|至|-|~|～)\s*"
 
@@ -353,7 +354,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"(?P<low>{_ZH_NUM})(?:{_RANGE_ZH}(?P<high>{_ZH_NUM}))?\s*(?P<unit>{_alt(_ZH_COUNT_UNITS)})"
     ),
     "scaled_en": re.compile(rf"(?P<sign>{_SIGN})(?P<low>{_EN_NUM})(?P<scale>{_EN_SCALE})", re.IGNORECASE),
-    "scaled_zh": re.compile(r"(?P<low>(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)[万亿]+)"),
+    "scaled_zh": re.compile(
+        r"(?<![A-Za-z0-9.])(?P<low>(?:\d+(?:\.\d+)?|[一二两三四五六七八九十][一二两三四五六七八九十百千]*)[万亿]+)"
+    ),
     "duration_en": re.compile(
         rf"(?P<low>{_EN_NUM})(?:{_RANGE_EN_WORDS}(?P<high>{_EN_NUM}))?[\s-]*(?P<unit>{_alt(_DURATION_EN)})s?\b",
         re.IGNORECASE,
@@ -381,7 +384,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # a net emotional value stated as a bare number ("净情感值为-0.96", "net sentiment of -96")
     "nev_number": re.compile(
         r"(?:净情感(?:值|指数)?|net\s+(?:emotional|sentiment|emotion)\s*(?:value|score|index)?|\bNEV\b)"
-        r"[^\d%。；;]{0,15}?(?P<sign>[-+])?(?P<low>\d+(?:\.\d+)?)(?![\d%.])",
+        r"[^\d%。；;]{0,15}?(?P<sign>[-+])?(?P<low>\d+(?:\.\d+)?)(?![\d%]|\.\d)",
         re.IGNORECASE,
     ),
 }
@@ -660,6 +663,7 @@ _OTHER_CUES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
     ),
     "money": (
         (re.compile(r"revenue|营收|收入", re.IGNORECASE), "revenue"),
+        (re.compile(r"\bsales\b|销售额|销售收入", re.IGNORECASE), "sales"),
         (re.compile(r"market\s+(?:value|cap)|市值", re.IGNORECASE), "market value"),
         (re.compile(r"\bloss|亏损", re.IGNORECASE), "loss"),
         (re.compile(r"profit|利润|净利", re.IGNORECASE), "profit"),
@@ -667,6 +671,10 @@ _OTHER_CUES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (re.compile(r"price|\bcosts?\b|售价|定价|价格|起售", re.IGNORECASE), "price"),
     ),
 }
+_AFTER_WINDOW = 30  # characters after a figure searched for what it is ("96% of comments were negative")
+_NEAR_WINDOW = 30  # characters before a count / duration / money figure searched for what it is
+_NEAR_WINDOW_ZH = 12  # the same in Chinese, where one character carries about as much as a word
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE_END = re.compile(r"[;；。！？!?]")
 _PHRASE_END = re.compile(r"[,，;；。！？!?]")
 
@@ -704,15 +712,16 @@ def _meanings(text: str, cands: list[_Candidate]) -> list[str | None]:
         hi = cands[i + 1].start if i + 1 < len(cands) else len(text)
         stop = _PHRASE_END.search(text, c.end, hi)
         # only the words right after the figure ("96% of comments were negative"), not the next clause
-        after = re.split(r"\s(?:and|but|while|whereas)\s|而|但", text[c.end : stop.start() if stop else hi])[
-            0
-        ][:30]
+        tail = text[c.end : stop.start() if stop else hi]
+        after = re.split(r"\s(?:and|but|while|whereas)\s|而|但", tail)[0][:_AFTER_WINDOW]
         meaning = None
         if c.kind in ("percent", "number"):
             meaning = _nearest_before(before, sentiment_cues) or _nearest_after(after, sentiment_cues)
         elif c.kind in _OTHER_CUES:
+            # other meanings only from the words close by (生产 in 新疆生产建设兵团 says nothing about 12例)
             cues = _OTHER_CUES[c.kind]
-            meaning = _nearest_before(before, cues) or _nearest_after(after, cues)
+            window = _NEAR_WINDOW_ZH if _HAN.search(before[-4:]) else _NEAR_WINDOW
+            meaning = _nearest_before(before[-window:], cues) or _nearest_after(after, cues)
         elif c.kind == "date" and c.unit == "year" and re.search(r"\bby\s+$|到$|至$", before, re.IGNORECASE):
             meaning = "target year"
         result.append(meaning)
