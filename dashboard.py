@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.library import ArticleRecord, LibraryError
-from analysis.sentiment import SUITES
+from analysis.sentiment import SUITES, SentimentError
 from pages.common import (
     ARTICLE_KEY,
     BAND_KEY,
@@ -23,6 +23,7 @@ from pages.common import (
     calibrated_band,
     get_library,
     sample_article_id,
+    shell_running,
     tr,
 )
 
@@ -102,7 +103,11 @@ def _model_and_band(record: ArticleRecord | None) -> None:
         help=tr("dash.model_help"),
     )
     lang = (record.language if record else None) or "zh"
-    default = calibrated_band(model, lang)
+    try:
+        default = calibrated_band(model, lang)
+    except SentimentError as exc:  # e.g. a model's files are missing: say so, don't show a traceback
+        st.error(tr("dash.model_failed", model=model, error=str(exc)))
+        st.stop()
     previous_default = st.session_state.get("_band_default")
     # Follow the calibrated band unless the user has moved the slider away from it.
     if BAND_KEY not in st.session_state or (
@@ -146,15 +151,19 @@ def _navigation() -> st.navigation:
 
 
 def run() -> None:
-    st.set_page_config(page_title="Opinion Lens 舆情透镜", page_icon=":material/insights:", layout="wide")
-    with st.sidebar:
-        _language_switch()
-        st.markdown(f"### {tr('app.title')}")
-        st.caption(tr("app.tagline"))
-        record = _article_picker()
-        with st.expander(tr("dash.settings"), expanded=False, icon=":material/tune:"):
-            _model_and_band(record)
-    _navigation().run()
+    """Draw the shared frame and run the chosen page inside it."""
+    with shell_running():
+        st.set_page_config(page_title="Opinion Lens 舆情透镜", page_icon=":material/insights:", layout="wide")
+        with st.sidebar:
+            _language_switch()
+            st.markdown(f"### {tr('app.title')}")
+            st.caption(tr("app.tagline"))
+            record = _article_picker()
+            with st.expander(tr("dash.settings"), expanded=False, icon=":material/tune:"):
+                _model_and_band(record)
+        _navigation().run()
 
 
-run()
+# Streamlit runs the entry point as __main__; `import dashboard` (see pages.common.page_shell) does not.
+if __name__ == "__main__":
+    run()

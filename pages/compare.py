@@ -6,7 +6,18 @@ import streamlit as st
 
 from analysis.charts import compare_nev_bars, compare_shares, compare_themes, group_nev_bars
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
-from pages.common import ARTICLE_KEY, get_library, label_name, md_escape, record_analysis, tr, ui_lang
+from pages.common import (
+    ARTICLE_KEY,
+    get_library,
+    label_name,
+    md_escape,
+    page_shell,
+    record_analysis,
+    tr,
+    ui_lang,
+)
+
+page_shell()
 
 lang = ui_lang()
 no_bar = {"displayModeBar": False}

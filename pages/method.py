@@ -10,8 +10,10 @@ from typing import Any
 import streamlit as st
 
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE
-from analysis.sentiment import SUITES
-from pages.common import ROOT, calibrated_band, current_model, tr
+from analysis.sentiment import SUITES, SentimentError
+from pages.common import ROOT, calibrated_band, current_model, page_shell, tr
+
+page_shell()
 
 CARD_JSON = ROOT / "analysis" / "sentiment" / "data" / "model_card.json"
 CARD_MD = ROOT / "MODEL_CARD.md"
@@ -23,7 +25,11 @@ st.markdown(tr("me.pipeline_body"))
 
 st.subheader(tr("me.labels"), anchor=False)
 model = current_model()
-zh_band, en_band = calibrated_band(model, "zh"), calibrated_band(model, "en")
+try:
+    zh_band, en_band = calibrated_band(model, "zh"), calibrated_band(model, "en")
+except SentimentError as exc:
+    st.error(tr("dash.model_failed", model=model, error=str(exc)))
+    st.stop()
 st.markdown(
     tr("me.labels_body", zh_lo=zh_band[0], zh_hi=zh_band[1], en_lo=en_band[0], en_hi=en_band[1], model=model)
 )

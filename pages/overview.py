@@ -14,9 +14,12 @@ from pages.common import (
     export_buttons,
     first_run_note,
     label_name,
+    page_shell,
     tr,
     ui_lang,
 )
+
+page_shell()
 
 
 def _pct(value: float | None, signed: bool = True) -> str:

@@ -13,10 +13,13 @@ from pages.common import (
     band_caption,
     get_library,
     md_escape,
+    page_shell,
     record_analysis,
     tr,
     ui_lang,
 )
+
+page_shell()
 
 RECOMPUTE_LIMIT = 100  # above this many articles, plot the numbers stored at upload instead
 OFFSETS = ["+08:00", "+00:00", "-05:00", "+01:00", "+09:00"]

@@ -15,11 +15,14 @@ from pages.common import (
     band_caption,
     label_name,
     md_escape,
+    page_shell,
     sentence_table,
     theme_labels,
     tr,
     ui_lang,
 )
+
+page_shell()
 
 _BADGE = {"positive": "#2e9e4f", "neutral": "#7a7a7a", "negative": "#d64541", None: "#b0b0b0"}
 
