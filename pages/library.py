@@ -26,7 +26,7 @@ from analysis.intake import (
 )
 from analysis.library import ArticleRecord, Library, LibraryError
 from analysis.readers import MAX_BYTES, ErrorCode, ReaderError
-from pages.common import PENDING_ARTICLE_KEY, get_library, get_scorer, md_escape, tr
+from pages.common import PENDING_ARTICLE_KEY, get_library, get_scorer, md_escape, page_shell, tr
 
 UPLOAD_KEY = "library_upload"
 PASTE_KEY = "library_paste"
@@ -385,4 +385,5 @@ def run() -> None:
     _browse_section(library)
 
 
+page_shell()  # draws the app's frame when Streamlit runs this page alone
 run()
