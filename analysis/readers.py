@@ -8,7 +8,8 @@ English; no other exception escapes `read_document`, whatever the bytes.
 Format
     From the file name's extension when there is one; otherwise sniffed from the bytes: `%PDF-`
     at the start -> pdf; a ZIP holding `word/document.xml` -> docx; text that starts like an HTML
-    page (`<!doctype html`, `<html`, `<head`, `<body`) -> html; anything else -> txt.
+    page (`<!doctype html`, `<html`, `<head`, `<body`), or a fragment that starts with a tag and
+    closes a common one (`</p>`, `</div>`...) -> html; anything else -> txt.
 
 Decoding (text formats)
     UTF-8 (with or without BOM), GB18030 (a superset of GBK and GB2312) and UTF-16 (with BOM, or
@@ -158,9 +159,11 @@ def normalize_text(text: str) -> str:
     """Normalise text for analysis; the policy is in the module docstring. Idempotent."""
     text = _LINE_BREAKS.sub("\n", text)
     text = _PARAGRAPH_BREAKS.sub("\n\n", text)
+    # Invisible characters go before NFKC: removing them afterwards could bring combining marks
+    # together that NFKC would then reorder on a second pass (normalisation must be idempotent).
+    text = _INVISIBLE.sub("", text)
     text = text.translate(_RADICAL_SUPPLEMENT_TO_IDEOGRAPH)
     text = _NFKC_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-    text = _INVISIBLE.sub("", text)
     text = _SPACE_RUN.sub(" ", text)
     text = _EDGE_SPACE.sub("\n", text)
     text = _MANY_NEWLINES.sub("\n\n", text)
@@ -327,6 +330,17 @@ _HTML_START = re.compile(
 )
 
 
+_HTML_FRAGMENT_CLOSE = re.compile(r"</(?:p|div|span|article|section|a|table|ul|ol|li|h[1-6])>", re.I)
+
+
+def _looks_like_html(text: str) -> bool:
+    """A page (`<!doctype html>`, `<html>`...) or a fragment starting with a tag and closing common ones."""
+    head = text[:4096]
+    if _HTML_START.match(head):
+        return True
+    return head.lstrip().startswith("<") and len(_HTML_FRAGMENT_CLOSE.findall(head)) >= 1
+
+
 def _sniff_format(data: bytes) -> Format | None:
     """PDF or DOCX from their magic bytes; None for text (HTML is told apart after decoding)."""
     if _looks_like_pdf(data):
@@ -402,7 +416,7 @@ def _read_text_format(data: bytes, fmt: Format | None) -> _Parsed:
             raise
         raw, encoding = _decode_declared_html_charset(data, exc)
     if fmt is None:  # sniffed as text: HTML or plain text
-        fmt = "html" if _HTML_START.match(raw[:4096]) else "txt"
+        fmt = "html" if _looks_like_html(raw) else "txt"
     if fmt == "html":
         return _read_html(raw, encoding)
     text = normalize_text(raw)
@@ -687,8 +701,12 @@ def _check_zip(data: bytes) -> None:
             ) from None
 
 
-def _docx_blocks(container: Any) -> list[str]:
-    """Paragraph texts of a document body or table cell, in order, descending into tables."""
+def _docx_blocks(container: Any, style_names: dict[str, str]) -> list[str]:
+    """Paragraph texts of a document body or table cell, in order, descending into tables.
+
+    `style_names` maps style ids to names; looked up once per document because python-docx's
+    `paragraph.style` scans every style for every paragraph (seconds on a long document).
+    """
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -697,7 +715,7 @@ def _docx_blocks(container: Any) -> list[str]:
         if isinstance(item, Paragraph):
             text = item.text.strip()
             if text:
-                blocks.append(_docx_marker(item) + text)
+                blocks.append(_docx_marker(style_names.get(item._p.style or "", "")) + text)
         elif isinstance(item, Table):
             # Merged cells come back once per grid column. Keep the elements themselves (not id()s,
             # which lxml may reuse once a proxy is freed) to recognise repeats.
@@ -707,22 +725,31 @@ def _docx_blocks(container: Any) -> list[str]:
                     if cell._tc in seen:
                         continue
                     seen.add(cell._tc)
-                    blocks.extend(_docx_blocks(cell))
+                    blocks.extend(_docx_blocks(cell, style_names))
     return blocks
 
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 
 
-def _docx_marker(paragraph: Any) -> str:
-    """Markdown-like prefix for headings and list paragraphs, which the structure parser understands."""
+def _docx_style_names(document: Any) -> dict[str, str]:
+    """Style id -> style name (Chinese Word writes ids like "1" for the style named "heading 1")."""
     try:
-        name = (paragraph.style.name or "") if paragraph.style is not None else ""
-    except Exception:
-        return ""
+        return {
+            style.styleId: style.name_val or ""
+            for style in document.styles.element.style_lst
+            if style.styleId
+        }
+    except Exception:  # a document without a styles part still has text
+        return {}
+
+
+def _docx_marker(style_name: str) -> str:
+    """Markdown-like prefix for headings and list paragraphs, which the structure parser understands."""
+    name = style_name.strip()
     if name.lower() == "title":
         return "# "
-    heading = _HEADING_STYLE.match(name.strip())
+    heading = _HEADING_STYLE.match(name)
     if heading:
         return "#" * min(int(heading.group(1)) or 1, 6) + " "
     if name.lower().startswith("list"):
@@ -736,7 +763,7 @@ def _read_docx(data: bytes) -> _Parsed:
 
     try:
         document = docx.Document(io.BytesIO(data))
-        blocks = _docx_blocks(document)
+        blocks = _docx_blocks(document, _docx_style_names(document))
     except ReaderError:
         raise
     except Exception as exc:

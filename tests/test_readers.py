@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import pickle
+import time
 import zipfile
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import docx
 import pypdf
 import pytest
 from test_readers_support import (
@@ -203,6 +205,12 @@ def test_html_is_sniffed_without_a_filename_and_in_gbk() -> None:
     assert "股票导航频道" not in result.text
 
 
+def test_html_fragment_is_sniffed_but_angle_brackets_in_text_are_not() -> None:
+    fragment = read_document(b"<p>Hello <b>world</b></p><p>Two</p>")
+    assert (fragment.format, fragment.text) == ("html", "Hello world\n\nTwo")
+    assert read_document(b"<3 love this article").format == "txt"
+
+
 def test_short_html_page_falls_back_to_visible_text_without_nav() -> None:
     page = b"<html><body><nav>\xe9\xa6\x96\xe9\xa1\xb5 NavLink</nav><span>Only a span of text</span><footer>Foot</footer></body></html>"
     result = read_document(page, "short.htm")
@@ -262,6 +270,26 @@ def test_docx_paragraphs_tables_and_core_properties() -> None:
     assert result.title == "小米汽车的信任危机"
     assert result.published_at == datetime(2025, 10, 27, 12, 11, tzinfo=UTC)
     assert read_document(data).format == "docx"  # sniffed from the zip's word/document.xml
+
+
+def test_docx_heading_styles_with_numeric_ids_as_chinese_word_writes_them() -> None:
+    document = docx.Document()
+    for level in (1, 2):  # Chinese Word names the style "heading 1" but gives it the id "1"
+        document.styles[f"Heading {level}"].element.styleId = str(level)
+    document.add_heading("第一部分", level=1)
+    document.add_heading("小节", level=2)
+    document.add_paragraph("正文。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert read_document(buffer.getvalue(), "zh.docx").text == "# 第一部分\n\n## 小节\n\n正文。"
+
+
+def test_long_docx_reads_quickly() -> None:
+    data = make_docx([f"第{i}段：小米汽车的负面舆情已经达到96%。" for i in range(3000)])
+    started = time.perf_counter()
+    result = read_document(data, "long.docx")
+    assert result.text.count("\n\n") == 2999
+    assert time.perf_counter() - started < 3.0  # per-paragraph style lookups used to take ~4 s here
 
 
 def test_docx_without_properties_has_no_title_or_template_date() -> None:
