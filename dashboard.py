@@ -95,9 +95,11 @@ def _model_and_band(record: ArticleRecord | None) -> None:
     model = st.selectbox(
         tr("dash.model"),
         options=list(SUITES),
-        format_func=lambda name: (
-            tr(f"dash.model.{name}") if name in ("default", "snownlp", "vader") else name
-        ),
+        # Names computed now: AppTest calls format_func outside the session (no UI language there).
+        format_func={
+            name: tr(f"dash.model.{name}") if name in ("default", "snownlp", "vader") else name
+            for name in SUITES
+        }.__getitem__,
         key=MODEL_KEY,
         on_change=reset_band,
         help=tr("dash.model_help"),

@@ -39,7 +39,9 @@ chosen_labels = f1.multiselect(
     tr("vp.filter_label"),
     options=[*LABELS, "unscored"],
     default=list(LABELS),
-    format_func=lambda x: label_name(None if x == "unscored" else x),
+    # Names computed now: AppTest calls format_func outside the session, where tr() cannot see
+    # the UI language.
+    format_func={x: label_name(None if x == "unscored" else x) for x in [*LABELS, "unscored"]}.__getitem__,
     key="vp_labels",
 )
 theme_ids = [th.id for th in analysis.themes if th.sentence_positions]
@@ -53,7 +55,7 @@ chosen_themes = f2.multiselect(
 sort = f3.selectbox(
     tr("vp.sort"),
     options=["order", "score_asc", "score_desc"],
-    format_func=lambda x: tr(f"vp.sort.{x}"),
+    format_func={x: tr(f"vp.sort.{x}") for x in ("order", "score_asc", "score_desc")}.__getitem__,
     key="vp_sort",
 )
 

@@ -6,7 +6,12 @@ own logic: every count below follows from the sentences listed here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
 
 from analysis.metrics import summarize_labels
 from analysis.model import (
@@ -21,6 +26,9 @@ from analysis.model import (
     Sentence,
     ThemeScore,
 )
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 # (group, bullet, text, lang, score, label, evidence, themes)
 _ROWS: list[
@@ -135,3 +143,76 @@ def make_analysis(published_at: datetime | None = datetime(2025, 10, 27, 20, 11)
         input_sha256="ab" * 32,
         core_sentiment=summarize_labels(s.label for s in core.sentences),
     )
+
+
+# -- AppTest helpers for the page tests (tests/test_page_*.py) ---------------------------------------
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def legacy_pages_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run AppTest the way a live server runs after its first script run.
+
+    A `pages/` folder beside the entry point makes Streamlit start in its legacy multipage mode;
+    a live server leaves it for good as soon as dashboard.py calls st.navigation (Streamlit sets
+    `PagesManager.uses_pages_directory = False`). AppTest resets that flag before every run, so
+    every `switch_page` would run the page file alone, without the entry point's sidebar. This
+    sets the flag the way the live server has it. (The legacy first run itself is covered by
+    test_page_overview.py::test_page_opened_first_still_gets_the_frame.)"""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original_init = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """A fresh SQLite library per test and empty caches (models stay loaded, as in the app)."""
+    import streamlit as st
+
+    from analysis.library import DB_URL_ENV
+    from pages.common import _library_for
+
+    url = f"sqlite:///{tmp_path / 'library.db'}"
+    monkeypatch.setenv(DB_URL_ENV, url)
+    legacy_pages_off(monkeypatch)
+    st.cache_data.clear()
+    _library_for.clear()
+    yield url
+    _library_for.clear()
+    st.cache_data.clear()
+
+
+def open_app(page: str | None = None, lang: str = "zh") -> AppTest:
+    """Run the real entry point (sample article on first run), then switch to `page`."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.session_state["ui_lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    if page is not None:
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def chart_keys(at: AppTest) -> list[str]:
+    """Keys of the Plotly charts on the page (st.plotly_chart(..., key=...))."""
+    return [el.key for el in at.get("plotly_chart")]
+
+
+def add_article(url: str, text: str, **metadata: object) -> int:
+    """Store an article directly in the test library (analysed by the app when opened)."""
+    from analysis.library import Library
+
+    library = Library(url)
+    try:
+        record, _ = library.add_article(text, **metadata)  # type: ignore[arg-type]
+        return record.id
+    finally:
+        library.dispose()
