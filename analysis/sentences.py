@@ -25,69 +25,9 @@ _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-
 _WORD = re.compile(r"\w")
 # Tokens before a full stop that make it an abbreviation, not an end (lower-cased, without dots).
 _ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sr",
-        "jr",
-        "st",
-        "mt",
-        "vs",
-        "etc",
-        "eg",
-        "ie",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "plc",
-        "llc",
-        "dept",
-        "est",
-        "approx",
-        "fig",
-        "figs",
-        "vol",
-        "vols",
-        "ed",
-        "eds",
-        "rev",
-        "gen",
-        "gov",
-        "sen",
-        "rep",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "cmdr",
-        "adm",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "am",
-        "pm",
-        "us",
-        "uk",
-        "eu",
-        "un",
-        "usa",
-        "ph",
-        "cf",
-        "al",
-    ]
+    """mr mrs ms dr prof sr jr st mt vs etc eg ie inc ltd co corp plc llc dept est approx fig figs vol
+    vols ed eds rev gen gov sen rep col lt sgt capt cmdr adm jan feb mar apr jun jul aug sep sept
+    oct nov dec am pm us uk eu un usa ph cf al""".split()  # noqa: SIM905 - a word list reads better as text
 )
 # "No. 3" / "no. 3" / "Art. 5": abbreviations only when a number follows.
 _NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "art", "p", "pp", "sec", "ch", "para"})
@@ -165,11 +105,12 @@ def _sentence_ends(text: str) -> list[int]:
     quote_opened_at = -1
     scanned = 0
     n = len(text)
+    has_quotes = any(q in text for q in _OPEN_QUOTES + _CLOSE_QUOTES + '"')  # skip counting if none
     for m in _TERMINATOR_RUN.finditer(text):
         start, end = m.span()
         if start < scanned:
             continue  # already absorbed as part of a previous end
-        segment = text[scanned:start]
+        segment = text[scanned:start] if has_quotes else ""
         opens = sum(segment.count(q) for q in _OPEN_QUOTES)
         closes = sum(segment.count(q) for q in _CLOSE_QUOTES)
         was_closed = depth == 0 and not ascii_quote_open
@@ -203,6 +144,11 @@ def _sentence_ends(text: str) -> list[int]:
             continue
         if stop < n and text[stop] in _CONTINUERS:
             continue
+        if absorbed_closer:
+            # '(after tax.) rose' / '"Wow!" he said': a lower-case word goes on with the sentence
+            nxt = _next_non_space(text, stop)
+            if nxt.isascii() and nxt.isalpha() and nxt.islower():
+                continue
         inside_quote = depth > 0 or ascii_quote_open
         if inside_quote and not absorbed_closer:
             if start - quote_opened_at <= _MAX_QUOTE_SPAN:
@@ -220,20 +166,21 @@ def split_sentences(text: str) -> list[str]:
     """
     if not text or text.isspace():
         return []
-    pieces: list[str] = []
+    spans: list[list[int]] = []  # [start, end) of each sentence's stripped text
     begin = 0
     for end in [*_sentence_ends(text), len(text)]:
-        piece = text[begin:end]
+        lo, hi = begin, end
         begin = end
-        stripped = piece.strip()
-        if not stripped:
+        while lo < hi and text[lo].isspace():
+            lo += 1
+        while hi > lo and text[hi - 1].isspace():
+            hi -= 1
+        if lo == hi:
             continue
-        if not _WORD.search(stripped) and pieces:
-            # glue punctuation-only fragments to the previous sentence (adjacent in the text)
-            pieces[-1] = (pieces[-1] + piece).rstrip()
+        if spans and (not _WORD.search(text, lo, hi) or not _WORD.search(text, *spans[-1])):
+            # a punctuation-only piece joins its neighbour (they are adjacent in the text)
+            spans[-1][1] = hi
             continue
-        if pieces and not _WORD.search(pieces[-1]):
-            pieces[-1] = (pieces[-1] + piece).strip()
-            continue
-        pieces.append(stripped)
+        spans.append([lo, hi])
+    pieces = [text[lo:hi] for lo, hi in spans]
     return pieces

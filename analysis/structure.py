@@ -36,6 +36,7 @@ Citations `[1][3]`, `[1,3]`, `［1］`, `[1-3]` are kept as `Bullet.citations` a
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections import Counter
@@ -344,13 +345,17 @@ def _has_content(text: str) -> bool:
 
 def _ends_like_sentence(text: str) -> bool:
     stripped = text.rstrip(_CLOSING + " ")
-    return bool(stripped) and stripped[-1] in "。！？!.…;；"
+    return bool(stripped) and stripped[-1] in "。！？!?.…;；"
 
 
-def _is_short_heading(line: str) -> bool:
-    """Short, unpunctuated at the end, no citation: looks like a title rather than prose."""
+def _is_short_heading(line: str, *, allow_question: bool = False) -> bool:
+    """Short, unpunctuated at the end, no citation: looks like a title rather than prose.
+    Headlines may end with ? or ! (`问题出在哪?`); `allow_question` accepts those."""
     line = line.strip()
-    if not line or _ends_like_sentence(line) or _CITATION.search(line):
+    if not line or _CITATION.search(line):
+        return False
+    exclaims = allow_question and line.rstrip(_CLOSING + " ")[-1:] in ("?", "？", "!", "！")
+    if _ends_like_sentence(line) and not exclaims:
         return False
     han = len(_HAN.findall(line))
     words = len(re.findall(r"[A-Za-z]+", line))
@@ -361,169 +366,15 @@ def _is_short_heading(line: str) -> bool:
 # Derived titles
 
 _EN_STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "him",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "said",
-        "says",
-        "say",
-        "according",
-        "including",
-        "however",
-        "while",
-        "would",
-        "could",
-        "may",
-        "might",
-        "must",
-        "shall",
-        "since",
-        "article",
-        "discusses",
-        "highlights",
-        "highlighting",
-        "indicating",
-        "company",
-        "companies",
-        "year",
-        "years",
-        "new",
-        "one",
-        "two",
-        "many",
-        "much",
-        "well",
-        "even",
-        "still",
-        "yet",
-        "per",
-        "via",
-        "like",
-        "make",
-        "made",
-        "makes",
-        "given",
-        "seen",
-        "has",
-        "have",
-        "been",
-        "being",
-    ]
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers him his how i if in into is it its itself just me more most my
+    no nor not now of off on once only or other our out over own same she should so some such than
+    that the their them then there these they this those through to too under until up very was we
+    were what when where which while who whom why will with would you your said says say according
+    including however may might must shall since article discusses highlights highlighting
+    indicating company companies year years new one two many much well even still yet per via like
+    make made makes given seen""".split()  # noqa: SIM905 - a word list reads better as text
 )
 _ZH_TITLE_STOPWORDS = frozenset(
     {"文章", "指出", "表示", "认为", "我们", "他们", "一个", "没有", "已经", "这个", "公司"}
@@ -673,7 +524,11 @@ def _read_meta_line(line: str, meta: _Meta) -> str | None:
         return None  # a sentence that mentions a date, not a date line
     if meta.published_at is None:
         meta.published_at = date
-    source, rest = _source_from_prefix(before)
+    labelled = _SOURCE_LINE.match(before.strip(_SEPARATORS)) or _SOURCE_LINE.match(after)
+    if labelled:  # "来源：新华社 2016年10月14日" / "2016年10月14日07:17 来源：新华社"
+        source, rest = labelled.group("src").strip(), ""
+    else:
+        source, rest = _source_from_prefix(before)
     if source is None and after and len(after) <= 30:
         source = after.strip()
     if source and meta.source is None:
@@ -798,9 +653,18 @@ def _split_inline(chunk: str) -> list[str]:
     return [chunk] if chunk else []
 
 
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """Text wrapped at a fixed width: some long line stops mid-sentence and the next line goes on."""
+    for line, nxt in itertools.pairwise(lines):
+        if len(line.strip()) >= 40 and nxt.strip() and not _ends_like_sentence(line):
+            return True
+    return False
+
+
 def _paragraphs(lines: list[str]) -> list[str]:
-    """Blank-line blocks; inside a block, a line ending like a sentence closes a paragraph
-    (one line per paragraph, common in Chinese news), otherwise lines are wrapped and joined."""
+    """Paragraphs of a body. Hard-wrapped text: each blank-line block is one paragraph. Otherwise
+    (one line per paragraph, common in Chinese news) a line ending like a sentence closes one."""
+    wrapped = _is_hard_wrapped(lines)
     paragraphs: list[str] = []
     current: list[str] = []
     for line in [*lines, ""]:
@@ -810,7 +674,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
                 current = []
             continue
         current.append(line)
-        if _ends_like_sentence(line):
+        if not wrapped and _ends_like_sentence(line):
             paragraphs.append(_join_lines(current))
             current = []
     return paragraphs
@@ -819,7 +683,9 @@ def _paragraphs(lines: list[str]) -> list[str]:
 def _section_bullets(body: str, *, inline: bool) -> list[str]:
     lines = body.split("\n")
     bullets: list[str] = []
-    if any(_LINE_BULLET.match(line) for line in lines):
+    # Line-initial markers only count when the body spans several lines: on one line, "1. a 2. b"
+    # is an inline numbered list (split below).
+    if sum(1 for line in lines if line.strip()) > 1 and any(_LINE_BULLET.match(line) for line in lines):
         current: list[str] = []
         for line in lines:
             m = _LINE_BULLET.match(line)
@@ -947,7 +813,7 @@ def _preamble_meta(preamble: str, meta: _Meta) -> str:
         if not rest:
             continue
         clean = _strip_heading_marks(rest)
-        if meta.title is None and _is_short_heading(clean):
+        if meta.title is None and _is_short_heading(clean, allow_question=True):
             meta.title = clean
         else:
             leftovers.append(rest)
@@ -959,11 +825,11 @@ def _trailing_headline(text: str) -> tuple[str | None, str]:
     stripped = text.rstrip()
     cut = stripped.rfind("\n")
     last = stripped[cut + 1 :].strip()
-    if cut > 0 and _is_short_heading(last) and not _LINE_BULLET.match(last):
+    if cut > 0 and _is_short_heading(last, allow_question=True) and not _LINE_BULLET.match(last):
         return _strip_heading_marks(last), stripped[:cut]
     # one-line layout: a headline glued after the last cited bullet ("…[10]. 小米汽车陷入困境?")
     m = re.search(r"[\]］】][.。]?\s+([^\[\]［］【】\n]{2,60})$", stripped)
-    if m and _is_short_heading(m.group(1)) and _HAN.search(m.group(1)):
+    if m and _is_short_heading(m.group(1), allow_question=True) and _HAN.search(m.group(1)):
         return m.group(1).strip(), stripped[: m.start(1)]
     return None, text
 
@@ -1033,7 +899,7 @@ def _article_meta(lines: list[str], meta: _Meta) -> tuple[int, int]:
         rest = _read_meta_line(line, meta)
         if rest is not None:
             rest = _strip_heading_marks(rest)
-            if rest and meta.title is None and _is_short_heading(rest):
+            if rest and meta.title is None and _is_short_heading(rest, allow_question=True):
                 meta.title = rest
             elif rest:
                 break
@@ -1044,7 +910,8 @@ def _article_meta(lines: list[str], meta: _Meta) -> tuple[int, int]:
         if (
             meta.title is None
             and later
-            and (_MD_HEADING.match(line) or _is_short_heading(clean))
+            and (_MD_HEADING.match(line) or _is_short_heading(clean, allow_question=True))
+            and not _CN_HEADING.match(line)  # 一、… opens a section, it is not the headline
             and seen <= 2
         ):
             meta.title = clean
@@ -1071,7 +938,11 @@ def _is_article_heading(lines: list[str], i: int) -> bool:
     if _MD_HEADING.match(line) or _BOLD_HEADING.match(line):
         return True
     stripped = line.strip()
-    nxt = next((x.strip() for x in lines[i + 1 :] if x.strip()), "")
+    # the next non-empty line (an index walk: this runs once per line, so no slicing or islice)
+    j = i + 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    nxt = lines[j].strip() if j < len(lines) else ""
     if not nxt:
         return False
     if _CN_HEADING.match(line) and len(stripped) <= 40 and not _ends_like_sentence(stripped):
@@ -1113,7 +984,7 @@ def _parse_article(text: str) -> Document | None:
         current_lines.append(line)
     flush()
     sections.append(current)
-    if not headed:
+    if not headed and not _is_hard_wrapped(body):
         blocks = _blank_line_blocks(body)
         paragraphs_per_block = [len(_paragraphs(b)) for b in blocks]
         if len(blocks) > 1 and any(n > 1 for n in paragraphs_per_block):
