@@ -384,6 +384,14 @@ def test_pdf_text_and_metadata() -> None:
     assert read_document(data).format == "pdf"  # sniffed from %PDF-
 
 
+def test_pdf_kangxi_radicals_from_a_cjk_font_come_out_as_ideographs() -> None:
+    # The font's ToUnicode CMap maps A, B, x, C to ⼩ (U+2F29), ⽶ (U+2F76), 汽 and ⻋ (U+2ECB).
+    data = minimal_pdf(["ABxC"], to_unicode={"A": "\u2f29", "B": "\u2f76", "x": "\u6c7d", "C": "\u2ecb"})
+    raw = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert raw.strip() == "\u2f29\u2f76汽\u2ecb"  # what pypdf sees
+    assert read_document(data, "cjk.pdf").text == "小米汽车"
+
+
 def test_pdf_without_text_is_no_text() -> None:
     error = reader_error(minimal_pdf([None, None]), "scan.pdf")
     assert error.code == "no_text"

@@ -15,19 +15,27 @@ import docx
 
 
 def minimal_pdf(
-    page_texts: Sequence[str | None], title: str | None = None, creation_date: str | None = None
+    page_texts: Sequence[str | None],
+    title: str | None = None,
+    creation_date: str | None = None,
+    to_unicode: dict[str, str] | None = None,
 ) -> bytes:
     """A valid PDF with one page per entry, drawn in Helvetica (ASCII only; `\\n` starts a new line).
 
     A `None` page has an empty content stream: a page with nothing to extract, like a scanned image.
+    `to_unicode` maps ASCII characters to the text a ToUnicode CMap says they stand for, as CJK PDFs
+    with subset fonts do (often to Kangxi radicals rather than the ideographs they look like).
     Written object by object with a correct cross-reference table, so pypdf reads it strictly.
     """
     font_id, first_page_id = 3, 4
     kids = " ".join(f"{first_page_id + 2 * i} 0 R" for i in range(len(page_texts)))
+    font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    if to_unicode:
+        font = font[:-2] + f"/ToUnicode {first_page_id + 2 * len(page_texts)} 0 R >>"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         f"<< /Type /Pages /Kids [{kids}] /Count {len(page_texts)} >>".encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        font.encode(),
     ]
     for i, text in enumerate(page_texts):
         content_id = first_page_id + 2 * i + 1
@@ -41,6 +49,16 @@ def minimal_pdf(
         operators = "BT /F1 12 Tf 72 720 Td " + " ".join(f"({line}) Tj 0 -16 Td" for line in lines) + " ET"
         stream = (operators if lines else "").encode("latin-1")
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    if to_unicode:
+        pairs = "\n".join(f"<{ord(code):02X}> <{ord(target):04X}>" for code, target in to_unicode.items())
+        cmap = (
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+            "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+            f"1 begincodespacerange <00> <FF> endcodespacerange\n{len(to_unicode)} beginbfchar\n{pairs}\nendbfchar\n"
+            "endcmap CMapName currentdict /CMap defineresource pop end end"
+        ).encode()
+        objects.append(b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream")
     info_id = None
     if title or creation_date:
         entries = ([f"/Title ({title})"] if title else []) + (
