@@ -14,10 +14,13 @@ Format
 Decoding (text formats)
     UTF-8 (with or without BOM), GB18030 (a superset of GBK and GB2312) and UTF-16 (with BOM, or
     BOM-less little/big-endian detected from where the NUL bytes of its ASCII characters fall; a
-    BOM-less UTF-16 text without a single ASCII character is not guessed). Each candidate must decode strictly *and* look like text (almost
-    no control or private-use characters); Latin-1 is never guessed, because it decodes any byte
-    sequence and would turn Chinese bytes into mojibake silently. An HTML page that none of these
-    decode is tried once more with the charset its `<meta>` declares.
+    BOM-less UTF-16 text without a single ASCII character is not guessed). Each candidate must
+    decode strictly *and* look like text (almost no control or private-use characters); Latin-1 is
+    never guessed, because it decodes any byte sequence and would turn Chinese bytes into mojibake
+    silently. An HTML page that none of these decode is tried once more with the charset its
+    `<meta>` declares. `ReadResult.encoding` names what worked: "utf-8", "utf-8-sig", "gb18030",
+    "utf-16" (with BOM), "utf-16-le"/"utf-16-be" (BOM-less), or a declared HTML charset.
+    A PDF or ZIP named .txt/.md/.html is reported as binary with a hint about the extension.
 
 Normalisation policy (`normalize_text`)
     * Unicode NFKC, so compatibility characters fold to their ordinary form: PDF Kangxi radicals
@@ -40,12 +43,14 @@ Normalisation policy (`normalize_text`)
 
 Format details
     * Markdown: lines are kept (headings and list markers help the structure parser); `**bold**`,
-      `__bold__`, links `[text](url)` and images `![alt](url)` are reduced to their text.
+      `__bold__`, links `[text](url)` and images `![alt](url)` are reduced to their text; table
+      separator rows (`|---|---|`) are dropped.
     * HTML: the article body is extracted with trafilatura (offline: it is only given the string),
       as Markdown-like text (headings `#`, list items `- `, blank lines between paragraphs); when it
       finds nothing, the visible text via lxml without script/style/nav/header/footer/aside/form.
       Title, site name and publication date come from the page metadata (`og:*`, `<title>`,
-      JSON-LD, `article:published_time`, ...). Nothing is ever rendered.
+      JSON-LD, `article:published_time`, ...). Nothing is ever rendered or fetched. (A page that is
+      nothing but navigation may still give its navigation text: there is nothing else to take.)
     * DOCX: body paragraphs and table cells in document order, one per paragraph with blank lines
       between; paragraphs styled as headings get `#` markers and list paragraphs `- `, as in
       Markdown. Title and `created` date from the core properties. Before parsing, the ZIP is checked

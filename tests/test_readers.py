@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import socket
 import time
 import zipfile
 from datetime import UTC, datetime, timedelta, timezone
@@ -187,6 +188,21 @@ def test_html_article_body_is_extracted_without_boilerplate() -> None:
     assert "\n\n" in result.text  # paragraphs stay separated for the structure parser
     for boilerplate in ("股票导航频道", "顶部广告横幅", "页脚联系我们", "脚本里的文字", "<p>"):
         assert boilerplate not in result.text
+
+
+def test_html_reading_makes_no_network_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    page = ARTICLE_HTML.replace(
+        "<head>", "<head><link rel='canonical' href='https://finance.sina.com.cn/x.html'>"
+    )
+    result = read_document(page.encode(), "article.html")
+    assert "五到七年" in result.text
+    assert result.source == "新浪财经"
 
 
 def test_html_metadata_title_site_and_published_time() -> None:
