@@ -41,7 +41,7 @@ def period_start(times: pd.Series, freq: str) -> pd.Series:
     day = wall.dt.normalize()
     if f == "D":
         return day
-    return day - pd.to_timedelta(day.dt.weekday, unit="D")
+    return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
 
 
 def period_label(starts: pd.Series | pd.Index, freq: str) -> pd.Series:
@@ -114,6 +114,8 @@ class TimelineAccumulator:
         total = self._total
         if total is None or total.empty:
             out = pd.DataFrame({c: pd.Series([], dtype="int64") for c in cols})
+            for c in _WEIGHT_COLUMNS:
+                out[c] = pd.Series([], dtype=float)
             out.insert(0, "period", pd.Series([], dtype="datetime64[ns]"))
             if self.by is not None:
                 out.insert(1, self.by, pd.Series([], dtype=object))
