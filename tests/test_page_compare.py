@@ -1,0 +1,40 @@
+"""Compare page through AppTest."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from analysis.i18n import t
+from tests.dashboard_fixtures import add_article, app_env, chart_keys, open_app
+
+__all__ = ["app_env"]
+
+PAGE = "pages/compare.py"
+
+
+def test_needs_two_articles(app_env: str) -> None:
+    at = open_app(PAGE, lang="en")
+    assert any(i.value == t("cmp.need_two", "en") for i in at.info)
+
+
+def test_side_by_side(app_env: str) -> None:
+    at = open_app(PAGE, lang="en")
+    add_article(
+        app_env,
+        "Xiaomi recovers\n\nGroup 1: Trust - Customers praised the quick and honest response [1]. "
+        "- Sales recovered strongly and reviews were excellent [2].",
+        title="Xiaomi recovers",
+        published_at=datetime(2025, 11, 20, 9, 0, tzinfo=timezone(timedelta(hours=8))),
+    )
+    at.run()
+    assert not at.exception
+    assert len(at.multiselect(key="compare_ids").value) == 2
+    table = at.main.dataframe[0].value
+    assert len(table) == 2
+    assert {"n", "nev", "nev_polar"} <= set(table.columns)
+    assert (table["Positive"] + table["Neutral"] + table["Negative"] == table["n"]).all()
+    assert {"compare_nev", "compare_shares", "compare_groups_0", "compare_groups_1"} <= set(chart_keys(at))
+    # Down to one article: the page asks for a second.
+    first = at.multiselect(key="compare_ids").value[0]
+    at.multiselect(key="compare_ids").set_value([first]).run()
+    assert any(i.value == t("cmp.pick_two", "en") for i in at.info)

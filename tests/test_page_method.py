@@ -1,0 +1,25 @@
+"""Method page through AppTest."""
+
+from __future__ import annotations
+
+from analysis.i18n import t
+from tests.dashboard_fixtures import ROOT, app_env, open_app
+
+__all__ = ["app_env"]
+
+PAGE = "pages/method.py"
+CARD_JSON = ROOT / "analysis" / "sentiment" / "data" / "model_card.json"
+
+
+def test_formulas_models_and_card_in_both_languages(app_env: str) -> None:
+    for lang in ("en", "zh"):
+        at = open_app(PAGE, lang=lang)
+        assert at.title[0].value == t("me.title", lang)
+        assert "nev = (P - N) / (P + U + N)" in at.code[0].value
+        assert "nev_polar = (P - N) / (P + N)" in at.code[0].value
+        suites = at.main.dataframe[0].value
+        assert {"default", "snownlp"} <= set(suites.iloc[:, 0])
+        if CARD_JSON.exists():
+            assert any(t("me.card_source", lang, path="").split(":")[0] in c.value for c in at.caption)
+        else:
+            assert any(i.value == t("me.no_card", lang) for i in at.info)

@@ -1,0 +1,96 @@
+"""Viewpoints page through AppTest: groups, drill-down table, filters, sort, escaped evidence."""
+
+from __future__ import annotations
+
+from analysis.i18n import t
+from tests.dashboard_fixtures import add_article, app_env, chart_keys, open_app
+
+__all__ = ["app_env"]
+
+PAGE = "pages/viewpoints.py"
+
+
+def _table(at):
+    return at.main.dataframe[-1].value  # the drill-down table closes the page
+
+
+def test_core_viewpoint_and_five_group_expanders(app_env: str) -> None:
+    at = open_app(PAGE, lang="en")
+    assert at.title[0].value == "Viewpoints"
+    groups = [e for e in at.main.expander]
+    assert len(groups) == 5
+    assert groups[0].label.startswith("**1. Trust and Public Sentiment**")
+    assert "NEV" in groups[0].label and "n=" in groups[0].label
+    assert "strip_core" in chart_keys(at) and "strip_g5" in chart_keys(at)
+    # Bullets keep their [n] citations.
+    assert any("\\[1\\]\\[3\\]" in m.value for m in at.markdown)
+    # The neutral band and model are named where labels are shown.
+    assert any("neutral band" in c.value for c in at.caption)
+
+
+def test_table_lists_every_sentence_with_score_label_language_themes(app_env: str) -> None:
+    at = open_app(PAGE, lang="en")
+    table = _table(at)
+    assert {"Group", "Score", "Label", "Language", "Themes", "Evidence", "Sentence"} <= set(table.columns)
+    assert len(table) == 11  # the sample's core viewpoint + 10 bullets, one sentence each
+    assert set(table["Label"]) <= {"Positive", "Neutral", "Negative"}
+    assert table["Score"].between(-1, 1).all()
+
+
+def test_label_filter_theme_filter_and_sort_change_the_table(app_env: str) -> None:
+    at = open_app(PAGE, lang="en")
+    full = _table(at)
+    at.multiselect(key="vp_labels").set_value(["negative"]).run()
+    only_negative = _table(at)
+    assert set(only_negative["Label"]) == {"Negative"}
+    assert len(only_negative) == (full["Label"] == "Negative").sum()
+
+    at.multiselect(key="vp_labels").set_value(["positive", "neutral", "negative"]).run()
+    theme_box = at.multiselect(key="vp_themes")
+    first_theme = theme_box.options[0]
+    theme_box.set_value([_theme_id(first_theme)]).run()
+    themed = _table(at)
+    assert 0 < len(themed) < len(full)
+    assert all(first_theme in row for row in themed["Themes"])
+
+    at.multiselect(key="vp_themes").set_value([]).run()
+    at.selectbox(key="vp_sort").set_value("score_asc").run()
+    scores = list(_table(at)["Score"])
+    assert scores == sorted(scores)
+    at.selectbox(key="vp_sort").set_value("score_desc").run()
+    scores = list(_table(at)["Score"])
+    assert scores == sorted(scores, reverse=True)
+
+
+def _theme_id(name: str) -> str:
+    """The theme id behind a displayed name (the widget's options are the formatted names)."""
+    from analysis.themes import load_taxonomy
+
+    return next(th.id for th in load_taxonomy() if name in (th.name_en, th.name_zh))
+
+
+def test_article_text_is_escaped_and_evidence_marked(app_env: str) -> None:
+    at = open_app(PAGE, lang="en")
+    evil = add_article(
+        app_env,
+        "Recall news\n\nThe <script>alert('x')</script> recall was a terrible failure. "
+        "The <b>new</b> model is excellent.",
+        title="Recall <i>news</i>",
+    )
+    at.run()
+    at.sidebar.selectbox(key="article_id").set_value(evil).run()
+    assert not at.exception
+    html_blocks = [m.value for m in at.markdown if "<mark" in m.value or "&lt;" in m.value]
+    assert html_blocks, "highlighted sentences are rendered"
+    joined = "\n".join(html_blocks)
+    assert "<script>" not in joined and "&lt;script&gt;" in joined
+    assert "<b>new</b>" not in joined and "&lt;b&gt;new&lt;/b&gt;" in joined
+    assert "<mark" in joined  # evidence words are highlighted
+    # The table shows the text as plain data, verbatim.
+    assert any("<script>" in text for text in _table(at)["Sentence"])
+
+
+def test_chinese_labels(app_env: str) -> None:
+    at = open_app(PAGE, lang="zh")
+    assert at.title[0].value == t("vp.title", "zh")
+    assert set(_table(at)[t("vp.col.label", "zh")]) <= {"正面", "中性", "负面"}
