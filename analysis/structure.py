@@ -554,20 +554,30 @@ class _RawGroup:
     bullets: list[str] = field(default_factory=list)
 
 
-def _make_bullet(raw: str) -> Bullet | None:
-    text, citations = extract_citations(raw)
-    text = _squash_spaces(re.sub(r"\s+(?=[,，.。!！?？;；:：])", "", text)) if text else text
-    text = re.sub(r"\s*\n\s*", " ", text).strip()
+_SPACE_RUNS = re.compile(r"[ \u3000]*\n\s*|[ \u3000]{2,}")
+
+
+@dataclass(frozen=True)
+class _Cleaned:
+    """A bullet's text without citations, and its sentences, before positions are assigned."""
+
+    text: str
+    citations: tuple[int, ...]
+    sentences: tuple[str, ...]
+
+
+def _make_bullet(raw: str) -> _Cleaned | None:
+    text, citations = extract_citations(raw) if ("[" in raw or "［" in raw or "【" in raw) else (raw, ())
+    text = _SPACE_RUNS.sub(" ", text).strip()
     if not _has_content(text):
         return None
-    sentences = tuple(Sentence(text=s, position=0) for s in split_sentences(text))
-    return Bullet(text=text, citations=citations, sentences=sentences)
+    return _Cleaned(text, citations, tuple(split_sentences(text)))
 
 
-def _number(bullet: Bullet, group: int | None, index: int, start: int) -> tuple[Bullet, int]:
+def _number(bullet: _Cleaned, group: int | None, index: int, start: int) -> tuple[Bullet, int]:
     numbered = tuple(
-        Sentence(text=s.text, position=start + i, group=group, bullet=index)
-        for i, s in enumerate(bullet.sentences)
+        Sentence(text=t, position=start + i, group=group, bullet=index)
+        for i, t in enumerate(bullet.sentences)
     )
     return Bullet(text=bullet.text, citations=bullet.citations, sentences=numbered), start + len(numbered)
 
@@ -582,7 +592,7 @@ def _build(
     core: Bullet | None = None
     core_bullets = [b for b in (_make_bullet(r) for r in core_raw) if b]
     if core_bullets:
-        merged = Bullet(
+        merged = _Cleaned(
             text=" ".join(b.text for b in core_bullets),
             citations=tuple(dict.fromkeys(c for b in core_bullets for c in b.citations)),
             sentences=tuple(s for b in core_bullets for s in b.sentences),
@@ -748,6 +758,12 @@ def _find_markers(text: str) -> list[_Marker]:
         if kind in ("core", "points", "view") and not re.match(r"\s*(?:[:：\-–—]|\*\*|\n|$)", after):
             continue
         if kind == "group" and not re.match(r"\s*(?:[:：.、\-–—]|\*\*|\n|$|\s)", after):
+            continue
+        # Mid-sentence ("the Group 1 companies said") a keyword is prose, not a heading: there it
+        # must be followed by a colon or a spaced dash.
+        before = text[max(0, m.start(kind) - 12) : m.start(kind)].rstrip(" *#-•_")
+        at_start = not before or before[-1] in "\n.。!！?？;；:：]］】)）"
+        if not at_start and not re.match(r"[ ]*(?:[:：]|[-–—]\s)", text[m.end() : m.end() + 4]):
             continue
         markers.append(_Marker(kind, m.start(), m.end(), m.group(kind)))
     return markers

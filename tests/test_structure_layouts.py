@@ -243,3 +243,23 @@ def test_degenerate_inputs_never_fail(text: str) -> None:
     doc = parse_document(text)
     if any(ch.isalnum() for ch in text.replace("[1]", "")):
         assert doc.sentences, text
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir()))
+def test_nfkc_normalised_text_parses_to_the_same_shape(name: str) -> None:
+    """The reader applies NFKC (full-width ：！？； become ASCII): the structure must not change."""
+    import unicodedata
+
+    def shape(doc: Document) -> tuple[object, ...]:
+        return (
+            doc.kind,
+            doc.title is None,
+            doc.source is None,
+            doc.published_at,
+            doc.core_viewpoint is None,
+            [[(b.citations, len(b.sentences)) for b in g.bullets] for g in doc.groups],
+            [g.title_derived for g in doc.groups],
+        )
+
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    assert shape(parse_document(unicodedata.normalize("NFKC", text))) == shape(parse_document(text))

@@ -122,25 +122,36 @@ def test_split_sentences_pieces_come_from_the_text(text: str) -> None:
         assert p in text
 
 
-@pytest.mark.parametrize(
-    ("unit", "size"),
-    [
-        ("Group 1: Title - a [1]. - b - c. ", 200_000),
-        ("[[[[[[[[[[1,1,1,1,", 200_000),
-        ("“他说：“好。", 200_000),
-        ("a" * 50 + " - ", 200_000),
-        ("U.S. e.g. ... 1.5% ", 200_000),
-        ("观点一：一、要点：1、", 200_000),
-        pytest.param("小米汽车。\n", 1_000_000, marks=pytest.mark.slow),
-        ("Para one. Still para one\nwrapped here.\n\n", 300_000),
-        ("Core Viewpoint - x [1]. Group 1: T - y [2]. - z. ", 300_000),
-    ],
-)
-def test_large_inputs_finish_in_linear_time(unit: str, size: int) -> None:
-    text = unit * (size // len(unit))
+def _parse_seconds(text: str) -> float:
     started = time.perf_counter()
     doc = parse_document(text)
-    elapsed = time.perf_counter() - started
-    # about 6 s per MB on one core for the worst case (one sentence per 6 characters)
-    assert elapsed < 12 * size / 1_000_000 + 1, f"{elapsed:.1f}s for {size} chars of {unit!r}"
     assert doc.sentences
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Group 1: Title - a [1]. - b - c. ",
+        "[[[[[[[[[[1,1,1,1,",
+        "“他说：“好。",
+        "a" * 50 + " - ",
+        "U.S. e.g. ... 1.5% ",
+        "观点一：一、要点：1、",
+        "Para one. Still para one\nwrapped here.\n\n",
+        "Core Viewpoint - x [1]. Group 1: T - y [2]. - z. ",
+        "小米汽车。\n",
+    ],
+)
+def test_large_inputs_finish(unit: str) -> None:
+    # 200 kB takes about a second on one idle core; the bound is loose because other test
+    # processes share the machine. A quadratic step would take minutes here.
+    assert _parse_seconds(unit * (200_000 // len(unit))) < 30
+
+
+@pytest.mark.slow
+def test_time_grows_linearly_up_to_a_megabyte() -> None:
+    unit = "小米汽车。\n"  # the worst case measured: one sentence and one paragraph per 6 characters
+    small = _parse_seconds(unit * (250_000 // len(unit)))
+    large = _parse_seconds(unit * (1_000_000 // len(unit)))
+    assert large < 8 * small + 2, f"1 MB took {large:.1f}s, 250 kB {small:.1f}s: worse than linear"
