@@ -394,7 +394,8 @@ def detect_mapping(sample: pd.DataFrame) -> ColumnMapping:
         raise CorpusError("no_rows", "the table has no columns")
     time_rate = {c: looks_like_time(sample[c]) for c in columns}
     text_score = {c: _text_score(sample[c]) if time_rate[c] < 0.8 else 0.0 for c in columns}
-    textlike = [c for c in columns if text_score[c] >= 4]
+    # Free text of a few characters; a lone column (a TXT file) only has to hold letters.
+    textlike = [c for c in columns if text_score[c] >= (0.5 if len(columns) == 1 else 4)]
     if not textlike:
         raise CorpusError(
             "no_text_column",

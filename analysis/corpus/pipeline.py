@@ -91,6 +91,7 @@ class ChunkProcessor:
         self._dedupe = Deduplicator(options.clean.dedupe_exact, options.clean.dedupe_near)
         self._band = Thresholds(*options.band) if options.band else None
         self._year = options.year
+        self._years_seen: Counter[int] = Counter()
 
     def process(self, chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
         """Scored posts of one chunk (columns POST_COLUMNS + mapped optional roles)."""
@@ -104,13 +105,16 @@ class ChunkProcessor:
         rep.empty_text += int((~keep).sum())
 
         if m.time:
-            parsed = parse_times(
-                frame[m.time], self.options.tz, year=self._year, export_time=self.options.export_time
-            )
-            if parsed.assumed_year is not None and self._year is None:
+            year = self._year
+            if year is None and self._years_seen:
+                year = self._years_seen.most_common(1)[0][0]  # full dates of earlier chunks
+            parsed = parse_times(frame[m.time], self.options.tz, year=year, export_time=self.options.export_time)
+            self._years_seen.update(parsed.full_years)
+            if self._year is None and parsed.formats.get("yearless"):
                 # Later chunks reuse this year so one file never mixes two assumptions.
-                self._year = parsed.assumed_year
-                rep.assumed_year, rep.year_source = parsed.assumed_year, parsed.year_source
+                self._year = year if year is not None else parsed.assumed_year
+                rep.assumed_year = self._year
+                rep.year_source = "column" if year is not None else parsed.year_source
             rep.time_formats.update(parsed.formats)
             posts["time"] = parsed.times
             bad = parsed.times.isna().to_numpy() & keep

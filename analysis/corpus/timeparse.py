@@ -50,6 +50,7 @@ class TimeParseResult:
     year_source: str | None = None  # "user", "column", "export_time", "current"
     relative_without_export_time: int = 0  # relative times left unparsed for want of an anchor
     failed_examples: tuple[str, ...] = ()
+    full_years: dict[int, int] = field(default_factory=dict)  # year -> rows written with a year
 
     @property
     def parse_rate(self) -> float:
@@ -279,6 +280,11 @@ def parse_times(
     fmt_rows = Counter(fmt.to_numpy()[code_arr[valid]].tolist())
     fmt_rows.pop("", None)
     examples = tuple(pd.unique(strings[failed_mask].dropna().astype(str))[:5].tolist())
+    year_rows: Counter[int] = Counter()
+    if full_years:
+        years = pd.concat(full_years)
+        for y, rows in zip(years.to_numpy(), codes_count_by_unique(codes, len(u))[years.index.to_numpy()], strict=True):
+            year_rows[int(y)] += int(rows)
     return TimeParseResult(
         times=times,
         n_failed=n_failed,
@@ -287,6 +293,7 @@ def parse_times(
         year_source=year_source,
         relative_without_export_time=relative_unanchored,
         failed_examples=examples,
+        full_years=dict(year_rows),
     )
 
 

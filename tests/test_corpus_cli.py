@@ -1,0 +1,133 @@
+"""`python -m analysis score|timeline`: output contract, inputs, streaming, errors (one line, non-zero)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ["--model", "snownlp"]
+POSTS = pd.DataFrame(
+    {
+        "内容": ["服务很好，非常满意", "太差了，再也不来了", "还可以", "a great result", "回复@a:支持[赞]", "Привет"],
+        "发布时间": ["2020-01-01 10:00", "2020/1/1 11:30", "2020-01-02 09:00", "1577944800", "1月3日 08:00", "2020-01-03"],
+        "点赞": ["1", "2", "3", "4", "5", "6"],
+    }
+)
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def posts_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "posts.csv"
+    POSTS.to_csv(path, index=False)
+    return path
+
+
+def test_timeline_contract(posts_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["timeline", str(posts_csv), "--time-column", "发布时间", *MODEL], capsys)
+    assert code == 0, err
+    frame = pd.read_csv(io.StringIO(out), dtype={"period": str})
+    assert list(frame.columns) == ["period", "n", "positive", "neutral", "negative", "nev", "nev_polar"]
+    assert frame["period"].tolist() == ["2020-01-01", "2020-01-02", "2020-01-03"]
+    assert frame["n"].sum() == 5  # the Russian post is unscored
+    assert (frame["n"] == frame[["positive", "neutral", "negative"]].sum(axis=1)).all()
+    assert frame["nev"].between(-1, 1).all()
+    assert "read 6 rows" in err and "year assumed 2020" in err
+
+
+@pytest.mark.parametrize("chunk", ["1", "4", "50000"])
+def test_timeline_same_result_whatever_the_chunk_size(posts_csv: Path, chunk: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _, reference, _ = _run(["timeline", str(posts_csv), "--time-column", "发布时间", *MODEL], capsys)
+    code, out, _ = _run(["timeline", str(posts_csv), "--time-column", "发布时间", "--chunk-size", chunk, *MODEL], capsys)
+    assert code == 0 and out == reference
+
+
+def test_timeline_hourly_weekly_and_zone(posts_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["timeline", str(posts_csv), "--time-column", "发布时间", "--freq", "H", *MODEL], capsys)
+    assert code == 0 and out.splitlines()[1].startswith("2020-01-01 10:00,1,")
+    code, out, _ = _run(["timeline", str(posts_csv), "--time-column", "发布时间", "--freq", "W", *MODEL], capsys)
+    assert code == 0 and out.splitlines()[1].startswith("2019-12-30,5,")
+    code, out, _ = _run(["timeline", str(posts_csv), "--time-column", "发布时间", "--tz", "UTC", "--freq", "H", *MODEL], capsys)
+    assert "2020-01-02 06:00,1," in out  # unix seconds 1577944800 = 06:00 UTC
+
+
+def test_timeline_xlsx_and_stdin(tmp_path: Path) -> None:
+    path = tmp_path / "posts.xlsx"
+    POSTS.to_excel(path, index=False)
+    args = [sys.executable, "-m", "analysis", "timeline", "--time-column", "发布时间", *MODEL]
+    from_xlsx = subprocess.run([*args[:4], str(path), *args[4:]], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert from_xlsx.returncode == 0, from_xlsx.stderr
+    from_stdin = subprocess.run(
+        [*args[:4], "-", *args[4:]],
+        input=POSTS.to_csv(index=False, sep="\t").encode("gb18030"),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert from_stdin.returncode == 0, from_stdin.stderr
+    assert from_stdin.stdout.decode() == from_xlsx.stdout
+
+
+def test_score_keeps_every_row_and_adds_columns(posts_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_path = tmp_path / "scored.csv"
+    code, _, err = _run(["score", str(posts_csv), "--out", str(out_path), "--chunk-size", "2", *MODEL], capsys)
+    assert code == 0, err
+    scored = pd.read_csv(out_path, dtype=str, keep_default_na=False)
+    assert list(scored.columns) == [*POSTS.columns, "lang", "score", "label", "model"]
+    assert scored["内容"].tolist() == POSTS["内容"].tolist()
+    assert scored["lang"].tolist() == ["zh", "zh", "zh", "en", "zh", "other"]
+    assert scored["label"].iloc[5] == "" and scored["model"].iloc[5] == ""
+    assert scored["model"].iloc[0].startswith("snownlp@") and scored["model"].iloc[3].startswith("vader@")
+    assert scored["label"].iloc[1] == "negative"
+
+
+def test_score_txt_one_text_per_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "posts.txt"
+    path.write_text("服务很好\n太差了\n", encoding="utf-8")
+    code, out, _ = _run(["score", str(path), *MODEL], capsys)
+    assert code == 0
+    assert pd.read_csv(io.StringIO(out))["text"].tolist() == ["服务很好", "太差了"]
+
+
+@pytest.mark.parametrize(
+    ("content", "argv", "message"),
+    [
+        (b"id,n\n1,2\n", ["--time-column", "id"], "no column looks like post text"),
+        (b"text,time\nhello there,abc\nmore text,def\n", ["--time-column", "time"], "parses as a time"),
+        (b"text,time\n", ["--time-column", "time"], "no rows"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00" + bytes(300), ["--time-column", "time"], "binary"),
+        (b"text,time\nhello there,2020-01-01\n", ["--time-column", "when"], "no time column named 'when'"),
+        (b"text,time\nhello there,2020-01-01\n", ["--time-column", "time", "--tz", "Nowhere/City"], "unknown time zone"),
+    ],
+)
+def test_timeline_bad_input(
+    tmp_path: Path, content: bytes, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    code, out, err = _run(["timeline", str(path), *argv, *MODEL], capsys)
+    assert code != 0 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], err
+
+
+def test_score_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["score", str(tmp_path / "missing.csv"), *MODEL], capsys)
+    assert code != 0 and "no such file" in err
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    code, _, err = _run(["score", str(empty), *MODEL], capsys)
+    assert code != 0 and "empty" in err

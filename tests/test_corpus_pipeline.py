@@ -1,0 +1,63 @@
+"""Chunked pipeline: every row lands in exactly one bucket of the report; chunking does not matter."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.corpus.ingest import ColumnMapping, CorpusError
+from analysis.corpus.pipeline import CorpusOptions, frame_chunks, process_chunks
+
+MODEL = "snownlp"
+ROWS = [
+    ("服务很好，非常满意", "2020-01-01 10:00"),
+    ("太差了，再也不来了", "2020-01-01 11:00"),
+    ("", "2020-01-01 12:00"),  # empty text
+    ("时间坏了", "not a time"),  # unparsed time
+    ("http://t.cn/abc", "2020-01-02 10:00"),  # empty after cleaning
+    ("服务很好，非常满意", "2020-01-02 11:00"),  # exact duplicate
+    ("转发抽奖 @a", "2020-01-02 12:00"),
+    ("转发抽奖 @b", "2020-01-02 13:00"),  # near duplicate
+    ("Привет мир", "2020-01-03 10:00"),  # unscored
+    ("a great result for everyone", "1月4日 10:00"),  # year inferred
+]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 100])
+def test_report_accounts_for_every_row(chunk: int) -> None:
+    frame = pd.DataFrame(ROWS, columns=["text", "time"])
+    posts, report = process_chunks(frame_chunks(frame, chunk), CorpusOptions(ColumnMapping("text", "time"), model=MODEL))
+    assert report.rows_read == 10
+    assert (report.empty_text, report.bad_time, report.emptied_by_cleaning) == (1, 1, 1)
+    assert report.clean.counts["dedupe_exact"] == 1 and report.clean.counts["dedupe_near"] == 1
+    assert (report.scored, report.unscored) == (4, 1)
+    assert report.accounted == report.rows_read
+    assert len(posts) == report.scored + report.unscored
+    assert report.assumed_year == 2020 and report.year_source == "column"
+    assert posts["row"].tolist() == [1, 2, 7, 9, 10]  # 1-based rows of the input
+    assert posts.loc[posts["row"] == 10, "time"].iloc[0] == pd.Timestamp("2020-01-04 10:00", tz="Asia/Shanghai")
+
+
+def test_unparseable_time_column_is_an_error() -> None:
+    frame = pd.DataFrame({"text": ["好", "坏"], "time": ["abc", "def"]})
+    with pytest.raises(CorpusError) as err:
+        process_chunks([frame], CorpusOptions(ColumnMapping("text", "time"), model=MODEL))
+    assert err.value.code == "time_unparsed"
+    assert "'abc'" in str(err.value)
+
+
+def test_zero_rows_and_all_empty_text() -> None:
+    with pytest.raises(CorpusError) as err:
+        process_chunks([], CorpusOptions(ColumnMapping("text", "time"), model=MODEL))
+    assert err.value.code == "no_rows"
+    frame = pd.DataFrame({"text": ["", None], "time": ["2020-01-01", "2020-01-02"]})
+    with pytest.raises(CorpusError) as err:
+        process_chunks([frame], CorpusOptions(ColumnMapping("text", "time"), model=MODEL))
+    assert err.value.code == "no_text"
+
+
+def test_engagement_columns_feed_the_weight() -> None:
+    frame = pd.DataFrame({"text": ["好评如潮", "差评"], "time": ["2020-01-01", "2020-01-01"], "赞": ["1.2万", ""]})
+    posts, _ = process_chunks([frame], CorpusOptions(ColumnMapping("text", "time", likes="赞"), model=MODEL))
+    assert posts["likes"].tolist() == [12000.0, 0.0]
+    assert posts["weight"].iloc[0] > posts["weight"].iloc[1] == 1.0
