@@ -158,6 +158,18 @@ def _sentence_ends(text: str) -> list[int]:
     return ends
 
 
+# "他说。" / "王先生表示。" after a closed quotation: the speaker belongs to the quote.
+_ATTRIBUTION = re.compile(
+    r"[^。！？!?\s]{0,8}(?:说|表示|称|指出|强调|介绍|透露|坦言|告诉记者|补充道|回应)[。.!！]?"
+)
+
+
+def _is_attribution_tail(text: str, previous: list[int], lo: int, hi: int) -> bool:
+    if hi - lo > 12 or text[previous[1] - 1] not in "”」』":
+        return False
+    return _ATTRIBUTION.fullmatch(text, lo, hi) is not None
+
+
 def split_sentences(text: str) -> list[str]:
     """Split text into sentences; each is a stripped slice of `text`, never empty.
 
@@ -180,6 +192,9 @@ def split_sentences(text: str) -> list[str]:
         if spans and (not _WORD.search(text, lo, hi) or not _WORD.search(text, *spans[-1])):
             # a punctuation-only piece joins its neighbour (they are adjacent in the text)
             spans[-1][1] = hi
+            continue
+        if spans and _is_attribution_tail(text, spans[-1], lo, hi):
+            spans[-1][1] = hi  # “……。”他说。 stays one sentence: the quote and who said it
             continue
         spans.append([lo, hi])
     pieces = [text[lo:hi] for lo, hi in spans]

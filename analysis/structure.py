@@ -396,20 +396,38 @@ def _zh_keywords(text: str, k: int) -> list[str]:
 
 
 def _en_keywords(text: str, k: int) -> list[str]:
-    """Most frequent content words, ties broken by first appearance; proper nouns keep their case."""
-    words = re.findall(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]", text)
+    """Key phrases of English text: a two-word phrase that recurs comes first ("battery recall"),
+    then the most frequent content words. Adverbs (-ly) and stopwords are skipped; ties go to the
+    earlier word; proper nouns keep their case."""
     counts: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
     shown: dict[str, str] = {}
     order: dict[str, int] = {}
-    for i, w in enumerate(words):
-        key = w.lower().removesuffix("'s")
-        if key in _EN_STOPWORDS or len(key) < 3:
-            continue
-        counts[key] += 1
-        shown.setdefault(key, w.removesuffix("'s"))
-        order.setdefault(key, i)
+    i = 0
+    for clause in re.split(r"[.!?;:,()\"“”]+", text):
+        previous: str | None = None
+        for w in re.findall(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]", clause):
+            i += 1
+            key = w.lower().removesuffix("'s")
+            if key in _EN_STOPWORDS or len(key) < 3 or key.endswith("ly"):
+                previous = None
+                continue
+            counts[key] += 1
+            shown.setdefault(key, w.removesuffix("'s"))
+            order.setdefault(key, i)
+            if previous is not None:
+                pairs[(previous, key)] += 1
+            previous = key
     ranked = sorted(counts, key=lambda w: (-counts[w] - 0.1 * (len(w) > 5), order[w]))
-    return [shown[w] for w in ranked[:k]]
+    terms: list[str] = []
+    used: set[str] = set()
+    top_pair = max(pairs.items(), key=lambda kv: (kv[1], -order[kv[0][0]]), default=None)
+    if top_pair and top_pair[1] >= 2:
+        a, b = top_pair[0]
+        terms.append(f"{shown[a]} {shown[b]}")
+        used.update((a, b))
+    terms.extend(shown[w] for w in ranked if w not in used)
+    return terms[:k]
 
 
 def derive_title(text: str, max_terms: int = 3) -> str:
