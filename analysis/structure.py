@@ -139,6 +139,8 @@ _KNOWN_SOURCES = sorted(
 )
 
 # --------------------------------------------------------------------------------------------
+_KNOWN_SOURCE_KEYS = frozenset(_alias_key(n) for n in _KNOWN_SOURCES)
+
 # Dates
 
 _CHINA_TZ: tzinfo
@@ -990,8 +992,20 @@ def _is_article_heading(lines: list[str], i: int) -> bool:
     )
 
 
+_BRACKET_HEADLINE = re.compile(r"^\s*【([^【】\n]{2,60})】")
+
+
 def _parse_article(text: str) -> Document | None:
     meta = _Meta()
+    # "【标题】正文…" (Chinese news and Weibo): the bracketed lead is the headline, or the outlet
+    bracketed = _BRACKET_HEADLINE.match(text)
+    if bracketed and _has_content(text[bracketed.end() :]):
+        inner = bracketed.group(1).strip()
+        if _alias_key(inner) in _KNOWN_SOURCE_KEYS:
+            meta.source = inner
+        else:
+            meta.title = inner
+        text = text[bracketed.end() :]
     lines = text.split("\n")
     start, end = _article_meta(lines, meta)
     body = lines[start:end]

@@ -263,3 +263,11 @@ def test_nfkc_normalised_text_parses_to_the_same_shape(name: str) -> None:
 
     text = (FIXTURES / name).read_text(encoding="utf-8")
     assert shape(parse_document(unicodedata.normalize("NFKC", text))) == shape(parse_document(text))
+
+
+def test_bracketed_lead_is_the_headline_or_the_outlet() -> None:
+    doc = parse_document("【小米SU7召回超11万辆】小米汽车宣布召回部分车辆。原因是辅助驾驶存在隐患。")
+    assert doc.title == "小米SU7召回超11万辆"
+    assert [s.text for s in doc.sentences] == ["小米汽车宣布召回部分车辆。", "原因是辅助驾驶存在隐患。"]
+    doc = parse_document("【新浪财经】小米汽车宣布召回部分车辆。")
+    assert (doc.title, doc.source) == (None, "新浪财经")
