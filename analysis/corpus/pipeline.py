@@ -108,7 +108,9 @@ class ChunkProcessor:
             year = self._year
             if year is None and self._years_seen:
                 year = self._years_seen.most_common(1)[0][0]  # full dates of earlier chunks
-            parsed = parse_times(frame[m.time], self.options.tz, year=year, export_time=self.options.export_time)
+            parsed = parse_times(
+                frame[m.time], self.options.tz, year=year, export_time=self.options.export_time
+            )
             self._years_seen.update(parsed.full_years)
             if self._year is None and parsed.formats.get("yearless"):
                 # Later chunks reuse this year so one file never mixes two assumptions.

@@ -283,7 +283,9 @@ def parse_times(
     year_rows: Counter[int] = Counter()
     if full_years:
         years = pd.concat(full_years)
-        for y, rows in zip(years.to_numpy(), codes_count_by_unique(codes, len(u))[years.index.to_numpy()], strict=True):
+        for y, rows in zip(
+            years.to_numpy(), codes_count_by_unique(codes, len(u))[years.index.to_numpy()], strict=True
+        ):
             year_rows[int(y)] += int(rows)
     return TimeParseResult(
         times=times,
