@@ -26,7 +26,7 @@ of the headings this parser knows:
   the title when none was found at the top.
 
 *Article* (kind "article") — anything else: title, source and date are taken from the first
-lines (and source lines at the end); sections start at headings (Markdown `#`, `一、…`, `**…**`,
+lines (and source lines at the end; a leading `【标题】` is the headline, or the outlet if known); sections start at headings (Markdown `#`, `一、…`, `**…**`,
 short unpunctuated lines before a paragraph); otherwise blank-line blocks that hold several
 paragraphs are sections; otherwise the whole body is one section. Each paragraph is a bullet.
 Sections without a heading get a derived title.
