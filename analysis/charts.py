@@ -597,7 +597,7 @@ def highlight_evidence(text: str, evidence: Iterable[Evidence]) -> str:
     return "".join(out)
 
 
-def share_strip(summary: SentimentSummary, lang: str = "zh", *, height: int = 70) -> go.Figure:
+def share_strip(summary: SentimentSummary, lang: str = "zh", *, height: int = 36) -> go.Figure:
     """A compact one-line stacked bar of the positive / neutral / negative shares (for a group),
     counts on hover; the NEV is in the hover too, with its formula."""
     fig = go.Figure()

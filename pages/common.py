@@ -34,7 +34,6 @@ ARTICLE_KEY = "article_id"
 MODEL_KEY = "model"
 BAND_KEY = "band"
 PENDING_ARTICLE_KEY = "_pending_article_id"  # set by set_active_article, applied before the picker
-SAMPLE_ID_KEY = "_sample_article_id"
 INTRO_DISMISSED_KEY = "_intro_dismissed"
 
 
@@ -180,17 +179,22 @@ def record_analysis(record: ArticleRecord) -> ArticleAnalysis:
     )
 
 
-def sample_article_id() -> int | None:
-    """Store the sample on a first run (once per session) and return its id."""
-    if SAMPLE_ID_KEY not in st.session_state:
-        from analysis.library import ensure_sample
+@st.cache_resource(show_spinner=False)
+def _sample_id_for(url: str | None) -> int:
+    # Once per process and library: reading and analysing the sample is the slowest part of a
+    # first page load. If the sample is deleted later, the picker falls back to another article.
+    from analysis.library import ensure_sample
 
-        try:
-            st.session_state[SAMPLE_ID_KEY] = ensure_sample(get_library(), SAMPLE_PATH).id
-        except (LibraryError, OSError, ValueError) as exc:  # ValueError: reader / model errors
-            st.session_state[SAMPLE_ID_KEY] = None
-            st.warning(tr("dash.sample_failed", error=str(exc)))
-    return st.session_state[SAMPLE_ID_KEY]
+    return ensure_sample(_library_for(url), SAMPLE_PATH).id
+
+
+def sample_article_id() -> int | None:
+    """Store the sample on a first run and return its id (None, with a warning, on failure)."""
+    try:
+        return _sample_id_for(_configured_db_url())
+    except (LibraryError, OSError, ValueError) as exc:  # ValueError: reader / model errors
+        st.warning(tr("dash.sample_failed", error=str(exc)))
+        return None
 
 
 def set_active_article(article_id: int) -> None:

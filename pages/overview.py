@@ -40,7 +40,11 @@ source = doc.source or "—"
 if doc.source_alias and doc.source_alias != doc.source:
     source = f"{doc.source_alias} ({doc.source})"
 meta[0].metric(tr("ov.source"), source)
-meta[1].metric(tr("ov.published"), doc.published_at.strftime("%Y-%m-%d %H:%M") if doc.published_at else "—")
+meta[1].metric(
+    tr("ov.published"),
+    doc.published_at.strftime("%Y-%m-%d") if doc.published_at else "—",
+    help=doc.published_at.isoformat() if doc.published_at else None,
+)
 meta[2].metric(
     tr("ov.language"),
     tr(f"ov.lang.{analysis.language}")
@@ -76,7 +80,13 @@ m[1].metric(
 )
 for col, label in zip(m[2:], LABELS, strict=True):
     count = getattr(summary, label)
-    col.metric(label_name(label), f"{count}", _pct(summary.share(label), signed=False), delta_color="off")
+    col.metric(
+        label_name(label),
+        f"{count}",
+        _pct(summary.share(label), signed=False),
+        delta_color="off",
+        delta_arrow="off",
+    )
 st.caption(f"{NEV_FORMULA} · {NEV_POLAR_FORMULA} · {counts}")
 st.caption(band_caption(analysis))
 

@@ -107,15 +107,23 @@ def show_block(bullets: tuple[Bullet, ...], summary: SentimentSummary | None, ke
         c2.plotly_chart(
             share_strip(summary, lang), key=f"strip_{key}", width="stretch", config={"displayModeBar": False}
         )
+    # One list per block: each bullet's sentences (escaped, evidence marked) and its [n] citations.
+    items = []
     for b in bullets:
-        cites = "".join(f"[{c}]" for c in b.citations)
-        st.markdown(f"- {md_escape(b.text)} {md_escape(cites)}")
         shown = ordered([s for s in b.sentences if keep(s)])
-        if shown:
-            st.markdown(
-                "<div style='margin-left:1.5em'>" + "<br>".join(sentence_html(s) for s in shown) + "</div>",
-                unsafe_allow_html=True,
-            )
+        if not shown:
+            continue
+        cites = "".join(f"[{c}]" for c in b.citations)
+        items.append(
+            "<li style='margin-bottom:0.4em'>"
+            + " ".join(sentence_html(s) for s in shown)
+            + (f" <span style='color:#3b6fd8'>{html.escape(cites)}</span>" if cites else "")
+            + "</li>"
+        )
+    if items:
+        st.markdown("<ul>" + "".join(items) + "</ul>", unsafe_allow_html=True)
+    else:
+        st.caption(tr("vp.none_match"))
 
 
 doc = analysis.document

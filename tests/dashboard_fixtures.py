@@ -175,15 +175,17 @@ def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
     import streamlit as st
 
     from analysis.library import DB_URL_ENV
-    from pages.common import _library_for
+    from pages.common import _library_for, _sample_id_for
 
     url = f"sqlite:///{tmp_path / 'library.db'}"
     monkeypatch.setenv(DB_URL_ENV, url)
     legacy_pages_off(monkeypatch)
     st.cache_data.clear()
     _library_for.clear()
+    _sample_id_for.clear()
     yield url
     _library_for.clear()
+    _sample_id_for.clear()
     st.cache_data.clear()
 
 

@@ -23,7 +23,7 @@ def test_core_viewpoint_and_five_group_expanders(app_env: str) -> None:
     assert "NEV" in groups[0].label and "n=" in groups[0].label
     assert "strip_core" in chart_keys(at) and "strip_g5" in chart_keys(at)
     # Bullets keep their [n] citations.
-    assert any("\\[1\\]\\[3\\]" in m.value for m in at.markdown)
+    assert any("[1][3]</span></li>" in m.value for m in at.markdown)
     # The neutral band and model are named where labels are shown.
     assert any("neutral band" in c.value for c in at.caption)
 
