@@ -254,12 +254,12 @@ def widget(page: Page, key: str) -> Locator:
 
 
 def text_pattern(key: str, lang: str = "zh", **fields: object) -> re.Pattern[str]:
-    """A UI string from the catalogue as a pattern; a field given as None matches any number."""
+    """A UI string from the catalogue as a pattern; a field given as None matches any text."""
     from analysis.i18n import t
 
     sentinel = "\x00NUM\x00"
     text = t(key, lang, **{k: sentinel if v is None else v for k, v in fields.items()})  # type: ignore[arg-type]
-    return re.compile(re.escape(text).replace(re.escape(sentinel), r"\d+"))
+    return re.compile(re.escape(text).replace(re.escape(sentinel), r".+?"))
 
 
 def exceptions_on(page: Page) -> list[str]:
@@ -312,3 +312,20 @@ def time_first_load(page: Page, url: str, timeout_ms: float = 60_000) -> float:
     elapsed = float(handle.json_value())
     wait_for_idle(page, timeout_ms)
     return elapsed
+
+
+def selected_option(page: Page, key: str) -> str:
+    """The option a selectbox shows (its combobox input holds the formatted value)."""
+    return widget(page, key).get_by_role("combobox").input_value()
+
+
+def choose_option(page: Page, key: str, *, index: int | None = None, text: str | None = None) -> str:
+    """Open the selectbox `key`, pick an option by position among those listed or by its text, and
+    wait for the rerun. Returns the option's text."""
+    widget(page, key).get_by_role("combobox").click()
+    options = page.get_by_role("option")
+    options.first.wait_for(state="visible")
+    option = options.filter(has_text=text).first if text is not None else options.nth(index or 0)
+    chosen = (option.text_content() or "").strip()
+    rerun_after(page, option.click)
+    return chosen

@@ -50,7 +50,9 @@ def test_viewpoint_group_drill_down_highlights_evidence(app: Page) -> None:
     screenshot(app, "viewpoints-group-1")
 
 
-def test_csv_download_has_the_documented_columns(app: Page) -> None:
+def test_csv_download_has_the_documented_columns_and_the_gauge_numbers(app: Page) -> None:
+    gauge_text = app.locator(GAUGE_NUMBER).first.text_content() or ""
+    gauge_nev = float(gauge_text.replace("−", "-").rstrip("%"))
     button = widget(app, "download_csv").locator("button")
     expect(button).to_be_visible()
     with app.expect_download() as download_info:
@@ -67,8 +69,15 @@ def test_csv_download_has_the_documented_columns(app: Page) -> None:
     assert {r["label"] for r in rows} <= {"positive", "neutral", "negative", ""}
     assert len({r["input_sha256"] for r in rows}) == 1
     assert re.fullmatch(r"[0-9a-f]{64}", rows[0]["input_sha256"])
-    assert any("小米" in r["text"] for r in rows), "the sample's sentences are in the export"
-    assert sum(1 for r in rows if r["label"] == "negative") > sum(1 for r in rows if r["label"] == "positive")
+    assert any("Xiaomi" in r["text"] for r in rows), "the sample article's sentences are in the export"
+    # The export holds the labels the gauge was computed from: nev = (P − N) / (P + U + N).
+    counts = {
+        label: sum(1 for r in rows if r["label"] == label) for label in ("positive", "neutral", "negative")
+    }
+    scored = sum(counts.values())
+    assert scored > 0
+    export_nev = (counts["positive"] - counts["negative"]) / scored * 100
+    assert abs(export_nev - gauge_nev) < 0.051, (counts, gauge_text)
 
 
 def test_switching_to_english_relabels_the_app(app: Page) -> None:

@@ -1,0 +1,93 @@
+"""Posts timeline in a real browser: the sample corpus in one click, spikes, periods, uploads."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from flows import POSTS_PATH, load_sample_corpus
+from playwright.sync_api import Page, expect
+from server import (
+    EXCEPTION,
+    ROOT,
+    choose_option,
+    exceptions_on,
+    go_to_page,
+    rerun_after,
+    screenshot,
+    selected_option,
+    text_pattern,
+    widget,
+)
+
+from analysis.i18n import t
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SAMPLE_CORPUS = ROOT / "sample_data" / "weibo_cctvnews_2020_sample.csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ANALYSE_TIMEOUT_MS = 120_000
+
+
+def _charts_drawn(page: Page) -> None:
+    for key in ("posts_volume_chart", "posts_nev_chart"):
+        expect(widget(page, key).locator(".js-plotly-plot")).to_be_visible(timeout=ANALYSE_TIMEOUT_MS)
+    # The volume chart has one bar/point per period: the sample spans five months.
+    points = widget(page, "posts_volume_chart").locator(".plot .point, .plot .bars path, .plot path.js-line")
+    assert points.count() > 0
+
+
+def test_sample_corpus_in_one_click_with_spikes_and_period_posts(app: Page) -> None:
+    load_sample_corpus(app)
+    _charts_drawn(app)
+    # The sample's mapping is confirmed by the one click: no mapping form to fill in.
+    expect(app.locator(".st-key-posts_confirm")).to_have_count(0)
+    # A spike comes with its explanation: the first one is open with its keywords and top posts.
+    explanation = app.get_by_text(text_pattern("posts.spike.keywords", keywords=None)).first
+    expect(explanation).to_be_visible()
+    keywords = (explanation.text_content() or "").split("：", 1)[-1].strip()
+    assert keywords, "a spike must be explained by keywords"
+    expect(widget(app, "posts_spike_table_0")).to_be_visible()
+
+    # Choose another period: its posts are listed under its name.
+    first = selected_option(app, "posts_period")
+    other = choose_option(app, "posts_period", index=1)
+    assert other and other != first, (first, other)
+    assert selected_option(app, "posts_period") == other
+    expect(app.get_by_text(text_pattern("posts.period_posts", period=other, n=None))).to_be_visible()
+    expect(widget(app, "posts_period_table")).to_be_visible()
+    assert exceptions_on(app) == []
+    screenshot(app, "posts-sample")
+
+
+def _upload_and_confirm(page: Page, name: str, mime: str, data: bytes) -> None:
+    go_to_page(page, POSTS_PATH)
+    field = widget(page, "posts_upload").locator("input[type='file']")
+    rerun_after(page, lambda: field.set_input_files([{"name": name, "mimeType": mime, "buffer": data}]))
+    expect(page.get_by_text(t("posts.mapping_title", "zh"))).to_be_visible()
+    # The detected mapping found the text and time columns.
+    expect(widget(page, "posts_map_text").get_by_role("combobox")).to_have_value("text")
+    expect(widget(page, "posts_map_time").get_by_role("combobox")).to_have_value("timestamp")
+    confirm = widget(page, "posts_confirm").locator("button")
+    rerun_after(page, confirm.click, timeout_ms=ANALYSE_TIMEOUT_MS)
+    _charts_drawn(page)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_upload_sample_corpus_as_csv(app: Page) -> None:
+    _upload_and_confirm(app, "cctv_posts.csv", "text/csv", SAMPLE_CORPUS.read_bytes())
+    rows = len(pd.read_csv(SAMPLE_CORPUS))
+    info = text_pattern(
+        "posts.file_info", filename="cctv_posts.csv", format="CSV", rows=rows, columns=None, detail=None
+    )
+    expect(app.get_by_text(info)).to_be_visible()
+    screenshot(app, "posts-upload-csv")
+
+
+def test_upload_sample_corpus_as_xlsx(app: Page) -> None:
+    frame = pd.read_csv(SAMPLE_CORPUS)
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    _upload_and_confirm(app, "cctv_posts.xlsx", XLSX_MIME, buffer.getvalue())
+    screenshot(app, "posts-upload-xlsx")
