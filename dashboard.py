@@ -21,7 +21,9 @@ from pages.common import (
     PENDING_ARTICLE_KEY,
     UI_LANG_KEY,
     calibrated_band,
+    export_buttons,
     get_library,
+    record_analysis,
     sample_article_id,
     shell_running,
     tr,
@@ -129,6 +131,18 @@ def _model_and_band(record: ArticleRecord | None) -> None:
         st.button(tr("dash.band_reset"), key="band_reset", on_click=reset_band, icon=":material/restart_alt:")
 
 
+def _downloads(record: ArticleRecord | None) -> None:
+    """Downloads of the active article's analysis, on every page."""
+    if record is None:
+        return
+    try:
+        analysis = record_analysis(record)  # cached: the page reads the same object
+    except ValueError:  # the page says what went wrong
+        return
+    st.markdown(f"**{tr('dash.export')}**")
+    export_buttons(analysis)
+
+
 def _navigation() -> st.navigation:
     def page(name: str, key: str, icon: str, default: bool = False) -> st.Page:
         return st.Page(PAGES / f"{name}.py", title=tr(key), icon=icon, default=default)
@@ -163,6 +177,7 @@ def run() -> None:
             record = _article_picker()
             with st.expander(tr("dash.settings"), expanded=False, icon=":material/tune:"):
                 _model_and_band(record)
+            _downloads(record)
         _navigation().run()
 
 

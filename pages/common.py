@@ -244,49 +244,29 @@ def band_caption(analysis: ArticleAnalysis) -> str:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _export_bytes(kind: str, cache_key: tuple[Any, ...], _analysis: ArticleAnalysis) -> bytes:
-    # `cache_key` identifies the analysis (input hash, model, band, metadata); the object itself
-    # is not hashed (leading underscore), which keeps reruns cheap.
+def export_buttons(analysis: ArticleAnalysis) -> None:
+    """CSV, XLSX and JSON downloads of the analysis on screen, each with a reproducibility stamp.
+    The files are made only when a button is clicked (deferred), so pages stay fast."""
+    from functools import partial
+
     from analysis import export
 
-    if kind == "csv":
-        return export.to_csv_bytes(_analysis)
-    if kind == "xlsx":
-        return export.to_xlsx_bytes(_analysis)
-    return export.to_json_bytes(_analysis)
-
-
-def export_buttons(analysis: ArticleAnalysis) -> None:
-    """CSV, XLSX and JSON downloads of the analysis on screen, each with a reproducibility stamp."""
-    from analysis.export import export_filename
-
-    doc = analysis.document
-    key = (
-        analysis.input_sha256,
-        analysis.model.name,
-        analysis.model.version,
-        tuple(sorted(analysis.model.thresholds.items())),
-        doc.title,
-        doc.source,
-        doc.published_at.isoformat() if doc.published_at else None,
-    )
-    cols = st.columns(3)
     specs = [
-        ("csv", "text/csv", "download_csv", "dash.download_csv"),
+        ("csv", "text/csv", "download_csv", "dash.download_csv", export.to_csv_bytes),
         (
             "xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "download_xlsx",
             "dash.download_xlsx",
+            export.to_xlsx_bytes,
         ),
-        ("json", "application/json", "download_json", "dash.download_json"),
+        ("json", "application/json", "download_json", "dash.download_json", export.to_json_bytes),
     ]
-    for col, (kind, mime, widget_key, label_key) in zip(cols, specs, strict=True):
-        col.download_button(
+    for kind, mime, widget_key, label_key, make in specs:
+        st.download_button(
             tr(label_key),
-            data=_export_bytes(kind, key, analysis),
-            file_name=export_filename(analysis, kind),
+            data=partial(make, analysis),
+            file_name=export.export_filename(analysis, kind),
             mime=mime,
             key=widget_key,
             on_click="ignore",

@@ -11,7 +11,6 @@ from analysis.model import LABELS
 from pages.common import (
     active_article,
     band_caption,
-    export_buttons,
     first_run_note,
     label_name,
     page_shell,
@@ -132,7 +131,3 @@ if stated:
     st.caption(tr("ov.stated_why"))
 else:
     st.caption(tr("ov.stated_none"))
-
-st.divider()
-st.subheader(tr("ov.export_heading"), anchor=False)
-export_buttons(analysis)

@@ -69,8 +69,13 @@ def test_language_switch_changes_every_label(app_env: str) -> None:
 
 def test_downloads_are_offered(app_env: str) -> None:
     at = open_app(lang="en")
-    keys = {b.key for b in at.get("download_button")}
-    assert keys == {"download_csv", "download_xlsx", "download_json"}
+    buttons = at.get("download_button")
+    assert {b.key for b in buttons} == {"download_csv", "download_xlsx", "download_json"}
+    # Files are made on click (deferred), from the analysis on screen (contents: test_export.py).
+    assert all(b.proto.deferred_file_id for b in buttons)
+    # Available on every article page, not only the overview.
+    at.switch_page("pages/themes.py").run()
+    assert {b.key for b in at.get("download_button")} == {"download_csv", "download_xlsx", "download_json"}
 
 
 def test_first_run_note_can_be_dismissed(app_env: str) -> None:
