@@ -195,6 +195,12 @@ def group_names(analysis: ArticleAnalysis, lang: str = "zh", *, escape: bool = T
     return names
 
 
+def short_group_names(analysis: ArticleAnalysis, lang: str = "zh", limit: int = 18) -> dict[int | None, str]:
+    """Group names cut to `limit` characters for tight places (axis ticks, span labels)."""
+    names = group_names(analysis, lang, escape=False)
+    return {k: html.escape(v if len(v) <= limit else v[: limit - 1].rstrip() + "…") for k, v in names.items()}
+
+
 def group_nev_bars(analysis: ArticleAnalysis, lang: str = "zh", *, include_core: bool = True) -> go.Figure:
     """Net emotional value of the core viewpoint and each viewpoint group, with counts on hover."""
     names = group_names(analysis, lang)
@@ -221,6 +227,7 @@ def emotional_arc(analysis: ArticleAnalysis, lang: str = "zh", *, window: int = 
     sentences = [s for s in analysis.sentences]
     fig = go.Figure()
     names = group_names(analysis, lang)
+    short = short_group_names(analysis, lang)
     # Group spans first, so points are drawn above them.
     for k, g in enumerate(analysis.document.groups):
         positions = [s.position for s in g.sentences]
@@ -232,7 +239,7 @@ def emotional_arc(analysis: ArticleAnalysis, lang: str = "zh", *, window: int = 
             fillcolor="#5b8def" if k % 2 == 0 else "#b38bd6",
             opacity=0.08,
             line_width=0,
-            annotation_text=names[g.index],
+            annotation_text=short[g.index],
             annotation_position="top left",
             annotation_textangle=-90 if len(analysis.document.groups) > 6 else 0,
             annotation_font_size=10,
@@ -404,15 +411,16 @@ def theme_group_matrix(analysis: ArticleAnalysis, lang: str = "zh") -> go.Figure
         z.append(row_z)
         text.append(row_t)
         hover.append(row_h)
+    short = short_group_names(analysis, lang)
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[names[c] for c in columns],
+            x=[short[c] for c in columns],
             y=[theme_name(th, lang) for th in themes],
             text=text,
             texttemplate="%{text}",
-            customdata=hover,
-            hovertemplate="%{y} × %{x}<br>%{customdata}<extra></extra>",
+            customdata=[[f"{names[c]}<br>{h}" for c, h in zip(columns, row, strict=True)] for row in hover],
+            hovertemplate="%{y} × %{customdata}<extra></extra>",
             colorscale=NEV_COLOURSCALE,
             zmin=-1,
             zmax=1,

@@ -8,6 +8,7 @@ from analysis.charts import compare_nev_bars, compare_shares, compare_themes, gr
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
 from pages.common import (
     ARTICLE_KEY,
+    band_caption,
     get_library,
     label_name,
     md_escape,
@@ -70,6 +71,7 @@ for name, a in items:
     )
 st.dataframe(rows, hide_index=True, key="compare_table", width="stretch")
 st.caption(f"{NEV_FORMULA} · {NEV_POLAR_FORMULA} · {tr('cmp.percent_note')}")
+st.caption(band_caption(items[0][1]))  # one model and band for every article compared
 
 c1, c2 = st.columns(2)
 with c1:

@@ -130,7 +130,7 @@ def test_emotional_arc_points_mean_and_group_spans(analysis) -> None:
     # One shaded span per group, from its first to its last sentence.
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
     assert [(r.x0, r.x1) for r in rects] == [(0.5, 2.5), (2.5, 5.5)]
-    assert "Manufacturing Approach" in fig.layout.annotations[1].text
+    assert fig.layout.annotations[1].text == "2. Manufacturing…"
     # Article text in hover labels is escaped.
     assert any("&lt;script&gt;" in row[1] for row in by_name["Negative"].customdata)
 
@@ -167,7 +167,8 @@ def test_theme_treemap_fixed_scale_and_parents(analysis) -> None:
 def test_theme_group_matrix_cells(analysis) -> None:
     fig = theme_group_matrix(analysis, "en")
     hm = fig.data[0]
-    assert list(hm.x) == ["Core viewpoint", "1. Trust and Public Sentiment", "2. Manufacturing Approach"]
+    assert list(hm.x) == ["Core viewpoint", "1. Trust and Publ…", "2. Manufacturing…"]
+    assert hm.customdata[0][1].startswith("1. Trust and Public Sentiment<br>")
     rows = dict(zip(hm.y, hm.z, strict=True))
     assert list(rows["Trust"]) == [-1.0, -1.0, None]
     assert list(rows["Manufacturing"]) == [None, None, -0.5]
