@@ -16,8 +16,22 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL = ["--model", "snownlp"]
 POSTS = pd.DataFrame(
     {
-        "内容": ["服务很好，非常满意", "太差了，再也不来了", "还可以", "a great result", "回复@a:支持[赞]", "Привет"],
-        "发布时间": ["2020-01-01 10:00", "2020/1/1 11:30", "2020-01-02 09:00", "1577944800", "1月3日 08:00", "2020-01-03"],
+        "内容": [
+            "服务很好，非常满意",
+            "太差了，再也不来了",
+            "还可以",
+            "a great result",
+            "回复@a:支持[赞]",
+            "Привет",
+        ],
+        "发布时间": [
+            "2020-01-01 10:00",
+            "2020/1/1 11:30",
+            "2020-01-02 09:00",
+            "1577944800",
+            "1月3日 08:00",
+            "2020-01-03",
+        ],
         "点赞": ["1", "2", "3", "4", "5", "6"],
     }
 )
@@ -49,18 +63,29 @@ def test_timeline_contract(posts_csv: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 @pytest.mark.parametrize("chunk", ["1", "4", "50000"])
-def test_timeline_same_result_whatever_the_chunk_size(posts_csv: Path, chunk: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_timeline_same_result_whatever_the_chunk_size(
+    posts_csv: Path, chunk: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, reference, _ = _run(["timeline", str(posts_csv), "--time-column", "发布时间", *MODEL], capsys)
-    code, out, _ = _run(["timeline", str(posts_csv), "--time-column", "发布时间", "--chunk-size", chunk, *MODEL], capsys)
+    code, out, _ = _run(
+        ["timeline", str(posts_csv), "--time-column", "发布时间", "--chunk-size", chunk, *MODEL], capsys
+    )
     assert code == 0 and out == reference
 
 
 def test_timeline_hourly_weekly_and_zone(posts_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(["timeline", str(posts_csv), "--time-column", "发布时间", "--freq", "H", *MODEL], capsys)
+    code, out, _ = _run(
+        ["timeline", str(posts_csv), "--time-column", "发布时间", "--freq", "H", *MODEL], capsys
+    )
     assert code == 0 and out.splitlines()[1].startswith("2020-01-01 10:00,1,")
-    code, out, _ = _run(["timeline", str(posts_csv), "--time-column", "发布时间", "--freq", "W", *MODEL], capsys)
+    code, out, _ = _run(
+        ["timeline", str(posts_csv), "--time-column", "发布时间", "--freq", "W", *MODEL], capsys
+    )
     assert code == 0 and out.splitlines()[1].startswith("2019-12-30,5,")
-    code, out, _ = _run(["timeline", str(posts_csv), "--time-column", "发布时间", "--tz", "UTC", "--freq", "H", *MODEL], capsys)
+    code, out, _ = _run(
+        ["timeline", str(posts_csv), "--time-column", "发布时间", "--tz", "UTC", "--freq", "H", *MODEL],
+        capsys,
+    )
     assert "2020-01-02 06:00,1," in out  # unix seconds 1577944800 = 06:00 UTC
 
 
@@ -68,7 +93,9 @@ def test_timeline_xlsx_and_stdin(tmp_path: Path) -> None:
     path = tmp_path / "posts.xlsx"
     POSTS.to_excel(path, index=False)
     args = [sys.executable, "-m", "analysis", "timeline", "--time-column", "发布时间", *MODEL]
-    from_xlsx = subprocess.run([*args[:4], str(path), *args[4:]], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    from_xlsx = subprocess.run(
+        [*args[:4], str(path), *args[4:]], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert from_xlsx.returncode == 0, from_xlsx.stderr
     from_stdin = subprocess.run(
         [*args[:4], "-", *args[4:]],
@@ -81,9 +108,13 @@ def test_timeline_xlsx_and_stdin(tmp_path: Path) -> None:
     assert from_stdin.stdout.decode() == from_xlsx.stdout
 
 
-def test_score_keeps_every_row_and_adds_columns(posts_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_keeps_every_row_and_adds_columns(
+    posts_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out_path = tmp_path / "scored.csv"
-    code, _, err = _run(["score", str(posts_csv), "--out", str(out_path), "--chunk-size", "2", *MODEL], capsys)
+    code, _, err = _run(
+        ["score", str(posts_csv), "--out", str(out_path), "--chunk-size", "2", *MODEL], capsys
+    )
     assert code == 0, err
     scored = pd.read_csv(out_path, dtype=str, keep_default_na=False)
     assert list(scored.columns) == [*POSTS.columns, "lang", "score", "label", "model"]
@@ -110,7 +141,11 @@ def test_score_txt_one_text_per_line(tmp_path: Path, capsys: pytest.CaptureFixtu
         (b"text,time\n", ["--time-column", "time"], "no rows"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00" + bytes(300), ["--time-column", "time"], "binary"),
         (b"text,time\nhello there,2020-01-01\n", ["--time-column", "when"], "no time column named 'when'"),
-        (b"text,time\nhello there,2020-01-01\n", ["--time-column", "time", "--tz", "Nowhere/City"], "unknown time zone"),
+        (
+            b"text,time\nhello there,2020-01-01\n",
+            ["--time-column", "time", "--tz", "Nowhere/City"],
+            "unknown time zone",
+        ),
     ],
 )
 def test_timeline_bad_input(

@@ -23,23 +23,72 @@ _ACCENTED = "[à-öø-ÿĀ-ž]"
 SCORE_COLUMNS: tuple[str, ...] = ("lang", "score", "label")
 
 
+# The character classes of analysis.lang, as code-point ranges.
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_OTHER_RANGES = (
+    (0x3040, 0x30FF), (0xAC00, 0xD7AF), (0x0400, 0x04FF), (0x0600, 0x06FF),
+    (0x0370, 0x03FF), (0x0E00, 0x0E7F), (0x0900, 0x097F),
+)  # fmt: skip
+_ACCENTED_RANGES = ((0xE0, 0xF6), (0xF8, 0xFF), (0x100, 0x17E))
+_LATIN_RANGES = ((0x41, 0x5A), (0x61, 0x7A))
+
+
+def _class_table() -> np.ndarray:
+    """Bit flags per BMP code point: 1 Han, 2 other script, 4 accented Latin, 8 ASCII letter."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for bit, ranges in ((1, _HAN_RANGES), (2, _OTHER_RANGES), (4, _ACCENTED_RANGES), (8, _LATIN_RANGES)):
+        for lo, hi in ranges:
+            table[lo : hi + 1] |= bit
+    return table
+
+
+_CLASS_TABLE = _class_table()
+
+
+def char_class_counts(texts: list[str]) -> dict[str, np.ndarray]:
+    """Per text: Han characters, other-script characters, accented letters and English-like words
+    (maximal runs of 2+ ASCII letters, as `re.findall("[A-Za-z]{2,}")` counts them).
+
+    All texts are laid end to end as UTF-32 code points, each followed by one NUL (so no run
+    crosses a boundary and no segment is empty), classified by one table look-up and summed per
+    text with `np.add.reduceat`: no per-text Python regex."""
+    if not texts:
+        empty = np.zeros(0, dtype=np.int64)
+        return {"han": empty, "other": empty, "accented": empty, "words": empty}
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    cp = np.frombuffer(("\0".join(texts) + "\0").encode("utf-32-le"), dtype=np.uint32)
+    starts = np.concatenate([[0], np.cumsum(lengths[:-1] + 1)])
+    flags = _CLASS_TABLE[np.minimum(cp, 0xFFFF)]  # astral planes (emoji...) are in no class
+
+    def per_text(mask: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(mask, starts, dtype=np.int64)
+
+    letters = (flags & 8).astype(bool)
+    word_starts = letters.copy()
+    word_starts[1:] &= ~letters[:-1]  # a run starts here...
+    word_starts[:-1] &= letters[1:]  # ...and is at least two letters long
+    word_starts[-1] = False
+    return {
+        "han": per_text(flags & 1),
+        "other": per_text((flags & 2) >> 1),
+        "accented": per_text((flags & 4) >> 2),
+        "words": per_text(word_starts.view(np.uint8)),
+    }
+
+
 def detect_langs(texts: pd.Series) -> pd.Series:
     """`zh` / `en` / `other` per text, by the rule of `analysis.lang.detect_lang`: one Han character
     weighs as much as one English word; other scripts win only when they outnumber both."""
-    s = pd.Series(texts).astype("string").fillna("")
-    han = s.str.count(_HAN).to_numpy(dtype=np.int64)
-    words = s.str.count(_LATIN_WORD).to_numpy(dtype=np.int64)
-    other = np.zeros(len(s), dtype=np.int64)
-    has_other = s.str.contains(_OTHER, regex=True).to_numpy(dtype=bool)  # rare: count only those
-    if has_other.any():
-        other[has_other] = s[has_other].str.count(_OTHER).to_numpy(dtype=np.int64)
-    out = np.full(len(s), "en", dtype=object)
+    s = pd.Series(texts)
+    values = [
+        "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v) for v in s.tolist()
+    ]
+    counts = char_class_counts(values)
+    han, words, other, accented = counts["han"], counts["words"], counts["other"], counts["accented"]
+    out = np.full(len(values), "en", dtype=object)
     zh = (han >= words) | ((han >= 4) & (han >= words * 0.5))
     out[zh] = "zh"
-    en_rows = np.flatnonzero(~zh)
-    if len(en_rows):
-        accented = s.iloc[en_rows].str.count(_ACCENTED).to_numpy(dtype=np.int64)
-        out[en_rows[accented > np.maximum(2, words[en_rows] // 4)]] = "other"
+    out[~zh & (accented > np.maximum(2, words // 4))] = "other"
     out[(han == 0) & (words == 0)] = "other"
     out[(other > han) & (other > words)] = "other"
     return pd.Series(out, index=s.index, dtype=object)

@@ -1,0 +1,198 @@
+"""Benchmark the corpus path: `python -m analysis timeline` on N posts of ~50 Chinese characters.
+
+    python scripts/benchmark_corpus.py [--rows 1000000] [--model default] [--stages-only]
+
+1. Builds N posts (default 1,000,000) by recombining real sentences of the shared Chinese sentiment
+   sets (Weibo, food delivery, stock forum) into ~50-character posts with random times over five
+   months and random engagement; writes them as CSV (reused from a cache folder when present).
+2. Times each of our own stages on the file without the sentiment model (read, time parsing,
+   cleaning, de-duplication, language detection, aggregation), to show they are not the bottleneck.
+3. Runs the real CLI in a child process pinned to one core (`taskset -c 0`), measuring wall time
+   and peak RSS (`resource.getrusage(RUSAGE_CHILDREN)`).
+4. Scores the same 1,000-post sample with SnowNLP and with the chosen model in this process, and
+   prints the speed ratio.
+Targets (issue 5): 1,000,000 posts scored and aggregated by day in <= 60 s, peak memory <= 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("OPINION_LENS_SHARED", ROOT.parent / "shared")) / "data" / "sentiment"
+SOURCES = ("zh_cluemotion_weibo.csv", "zh_waimai10k.csv", "zh_finfe_stockforum.csv")
+
+
+def _fragments() -> list[str]:
+    pieces: list[str] = []
+    for name in SOURCES:
+        path = SHARED / name
+        if not path.exists():
+            continue
+        for text in pd.read_csv(path, dtype=str)["text"].dropna():
+            pieces += [p for p in re.split(r"(?<=[。！？!?，,；;])", text) if 4 <= len(p) <= 40]
+    if not pieces:
+        raise SystemExit(f"no Chinese sentiment sets found under {SHARED}")
+    return pieces
+
+
+def build_corpus(path: Path, rows: int, seed: int = 5) -> None:
+    """~50-character posts from recombined real fragments; times over 2020-01-01 .. 2020-05-31."""
+    rng = np.random.default_rng(seed)
+    pieces = np.array(_fragments(), dtype=object)
+    lengths = np.array([len(p) for p in pieces])
+    texts: list[str] = []
+    batch = 100_000
+    for start in range(0, rows, batch):
+        size = min(batch, rows - start)
+        picks = rng.integers(0, len(pieces), size=(size, 6))
+        cum = np.cumsum(lengths[picks], axis=1)
+        take = np.minimum((cum < 50).sum(axis=1) + 1, 6)  # fragments until ~50 characters
+        for row, k in zip(picks, take, strict=True):
+            texts.append("".join(pieces[row[:k]]))
+    span = int(pd.Timedelta(days=152).total_seconds())
+    seconds = rng.integers(0, span, size=rows)
+    times = (pd.Timestamp("2020-01-01") + pd.to_timedelta(seconds, unit="s")).strftime("%Y-%m-%d %H:%M:%S")
+    frame = pd.DataFrame(
+        {
+            "text": texts,
+            "time": times,
+            "likes": rng.zipf(2.0, size=rows).clip(max=10**6) - 1,
+            "reposts": rng.zipf(2.5, size=rows).clip(max=10**6) - 1,
+        }
+    )
+    frame.to_csv(path, index=False)
+
+
+def stage_profile(path: Path, chunk_size: int = 50_000) -> dict[str, float]:
+    """Seconds per stage of our own code over the whole file (no sentiment model)."""
+    from analysis.corpus.aggregate import TimelineAccumulator, engagement_weight, period_start
+    from analysis.corpus.clean import CleanReport, Deduplicator, clean_texts
+    from analysis.corpus.ingest import open_table, parse_counts
+    from analysis.corpus.scoring import detect_langs
+    from analysis.corpus.timeparse import parse_times
+
+    stages = dict.fromkeys(("read", "time_parse", "clean", "dedupe", "lang_detect", "aggregate"), 0.0)
+    dedupe = Deduplicator()
+    acc = TimelineAccumulator("D")
+    t = time.perf_counter()
+    table = open_table(path)
+    chunks = table.iter_chunks(chunk_size)
+    while True:
+        chunk = next(chunks, None)
+        stages["read"] += time.perf_counter() - t
+        if chunk is None:
+            break
+        t = time.perf_counter()
+        times = parse_times(chunk["time"]).times
+        stages["time_parse"] += time.perf_counter() - t
+        t = time.perf_counter()
+        cleaned, _ = clean_texts(chunk["text"])
+        stages["clean"] += time.perf_counter() - t
+        t = time.perf_counter()
+        keep = dedupe.keep_mask(cleaned["text_clean"], CleanReport())
+        stages["dedupe"] += time.perf_counter() - t
+        t = time.perf_counter()
+        langs = detect_langs(cleaned["text_clean"][keep])
+        stages["lang_detect"] += time.perf_counter() - t
+        t = time.perf_counter()
+        # Stand-in labels (the model is timed separately): what matters here is the groupby cost.
+        labels = pd.Series(np.where(langs.to_numpy() == "zh", "neutral", None), index=langs.index)
+        weights = engagement_weight(
+            parse_counts(chunk["likes"][keep]), None, parse_counts(chunk["reposts"][keep]), langs.index
+        )
+        acc.add(period_start(times[keep], "D"), labels, weights)
+        stages["aggregate"] += time.perf_counter() - t
+        t = time.perf_counter()
+    acc.result()
+    return stages
+
+
+def model_ratio(path: Path, model: str, sample: int = 1000) -> tuple[float, float]:
+    """Posts per second of SnowNLP and of `model` on the same sample."""
+    from analysis.sentiment import Scorer
+
+    texts = pd.read_csv(path, nrows=sample, dtype=str)["text"].tolist()
+    rates = []
+    for name in ("snownlp", model):
+        scorer_model = Scorer(name).model_for("zh")
+        scorer_model.score(texts[:5])  # load and warm up outside the timing
+        t = time.perf_counter()
+        scorer_model.score(texts)
+        rates.append(len(texts) / (time.perf_counter() - t))
+    return rates[0], rates[1]
+
+
+def run_cli(path: Path, model: str, out: Path) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and exit status of the timeline CLI pinned to core 0."""
+    cmd = [sys.executable, "-m", "analysis", "timeline", str(path), "--time-column", "time", "--freq", "D"]
+    cmd += ["--model", model, "--out", str(out)]
+    if shutil.which("taskset"):
+        cmd = ["taskset", "-c", "0", *cmd]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if proc.returncode != 0:
+        print(proc.stderr.strip(), file=sys.stderr)
+    else:
+        print("  cli:", proc.stderr.strip())
+    return wall, max(peak_kb, before) / 1024, proc.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--model", default="default")
+    parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "opinion_lens_bench"))
+    parser.add_argument(
+        "--stages-only", action="store_true", help="skip the CLI run (e.g. while the model is slow)"
+    )
+    args = parser.parse_args()
+
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"posts_{args.rows}.csv"
+    if not path.exists():
+        t = time.perf_counter()
+        build_corpus(path, args.rows)
+        print(f"built {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s")
+    mean_len = pd.read_csv(path, nrows=10_000, dtype=str)["text"].str.len().mean()
+    print(f"corpus: {args.rows:,} posts, mean {mean_len:.1f} characters, {path.stat().st_size / 1e6:.0f} MB")
+
+    stages = stage_profile(path)
+    total = sum(stages.values())
+    print(f"our stages without the model (this process, {total:.1f} s, {args.rows / total:,.0f} posts/s):")
+    for name, secs in stages.items():
+        print(f"  {name:12s} {secs:6.2f} s")
+
+    snow, fast = model_ratio(path, args.model)
+    print(
+        f"model speed on 1,000 posts: snownlp {snow:,.0f} posts/s; {args.model} {fast:,.0f} posts/s; ratio {fast / snow:,.1f}x"
+    )
+
+    if args.stages_only:
+        return
+    wall, peak_mb, status = run_cli(path, args.model, cache / "timeline.csv")
+    verdict = "meets" if status == 0 and wall <= 60 and peak_mb <= 1536 else "misses"
+    print(
+        f"timeline CLI on one core: {wall:.1f} s wall, {args.rows / wall:,.0f} posts/s, peak RSS {peak_mb:,.0f} MB, "
+        f"exit {status} -> {verdict} the target (<= 60 s, <= 1.5 GB)"
+    )
+
+
+if __name__ == "__main__":
+    main()
