@@ -130,3 +130,25 @@ def test_page_opened_first_still_gets_the_frame(app_env: str, monkeypatch) -> No
     assert at.title[0].value == t("vp.title", "zh")
     assert [s.key for s in at.sidebar.selectbox] == ["article_id", "model"]
     assert len([e for e in at.main.expander]) == 5
+
+
+def test_article_with_nothing_scorable_says_so(app_env: str) -> None:
+    at = open_app(lang="en")
+    other = add_article(app_env, "Новости\n\nКомпания объявила об отзыве автомобилей.", title="Новости")
+    at.run()
+    at.sidebar.selectbox(key="article_id").set_value(other).run()
+    assert not at.exception
+    assert any(w.value == t("ov.no_scored", "en") for w in at.warning)
+    assert {m.label: m.value for m in at.metric}["nev (neutral counted)"] == "—"
+    for page in ("pages/viewpoints.py", "pages/themes.py", "pages/timeline.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+
+
+def test_markdown_escape_keeps_article_text_literal() -> None:
+    from pages.common import md_escape
+
+    assert md_escape("**bold** [link](javascript:x) <b>") == (
+        "\\*\\*bold\\*\\* \\[link\\]\\(javascript:x\\) \\<b\\>"
+    )
+    assert md_escape(None) == ""
