@@ -152,3 +152,11 @@ def test_markdown_escape_keeps_article_text_literal() -> None:
         "\\*\\*bold\\*\\* \\[link\\]\\(javascript:x\\) \\<b\\>"
     )
     assert md_escape(None) == ""
+
+
+def test_picking_the_snownlp_baseline_reanalyses_and_names_it(app_env: str) -> None:
+    at = open_app(lang="en")
+    at.selectbox(key="model").set_value("snownlp").run()
+    assert not at.exception
+    assert any("Model snownlp" in c.value for c in at.caption)
+    assert at.session_state["model"] == "snownlp"
