@@ -1,0 +1,196 @@
+"""The posts timeline page through AppTest, from the real entry point (dashboard.py).
+
+Uploads a slice of the sample corpus as CSV and XLSX (scored with the SnowNLP baseline, always
+present), confirms or changes the mapping, checks the timeline, a spike explanation and a period's
+posts; bad inputs get their specific message and store nothing. The one-click sample test scores all
+3,001 posts and needs the fast default model.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analysis.i18n import t
+from analysis.library import DB_URL_ENV, Library
+from analysis.sentiment import SentimentError, get_model
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "pages/posts.py"
+SAMPLE = ROOT / "sample_data" / "weibo_cctvnews_2020_sample.csv"
+LANG = "zh"
+
+
+@pytest.fixture(autouse=True)
+def temp_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'library.db'}"
+    monkeypatch.setenv(DB_URL_ENV, url)
+    st.cache_data.clear()
+    from pages.common import _library_for
+
+    _library_for.clear()
+    yield url
+    _library_for.clear()
+    st.cache_data.clear()
+
+
+def _spiky_slice() -> pd.DataFrame:
+    """Five posts a day for 20 days, then every post of 2020-01-25 (a real spike day)."""
+    frame = pd.read_csv(SAMPLE, dtype=str)
+    day = frame["timestamp"].str[:10]
+    quiet = frame[day < "2020-01-21"].groupby(day[day < "2020-01-21"]).head(5)
+    return pd.concat([quiet, frame[day == "2020-01-25"]], ignore_index=True)
+
+
+def _open(model: str = "snownlp") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=240)
+    at.session_state["ui_lang"] = LANG
+    at.session_state["model"] = model
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> AppTest:
+    at.file_uploader(key="posts_upload").upload(name, data, mime).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.label for e in at.expander]
+    return "\n".join(str(p) for p in parts)
+
+
+def _check_timeline(at: AppTest, url: str, stored: int) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.get("plotly_chart")) >= 2  # volume and nev (themes when posts match the taxonomy)
+    text = _texts(at)
+    assert "nev = (P − N) / (P + U + N)" in text
+    # The spike of 2020-01-25 is found and explained by keywords and top posts.
+    spike_titles = [e.label for e in at.expander if e.label.startswith("2020-01-25")]
+    assert spike_titles, [e.label for e in at.expander]
+    assert t("posts.spike.keywords", LANG, keywords="").split("{")[0].strip() in text
+    time_col = t("posts.col.time", LANG)
+    tables = [d.value for d in at.dataframe if time_col in d.value.columns]
+    assert any((tb[time_col].str[:10] == "2020-01-25").all() and len(tb) == 5 for tb in tables)
+    # Choose a period: its posts are listed with score and evidence.
+    period = at.selectbox(key="posts_period")
+    assert "2020-01-25" in period.options
+    period.set_value("2020-01-02").run()
+    assert not at.exception, [e.value for e in at.exception]
+    # The period table is the one with evidence (AppTest does not expose dataframe keys).
+    evidence_col = t("posts.col.evidence", LANG)
+    tables = [d.value for d in at.dataframe if evidence_col in d.value.columns]
+    assert len(tables) == 1
+    table = tables[0]
+    assert len(table) == 5 and t("posts.col.score", LANG) in table.columns
+    assert (table[time_col].str[:10] == "2020-01-02").all()
+    assert table[evidence_col].str.len().gt(0).any()
+    assert len(Library(url).list_corpora()) == stored
+
+
+def test_upload_csv_confirm_mapping_timeline_spike_and_period(temp_library: str) -> None:
+    at = _upload(_open(), "weibo.csv", _spiky_slice().to_csv(index=False).encode("utf-8"))
+    assert at.selectbox(key="posts_map_text").value == "text"
+    assert at.selectbox(key="posts_map_time").value == "timestamp"
+    assert at.selectbox(key="posts_map_likes").value == "likes"
+    assert Library(temp_library).list_corpora() == []  # nothing stored before the mapping is confirmed
+    at.button(key="posts_confirm").click().run()
+    _check_timeline(at, temp_library, stored=1)
+    stored = Library(temp_library).list_corpora()[0]
+    assert stored.mapping["columns"]["time"] == "timestamp" and stored.rows == len(_spiky_slice())
+
+
+def test_upload_xlsx_gb18030_headers_and_changed_mapping(temp_library: str) -> None:
+    frame = _spiky_slice()
+    buf = io.BytesIO()
+    frame.to_excel(buf, index=False)
+    at = _upload(
+        _open(),
+        "weibo.xlsx",
+        buf.getvalue(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    assert at.selectbox(key="posts_map_time").value == "timestamp"
+    at.button(key="posts_confirm").click().run()
+    _check_timeline(at, temp_library, stored=1)
+
+
+def test_year_less_time_column_shows_the_assumed_year(temp_library: str) -> None:
+    frame = _spiky_slice()[["text", "pub_time_raw", "likes"]]
+    at = _upload(_open(), "yearless.csv", frame.to_csv(index=False).encode("gb18030"))
+    assert at.selectbox(key="posts_map_time").value == "pub_time_raw"
+    at.button(key="posts_confirm").click().run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "假设" in warnings  # the inferred year is stated as an assumption
+    at.number_input(key="posts_year").set_value(2020)
+    at.button(key="posts_confirm").click().run()
+    assert not at.exception and not any("假设" in w.value for w in at.warning)
+    assert "2020-01-25" in at.selectbox(key="posts_period").options
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("numbers.csv", b"id,value,when\n1,2,2020-01-01\n3,4,2020-01-02\n", "no_text_column"),
+        ("empty_rows.csv", "内容,时间\n".encode(), "no_rows"),
+        ("picture.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(400), "binary"),
+        ("blank.csv", b"", "empty_file"),
+    ],
+    ids=["no-text-column", "zero-rows", "binary-renamed-csv", "empty"],
+)
+def test_bad_files_get_a_specific_message_and_store_nothing(
+    temp_library: str, name: str, data: bytes, code: str
+) -> None:
+    at = _upload(_open(), name, data)
+    errors = " ".join(e.value for e in at.error)
+    assert t(f"posts.error.{code}", LANG) in errors, errors
+    assert Library(temp_library).list_corpora() == []
+
+
+def test_time_column_that_does_not_parse(temp_library: str) -> None:
+    data = "内容,时间\n今天的发布会很及时,昨日傍晚\n物资迟迟不到太失望,不详\n".encode()
+    at = _upload(_open(), "badtime.csv", data)
+    at.button(key="posts_confirm").click().run()  # no time column detected: asked for one
+    assert t("posts.error.no_time_column", LANG) in " ".join(e.value for e in at.error)
+    at.selectbox(key="posts_map_time").set_value("时间")
+    at.button(key="posts_confirm").click().run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "时间" in errors and "没有能识别的时间" in errors, errors
+    assert Library(temp_library).list_corpora() == []
+
+
+def _fast_default() -> bool:
+    try:
+        return get_model("zh-default").name != "snownlp"
+    except SentimentError:
+        return False
+
+
+@pytest.mark.skipif(
+    not _fast_default(), reason="needs the fast default model (SnowNLP takes ~100 s on 3,001 posts)"
+)
+def test_sample_corpus_in_one_click(temp_library: str) -> None:
+    at = _open("default")
+    at.button(key="posts_sample").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.get("plotly_chart")) >= 2
+    options = at.selectbox(key="posts_period").options
+    assert options[0] == "2020-01-01" and options[-1] == "2020-05-31"
+    assert any(e.label[:4] == "2020" for e in at.expander)  # at least one spike explained
+    at.segmented_control(key="posts_freq").set_value("W").run()
+    assert not at.exception
+    assert Library(temp_library).list_corpora() == []  # the sample is not copied into the library
