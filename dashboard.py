@@ -60,7 +60,11 @@ def _language_switch() -> None:
 
 
 def _article_picker() -> ArticleRecord | None:
-    library = get_library()
+    try:
+        library = get_library()
+    except LibraryError as exc:  # e.g. a database URL that cannot be opened: say which and why
+        st.error(str(exc))
+        return None
     sample_id = sample_article_id()
     try:
         records = library.list_articles()

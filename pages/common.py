@@ -72,9 +72,7 @@ def _configured_db_url() -> str | None:
         return url
     try:
         return str(st.secrets["database"]["url"]).strip() or None
-    except (KeyError, FileNotFoundError, AttributeError):
-        return None
-    except Exception:  # secrets.toml unreadable: fall back to the default SQLite library
+    except Exception:  # no secrets file, no [database] table, or unreadable: the default library
         return None
 
 

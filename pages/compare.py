@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.charts import compare_nev_bars, compare_shares, compare_themes, group_nev_bars
+from analysis.library import LibraryError
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
 from pages.common import (
     ARTICLE_KEY,
@@ -24,7 +25,11 @@ lang = ui_lang()
 no_bar = {"displayModeBar": False}
 st.title(tr("cmp.title"), anchor=False)
 
-records = get_library().list_articles()
+try:
+    records = get_library().list_articles()
+except LibraryError as exc:
+    st.error(str(exc))
+    st.stop()
 by_id = {r.id: r for r in records}
 
 

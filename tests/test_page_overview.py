@@ -160,3 +160,17 @@ def test_picking_the_snownlp_baseline_reanalyses_and_names_it(app_env: str) -> N
     assert not at.exception
     assert any("Model snownlp" in c.value for c in at.caption)
     assert at.session_state["model"] == "snownlp"
+
+
+def test_unopenable_database_is_a_clear_message(app_env: str, monkeypatch, tmp_path) -> None:
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    monkeypatch.setenv("OPINION_LENS_DB_URL", f"sqlite:///{not_a_dir}/library.db")
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard_fixtures import ROOT
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("cannot open the library" in e.value for e in at.error)
