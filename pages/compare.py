@@ -55,8 +55,12 @@ if len(chosen) < 2:
     st.info(tr("cmp.pick_two"))
     st.stop()
 
-with st.spinner(tr("dash.analysing")):
-    items = [(name_of(i), record_analysis(by_id[i])) for i in chosen]
+try:
+    with st.spinner(tr("dash.analysing")):
+        items = [(name_of(i), record_analysis(by_id[i])) for i in chosen]
+except ValueError as exc:  # analysis-layer errors carry a clear message
+    st.error(tr("dash.analysis_failed", error=str(exc)))
+    st.stop()
 
 rows = []
 for name, a in items:

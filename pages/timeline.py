@@ -44,8 +44,13 @@ records = library.list_articles()
 if len(records) <= RECOMPUTE_LIMIT:
     # Same model and band as every other screen, so a point here matches the article's Overview.
     points = []
+    failed = []
     for r in records:
-        a = record_analysis(r)
+        try:
+            a = record_analysis(r)
+        except ValueError:  # an article the current model cannot analyse stays off the chart
+            failed.append(r.title or f"#{r.id}")
+            continue
         s = a.sentiment
         points.append(
             {
@@ -61,6 +66,8 @@ if len(records) <= RECOMPUTE_LIMIT:
             }
         )
     st.caption(tr("tl.library_caption_live"))
+    if failed:
+        st.warning(tr("tl.not_analysed", titles=", ".join(failed)))
 else:
     points = [
         {"id": r.id, "title": r.title, "published_at": r.published_at, "n": r.n, "positive": r.positive,
