@@ -156,7 +156,10 @@ _RANGE_EN_WORDS = r"\s*(?:to|-|~|or)\s*"  # "two or three years"
 _ZH_NUM = (
     r"(?<![A-Za-z0-9.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:[千百]?[万亿]+|[十百千](?=[万亿]))?[万亿]*"
     # written out: at least one digit character (万元 alone, 千万不要 are not numbers)
-    r"|[零〇一二两三四五六七八九十百千万亿]*[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+    # Only from the start of a run, possessive, the digit checked by a lazy look-ahead: linear time
+    # even on a long run of numerals (a plain X*DX* backtracks cubically there).
+    r"|(?<![零〇一二两三四五六七八九十百千万亿])(?=[百千万亿]*[零〇一二两三四五六七八九十])"
+    r"[零〇一二两三四五六七八九十百千万亿]++"
 )
 _RANGE_ZH = r"\s*(?:到|至|-|~|～)\s*"
 
@@ -355,7 +358,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "scaled_en": re.compile(rf"(?P<sign>{_SIGN})(?P<low>{_EN_NUM})(?P<scale>{_EN_SCALE})", re.IGNORECASE),
     "scaled_zh": re.compile(
-        r"(?<![A-Za-z0-9.])(?P<low>(?:\d+(?:\.\d+)?|[一二两三四五六七八九十][一二两三四五六七八九十百千]*)[万亿]+)"
+        r"(?<![A-Za-z0-9.零〇一二两三四五六七八九十百千万亿])"
+        r"(?P<low>(?:\d++(?:\.\d+)?|[一二两三四五六七八九十][一二两三四五六七八九十百千]*+)[万亿]+)"
     ),
     "duration_en": re.compile(
         rf"(?P<low>{_EN_NUM})(?:{_RANGE_EN_WORDS}(?P<high>{_EN_NUM}))?[\s-]*(?P<unit>{_alt(_DURATION_EN)})s?\b",
@@ -464,7 +468,7 @@ def _candidates(text: str) -> list[_Candidate]:
         meaning: str | None = None,
     ) -> None:
         start, end = m.span()
-        before = norm[:start]
+        before = norm[max(0, start - _LOOKBACK) : start]
         if _LABEL_BEFORE.search(before) or (before.endswith("[") and norm[end : end + 1] == "]"):
             return
         out.append(_Candidate(start, end, kind, value, unit, high, meaning))
@@ -594,7 +598,9 @@ def _candidates(text: str) -> list[_Candidate]:
         year = int(m.group("y"))
         year2 = int(m.group("y2")) if m.group("y2") else None
         plausible = 1900 <= year <= 2100 and (year2 is None or year < year2 <= 2100)
-        if plausible and (year2 is not None or _YEAR_LEAD.search(norm[: m.start()])):
+        if plausible and (
+            year2 is not None or _YEAR_LEAD.search(norm[max(0, m.start() - _LOOKBACK) : m.start()])
+        ):
             add(m, "date", float(year), "year", None if year2 is None else float(year2))
     for m in _PATTERNS["nev_number"].finditer(norm):
         value = float(m.group("low")) * (-1.0 if m.group("sign") == "-" else 1.0)
@@ -610,6 +616,8 @@ def _valid_date(year: int | None, month: int, day: int | None) -> bool:
     return (year is None or 1900 <= year <= 2100) and 1 <= month <= 12 and (day is None or 1 <= day <= 31)
 
 
+_LOOKBACK = 24  # characters before a figure read for "Group", "[", "by", "in" (bounded: linear time)
+
 _KIND_PRIORITY = {"date": 0, "money": 1, "percent": 2, "duration": 3, "count": 4, "number": 5}
 
 
@@ -617,9 +625,12 @@ def _resolve(cands: list[_Candidate]) -> list[_Candidate]:
     """Keep the longest of overlapping candidates (ties: the more specific kind), in text order."""
     cands.sort(key=lambda c: (-(c.end - c.start), _KIND_PRIORITY[c.kind], c.start))
     kept: list[_Candidate] = []
+    taken: set[int] = set()  # character offsets already covered: linear, not quadratic, in figures
     for c in cands:
-        if all(c.end <= k.start or k.end <= c.start for k in kept):
+        span = range(c.start, c.end)
+        if taken.isdisjoint(span):
             kept.append(c)
+            taken.update(span)
     return sorted(kept, key=lambda c: c.start)
 
 

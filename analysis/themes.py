@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
+from pathlib import Path
 
 import jieba
 
@@ -71,7 +71,7 @@ class Theme:
 
 # --- taxonomy -----------------------------------------------------------------------------------
 
-_DATA = resources.files("analysis") / "data"
+_DATA = Path(__file__).resolve().parent / "data"  # shipped as package data (pyproject.toml)
 
 
 def _read_theme(raw: dict, parent: str | None) -> list[Theme]:
@@ -173,7 +173,7 @@ class _Matcher:
     """Compiled taxonomy: English terms by first word, Chinese terms as one alternation regex."""
 
     en_exact: dict[str, list[tuple[Term, str]]]  # first stem -> [(term, theme id)]
-    en_prefix: list[tuple[Term, str]]  # single-word prefix terms
+    en_prefix: dict[str, list[tuple[Term, str]]]  # single-word prefix terms by their first 3 letters
     zh_regex: re.Pattern[str] | None
     zh_terms: dict[str, list[tuple[Term, str]]]
 
@@ -181,7 +181,7 @@ class _Matcher:
 @cache
 def _matcher() -> _Matcher:
     en_exact: dict[str, list[tuple[Term, str]]] = defaultdict(list)
-    en_prefix: list[tuple[Term, str]] = []
+    en_prefix: dict[str, list[tuple[Term, str]]] = defaultdict(list)
     zh_terms: dict[str, list[tuple[Term, str]]] = defaultdict(list)
 
     def add_en(text: str, weight: float, prefix: bool, theme_id: str) -> None:
@@ -190,8 +190,10 @@ def _matcher() -> _Matcher:
             return
         stems = tuple(stem(w) for w in words[:-1]) + ((words[-1],) if prefix else (stem(words[-1]),))
         term = Term(text, weight, stems, prefix)
+        if prefix and len(stems[-1]) < 3:
+            raise TaxonomyError(f"prefix term {text!r}* is too short (at least 3 letters)")
         if prefix and len(stems) == 1:
-            en_prefix.append((term, theme_id))
+            en_prefix[stems[0][:3]].append((term, theme_id))
         else:
             en_exact[stems[0]].append((term, theme_id))
 
@@ -207,7 +209,7 @@ def _matcher() -> _Matcher:
     # Longest first so the regex alternation prefers 危机公关 over 公关 at the same start.
     alternation = "|".join(re.escape(t) for t in sorted(zh_terms, key=len, reverse=True))
     return _Matcher(
-        dict(en_exact), en_prefix, re.compile(alternation) if alternation else None, dict(zh_terms)
+        dict(en_exact), dict(en_prefix), re.compile(alternation) if alternation else None, dict(zh_terms)
     )
 
 
@@ -239,7 +241,7 @@ def _find_matches(text: str) -> list[_Match]:
             if ok:
                 surface = " ".join(tok for tok, _ in tokens[i : i + n])
                 found.append(_Match(i, i + n, "en", surface, term.weight, theme_id))
-        for term, theme_id in m.en_prefix:
+        for term, theme_id in m.en_prefix.get(lowered[i][:3], ()):
             if lowered[i].startswith(term.words[0]):
                 found.append(_Match(i, i + 1, "en", tokens[i][0], term.weight, theme_id))
     if m.zh_regex is not None and _HAN.search(text):
@@ -257,24 +259,25 @@ def _find_matches(text: str) -> list[_Match]:
 
 
 def _resolve(found: list[_Match]) -> list[_Match]:
-    """Longest match wins where spans overlap; equal-length overlapping matches all count."""
+    """Longest match wins where spans overlap; equal-length overlapping matches all count.
+
+    Bookkeeping per position (not pairwise), so a long post with many matches stays linear.
+    """
     found.sort(key=lambda x: (-(x.end - x.start), x.start))
+    longest: dict[tuple[str, int], int] = {}  # (space, position) -> length of the match covering it
+    themed: set[tuple[str, str, int]] = set()  # (space, theme, position) already counted
     kept: list[_Match] = []
     for cand in found:
-        blocked = any(
-            k.space == cand.space
-            and k.start < cand.end
-            and cand.start < k.end
-            and (k.end - k.start) > (cand.end - cand.start)
-            for k in kept
-        )
-        # one match per theme and span (a word matched by two terms of one theme counts once)
-        dup = any(
-            k.space == cand.space and k.theme == cand.theme and k.start < cand.end and cand.start < k.end
-            for k in kept
-        )
-        if not blocked and not dup:
-            kept.append(cand)
+        length = cand.end - cand.start
+        span = range(cand.start, cand.end)
+        if any(longest.get((cand.space, p), length) > length for p in span):
+            continue  # inside a longer match
+        if any((cand.space, cand.theme, p) in themed for p in span):
+            continue  # one match per theme and span (a word matched by two terms of one theme)
+        kept.append(cand)
+        for p in span:
+            longest.setdefault((cand.space, p), length)
+            themed.add((cand.space, cand.theme, p))
     return kept
 
 
@@ -377,8 +380,7 @@ def _build_tokenizer() -> jieba.Tokenizer:
     # jieba logs "Building prefix dict..." at DEBUG/INFO on first use; that is noise for our users.
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
-    with resources.as_file(_DATA / "userdict.txt") as path:
-        tok.load_userdict(str(path))  # initialises the main dictionary too (once, ~1 s)
+    tok.load_userdict(str(_DATA / "userdict.txt"))  # initialises the main dictionary too (once, ~1 s)
     return tok
 
 

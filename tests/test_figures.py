@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,15 @@ def test_percent_value_round_trip(n: int, negative: bool) -> None:
 def test_chinese_counts_written_in_digits(n: int) -> None:
     f = only(f"共交付{n}辆")
     assert (f.value, f.unit) == (n, "vehicles")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["一" * 20_000, "2024 " * 5_000, "$1 " * 5_000, "1 million " * 2_000, "1-" * 10_000, "一万" * 5_000],
+    ids=["zh-numerals", "years", "dollars", "millions", "dashes", "wan"],
+)
+def test_long_pathological_input_stays_linear(text: str) -> None:
+    # a regular expression that backtracks, or a pairwise overlap check, takes minutes here
+    start = time.perf_counter()
+    figures_in_text(text)
+    assert time.perf_counter() - start < 3.0

@@ -354,3 +354,11 @@ def _timed(fn) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def test_long_input_themes_stay_linear() -> None:
+    text = "The recall and the accident and the OTA update and the delivery delay. " * 2_000
+    start = time.perf_counter()
+    found = sentence_themes(text)
+    assert time.perf_counter() - start < 3.0
+    assert {"safety", "technology", "production"} <= set(found)
