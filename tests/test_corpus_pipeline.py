@@ -26,7 +26,9 @@ ROWS = [
 @pytest.mark.parametrize("chunk", [1, 3, 100])
 def test_report_accounts_for_every_row(chunk: int) -> None:
     frame = pd.DataFrame(ROWS, columns=["text", "time"])
-    posts, report = process_chunks(frame_chunks(frame, chunk), CorpusOptions(ColumnMapping("text", "time"), model=MODEL))
+    posts, report = process_chunks(
+        frame_chunks(frame, chunk), CorpusOptions(ColumnMapping("text", "time"), model=MODEL)
+    )
     assert report.rows_read == 10
     assert (report.empty_text, report.bad_time, report.emptied_by_cleaning) == (1, 1, 1)
     assert report.clean.counts["dedupe_exact"] == 1 and report.clean.counts["dedupe_near"] == 1
@@ -35,7 +37,9 @@ def test_report_accounts_for_every_row(chunk: int) -> None:
     assert len(posts) == report.scored + report.unscored
     assert report.assumed_year == 2020 and report.year_source == "column"
     assert posts["row"].tolist() == [1, 2, 7, 9, 10]  # 1-based rows of the input
-    assert posts.loc[posts["row"] == 10, "time"].iloc[0] == pd.Timestamp("2020-01-04 10:00", tz="Asia/Shanghai")
+    assert posts.loc[posts["row"] == 10, "time"].iloc[0] == pd.Timestamp(
+        "2020-01-04 10:00", tz="Asia/Shanghai"
+    )
 
 
 def test_unparseable_time_column_is_an_error() -> None:
@@ -57,7 +61,9 @@ def test_zero_rows_and_all_empty_text() -> None:
 
 
 def test_engagement_columns_feed_the_weight() -> None:
-    frame = pd.DataFrame({"text": ["好评如潮", "差评"], "time": ["2020-01-01", "2020-01-01"], "赞": ["1.2万", ""]})
+    frame = pd.DataFrame(
+        {"text": ["好评如潮", "差评"], "time": ["2020-01-01", "2020-01-01"], "赞": ["1.2万", ""]}
+    )
     posts, _ = process_chunks([frame], CorpusOptions(ColumnMapping("text", "time", likes="赞"), model=MODEL))
     assert posts["likes"].tolist() == [12000.0, 0.0]
     assert posts["weight"].iloc[0] > posts["weight"].iloc[1] == 1.0

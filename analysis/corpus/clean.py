@@ -181,9 +181,6 @@ def clean_texts(
     return frame, report
 
 
-_NEAR_NOISE_RE = _NEAR_NOISE
-
-
 class Deduplicator:
     """Remembers hashes of texts already seen (exact and near keys), across chunks. Python's
     64-bit string hash is stable within a process, which is all a single run needs."""
@@ -201,6 +198,7 @@ class Deduplicator:
         keep = np.ones(len(values), dtype=bool)
         if not (self.exact or self.near):
             return keep
+        near_keys = _near_keys(values) if self.near else None
         exact_seen, near_seen = self._exact_seen, self._near_seen
         n_exact = n_near = 0
         for i, text in enumerate(values):
@@ -213,11 +211,8 @@ class Deduplicator:
                     n_exact += 1
                     continue
                 exact_seen.add(h)
-            if self.near:
-                key = text
-                if "@" in key or "[" in key or "http" in key:
-                    key = _NEAR_NOISE_RE.sub("", key)
-                key = _NEAR_NONLETTER.sub("", key).lower()
+            if near_keys is not None:
+                key = near_keys[i]
                 if not key:
                     continue
                 h = hash(key)
@@ -229,3 +224,42 @@ class Deduplicator:
         report.counts["dedupe_exact"] += n_exact
         report.counts["dedupe_near"] += n_near
         return keep
+
+
+def _near_table() -> np.ndarray:
+    """True for the code points a near-duplicate key keeps: Han, kana, hangul, ASCII letters."""
+    table = np.zeros(0x10000, dtype=bool)
+    for lo, hi in ((0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x3040, 0x30FF), (0xAC00, 0xD7AF),
+                   (0x41, 0x5A), (0x61, 0x7A)):  # fmt: skip
+        table[lo : hi + 1] = True
+    return table
+
+
+_NEAR_KEEP = _near_table()
+
+
+def near_key(text: str) -> str:
+    """The near-duplicate key of one text (the rule in the module docstring)."""
+    return _NEAR_NONLETTER.sub("", _NEAR_NOISE.sub("", text)).lower()
+
+
+def _near_keys(values: list[str]) -> list[bytes]:
+    """`near_key` of every text, as UTF-32 bytes, filtered with numpy rather than a regex per text
+    (mentions, URLs and emoticon codes, which need a regex, are removed first where present)."""
+    prepared = [_NEAR_NOISE.sub("", v) if ("@" in v or "[" in v or "http" in v) else v for v in values]
+    lengths = np.fromiter((len(v) for v in prepared), dtype=np.int64, count=len(prepared))
+    if not len(prepared):
+        return []
+    # A trailing NUL keeps every start index inside the array (texts at the end may be empty).
+    cp = np.frombuffer(("".join(prepared) + "\0").encode("utf-32-le"), dtype=np.uint32).copy()
+    kept = _NEAR_KEEP[np.minimum(cp, 0xFFFF)] & (cp < 0x10000)
+    upper = (cp >= 0x41) & (cp <= 0x5A)
+    cp[upper] += 32  # lower-case ASCII
+    starts = np.cumsum(lengths) - lengths
+    per_text = np.add.reduceat(kept.view(np.uint8), starts, dtype=np.int64)
+    per_text[lengths == 0] = 0  # reduceat gives an empty segment the next element, not 0
+    hi_idx = np.cumsum(per_text)
+    filtered = cp[kept].tobytes()
+    lo = ((hi_idx - per_text) * 4).tolist()
+    hi = (hi_idx * 4).tolist()
+    return [filtered[a:b] for a, b in zip(lo, hi, strict=True)]
