@@ -10,6 +10,8 @@ from pathlib import Path
 
 import jieba
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import themes
 from analysis.metrics import summarize_labels
@@ -362,3 +364,21 @@ def test_long_input_themes_stay_linear() -> None:
     found = sentence_themes(text)
     assert time.perf_counter() - start < 3.0
     assert {"safety", "technology", "production"} <= set(found)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_sentence_themes_on_arbitrary_text(text: str) -> None:
+    by_id = {t.id: t for t in load_taxonomy()}
+    found = sentence_themes(text)
+    assert len(found) == len(set(found))
+    for theme_id in found:
+        parent = by_id[theme_id].parent
+        if parent is not None:  # a sub-theme always comes with its parent, ranked before it
+            assert parent in found and found.index(parent) < found.index(theme_id)
+
+
+def test_bad_term_weight_is_a_taxonomy_error() -> None:
+    with pytest.raises(themes.TaxonomyError):
+        themes._parse_term("recall^lots")
+    assert themes._parse_term("reliab*^1.5") == ("reliab", 1.5, True)
