@@ -516,11 +516,11 @@ def compare_shares(items: Sequence[tuple[str, ArticleAnalysis]], lang: str = "zh
         )
     fig.update_layout(
         barmode="stack",
-        height=max(200, 80 + 40 * len(items)),
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=max(220, 100 + 40 * len(items)),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         xaxis={"title": t("chart.share_axis", lang), "range": [0, 100]},
         yaxis={"autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": -0.3},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
     )
     return fig
 

@@ -80,7 +80,9 @@ for name, a in items:
     )
 st.dataframe(rows, hide_index=True, key="compare_table", width="stretch")
 st.caption(f"{NEV_FORMULA} · {NEV_POLAR_FORMULA} · {tr('cmp.percent_note')}")
-st.caption(band_caption(items[0][1]))  # one model and band for every article compared
+# One model and band for all; each article states the languages it used (dict.fromkeys keeps order).
+for line in dict.fromkeys(band_caption(a) for _, a in items):
+    st.caption(line)
 
 c1, c2 = st.columns(2)
 with c1:
