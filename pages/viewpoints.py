@@ -86,8 +86,10 @@ def sentence_html(s: Sentence) -> str:
         f" #{s.position} · {s.lang}"
         + (f" · {', '.join(names.get(x, x) for x in s.themes)}" if s.themes else "")
     )
-    # highlight_evidence escapes every character of the article's text; nothing else is raw.
-    return f'{badge} {highlight_evidence(s.text, s.evidence)} <span style="color:#888;font-size:0.8em">{meta}</span>'
+    # highlight_evidence escapes every character of the article's text; nothing else is raw. One
+    # line, so Markdown treats the whole list as an HTML block and parses nothing inside it.
+    text = highlight_evidence(" ".join(s.text.split()), s.evidence)
+    return f'{badge} {text} <span style="color:#888;font-size:0.8em">{meta}</span>'
 
 
 def summary_line(s: SentimentSummary) -> str:
