@@ -19,9 +19,7 @@ from analysis.readers import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/library.py"
-# Interactions run in Chinese, the app's default. (In English, AppTest re-evaluates the sidebar's
-# translated format_func outside the app session, i.e. in Chinese, and cannot find the option.)
-LANG = "zh"
+LANG = "zh"  # interactions run in Chinese, the app's default; the error messages in both languages
 
 ENGLISH = (
     "Battery maker faces recall\n\n"
@@ -85,8 +83,9 @@ def test_page_says_where_the_library_lives_in_both_languages(temp_library: str) 
     assert any("临时" in w for w in _texts(at_zh.warning))
 
 
-def test_bad_uploads_show_specific_errors_and_store_nothing(temp_library: str) -> None:
-    at = _open_page(LANG)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bad_uploads_show_specific_errors_and_store_nothing(temp_library: str, lang: str) -> None:
+    at = _open_page(lang)
     before = _library(temp_library).list_articles()
     uploader = at.file_uploader(key="library_upload")
     uploader.upload("photo.txt", bytes(range(256)) * 40, "text/plain")
@@ -97,11 +96,11 @@ def test_bad_uploads_show_specific_errors_and_store_nothing(temp_library: str) -
     at.run()
     assert not at.exception
     errors = [_unescape(e) for e in _texts(at.error)]
-    assert t("library.error.binary", LANG, name="photo.txt") in errors
-    assert t("library.error.empty", LANG, name="empty.txt") in errors
-    assert t("library.error.malformed", LANG, name="broken.pdf") in errors
-    assert t("library.error.no_text", LANG, name="digits.txt") in errors
-    too_large = t("library.error.too_large", LANG, name="huge.txt", limit=MAX_BYTES // 2**20)
+    assert t("library.error.binary", lang, name="photo.txt") in errors
+    assert t("library.error.empty", lang, name="empty.txt") in errors
+    assert t("library.error.malformed", lang, name="broken.pdf") in errors
+    assert t("library.error.no_text", lang, name="digits.txt") in errors
+    too_large = t("library.error.too_large", lang, name="huge.txt", limit=MAX_BYTES // 2**20)
     assert too_large in errors and "20 MiB" in too_large  # the message states the limit
     assert at.button(key="library_save").disabled  # nothing readable, nothing to save
     assert _library(temp_library).list_articles() == before
