@@ -217,3 +217,18 @@ def test_open_makes_it_the_active_article(temp_library: str) -> None:
     at.button(key="library_open").click().run()
     assert not at.exception
     assert at.session_state["article_id"] == record.id
+
+
+def test_saved_articles_survive_a_restart_of_the_app(temp_library: str) -> None:
+    at = _open_page(LANG)
+    at.text_area(key="library_paste").set_value("Restart check\n\nThe results were good and stable.")
+    at.run()
+    at.button(key="library_save").click().run()
+    assert not at.exception
+    # A restart: the process-wide caches (the Library object among them) are gone, a new session starts.
+    from pages.common import _library_for
+
+    _library_for.clear()
+    st.cache_data.clear()
+    again = _open_page(LANG)
+    assert "Restart check" in set(again.dataframe[0].value["title"])
