@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -164,10 +165,13 @@ def is_ephemeral_url(url: str, *, env: Mapping[str, str] | None = None, cwd: str
     return any(path == root or path.startswith(root.rstrip("/") + "/") for root in temp_roots)
 
 
+_OUTER_BLANKS = re.compile(r"^[\s\ufeff]+|[\s\ufeff]+$")  # whitespace and byte-order marks at either end
+
+
 def normalize_text(text: str) -> str:
     """The form an article's text is stored and hashed in: Unix line ends, no outer whitespace, no BOM.
     Re-uploading the same article from Windows or with a trailing newline is still the same article."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").strip()
+    return _OUTER_BLANKS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def article_sha256(text: str) -> str:

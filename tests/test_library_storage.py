@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis import library as library_module
 from analysis.library import (
@@ -415,3 +417,16 @@ def test_a_database_that_goes_away_is_a_library_error(tmp_path: Path) -> None:
             lib.add_article("new")
     finally:
         lib.dispose()
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_normalised_text_is_stable(text: str) -> None:
+    once = normalize_text(text)
+    assert normalize_text(once) == once  # storing what was stored changes nothing
+    assert article_sha256(once) == article_sha256(text)
+    assert article_sha256(once.replace("\n", "\r\n")) == article_sha256(once)
+
+
+def test_normalising_is_idempotent_with_byte_order_marks_inside_the_blanks() -> None:
+    assert normalize_text(" \ufeff a \ufeff\n") == "a"
+    assert normalize_text("\r\n\r\n") == ""
