@@ -107,6 +107,7 @@ if doc.groups or analysis.core_sentiment is not None:
     st.caption(tr("ov.groups_caption"))
 else:
     st.caption(tr("ov.no_groups"))
+st.page_link("pages/viewpoints.py", label=tr("ov.trace_link"), icon=":material/manage_search:")
 
 # Stated vs computed: the figures the article itself gives, beside ours.
 st.subheader(tr("ov.stated_heading"), anchor=False)

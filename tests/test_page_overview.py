@@ -26,6 +26,8 @@ def test_first_run_opens_on_the_sample_with_gauge_shares_and_groups(app_env: str
     assert "nev = (P - N) / (P + U + N)" in captions and "nev_polar = (P - N) / (P + N)" in captions
     assert "P=" in captions and "U=" in captions and "N=" in captions
     assert "模型" in captions and "中性区间" in captions
+    # A way from the numbers to the sentences behind them.
+    assert [link.proto.page for link in at.get("page_link")] == ["viewpoints"]
 
 
 def test_counts_shown_match_the_sentences(app_env: str) -> None:
