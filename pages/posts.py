@@ -27,7 +27,7 @@ from analysis.corpus.pipeline import CorpusOptions, IngestReport, frame_chunks, 
 from analysis.corpus.spikes import background_keywords, explain_period, find_spikes, rank_posts
 from analysis.corpus.timeparse import DEFAULT_TZ, TimeZoneError, check_tz
 from analysis.library import LibraryError
-from analysis.sentiment import Scorer, Thresholds
+from analysis.sentiment import Scorer, SentimentError, Thresholds
 from pages.common import current_band, current_model, get_library, label_name, md_escape, tr, ui_lang
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,8 +93,8 @@ def _input_row() -> None:
                 "sha": sha,
             }
             st.session_state.pop(CONFIRMED_KEY, None)
-    cols = st.columns([2, 3])
-    if cols[0].button(tr("posts.sample"), key="posts_sample", icon=":material/dataset:"):
+    cols = st.columns([3, 2], vertical_alignment="bottom")
+    if cols[0].button(tr("posts.sample"), key="posts_sample", icon=":material/dataset:", width="stretch"):
         data = SAMPLE_CORPUS.read_bytes()
         frame, _ = _read(data, SAMPLE_CORPUS.name)
         mapping = detect_mapping(frame.head(200)).to_dict()
@@ -269,6 +269,10 @@ def _analyse(frame: pd.DataFrame, source: dict[str, Any], options: CorpusOptions
     except CorpusError as exc:
         bar.empty()
         _error(exc)
+        return None
+    except SentimentError as exc:  # e.g. a model file missing from this installation
+        bar.empty()
+        st.error(tr("posts.error.model", error=str(exc)), icon=":material/error:")
         return None
     bar.empty()
     view = CorpusView(posts, report)
