@@ -413,8 +413,11 @@ def _results(view: CorpusView, options: CorpusOptions, source: dict[str, Any]) -
     m[1].metric(tr("posts.metric.nev"), _fmt((p - n) / scored if scored else None))
     m[2].metric(tr("posts.metric.nev_polar"), _fmt((p - n) / (p + n) if p + n else None))
     if len(posts):
+        first, last = posts["time"].min(), posts["time"].max()
         m[3].metric(
-            tr("posts.metric.span"), f"{posts['time'].min():%Y-%m-%d} → {posts['time'].max():%Y-%m-%d}"
+            tr("posts.metric.span"),
+            f"{(last.normalize() - first.normalize()).days + 1}",
+            help=f"{first:%Y-%m-%d %H:%M} → {last:%Y-%m-%d %H:%M} ({options.tz})",
         )
     band = Scorer(options.model, Thresholds(*options.band) if options.band else None).thresholds_for("zh")
     st.caption(
