@@ -301,7 +301,7 @@ def sentence_rows(analysis: ArticleAnalysis, sentences: Any = None) -> list[dict
     themes, evidence, text (plain text: st.dataframe never interprets it)."""
     names = theme_labels(analysis)
     groups = {g.index: g.title for g in analysis.document.groups}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s in analysis.sentences if sentences is None else sentences:
         rows.append(
             {
@@ -322,8 +322,14 @@ def sentence_rows(analysis: ArticleAnalysis, sentences: Any = None) -> list[dict
 
 def sentence_table(analysis: ArticleAnalysis, sentences: Any, *, key: str) -> None:
     """The drill-down table of sentences (plain text cells; article text is never HTML here)."""
+    import pandas as pd
+
+    columns = [
+        "#",
+        *(tr(f"vp.col.{c}") for c in ("group", "score", "label", "lang", "themes", "evidence", "text")),
+    ]
     st.dataframe(
-        sentence_rows(analysis, sentences),
+        pd.DataFrame(sentence_rows(analysis, sentences), columns=columns),  # headers even when empty
         key=key,
         hide_index=True,
         width="stretch",
