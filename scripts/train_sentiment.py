@@ -1,0 +1,304 @@
+"""Train the default sentiment models and write the committed artefacts.
+
+    python scripts/train_sentiment.py            # writes analysis/sentiment/data/{zh,en}_default.*
+    python scripts/train_sentiment.py --check    # retrain in memory, compare with the committed files
+
+Data: every shared set in ../shared/data/sentiment (train split only; see analysis/sentiment/
+datasets.py for the fixed hash split). Chinese: all seven zh sets, because generalising to unseen
+domains needs many domains; English: en_fpb50 + en_fiqa_posts. Each domain gets the same total
+weight (online_shopping10's 62k rows must not dominate) and, inside a domain, every class the same
+weight; the neutral class, present only in news / forum sets, is then scaled so that the three
+classes carry equal total weight. Polar-only sets (no neutral) thus still teach pos vs neg.
+
+The neutral band is calibrated on the validation split (never used for weights): the pair
+(negative_below, positive_above) on a 0.02 grid that maximises the mean macro-F1 over the
+language's sets, each scored on its own label scheme (polar sets: a neutral prediction is an
+error; zh_finnsp_newsneg: positive counts as its "not negative").
+
+Deterministic: fixed data order, lbfgs (no randomness); weights are stored as float16, so a
+rerun reproduces the artefact bit-for-bit on the same machine and within 1e-3 in weights (scores
+within 1e-3) elsewhere. Needs scikit-learn (training only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.sentiment import Thresholds  # noqa: E402
+from analysis.sentiment.datasets import SETS, load_set  # noqa: E402
+from analysis.sentiment.default_models import DATA_DIR, HashedLinearModel  # noqa: E402
+from analysis.sentiment.features import (  # noqa: E402
+    en_features,
+    load_vader_lexicon,
+    to_csr,
+    zh_features,
+)
+
+VERSION = "1.0.0"
+N_BUCKETS = {"zh": 1 << 20, "en": 1 << 18}
+C_REG = {"zh": 4.0, "en": 16.0}  # inverse L2 strength (chosen on the validation split)
+MAX_ITER = 150
+MAX_TRAIN_ROWS_PER_SET = 12_000  # deterministic cap (by text hash) so training stays < 10 min
+# Sets with a real neutral class teach the neutral band; they count double.
+THREE_CLASS_WEIGHT = 2.0
+CLASSES = ("neg", "neu", "pos")
+LABEL_NAMES = {"pos": "positive", "neu": "neutral", "neg": "negative"}
+
+
+def sets_for(lang: str) -> list[str]:
+    return [name for name, info in SETS.items() if info.lang == lang]
+
+
+def load_frames(lang: str, exclude: tuple[str, ...] = ()):
+    import pandas as pd
+
+    frames = []
+    for name in sets_for(lang):
+        if name in exclude:
+            continue
+        df = load_set(name)
+        df["set"] = name
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def sample_weights(df) -> np.ndarray:
+    """Every domain the same total weight, classes balanced within it, then the neutral class
+    scaled up so pos / neu / neg carry equal total weight overall."""
+    w = np.zeros(len(df), dtype=np.float64)
+    sets = df["set"].to_numpy()
+    labels = df["label"].to_numpy()
+    for name in np.unique(sets):
+        in_set = sets == name
+        classes, counts = np.unique(labels[in_set], return_counts=True)
+        domain_weight = THREE_CLASS_WEIGHT if len(classes) == 3 else 1.0
+        for c, k in zip(classes, counts, strict=True):
+            w[in_set & (labels == c)] = domain_weight / len(classes) / k
+    totals = {c: w[labels == c].sum() for c in CLASSES if (labels == c).any()}
+    target = np.mean(list(totals.values()))
+    for c, t in totals.items():
+        w[labels == c] *= target / t
+    return w * len(df) / w.sum()
+
+
+def featurise(lang: str, texts: list[str], lexicon: dict[str, float] | None):
+    from scipy import sparse
+
+    n_buckets = N_BUCKETS[lang]
+    if lang == "zh":
+        occ = zh_features(texts, n_buckets, spans=False)
+        return to_csr(occ, len(texts), n_buckets)
+    occ, dense = en_features(texts, n_buckets, lexicon or {})
+    return sparse.hstack([to_csr(occ, len(texts), n_buckets), sparse.csr_matrix(dense)]).tocsr()
+
+
+def fit_softmax(x, y: np.ndarray, w: np.ndarray, c_reg: float, max_iter: int = MAX_ITER):
+    """Weighted multinomial logistic regression with the neutral logit fixed at 0 (so the
+    parameters are exactly the stored pos / neg weights relative to neutral), minimising
+    0.5 * ||W||^2 + C * sum_i w_i * crossentropy_i with L-BFGS (deterministic, ~0.1 s/iteration;
+    scikit-learn's solver takes ~4 s/iteration on 2^20 hashed columns)."""
+    from scipy.optimize import minimize
+
+    _, d = x.shape
+    xt = x.T.tocsr()
+    targets = np.stack([y == "pos", y == "neg"], axis=1).astype(np.float64)
+    cw = c_reg * w
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        weights = theta[: 2 * d].reshape(d, 2)
+        bias = theta[2 * d :]
+        z = x @ weights + bias
+        zmax = np.maximum(z.max(axis=1), 0.0)
+        e = np.exp(z - zmax[:, None])
+        denom = e.sum(axis=1) + np.exp(-zmax)
+        lse = zmax + np.log(denom)
+        loss = np.sum(cw * (lse - (z * targets).sum(axis=1))) + 0.5 * np.dot(theta[: 2 * d], theta[: 2 * d])
+        g = (e / denom[:, None] - targets) * cw[:, None]
+        grad = np.concatenate([(xt @ g).ravel() + theta[: 2 * d], g.sum(axis=0)])
+        return float(loss), grad
+
+    result = minimize(
+        objective,
+        np.zeros(2 * d + 2),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": max_iter, "gtol": 1e-6, "ftol": 1e-10},
+    )
+    return result.x[: 2 * d].reshape(d, 2), result.x[2 * d :], int(result.nit)
+
+
+def fit(lang: str, train, lexicon: dict[str, float] | None = None, c_reg: float | None = None):
+    """Fit the 3-class model; returns (weights (B, 2) float16, bias (2,), dense (k, 2) | None)."""
+    texts = train["text"].tolist()
+    x = featurise(lang, texts, lexicon)
+    y = train["label"].to_numpy()
+    rel, bias, _ = fit_softmax(x, y, sample_weights(train), c_reg or C_REG[lang])
+    n_buckets = N_BUCKETS[lang]
+    weights = rel[:n_buckets].astype(np.float16)  # what gets stored: round-trip now
+    dense = rel[n_buckets:].astype(np.float16) if lang == "en" else None
+    return weights, bias.astype(np.float64), dense
+
+
+def make_model(lang: str, weights, bias, dense, band: Thresholds, meta: dict | None = None):
+    return HashedLinearModel(
+        name=f"{lang}-default",
+        version=VERSION,
+        lang=lang,
+        weights=weights.astype(np.float32),
+        bias=bias,
+        dense_weights=None if dense is None else dense.astype(np.float64),
+        thresholds=band,
+        metadata=meta,
+    )
+
+
+def labels_for(scores: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    return np.where(scores <= lo, "neg", np.where(scores >= hi, "pos", "neu"))
+
+
+def set_metrics(name: str, gold: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
+    """(accuracy, macro-F1) of one set on its own label scheme."""
+    labels = SETS[name].labels
+    if name == "zh_finnsp_newsneg":  # "neu" there means not negative
+        pred = np.where(pred == "pos", "neu", pred)
+    acc = float((gold == pred).mean()) if len(gold) else float("nan")
+    f1s = []
+    for c in labels:
+        tp = np.sum((pred == c) & (gold == c))
+        fp = np.sum((pred == c) & (gold != c))
+        fn = np.sum((pred != c) & (gold == c))
+        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return acc, float(np.mean(f1s))
+
+
+def calibrate_band(scored: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[Thresholds, float]:
+    """Grid search of the neutral band maximising the mean macro-F1 over the sets."""
+    grid = np.round(np.arange(0.0, 0.82, 0.02), 2)
+    best = (-1.0, 0.0, 0.0)
+    for lo in -grid:
+        for hi in grid:
+            f1 = np.mean([set_metrics(n, g, labels_for(s, lo, hi))[1] for n, (s, g) in scored.items()])
+            if f1 > best[0] + 1e-9:
+                best = (f1, float(lo), float(hi))
+    return Thresholds(best[1], best[2]), best[0]
+
+
+def train_language(lang: str, exclude: tuple[str, ...] = (), verbose: bool = True):
+    """Train on the train split, calibrate on validation; returns (model, report dict)."""
+    t0 = time.time()
+    frames = load_frames(lang, exclude)
+    lexicon = load_vader_lexicon() if lang == "en" else None
+    train = frames[frames["split"] == "train"]
+    # Cap big sets: keep the rows with the smallest text hash (deterministic, order-free).
+    rank = train["text"].map(lambda t: hashlib.md5(("cap" + t).encode("utf-8")).hexdigest())
+    keep = rank.groupby(train["set"]).rank(method="first") <= MAX_TRAIN_ROWS_PER_SET
+    train = train[keep].reset_index(drop=True)
+    weights, bias, dense = fit(lang, train, lexicon)
+    model = make_model(lang, weights, bias, dense, Thresholds(0.0, 0.0))
+    val = frames[frames["split"] == "val"]
+    if lang == "en":
+        # FiQA has (almost) no neutral; only FPB says where neutral ends.
+        val = val[val["set"] == "en_fpb50"]
+    scored = {}
+    for name, sub in val.groupby("set"):
+        scored[name] = (model.score(sub["text"].tolist()), sub["label"].to_numpy())
+    band, val_f1 = calibrate_band(scored)
+    model.thresholds = band
+    report = {
+        "train_rows": len(train),
+        "train_rows_per_set": {k: int(v) for k, v in train["set"].value_counts().sort_index().items()},
+        "val_mean_macro_f1": round(val_f1, 4),
+        "val_per_set": {
+            n: dict(
+                zip(
+                    ("accuracy", "macro_f1"),
+                    map(
+                        lambda x: round(x, 4),
+                        set_metrics(n, g, labels_for(s, band.negative_below, band.positive_above)),
+                    ),
+                    strict=True,
+                )
+            )
+            for n, (s, g) in scored.items()
+        },
+        "seconds": round(time.time() - t0, 1),
+    }
+    if verbose:
+        print(
+            f"[{lang}] {report['train_rows']} train rows, band {band.as_dict()}, "
+            f"val mean macro-F1 {val_f1:.4f}, {report['seconds']} s",
+            flush=True,
+        )
+    return model, report
+
+
+def write_artefacts(lang: str, model: HashedLinearModel, report: dict, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    arrays = {"weights": model.weights.astype(np.float16), "bias": model.bias.astype(np.float64)}
+    if model.dense_weights is not None:
+        arrays["dense_weights"] = model.dense_weights.astype(np.float16)
+    np.savez_compressed(out_dir / f"{lang}_default.npz", **arrays)
+    meta = {
+        "name": model.name,
+        "version": VERSION,
+        "lang": lang,
+        "thresholds": model.thresholds.as_dict(),
+        "score": "P(pos) - P(neg) of a 3-class logistic regression over hashed features",
+        "features": "char n-grams 1-4 + negation/contrast/degree/rhetorical marks"
+        if lang == "zh"
+        else "word uni/bigrams with NOT_ negation marking + VADER lexicon sums",
+        "n_buckets": int(model.weights.shape[0]),
+        "regularisation_C": C_REG[lang],
+        "band_rule": "maximise mean macro-F1 over the validation split of the training sets, "
+        "0.02 grid; polar sets count neutral predictions as errors",
+        "training_sets": [
+            {"name": n, "source": SETS[n].source, "licence": SETS[n].licence, "domain": SETS[n].domain}
+            for n in sets_for(lang)
+        ],
+        "split": "md5(text) % 100: <20 test, 20-29 validation, rest train",
+        "training": report,
+    }
+    (out_dir / f"{lang}_default.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lang", choices=["zh", "en", "all"], default="all")
+    parser.add_argument("--out-dir", type=Path, default=DATA_DIR)
+    parser.add_argument(
+        "--check", action="store_true", help="retrain and compare with the committed artefacts"
+    )
+    args = parser.parse_args(argv)
+    langs = ["zh", "en"] if args.lang == "all" else [args.lang]
+    status = 0
+    for lang in langs:
+        model, report = train_language(lang)
+        if args.check:
+            with np.load(args.out_dir / f"{lang}_default.npz") as old:
+                diff = float(np.max(np.abs(old["weights"].astype(np.float32) - model.weights)))
+            meta = json.loads((args.out_dir / f"{lang}_default.json").read_text(encoding="utf-8"))
+            same_band = meta["thresholds"] == model.thresholds.as_dict()
+            print(f"[{lang}] max |weight difference| {diff:.2e}; band identical: {same_band}")
+            if diff > 1e-3 or not same_band:
+                status = 1
+        else:
+            write_artefacts(lang, model, report, args.out_dir)
+            size = sum(p.stat().st_size for p in args.out_dir.glob(f"{lang}_default.*"))
+            print(f"[{lang}] wrote {args.out_dir}/{lang}_default.npz/.json ({size / 1e6:.1f} MB)")
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
