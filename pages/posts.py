@@ -46,7 +46,7 @@ class CorpusView:
 
     posts: pd.DataFrame
     report: IngestReport
-    extras: dict[str, Any] = field(default_factory=dict)  # themes, background keywords (lazy)
+    extras: dict[Any, Any] = field(default_factory=dict)  # themes, background keywords (lazy)
 
 
 @st.cache_resource(show_spinner=False)
@@ -470,7 +470,10 @@ def _results(view: CorpusView, options: CorpusOptions, source: dict[str, Any]) -
             title = tr("posts.spike.turn", period=period, delta=f"{spike.value:+.3f}", z=f"{spike.z:.1f}",
                        nev=_fmt(spike.nev), n=spike.n)  # fmt: skip
         with st.expander(title, expanded=i == 0):
-            explanation = explain_period(posts, spike.period, background=background)
+            explain_key = ("explain", freq, spike.period)
+            if explain_key not in view.extras:  # keywords cost jieba time: once per period
+                view.extras[explain_key] = explain_period(posts, spike.period, background=background)
+            explanation = view.extras[explain_key]
             st.markdown(
                 tr(
                     "posts.spike.keywords",
