@@ -322,9 +322,21 @@ def selected_option(page: Page, key: str) -> str:
 def choose_option(page: Page, key: str, *, index: int | None = None, text: str | None = None) -> str:
     """Open the selectbox `key`, pick an option by position among those listed or by its text, and
     wait for the rerun. Returns the option's text."""
-    widget(page, key).get_by_role("combobox").click()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # react-aria closes the list when anything scrolls, and a long page may still be settling
+    # (tables sizing themselves) right after Playwright scrolls the box into view: retry.
+    box = widget(page, key)
+    box.scroll_into_view_if_needed()
     options = page.get_by_role("option")
-    options.first.wait_for(state="visible")
+    for attempt in range(4):
+        box.get_by_role("button", name="Open").click()
+        try:
+            options.first.wait_for(state="visible", timeout=2_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 3:
+                raise
     option = options.filter(has_text=text).first if text is not None else options.nth(index or 0)
     chosen = (option.text_content() or "").strip()
     rerun_after(page, option.click)
