@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 from flows import load_sample_corpus  # noqa: E402
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from server import (  # noqa: E402 -- the shared helpers live beside the browser tests
     exceptions_on,
     go_to_page,
@@ -50,13 +51,20 @@ def _verdict(ok: bool) -> str:
     return "ok" if ok else "OVER TARGET"
 
 
+def _first_load(page: Page, url: str) -> tuple[float, float]:
+    """(ms until the gauge is drawn and the script idle, ms until the script finished), both from
+    navigation start; the difference is the browser loading Plotly and drawing the charts."""
+    gauge_ms = time_first_load(page, url)
+    states = page.evaluate("window.__olStates")
+    script_ms = max((t for t, state in states if state == "notRunning"), default=float("nan"))
+    return gauge_ms, float(script_ms)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--switch-rounds", type=int, default=3, help="visits of every page (default 3)")
     parser.add_argument("--warm-loads", type=int, default=3, help="warm first loads (default 3)")
     args = parser.parse_args(argv)
-
-    from playwright.sync_api import sync_playwright
 
     workdir = Path(tempfile.mkdtemp(prefix="opinion-lens-bench-"))
     started = time.perf_counter()
@@ -67,31 +75,32 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
+            # (gauge drawn, script finished) in ms from navigation start, per kind of first load.
             page = new_page(browser)
-            cold_ms = time_first_load(page, server.url)
+            cold = [_first_load(page, server.url)]
             page.context.close()
-            warm = []
+            fresh, revisit = [], []
             for _ in range(args.warm_loads):
-                page = new_page(browser)
-                warm.append(time_first_load(page, server.url))
+                page = new_page(browser)  # a new visitor: empty browser cache, new Streamlit session
+                fresh.append(_first_load(page, server.url))
+                # The same visitor opening the app again: the frontend's scripts come from the cache.
+                revisit.append(_first_load(page, server.url))
                 page.context.close()
-            warm_median = statistics.median(warm) if warm else float("nan")
-            rows.append(
-                (
-                    "first load, cold (server's first session)",
-                    f"{cold_ms / 1000:.2f} s",
-                    "≤ 4 s",
-                    _verdict(cold_ms / 1000 <= FIRST_LOAD_TARGET_S),
+            for label, loads in (
+                ("first load, cold server (models load)", cold),
+                (f"first load, new visitor (median of {len(fresh)})", fresh),
+                (f"first load, returning visitor (median of {len(revisit)})", revisit),
+            ):
+                gauge_ms = statistics.median(x[0] for x in loads)
+                script_ms = statistics.median(x[1] for x in loads)
+                rows.append(
+                    (
+                        label,
+                        f"{gauge_ms / 1000:.2f} s (script done at {script_ms / 1000:.2f} s)",
+                        "≤ 4 s",
+                        _verdict(gauge_ms / 1000 <= FIRST_LOAD_TARGET_S),
+                    )
                 )
-            )
-            rows.append(
-                (
-                    f"first load, warm (median of {len(warm)})",
-                    f"{warm_median / 1000:.2f} s",
-                    "≤ 4 s",
-                    _verdict(warm_median / 1000 <= FIRST_LOAD_TARGET_S),
-                )
-            )
 
             page = new_page(browser)
             open_app(page, server.url)
