@@ -28,7 +28,18 @@ from analysis.corpus.spikes import background_keywords, explain_period, find_spi
 from analysis.corpus.timeparse import DEFAULT_TZ, TimeZoneError, check_tz
 from analysis.library import LibraryError
 from analysis.sentiment import Scorer, SentimentError, Thresholds
-from pages.common import current_band, current_model, get_library, label_name, md_escape, tr, ui_lang
+from pages.common import (
+    current_band,
+    current_model,
+    get_library,
+    label_name,
+    md_escape,
+    page_shell,
+    tr,
+    ui_lang,
+)
+
+page_shell()  # draws the app's frame when Streamlit runs this page alone (legacy pages/ start)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CORPUS = ROOT / "sample_data" / "weibo_cctvnews_2020_sample.csv"
