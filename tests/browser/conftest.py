@@ -75,3 +75,12 @@ def app(chromium: object, streamlit_server: StreamlitServer, request: pytest.Fix
         except Exception as exc:  # a failed screenshot must not mask the test's own failure
             print(f"could not save failure screenshot: {exc}")
     page.context.close()
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Generator[StreamlitServer]:
+    """A server of its own, for behaviour that only shows in the first session of a new process
+    (costs a server start and the models loading, ~5 s)."""
+    server = start_server(tmp_path, timeout_s=60)
+    yield server
+    server.stop()

@@ -236,9 +236,24 @@ def rerun_after(page: Page, action: Callable[[], object], timeout_ms: float = 30
 
 
 def screenshot(page: Page, name: str) -> Path:
+    """A full-page PNG in test-artifacts/. Streamlit scrolls inside its main container, not the
+    document, so the viewport is stretched to the content's height for the shot, then restored."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size or VIEWPORT
+    height = page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll(
+            "[data-testid='stMain'], [data-testid='stAppViewContainer'], [data-testid='stSidebarContent']"
+        )].map(e => e.scrollHeight), document.documentElement.scrollHeight)"""
+    )
+    tall = min(int(height), 12_000)  # Chromium cannot capture unbounded heights
+    try:
+        if tall > size["height"]:
+            page.set_viewport_size({"width": size["width"], "height": tall})
+            page.wait_for_timeout(400)  # let charts resize to the new layout
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)
     return path
 
 
