@@ -10,12 +10,14 @@ decoded to an int array of code points, and every step below is numpy arithmetic
 - negation scope: n-grams starting up to 3 characters after 不/没/无/未/别/莫/勿 in the same clause
   count with flipped sign (so 高兴 in 不高兴 is negative evidence, 问题 in 没有问题 positive),
   and their unigrams/bigrams get a second, "negated" copy so the model can learn exceptions;
-- contrast: after 但/却/可是/不过/然而/只是 the later clause's unigrams/bigrams get an "after
-  contrast" copy, so the model can learn that the second half of 虽然…但是… decides;
+- contrast: after 但/却/可是/不过/然而/只是 every n-gram counts 1.5 times and the unigrams/bigrams
+  get an "after contrast" copy; between 虽然/尽管/虽说 and the contrast n-grams count half, so the
+  second half of 虽然…但是… decides;
 - degree: n-grams starting within 2 characters after 很/非常/太/特别/十分/极/超/最/挺/相当/格外/
   更 count 1.5 times;
 - rhetorical questions: inside a clause opened by 难道/岂/何尝/怎么能/怎能/凭什么 (up to ？/吗/。)
-  every feature's sign is flipped, so "难道这不好吗" reads like "这好".
+  the sign of the features between marker and question end is flipped, so "难道这不好吗" reads
+  like "这好".
 English uses lower-cased word uni/bigrams with negation marking (not good → NOT_good) and two
 VADER-lexicon sums; it is tokenised per text (English volume is small; ~10 µs per text).
 """
@@ -32,6 +34,8 @@ import numpy as np
 MAX_CHARS = 512  # longer texts are cut: sentiment of posts and sentences lives in the first part
 ZH_NGRAMS = (1, 2, 3, 4)
 DEGREE_BOOST = 1.5
+CONCESSION_WEIGHT = 0.5  # 虽然 X，但是 Y: X matters less ...
+CONTRAST_WEIGHT = 1.5  # ... and Y more
 
 # Salts keep the feature families apart in the one hash space.
 _SALT_NGRAM = 0
@@ -43,6 +47,7 @@ _START, _END = "\x02", "\x03"
 _NEGATORS = "不没无未别莫勿"
 # Words that start with a negator character but do not negate what follows.
 _NOT_NEGATION = ("不错", "不过", "不仅", "不断", "不管", "不少", "无论", "未来", "别人", "别的", "不得")
+_CONCESSIVE = ("虽然", "尽管", "虽说")
 _CONTRAST_1 = "但却"
 _CONTRAST_2 = ("可是", "不过", "然而", "只是")
 _DEGREE_1 = "很太极超最挺更"
@@ -171,23 +176,27 @@ def _zh_blocks(texts: Sequence[str], n_buckets: int, spans: bool):
     boosted = (last_degree > last_start) & (pos - last_degree <= 2) & (pos - last_degree >= 1)
 
     # Rhetorical question: from the marker to the question's end, signs flip.
-    rq = (
-        np.isin(c, _RQ_CODES)
-        | _pair_mask(c, [p for p in _RHETORICAL_2 if len(p) == 2])
-        | _pair_mask(c, list(_RHETORICAL_3))
-    )
+    rq_2 = _pair_mask(c, [p for p in _RHETORICAL_2 if len(p) == 2])
+    rq_3 = _pair_mask(c, list(_RHETORICAL_3))
+    rq = np.isin(c, _RQ_CODES) | rq_2 | rq_3
     q_end = np.isin(c, _QEND_CODES)
     in_rq = _last_index(rq) > _last_index(q_end)
-    # The clause's own end ("吗"/"?") belongs to the question too.
-    prev_in_rq = np.zeros_like(in_rq)
-    prev_in_rq[1:] = in_rq[:-1]
-    in_rq |= prev_in_rq & q_end & ~is_start
+    # The marker itself (难道) and the question's end (吗, ？) keep their own learned weights.
+    in_rq &= ~(rq | _spread(rq_2, 2) | _spread(rq_3, 3) | q_end)
+
+    # Concession / contrast: 虽然 X，但是 Y — X counts half, Y one and a half times.
+    concessive = _pair_mask(c, _CONCESSIVE)
+    last_concessive = _last_index(concessive)
+    last_contrast = _last_index(contrast)
+    in_concession = (last_concessive > last_start) & (last_concessive > last_contrast)
 
     # Negation flips the sign of n-grams that start inside its scope (高兴 in 不高兴 counts
     # as negative evidence), so a sentiment word's weight carries over to its negated uses; the
     # salted "negated" copies below let the model learn exceptions. A rhetorical question flips
     # again.
+    in_neg &= ~q_end  # "不好吗": the question particle is not negated
     sign = np.where(in_rq, -1.0, 1.0) * np.where(in_neg, -1.0, 1.0) * np.where(boosted, DEGREE_BOOST, 1.0)
+    sign *= np.where(in_concession, CONCESSION_WEIGHT, 1.0) * np.where(after_contrast, CONTRAST_WEIGHT, 1.0)
     norm = 1.0 / np.sqrt(lens.astype(np.float64))
     pos_value = sign * norm[row_of]
 
