@@ -60,13 +60,14 @@ def test_thresholds_come_from_the_artefact_metadata(zh, en) -> None:
 
 
 def test_score_is_vectorised_bounded_and_blank_is_zero(zh, en) -> None:
-    texts = ["服务很好，非常满意", "", "   ", "质量太差了，再也不买了", "今天发布了季度报告"]
+    texts = ["服务很好，非常满意", "", "   ", "质量太差了，再也不买了", "今天发布了季度报告", "，。！"]
     batch = zh.score(texts)
     one_by_one = np.array([zh.score([t])[0] for t in texts])
     np.testing.assert_allclose(batch, one_by_one, atol=1e-9)
-    assert batch.shape == (5,)
+    assert batch.shape == (6,)
     assert np.all((batch >= -1) & (batch <= 1))
-    assert batch[1] == 0.0 and batch[2] == 0.0
+    assert batch[1] == 0.0 and batch[2] == 0.0 and batch[5] == 0.0
+    assert batch[0] > 0 > batch[3]
     assert zh.score([]).shape == (0,)
     assert en.score(["", "Profit rose sharply."])[0] == 0.0
 
@@ -214,7 +215,9 @@ def test_regression_slice_is_from_the_test_split() -> None:
 def test_regression_slice_accuracy_floor(zh, en) -> None:
     with SLICE.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    for lang, model, floor in (("zh", zh, 0.85), ("en", en, 0.80)):
+    # Measured with v1.0.0: zh 0.855 (SnowNLP 0.62 on the same 200), en 0.864; floors leave room
+    # for retraining noise but not for a model that lost its grip.
+    for lang, model, floor in (("zh", zh, 0.80), ("en", en, 0.80)):
         sub = [r for r in rows if r["lang"] == lang]
         scores = model.score([r["text"] for r in sub])
         gold = np.array([r["label"] for r in sub])

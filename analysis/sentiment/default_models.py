@@ -13,6 +13,7 @@ in the artefact's metadata (`thresholds`), the single source of truth for every 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +28,7 @@ from .features import en_features, load_vader_lexicon, zh_features, zh_linear
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CHUNK = 16_384  # texts per vectorised block: big enough to amortise numpy calls, small for the cache
+_CONTENT = re.compile(r"\w")  # any letter, digit or CJK character
 MAX_EVIDENCE_SPAN = 8  # characters; merged Chinese n-grams stop growing beyond this
 
 
@@ -72,6 +74,11 @@ class HashedLinearModel:
     def _lexicon(self) -> dict[str, float]:
         return load_vader_lexicon()
 
+    @cached_property
+    def _logit_difference(self) -> np.ndarray:
+        """Per bucket: weight towards positive minus weight towards negative (what explain shows)."""
+        return self.weights[:, 0].astype(np.float64) - self.weights[:, 1]
+
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         """(n, 2) logits (pos, neg) relative to neutral."""
         out = np.empty((len(texts), 2), dtype=np.float64)
@@ -93,12 +100,15 @@ class HashedLinearModel:
         return out
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
-        """Scores in [-1, 1]; empty or blank texts → 0.0."""
+        """Scores in [-1, 1]; empty, blank or punctuation-only texts → 0.0."""
         texts = list(texts)
         if not texts:
             return np.zeros(0, dtype=np.float64)
         scores = probabilities_to_score(self.logits(texts))
-        blank = np.fromiter((not (isinstance(t, str) and t.strip()) for t in texts), bool, len(texts))
+        # No letter, digit or Han character (empty, "，", "...") → no opinion to read: 0.0.
+        blank = np.fromiter(
+            (not (isinstance(t, str) and _CONTENT.search(t)) for t in texts), bool, len(texts)
+        )
         scores[blank] = 0.0
         return scores
 
@@ -106,7 +116,7 @@ class HashedLinearModel:
         """The substrings whose features moved the pos-vs-neg logit difference most (signed)."""
         if not isinstance(text, str) or not text.strip() or top <= 0:
             return ()
-        diff = self.weights[:, 0].astype(np.float64) - self.weights[:, 1]
+        diff = self._logit_difference
         if self.lang == "zh":
             occ = zh_features([text], self.weights.shape[0], spans=True)
             contrib = occ.value * diff[occ.bucket]
