@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
-from server import go_to_page, rerun_after, widget
+from server import exceptions_on, go_to_page, rerun_after, widget
 
 POSTS_PATH = "posts"
 
@@ -16,5 +16,8 @@ def load_sample_corpus(page: Page, paths: list[str] | None = None, timeout_ms: f
     go_to_page(page, POSTS_PATH)
     button = widget(page, "posts_sample").locator("button")
     elapsed = rerun_after(page, button.click, timeout_ms)
+    errors = exceptions_on(page)
+    if errors:  # say what broke instead of waiting for a chart that will never come
+        raise AssertionError(f"the posts page raised: {errors[0]}")
     expect(widget(page, "posts_volume_chart").locator(".js-plotly-plot")).to_be_visible(timeout=timeout_ms)
     return elapsed
