@@ -17,6 +17,7 @@ from analysis.sentiment import SUITES, SentimentError
 from pages.common import (
     ARTICLE_KEY,
     BAND_KEY,
+    LAST_UI_LANG_KEY,
     MODEL_KEY,
     PENDING_ARTICLE_KEY,
     UI_LANG_KEY,
@@ -40,20 +41,24 @@ def _article_label(record: ArticleRecord) -> str:
 
 
 def _language_switch() -> None:
-    def keep_a_language() -> None:
-        # A click on the selected option would clear it; keep the language that was showing.
-        if st.session_state.get(UI_LANG_KEY) not in ("zh", "en"):
-            st.session_state[UI_LANG_KEY] = st.session_state.get("_ui_lang_last", "zh")
-        st.session_state["_ui_lang_last"] = st.session_state[UI_LANG_KEY]
+    # The language lives in LAST_UI_LANG_KEY too, written by the callback: on a fresh server the
+    # entry point's first run gets other widget IDs than later runs (Streamlit's legacy pages/
+    # start), so a widget's own state can be lost once; the callback still sees the click.
+    def remember_language() -> None:
+        if st.session_state.get(UI_LANG_KEY) in ("zh", "en"):
+            st.session_state[LAST_UI_LANG_KEY] = st.session_state[UI_LANG_KEY]
 
-    if st.session_state.get(UI_LANG_KEY) not in ("zh", "en"):
-        st.session_state[UI_LANG_KEY] = st.session_state.get("_ui_lang_last", "zh")
+    current = st.session_state.get(UI_LANG_KEY)
+    if current in ("zh", "en"):
+        st.session_state[LAST_UI_LANG_KEY] = current
     st.segmented_control(
         "UI language / 界面语言",
         options=["zh", "en"],
+        default=st.session_state.get(LAST_UI_LANG_KEY, "zh"),
+        required=True,
         format_func=lambda x: {"zh": "中文", "en": "English"}[x],
         key=UI_LANG_KEY,
-        on_change=keep_a_language,
+        on_change=remember_language,
         label_visibility="collapsed",
         selection_mode="single",
     )

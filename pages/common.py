@@ -30,6 +30,7 @@ SAMPLE_PATH = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
 
 # Session-state keys shared between the entry point and the pages.
 UI_LANG_KEY = "ui_lang"
+LAST_UI_LANG_KEY = "_ui_lang_last"  # survives a widget-ID change of the switch (dashboard.py)
 ARTICLE_KEY = "article_id"
 MODEL_KEY = "model"
 BAND_KEY = "band"
@@ -89,7 +90,9 @@ def get_library() -> Library:
 # -- language ---------------------------------------------------------------------------------------
 def ui_lang() -> str:
     """The UI language chosen in the sidebar ("zh" by default)."""
-    lang = st.session_state.get(UI_LANG_KEY) or "zh"
+    lang = st.session_state.get(UI_LANG_KEY)
+    if lang not in ("zh", "en"):
+        lang = st.session_state.get(LAST_UI_LANG_KEY, "zh")
     return lang if lang in ("zh", "en") else "zh"
 
 
