@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Literal
 
-from analysis.library import ArticleRecord, Library, LibraryError, article_sha256, normalize_text
+from analysis.library import ArticleRecord, Library, LibraryError, article_sha256, stored_text_form
 from analysis.readers import ReaderError, ReadResult, read_document
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def _metadata_defaults(read: ReadResult) -> tuple[str | None, str | None, dateti
 
 
 def _draft_from(read: ReadResult, filename: str | None) -> Draft:
-    text = normalize_text(read.text)
+    text = stored_text_form(read.text)
     title, source, published_at = _metadata_defaults(read)
     return Draft(
         text=text,

@@ -168,7 +168,7 @@ def is_ephemeral_url(url: str, *, env: Mapping[str, str] | None = None, cwd: str
 _OUTER_BLANKS = re.compile(r"^[\s\ufeff]+|[\s\ufeff]+$")  # whitespace and byte-order marks at either end
 
 
-def normalize_text(text: str) -> str:
+def stored_text_form(text: str) -> str:
     """The form an article's text is stored and hashed in: Unix line ends, no outer whitespace, no BOM.
     Re-uploading the same article from Windows or with a trailing newline is still the same article."""
     return _OUTER_BLANKS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -176,7 +176,7 @@ def normalize_text(text: str) -> str:
 
 def article_sha256(text: str) -> str:
     """SHA-256 of the normalised text (the same hash `analysis.pipeline.text_sha256` gives it)."""
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+    return hashlib.sha256(stored_text_form(text).encode("utf-8")).hexdigest()
 
 
 def _to_utc(value: datetime, what: str) -> datetime:
@@ -423,7 +423,7 @@ class Library:
     ) -> tuple[ArticleRecord, bool]:
         """Store an article; returns (record, created). The same text again returns the stored
         record with created=False and changes nothing, also when two saves race."""
-        text = normalize_text(text)
+        text = stored_text_form(text)
         if not text:
             raise LibraryError("the article is empty: there is no text to store")
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -29,7 +29,7 @@ from analysis.library import (
     default_db_url,
     is_ephemeral_url,
     masked_url,
-    normalize_text,
+    stored_text_form,
 )
 from analysis.metrics import summarize_counts
 
@@ -401,7 +401,7 @@ def test_invalid_url_is_a_library_error() -> None:
 
 
 def test_normalize_text() -> None:
-    assert normalize_text("\ufeff a\r\nb\rc \n") == "a\nb\nc"
+    assert stored_text_form("\ufeff a\r\nb\rc \n") == "a\nb\nc"
     assert article_sha256("a\r\nb\n") == article_sha256("a\nb")
 
 
@@ -421,12 +421,12 @@ def test_a_database_that_goes_away_is_a_library_error(tmp_path: Path) -> None:
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
 def test_normalised_text_is_stable(text: str) -> None:
-    once = normalize_text(text)
-    assert normalize_text(once) == once  # storing what was stored changes nothing
+    once = stored_text_form(text)
+    assert stored_text_form(once) == once  # storing what was stored changes nothing
     assert article_sha256(once) == article_sha256(text)
     assert article_sha256(once.replace("\n", "\r\n")) == article_sha256(once)
 
 
 def test_normalising_is_idempotent_with_byte_order_marks_inside_the_blanks() -> None:
-    assert normalize_text(" \ufeff a \ufeff\n") == "a"
-    assert normalize_text("\r\n\r\n") == ""
+    assert stored_text_form(" \ufeff a \ufeff\n") == "a"
+    assert stored_text_form("\r\n\r\n") == ""
