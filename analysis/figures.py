@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from analysis.dates import MONTH_PATTERN, MONTHS
 from analysis.model import Figure, Sentence
 
 # --- numbers ------------------------------------------------------------------------------------
@@ -296,28 +297,8 @@ _DURATION_ZH = {
     "小时": "hours",
     "分钟": "minutes",
 }
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        1,
-    )
-    for m in names
-}
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTHS = MONTHS
+_MONTH_RE = MONTH_PATTERN
 
 
 def _alt(words: dict[str, str] | Sequence[str]) -> str:

@@ -44,6 +44,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
+from analysis.dates import MONTH_PATTERN, MONTHS
 from analysis.model import Bullet, Document, Group, Sentence
 from analysis.sentences import split_sentences
 
@@ -151,27 +152,8 @@ try:
 except Exception:  # no tz database: China has had a fixed +08:00 offset since 1991
     _CHINA_TZ = timezone(timedelta(hours=8), "CST")
 
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ]
-    )
-    for m in names
-}
-_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTHS = MONTHS
+_MONTH_ALT = MONTH_PATTERN
 _TIME = r"(?:[T\s]*(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2})(?:\.\d{1,6})?)?)?"
 _AMPM = r"(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?"
 _ZONE = r"(?:\s*(?P<zone>Z|[+-]\d{2}:?\d{2}|UTC|GMT|Beijing Time|北京时间)(?P<zoff>[+-]\d{1,2})?)?"

@@ -25,6 +25,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from analysis.dates import MONTHS
+
 DEFAULT_TZ = "Asia/Shanghai"
 
 
@@ -83,12 +85,7 @@ _DAYWORD = re.compile(
 )
 _JUST_NOW = re.compile(r"^(刚刚|刚才|just now)$", re.IGNORECASE)
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
-    )
-}
+_MONTHS = MONTHS
 _UNIT_SECONDS = {
     "秒": 1, "秒钟": 1, "second": 1, "seconds": 1, "sec": 1, "secs": 1,
     "分": 60, "分钟": 60, "minute": 60, "minutes": 60, "min": 60, "mins": 60,
