@@ -47,32 +47,102 @@ DB_ENV = "OPINION_LENS_DB_URL"
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 APP_CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 
-# Records every change of the app's script state with its page timestamp, so a test can tell a
-# finished *new* run from the idle state left over from the previous one (the attribute reads
-# "notRunning" both before a click's rerun starts and after it ends).
+# Records every change of the app's script state with its page timestamp, and every script run's
+# start and end as the server announces them on the WebSocket. The DOM attribute alone is not
+# enough: it reads "notRunning" both before a click's rerun starts and after it ends, and when the
+# browser is slower than the server (a loaded machine, a run of 0.1 s) React can commit "running"
+# and "notRunning" in one render, so "running" never reaches the DOM and a wait for it times out
+# although the page has long been drawn. The server's own messages cannot be missed: every run
+# starts with a `new_session` ForwardMsg (field 4) and ends with `script_finished` (field 6, an
+# enum). Only the top-level protobuf keys are walked; nothing of Streamlit is changed.
 SCRIPT_STATE_RECORDER = """
 (() => {
   window.__olStates = [];
+  window.__olStarted = [];   // page time of every run start (new_session)
+  window.__olFinished = [];  // [page time, ScriptFinishedStatus] of every run end
   const record = (el) => window.__olStates.push([performance.now(), el.dataset.testScriptState]);
   new MutationObserver((mutations) => {
     for (const m of mutations) {
       if (m.target.dataset && m.target.dataset.testid === 'stApp') record(m.target);
     }
   }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+  const varint = (b, i) => {
+    let value = 0, scale = 1;
+    for (;;) {
+      if (i >= b.length) throw new Error('truncated');
+      const x = b[i++];
+      value += (x & 0x7f) * scale;
+      if (x < 0x80) return [value, i];
+      scale *= 128;
+    }
+  };
+  const runEvent = (buffer) => {  // 'started', ['finished', status] or null
+    const b = new Uint8Array(buffer);
+    let i = 0;
+    try {
+      while (i < b.length) {
+        let key, value;
+        [key, i] = varint(b, i);
+        const fieldNo = Math.floor(key / 8), wire = key % 8;
+        if (wire === 0) { [value, i] = varint(b, i); if (fieldNo === 6) return ['finished', value]; }
+        else if (wire === 2) { [value, i] = varint(b, i); if (fieldNo === 4) return 'started'; i += value; }
+        else if (wire === 1) i += 8;
+        else if (wire === 5) i += 4;
+        else return null;
+      }
+    } catch (e) { return null; }
+    return null;
+  };
+  const NativeWebSocket = window.WebSocket;
+  class RecordingWebSocket extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (!(event.data instanceof ArrayBuffer)) return;
+        const now = performance.now();
+        const kind = runEvent(event.data);
+        if (kind === 'started') window.__olStarted.push(now);
+        else if (kind) window.__olFinished.push([now, kind[1]]);
+      });
+    }
+  }
+  window.WebSocket = RecordingWebSocket;
 })();
 """
 
+FINISHED_EARLY_FOR_RERUN = 2  # ScriptFinishedStatus: a rerun replaced this run; wait for that one
+
+# True (the page time the run ended) once a run that started after `mark` has finished, no later
+# run is under way, and the app shows itself idle. React gets a moment after `script_finished`
+# to commit the deltas that arrived before it.
 _RUN_FINISHED_SINCE = """
 (mark) => {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app || app.dataset.testScriptState !== 'notRunning') return false;
   if (document.querySelector("[data-testid='stStatusWidget'] [data-testid='stStatusWidgetRunningIcon']")) return false;
+  const now = performance.now();
+  const finished = (window.__olFinished || []).filter(([t, s]) => t >= mark && s !== EARLY_FOR_RERUN);
+  const started = (window.__olStarted || []).filter((t) => t >= mark);
   const states = window.__olStates || [];
-  const ran = states.some(([t, s]) => t >= mark && s === 'running');
-  if (!ran) return false;
-  const last = states.filter(([t, s]) => s === 'notRunning').pop();
-  return last ? last[0] : performance.now();
+  const sawRunning = states.some(([t, s]) => t >= mark && s === 'running');
+  const idleSince = (states.filter(([t, s]) => s === 'notRunning').pop() || [0])[0];
+  if (finished.length) {
+    const end = finished[finished.length - 1][0];
+    if (started.some((t) => t > end)) return false;  // another run began after that one ended
+    if (now - end < 60) return false;
+    return Math.max(end, idleSince >= mark ? idleSince : 0);
+  }
+  // Without a WebSocket record (the recorder could not hook it): the DOM's own transition.
+  if (sawRunning && idleSince >= mark) return idleSince;
+  return false;
 }
+""".replace("EARLY_FOR_RERUN", str(FINISHED_EARLY_FOR_RERUN))
+
+# Anything at all from the server or the frontend since `mark`: the action was noticed.
+_ANY_RESPONSE_SINCE = """
+(mark) => (window.__olStarted || []).some((t) => t >= mark)
+  || (window.__olFinished || []).some(([t]) => t >= mark)
+  || (window.__olStates || []).some(([t]) => t >= mark)
 """
 
 
@@ -216,23 +286,50 @@ def open_app(page: Page, url: str, timeout_ms: float = 60_000) -> None:
     """Navigate to `url` and wait for the first script run to finish."""
     page.goto(url)
     page.locator("[data-testid='stAppViewContainer']").wait_for(state="attached", timeout=timeout_ms)
-    mark = 0.0  # the first run happens after navigation start (time origin 0)
-    page.wait_for_function(_RUN_FINISHED_SINCE, arg=mark, timeout=timeout_ms, polling=50)
-    wait_for_idle(page, timeout_ms)
+    wait_for_run_since(page, 0.0, timeout_ms)  # the first run starts after navigation (time origin 0)
 
 
-def rerun_after(page: Page, action: Callable[[], object], timeout_ms: float = 30_000) -> float:
-    """Do `action` (a click, an upload...) and wait until the rerun it triggers has finished.
+def page_time(page: Page) -> float:
+    """The page's own clock (performance.now(), ms since navigation start)."""
+    return float(page.evaluate("performance.now()"))
 
-    Returns the time in ms from just before the action to the end of the run, measured in the
-    page's own clock.
-    """
-    mark = float(page.evaluate("performance.now()"))
-    action()
+
+def wait_for_run_since(page: Page, mark: float, timeout_ms: float = 30_000) -> float:
+    """Wait until a script run that started after `mark` (page time) has finished and the app is
+    idle; returns the page time the run ended."""
     handle = page.wait_for_function(_RUN_FINISHED_SINCE, arg=mark, timeout=timeout_ms, polling=20)
     finished = float(handle.json_value())
     wait_for_idle(page, timeout_ms)
-    return finished - mark
+    return finished
+
+
+def rerun_after(
+    page: Page,
+    action: Callable[[], object],
+    timeout_ms: float = 30_000,
+    *,
+    retry_unnoticed_ms: float | None = None,
+) -> float:
+    """Do `action` (a click, an upload...) that makes the script rerun, and wait until that rerun
+    has finished and the app is idle. Only for actions that do rerun: an expander or a tab is
+    client-side and never reruns; wait for its state with `expect` instead.
+
+    `retry_unnoticed_ms`: for an idempotent action (a navigation click), repeat it when neither the
+    server nor the frontend has reacted within that long: the click landed on an element React
+    was replacing. Returns the ms from just before the (last) action to the end of the run, in
+    the page's own clock.
+    """
+    mark = page_time(page)
+    action()
+    if retry_unnoticed_ms is not None:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            page.wait_for_function(_ANY_RESPONSE_SINCE, arg=mark, timeout=retry_unnoticed_ms, polling=50)
+        except PlaywrightTimeout:
+            mark = page_time(page)
+            action()
+    return wait_for_run_since(page, mark, timeout_ms) - mark
 
 
 def screenshot(page: Page, name: str) -> Path:
@@ -291,14 +388,36 @@ def nav_paths(page: Page) -> list[str]:
     return [urllib.parse.urlparse(h).path.strip("/") for h in hrefs]
 
 
+def current_path(page: Page) -> str:
+    """The URL path of the page on show, without slashes ("" = the default page)."""
+    return urllib.parse.urlparse(page.url).path.strip("/")
+
+
+PAGE_TITLE = "[data-testid='stMain'] h1"
+
+
 def go_to_page(page: Page, url_path: str, timeout_ms: float = 30_000) -> float:
     """Click the sidebar link to `url_path` ("" = the default page) and wait until that page has
-    been drawn. Returns the time it took in ms."""
+    been drawn: its run finished, the URL and the highlighted link are the page's, its title is
+    shown and the app is idle. Returns ms from the click to the end of the run (0 if the page was
+    already on show: clicking its link need not rerun anything)."""
+    from playwright.sync_api import expect
+
+    wait_for_idle(page, timeout_ms)
     paths = nav_paths(page)
     if url_path not in paths:
         raise AssertionError(f"no sidebar link to {url_path!r}; links: {paths}")
     link = page.locator(NAV_LINK).nth(paths.index(url_path))
-    return rerun_after(page, link.click, timeout_ms)
+    if current_path(page) == url_path and link.get_attribute("aria-current") == "page":
+        page.locator(PAGE_TITLE).first.wait_for(state="visible", timeout=timeout_ms)
+        return 0.0
+    link.wait_for(state="visible", timeout=timeout_ms)
+    elapsed = rerun_after(page, link.click, timeout_ms, retry_unnoticed_ms=5_000)
+    page.wait_for_url(lambda url: urllib.parse.urlparse(url).path.strip("/") == url_path, timeout=timeout_ms)
+    expect(link).to_have_attribute("aria-current", "page", timeout=timeout_ms)
+    page.locator(PAGE_TITLE).first.wait_for(state="visible", timeout=timeout_ms)
+    wait_for_idle(page, timeout_ms)
+    return elapsed
 
 
 # Plotly draws an Indicator gauge as SVG: `g.angular` (the dial) and `text.number` (the value).
@@ -309,13 +428,15 @@ _FIRST_LOAD_DONE = """
 ([dial, value]) => {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app || app.dataset.testScriptState !== 'notRunning') return false;
-  if (!(window.__olStates || []).some(([t, s]) => s === 'running')) return false;
+  const ran = (window.__olFinished || []).some(([t, s]) => s !== EARLY_FOR_RERUN)
+    || (window.__olStates || []).some(([t, s]) => s === 'running');
+  if (!ran) return false;
   if (!document.querySelector(dial)) return false;
   const number = document.querySelector(value);
   if (!number || !number.textContent.trim()) return false;
   return performance.now();
 }
-"""
+""".replace("EARLY_FOR_RERUN", str(FINISHED_EARLY_FOR_RERUN))
 
 
 def time_first_load(page: Page, url: str, timeout_ms: float = 60_000) -> float:
@@ -354,5 +475,39 @@ def choose_option(page: Page, key: str, *, index: int | None = None, text: str |
                 raise
     option = options.filter(has_text=text).first if text is not None else options.nth(index or 0)
     chosen = (option.text_content() or "").strip()
+    if chosen == selected_option(page, key):  # the same value again: Streamlit does not rerun
+        option.click()
+        wait_for_idle(page)
+        return chosen
     rerun_after(page, option.click)
     return chosen
+
+
+def set_expander(expander: Locator, *, open_: bool, timeout_ms: float = 10_000) -> None:
+    """Open or close an st.expander by clicking its header, and wait until its <details> says so.
+
+    An expander is client-side (no rerun), and its header ignores a click while it is still
+    animating the previous toggle or while React replaces it: click again until the state holds.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    details = expander.locator("details").first
+    header = details.locator("summary").first
+    wanted = "true" if open_ else "false"
+    opened = "(el) => String(el.open)"
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        if details.evaluate(opened) == wanted:
+            return
+        header.click()
+        try:
+            details.page.wait_for_function(
+                "([el, wanted]) => String(el.open) === wanted",
+                arg=[details.element_handle(), wanted],
+                timeout=1_500,
+                polling=50,
+            )
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise

@@ -18,7 +18,7 @@ def test_first_session_switches_to_english_on_the_first_click(
     try:
         open_app(page, fresh_server.url)
         switch = widget(page, "ui_lang")
-        rerun_after(page, switch.get_by_role("radio", name="English").click)
+        rerun_after(page, switch.get_by_role("radio", name="English").click, retry_unnoticed_ms=5_000)
         expect(switch.get_by_role("radio", name="English")).to_have_attribute("aria-checked", "true")
         expect(page.locator(NAV_LINK).filter(has_text=t("nav.overview", "en"))).to_have_count(1)
     finally:
