@@ -3,13 +3,19 @@ models with their measured accuracy (from the model card)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
+import pandas as pd
 import streamlit as st
 
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE
+from analysis.model_card import (
+    accuracy_table,
+    band_sweep_figure,
+    cases_table,
+    load_card,
+    lodo_table,
+    speed_table,
+    targets_table,
+)
 from analysis.sentiment import SUITES, SentimentError
 from pages.common import ROOT, calibrated_band, current_model, page_shell, tr
 
@@ -51,37 +57,50 @@ st.dataframe(
 )  # fmt: skip
 
 
-def _load_card(path: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+def _table(frame: pd.DataFrame, key: str) -> None:
+    """A card table with translated column headers."""
+    st.dataframe(frame.rename(columns=lambda c: tr(f"mc.col.{c}")), hide_index=True, key=key, width="stretch")
 
 
-def _show_value(name: str, value: Any, key: str) -> None:
-    """Render a model-card entry: tables for lists of records, key/value tables for flat dicts."""
-    if isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
-        st.markdown(f"**{name}**")
-        st.dataframe(value, hide_index=True, key=key, width="stretch")
-    elif isinstance(value, dict) and value and all(not isinstance(v, dict | list) for v in value.values()):
-        st.markdown(f"**{name}**")
-        st.dataframe(
-            [{"key": k, "value": str(v)} for k, v in value.items()], hide_index=True, key=key, width="stretch"
-        )
-    elif isinstance(value, dict | list):
-        st.markdown(f"**{name}**")
-        st.json(value, expanded=False)
-    else:
-        st.markdown(f"**{name}:** {value}")
-
-
-card = _load_card(CARD_JSON) if CARD_JSON.exists() else None
+card = load_card(CARD_JSON)
 if card is None:
     st.info(tr("me.no_card"), icon=":material/info:")
 else:
-    st.caption(tr("me.card_source", path=str(CARD_JSON.relative_to(ROOT))))
-    for i, (name, value) in enumerate(card.items()):
-        _show_value(str(name), value, key=f"card_{i}")
+    st.caption(
+        tr(
+            "mc.generated",
+            by=card.get("generated_by", "?"),
+            at=card.get("generated_at", "?"),
+            split=card.get("split", "?"),
+        )
+    )
+    st.subheader(tr("mc.targets"), anchor=False)
+    _table(targets_table(card), "card_targets")
+    st.subheader(tr("mc.accuracy"), anchor=False)
+    _table(accuracy_table(card), "card_accuracy")
+    st.caption(tr("mc.accuracy_note", cap=card.get("snownlp_cap", "?")))
+    st.subheader(tr("mc.band_sweep"), anchor=False)
+    st.plotly_chart(
+        band_sweep_figure(card, x_title=tr("mc.band_x"), y_title="macro-F1"),
+        key="card_band_sweep",
+        width="stretch",
+    )
+    st.subheader(tr("mc.lodo"), anchor=False)
+    _table(lodo_table(card), "card_lodo")
+    st.subheader(tr("mc.cases"), anchor=False)
+    _table(cases_table(card), "card_cases")
+    st.subheader(tr("mc.speed"), anchor=False)
+    _table(speed_table(card), "card_speed")
+    latency = card.get("speed", {}).get("latency", {})
+    if latency:
+        st.caption(
+            tr(
+                "mc.latency",
+                default=latency.get("zh-default", {}).get("first_sentence_s", "?"),
+                snownlp=latency.get("snownlp", {}).get("first_sentence_s", "?"),
+                rss=latency.get("default_models_rss_mb", "?"),
+            )
+        )
 if CARD_MD.exists():
     with st.expander(tr("me.card_md"), expanded=False, key="model_card_md"):
         # Our own documentation file, not article text.
