@@ -242,3 +242,22 @@ def test_card_targets_name_their_metric_and_match_the_set_table() -> None:
         assert t["measured"] == measured[t["metric"]]
         assert (t["accuracy"], t["polar_accuracy"]) == (measured["accuracy"], measured["polar_accuracy"])
         assert t["met"] == (t["measured"] >= t["target"])
+
+
+def test_english_evidence_is_whole_words_without_function_word_edges() -> None:
+    model = get_model("en-default")
+    text = (
+        "The company's reliance on OTA updates instead of physical recalls has angered consumers, "
+        "who prioritize safety over technological convenience."
+    )
+    terms = [e.term for e in model.explain(text, top=8)]
+    assert "angered" in terms
+    first_last = {w.lower() for term in terms for w in (term.split()[0], term.split()[-1])}
+    assert not first_last & {"the", "a", "s", "which", "with", "of", "has"}
+    for term in terms:  # every term is a run of whole words of the sentence
+        start = text.find(term)
+        assert start >= 0
+        assert start == 0 or not text[start - 1].isalnum()
+        end = start + len(term)
+        assert end == len(text) or not text[end].isalnum()
+    assert any(e.term.startswith("not ") for e in model.explain("This is not good at all."))

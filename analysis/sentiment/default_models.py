@@ -150,6 +150,117 @@ class HashedLinearModel:
         return items
 
 
+# Function words trimmed from the ends of English evidence runs ("the automotive industry" →
+# "automotive industry"; a lone "with" is no evidence). Negators are deliberately absent.
+_EN_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "it's",
+        "they",
+        "them",
+        "their",
+        "there",
+        "here",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "while",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "onto",
+        "to",
+        "with",
+        "within",
+        "via",
+        "than",
+        "then",
+        "so",
+        "such",
+        "and",
+        "or",
+        "but",
+        "if",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "i",
+        "we",
+        "you",
+        "he",
+        "she",
+        "his",
+        "her",
+        "our",
+        "your",
+        "my",
+        "me",
+        "us",
+        "also",
+        "just",
+        "very",
+        "s",  # the possessive after an apostrophe the run started on
+    ]
+)
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _trim_function_words(text: str, s: int, e: int) -> tuple[int, int]:
+    """Narrow [s, e) of `text` to whole words, neither starting nor ending with a function word."""
+    words = [(m.start() + s, m.end() + s) for m in _EN_WORD.finditer(text[s:e])]
+    # Drop a word the run cut through (the length cap can end a run mid-word).
+    words = [
+        (ws, we)
+        for ws, we in words
+        if not (ws == s and s > 0 and text[s - 1].isalnum())
+        and not (we == e and e < len(text) and text[e].isalnum())
+    ]
+    while words and text[words[0][0] : words[0][1]].lower() in _EN_FUNCTION_WORDS:
+        words.pop(0)
+    while words and text[words[-1][0] : words[-1][1]].lower() in _EN_FUNCTION_WORDS:
+        words.pop()
+    if not words:
+        return (s, s) if _EN_WORD.search(text[s:e]) else (s, e)
+    return words[0][0], words[-1][1]
+
+
 _BREAK = set(" \t\n，。,.!?！？、；;:：\"'“”‘’()（）[]【】《》")
 
 
@@ -188,6 +299,8 @@ def _merge_spans(
     runs.sort(key=lambda r: -abs(r[2]))
     out = []
     for s, e, c in runs:
+        if not merge:
+            s, e = _trim_function_words(text, s, e)
         term = text[s:e].strip()
         if term and abs(c) >= 0.05:
             out.append(Evidence(term, round(c, 4)))
