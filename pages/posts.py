@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.corpus.aggregate import TimelineAccumulator, breakdown, period_label, theme_timeline
@@ -26,13 +29,13 @@ from analysis.corpus.ingest import OPTIONAL_ROLES, ColumnMapping, CorpusError, d
 from analysis.corpus.pipeline import CorpusOptions, IngestReport, frame_chunks, process_chunks, with_periods
 from analysis.corpus.spikes import background_keywords, explain_period, find_spikes, rank_posts
 from analysis.corpus.timeparse import DEFAULT_TZ, TimeZoneError, check_tz
+from analysis.i18n import t
 from analysis.library import LibraryError
 from analysis.sentiment import Scorer, SentimentError, Thresholds
 from pages.common import (
     current_band,
     current_model,
     get_library,
-    label_name,
     md_escape,
     page_shell,
     tr,
@@ -47,6 +50,10 @@ SOURCE_KEY = "_posts_source"  # {"data", "filename", "origin", "mapping"?}
 CONFIRMED_KEY = "_posts_confirmed"  # the CorpusOptions key of the analysis on show
 CHUNK_ROWS = 20_000
 EVIDENCE_ROWS = 50
+# Rows drawn in a post table. The browser builds a grid for every table on each page switch, so a
+# table shows the first rows (already ranked) and the full list is one deferred download away.
+PERIOD_TABLE_ROWS = 100
+TOP_TABLE_ROWS = 50
 THEMES_AUTO_LIMIT = 20_000  # above this many posts, themes over time are computed on request
 ROLES = ("text", "time", *OPTIONAL_ROLES)
 
@@ -362,36 +369,92 @@ def _report(report: IngestReport) -> None:
             )
 
 
-def _post_table(posts: pd.DataFrame, key: str, options: CorpusOptions, evidence: bool = False) -> None:
-    rows = posts.head(200).copy()
+def _evidence(texts: pd.Series, langs: pd.Series, options: CorpusOptions) -> list[str]:
+    """The top evidence terms of the first EVIDENCE_ROWS posts ('' after that or for other languages)."""
+    scorer = Scorer(options.model, Thresholds(*options.band) if options.band else None)
+    ev = []
+    for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
+        model = scorer.model_for(lang) if i < EVIDENCE_ROWS and lang in ("zh", "en") else None
+        terms = model.explain(text, top=4) if model else ()
+        ev.append(" ".join(f"{e.term}({e.weight:+.2f})" for e in terms))
+    return ev
+
+
+def _table_frame(rows: pd.DataFrame, evidence: list[str] | None, lang: str) -> pd.DataFrame:
+    """The post table with its column names in `lang` (also built by a deferred download, which
+    runs outside the script and so cannot read the session's UI language itself)."""
+
+    def col(name: str) -> str:
+        return t(f"posts.col.{name}", lang)  # type: ignore[arg-type]
+
     table = pd.DataFrame(
         {
-            tr("posts.col.time"): rows["time"].dt.strftime("%Y-%m-%d %H:%M"),
-            tr("posts.col.text"): rows["text"],
-            tr("posts.col.label"): rows["label"].map(label_name),
-            tr("posts.col.score"): rows["score"],
-            tr("posts.col.weight"): rows["weight"].round(2),
+            col("time"): rows["time"].dt.strftime("%Y-%m-%d %H:%M"),
+            col("text"): rows["text"],
+            col("label"): rows["label"].map(lambda x: t(f"label.{x}" if x else "label.unscored", lang)),  # type: ignore[arg-type]
+            col("score"): rows["score"],
+            col("weight"): rows["weight"].round(2),
         }
     )
-    if evidence:
-        scorer = Scorer(options.model, Thresholds(*options.band) if options.band else None)
-        ev = []
-        for i, (text, lang) in enumerate(zip(rows["text_clean"], rows["lang"], strict=True)):
-            model = scorer.model_for(lang) if i < EVIDENCE_ROWS and lang in ("zh", "en") else None
-            terms = model.explain(text, top=4) if model else ()
-            ev.append(" ".join(f"{e.term}({e.weight:+.2f})" for e in terms))
-        table[tr("posts.col.evidence")] = ev
+    if evidence is not None:
+        table[col("evidence")] = evidence
     for role in ("likes", "reposts", "comments", "source", "region", "author"):
         if role in rows:
-            table[tr(f"posts.col.{role}")] = rows[role]
-    table[tr("posts.col.row")] = rows["row"]
+            table[col(role)] = rows[role]
+    table[col("row")] = rows["row"]
+    return table
+
+
+def _post_table(
+    posts: pd.DataFrame,
+    key: str,
+    options: CorpusOptions,
+    evidence: bool = False,
+    *,
+    limit: int = 200,
+    view: CorpusView | None = None,
+    cache_key: tuple | None = None,
+) -> None:
+    """The first `limit` posts as a table; a longer list gets a note and a download of all of it.
+
+    With `view` and `cache_key`, the built table (evidence included: 50 explanations cost a few
+    hundred ms) is kept with the analysed corpus, so a page switch does not build it again.
+    """
+    lang = ui_lang()
+    memo = ("table", cache_key, lang) if view is not None and cache_key is not None else None
+    table = view.extras.get(memo) if memo else None
+    if table is None:
+        rows = posts.head(limit)
+        ev = _evidence(rows["text_clean"], rows["lang"], options) if evidence else None
+        table = _table_frame(rows, ev, lang)
+        if memo:
+            view.extras[memo] = table
     st.dataframe(table, hide_index=True, key=key)
     if evidence:
-        st.caption(tr("posts.evidence_note", n=min(EVIDENCE_ROWS, len(rows))))
+        st.caption(tr("posts.evidence_note", n=min(EVIDENCE_ROWS, len(table))))
+    if len(posts) > len(table):
+        st.caption(tr("posts.table_capped", shown=len(table), total=len(posts)))
+        st.download_button(
+            tr("posts.table_download", n=len(posts)),
+            data=lambda: _table_frame(posts, None, lang).to_csv(index=False).encode("utf-8-sig"),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            key=f"{key}_download",
+            icon=":material/download:",
+        )
 
 
 def _fmt(value: float | None) -> str:
     return tr("posts.na") if value is None or pd.isna(value) else f"{value:+.3f}"
+
+
+def _figure(view: CorpusView, key: tuple, build: Callable[[], go.Figure]) -> go.Figure:
+    """A chart built once per analysed corpus and key (frequency, UI language...): Plotly builds
+    and validates every trace, ~20-100 ms a chart, which a page switch need not pay again."""
+    memo = ("figure", *key)
+    if memo not in view.extras:
+        view.extras[memo] = build()
+    return view.extras[memo]
 
 
 def _results(view: CorpusView, options: CorpusOptions, source: dict[str, Any]) -> None:
@@ -411,10 +474,12 @@ def _results(view: CorpusView, options: CorpusOptions, source: dict[str, Any]) -
     )
     weighted = c2.toggle(tr("posts.weighted"), value=False, key="posts_weighted")
     posts = with_periods(view.posts, freq)
-    acc = TimelineAccumulator(freq)
-    acc.add(posts["period"], posts["label"], posts["weight"])
-    timeline = acc.result()
-    spikes = find_spikes(timeline)
+    if ("timeline", freq) not in view.extras:  # a pure function of the corpus and the frequency
+        acc = TimelineAccumulator(freq)
+        acc.add(posts["period"], posts["label"], posts["weight"])
+        timeline = acc.result()
+        view.extras[("timeline", freq)] = (timeline, find_spikes(timeline))
+    timeline, spikes = view.extras[("timeline", freq)]
 
     total = timeline[["positive", "neutral", "negative"]].sum()
     p, u, n = int(total["positive"]), int(total["neutral"]), int(total["negative"])
@@ -441,7 +506,7 @@ def _results(view: CorpusView, options: CorpusOptions, source: dict[str, Any]) -
     labels = period_label(timeline["period"], freq).tolist()
     _apply_chart_selection(labels)
     st.plotly_chart(
-        volume_figure(timeline, freq, lang, spikes),
+        _figure(view, ("volume", freq, lang), lambda: volume_figure(timeline, freq, lang, spikes)),
         key="posts_volume_chart",
         on_select="rerun",
         selection_mode=("points", "box"),
@@ -449,16 +514,25 @@ def _results(view: CorpusView, options: CorpusOptions, source: dict[str, Any]) -
     )
     st.caption(tr("posts.select_hint"))
     st.plotly_chart(
-        nev_figure(timeline, freq, lang, spikes, weighted=weighted), key="posts_nev_chart", width="stretch"
+        _figure(
+            view,
+            ("nev", freq, lang, weighted),
+            lambda: nev_figure(timeline, freq, lang, spikes, weighted=weighted),
+        ),
+        key="posts_nev_chart",
+        width="stretch",
     )
     st.download_button(
         tr("posts.download"),
-        data=timeline.assign(period=labels)[
-            ["period", "n", "positive", "neutral", "negative", "nev", "nev_polar"]
-        ]
-        .round(4)
-        .to_csv(index=False)
-        .encode("utf-8"),
+        # Deferred: built when clicked, not on every run.
+        data=lambda: (
+            timeline.assign(period=labels)[
+                ["period", "n", "positive", "neutral", "negative", "nev", "nev_polar"]
+            ]
+            .round(4)
+            .to_csv(index=False)
+            .encode("utf-8")
+        ),
         file_name=f"timeline_{freq}.csv",
         mime="text/csv",
         key="posts_download",
@@ -492,10 +566,11 @@ def _results(view: CorpusView, options: CorpusOptions, source: dict[str, Any]) -
                 )
             )
             st.caption(tr("posts.spike.top_posts"))
-            _post_table(explanation.top_posts, f"posts_spike_table_{i}", options)
+            _post_table(explanation.top_posts, f"posts_spike_table_{i}", options, view=view,
+                        cache_key=("spike", freq, spike.period))  # fmt: skip
 
     st.subheader(tr("posts.period"))
-    _period_posts(posts, timeline, labels, options)
+    _period_posts(view, posts, timeline, labels, options, freq)
 
     st.subheader(tr("posts.themes"))
     if st.toggle(tr("posts.show_themes"), value=len(posts) <= THEMES_AUTO_LIMIT, key="posts_show_themes"):
@@ -506,17 +581,30 @@ def _results(view: CorpusView, options: CorpusOptions, source: dict[str, Any]) -
         if themes.empty:
             st.info(tr("posts.no_themes"))
         else:
-            st.plotly_chart(theme_figure(themes, freq, lang), key="posts_theme_chart", width="stretch")
+            st.plotly_chart(
+                _figure(view, ("themes", freq, lang), lambda: theme_figure(themes, freq, lang)),
+                key="posts_theme_chart",
+                width="stretch",
+            )
 
     st.subheader(tr("posts.top_engaged"))
-    _post_table(rank_posts(posts), "posts_top_table", options)
+    if "ranked_positions" not in view.extras:  # positions only: a ranked copy of 200,000 posts is not kept
+        view.extras["ranked_positions"] = rank_posts(posts.assign(_pos=np.arange(len(posts))))[
+            "_pos"
+        ].to_numpy()
+    _post_table(posts.iloc[view.extras["ranked_positions"]], "posts_top_table", options,
+                limit=TOP_TABLE_ROWS, view=view, cache_key=("top",))  # fmt: skip
 
     present = [r for r in ("source", "region") if r in posts]
     if present:
         st.subheader(tr("posts.breakdown"))
         for role in present:
             st.plotly_chart(
-                breakdown_figure(breakdown(posts, role), tr(f"posts.col.{role}"), lang),
+                _figure(
+                    view,
+                    ("breakdown", role, lang),
+                    lambda role=role: breakdown_figure(breakdown(posts, role), tr(f"posts.col.{role}"), lang),
+                ),
                 key=f"posts_breakdown_{role}",
                 width="stretch",
             )
@@ -538,7 +626,12 @@ def _apply_chart_selection(labels: list[str]) -> None:
 
 
 def _period_posts(
-    posts: pd.DataFrame, timeline: pd.DataFrame, labels: list[str], options: CorpusOptions
+    view: CorpusView,
+    posts: pd.DataFrame,
+    timeline: pd.DataFrame,
+    labels: list[str],
+    options: CorpusOptions,
+    freq: str,
 ) -> None:
     with_posts = [lab for lab, n in zip(labels, timeline["n"] + timeline["unscored"], strict=True) if n > 0]
     if not with_posts:
@@ -556,7 +649,8 @@ def _period_posts(
            nev=_fmt(row["nev"]), polar=_fmt(row["nev_polar"]))
     )  # fmt: skip
     ordered = sel.sort_values("score", key=lambda s: s.abs(), ascending=False, kind="stable")
-    _post_table(ordered, "posts_period_table", options, evidence=True)
+    _post_table(ordered, "posts_period_table", options, evidence=True, limit=PERIOD_TABLE_ROWS,
+                view=view, cache_key=("period", freq, period))  # fmt: skip
 
 
 def run() -> None:

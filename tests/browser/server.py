@@ -394,13 +394,18 @@ def current_path(page: Page) -> str:
 
 
 PAGE_TITLE = "[data-testid='stMain'] h1"
+# What a finished page run shows first: its title, or the error that stopped it before the title
+# (a traceback or st.error + st.stop), which the caller should see instead of a timeout.
+PAGE_DRAWN = (
+    f"{PAGE_TITLE}, [data-testid='stMain'] {EXCEPTION}, [data-testid='stMain'] [data-testid='stAlert']"
+)
 
 
 def go_to_page(page: Page, url_path: str, timeout_ms: float = 30_000) -> float:
     """Click the sidebar link to `url_path` ("" = the default page) and wait until that page has
-    been drawn: its run finished, the URL and the highlighted link are the page's, its title is
-    shown and the app is idle. Returns ms from the click to the end of the run (0 if the page was
-    already on show: clicking its link need not rerun anything)."""
+    been drawn: its run finished, the URL and the highlighted link are the page's, its title (or
+    the error that stopped it) is shown and the app is idle. Returns ms from the click to the end
+    of the run (0 if the page was already on show: clicking its link need not rerun anything)."""
     from playwright.sync_api import expect
 
     wait_for_idle(page, timeout_ms)
@@ -409,13 +414,13 @@ def go_to_page(page: Page, url_path: str, timeout_ms: float = 30_000) -> float:
         raise AssertionError(f"no sidebar link to {url_path!r}; links: {paths}")
     link = page.locator(NAV_LINK).nth(paths.index(url_path))
     if current_path(page) == url_path and link.get_attribute("aria-current") == "page":
-        page.locator(PAGE_TITLE).first.wait_for(state="visible", timeout=timeout_ms)
+        page.locator(PAGE_DRAWN).first.wait_for(state="visible", timeout=timeout_ms)
         return 0.0
     link.wait_for(state="visible", timeout=timeout_ms)
     elapsed = rerun_after(page, link.click, timeout_ms, retry_unnoticed_ms=5_000)
     page.wait_for_url(lambda url: urllib.parse.urlparse(url).path.strip("/") == url_path, timeout=timeout_ms)
     expect(link).to_have_attribute("aria-current", "page", timeout=timeout_ms)
-    page.locator(PAGE_TITLE).first.wait_for(state="visible", timeout=timeout_ms)
+    page.locator(PAGE_DRAWN).first.wait_for(state="visible", timeout=timeout_ms)
     wait_for_idle(page, timeout_ms)
     return elapsed
 
