@@ -165,7 +165,9 @@ def _bar_rows(
         orientation=orientation,
         marker={"color": colours},
         text=[_pct(s.nev) for _, s in items],
-        textposition="outside",
+        # Inside long bars, outside short ones: an outside label of a ±100% bar would be clipped.
+        textposition="auto",
+        cliponaxis=False,
         customdata=hover,
         hovertemplate="<b>%{"
         + ("y" if orientation == "h" else "x")
