@@ -7,6 +7,7 @@ own logic: every count below follows from the sentences listed here.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -169,9 +170,10 @@ def legacy_pages_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
-@pytest.fixture
-def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    """A fresh SQLite library per test and empty caches (models stay loaded, as in the app)."""
+@contextmanager
+def fresh_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """A fresh SQLite library for one test and empty Streamlit caches around it (sentiment models
+    stay loaded, as in the app). Yields the library URL."""
     import streamlit as st
 
     from analysis.library import DB_URL_ENV
@@ -179,14 +181,23 @@ def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
 
     url = f"sqlite:///{tmp_path / 'library.db'}"
     monkeypatch.setenv(DB_URL_ENV, url)
+    st.cache_data.clear()
+    _library_for.clear()
+    _sample_id_for.clear()
+    try:
+        yield url
+    finally:
+        _library_for.clear()
+        _sample_id_for.clear()
+        st.cache_data.clear()
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """A fresh library and caches, with Streamlit in the state a running server is in."""
     legacy_pages_off(monkeypatch)
-    st.cache_data.clear()
-    _library_for.clear()
-    _sample_id_for.clear()
-    yield url
-    _library_for.clear()
-    _sample_id_for.clear()
-    st.cache_data.clear()
+    with fresh_library(monkeypatch, tmp_path) as url:
+        yield url
 
 
 def open_app(page: str | None = None, lang: str = "zh") -> AppTest:

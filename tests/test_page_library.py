@@ -14,8 +14,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analysis.i18n import t
-from analysis.library import DB_URL_ENV, Library
+from analysis.library import Library
 from analysis.readers import MAX_BYTES
+from tests.dashboard_fixtures import fresh_library
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/library.py"
@@ -30,16 +31,8 @@ ENGLISH = (
 
 @pytest.fixture(autouse=True)
 def temp_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'library.db'}"
-    monkeypatch.setenv(DB_URL_ENV, url)
-    st.cache_data.clear()
-    # The library is cached per URL (a fresh one per test); sentiment models stay cached, as in the app.
-    from pages.common import _library_for
-
-    _library_for.clear()
-    yield url
-    _library_for.clear()
-    st.cache_data.clear()
+    with fresh_library(monkeypatch, tmp_path) as url:
+        yield url
 
 
 def _library(url: str) -> Library:
