@@ -46,11 +46,17 @@ from analysis.sentiment.features import (  # noqa: E402
     load_vader_lexicon,
     to_csr,
     zh_features,
+    zh_ngram_buckets,
 )
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 N_BUCKETS = {"zh": 1 << 20, "en": 1 << 18}
 C_REG = {"zh": 16.0, "en": 16.0}  # inverse L2 strength (chosen on the validation split)
+# Semantic prior (zh): the e5 word-vector table (scripts/build_embedding_prior.py) and the
+# stage-1 fit's inverse L2 strength, chosen on leave-one-domain-out runs.
+PRIOR_TABLE = ROOT / "scripts" / "data" / "zh_e5_vocab.npz"
+C_PRIOR = 1.0
+PRIOR_MAX_ITER = 300
 MAX_ITER = 150
 MAX_TRAIN_ROWS_PER_SET = 12_000  # deterministic cap (by text hash) so training stays < 10 min
 # Relative weight of each set (default 1). Sets with a real neutral class teach what neutral is,
@@ -116,22 +122,31 @@ def featurise(lang: str, texts: list[str], lexicon: dict[str, float] | None):
     return sparse.hstack([to_csr(occ, len(texts), n_buckets), sparse.csr_matrix(dense)]).tocsr()
 
 
-def fit_softmax(x, y: np.ndarray, w: np.ndarray, c_reg: float, max_iter: int = MAX_ITER):
+def fit_softmax(
+    x,
+    y: np.ndarray,
+    w: np.ndarray,
+    c_reg: float,
+    max_iter: int = MAX_ITER,
+    offset: np.ndarray | None = None,
+):
     """Weighted multinomial logistic regression with the neutral logit fixed at 0 (so the
     parameters are exactly the stored pos / neg weights relative to neutral), minimising
     0.5 * ||W||^2 + C * sum_i w_i * crossentropy_i with L-BFGS (deterministic, ~0.1 s/iteration;
-    scikit-learn's solver takes ~4 s/iteration on 2^20 hashed columns)."""
+    scikit-learn's solver takes ~4 s/iteration on 2^20 hashed columns). `offset` (n, 2) is added
+    to the logits as a fixed prior, so W is shrunk towards that prior instead of towards 0."""
     from scipy.optimize import minimize
 
     _, d = x.shape
     xt = x.T.tocsr()
     targets = np.stack([y == "pos", y == "neg"], axis=1).astype(np.float64)
     cw = c_reg * w
+    base = np.zeros((len(y), 2)) if offset is None else offset
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         weights = theta[: 2 * d].reshape(d, 2)
         bias = theta[2 * d :]
-        z = x @ weights + bias
+        z = x @ weights + bias + base
         zmax = np.maximum(z.max(axis=1), 0.0)
         e = np.exp(z - zmax[:, None])
         denom = e.sum(axis=1) + np.exp(-zmax)
@@ -151,6 +166,35 @@ def fit_softmax(x, y: np.ndarray, w: np.ndarray, c_reg: float, max_iter: int = M
     return result.x[: 2 * d].reshape(d, 2), result.x[2 * d :], int(result.nit)
 
 
+class EmbeddingPrior:
+    """The e5 word-vector table (scripts/build_embedding_prior.py) mapped onto the hashed buckets:
+    `mapping` (n_buckets x n_words) sends each word's own n-gram bucket to its row, so for a
+    feature matrix X, (X @ mapping) @ vectors is the value-weighted sum of the vectors of the
+    dictionary words a text contains (a negated word counts with the negation's flipped sign)."""
+
+    def __init__(self, path: Path | None = None, n_buckets: int = N_BUCKETS["zh"]) -> None:
+        from scipy import sparse
+
+        with np.load(path or PRIOR_TABLE) as table:
+            words = [str(w) for w in table["words"]]
+            self.vectors = table["vectors"].astype(np.float64)
+            self.source = str(table["source"])
+        buckets = zh_ngram_buckets(words, n_buckets)
+        rows = np.nonzero(buckets >= 0)[0]
+        self.mapping = sparse.csr_matrix(
+            (np.ones(len(rows)), (buckets[rows], rows)), shape=(n_buckets, len(words))
+        )
+        self.words = words
+
+    def features(self, x) -> np.ndarray:
+        """(n, dims): per text, the feature-value-weighted sum of its dictionary words' vectors."""
+        return np.asarray((x @ self.mapping) @ self.vectors)
+
+    def bucket_weights(self, v: np.ndarray) -> np.ndarray:
+        """A (dims, 2) map from vectors to logits, folded into per-bucket weights (n_buckets, 2)."""
+        return np.asarray(self.mapping @ (self.vectors @ v))
+
+
 def fit(
     lang: str,
     train,
@@ -158,15 +202,37 @@ def fit(
     c_reg: float | None = None,
     max_iter: int = MAX_ITER,
 ):
-    """Fit the 3-class model; returns (weights (B, 2) float16, bias (2,), dense (k, 2) | None)."""
+    """Fit the 3-class model; returns (weights (B, 2) float16, bias (2,), dense (k, 2) | None).
+
+    Chinese is fitted in two stages. (1) A small logistic regression from each text's summed e5
+    word vectors (EmbeddingPrior) to the labels: 64 x 2 parameters, so it can only learn what the
+    vectors share, i.e. meaning, which carries over to words and domains the sets lack. (2) The
+    n-gram weights, fitted with stage 1's logits as a fixed offset: the L2 penalty now pulls each
+    weight towards the prior instead of towards zero, so n-grams the data knows keep their learned
+    weight and all other dictionary words keep the prior's. Stage 1 is linear in the same
+    features, so it folds into the stored per-bucket weights exactly: inference does not change."""
+    from scipy import sparse
+
     texts = train["text"].tolist()
     x = featurise(lang, texts, lexicon)
     y = train["label"].to_numpy()
-    rel, bias, _ = fit_softmax(x, y, sample_weights(train), c_reg or C_REG[lang], max_iter)
+    w = sample_weights(train)
+    offset = prior_bias = prior_weights = None
+    if lang == "zh":
+        prior = EmbeddingPrior()
+        xe = prior.features(x)
+        v, prior_bias, _ = fit_softmax(sparse.csr_matrix(xe), y, w, C_PRIOR, PRIOR_MAX_ITER)
+        offset = xe @ v + prior_bias
+        prior_weights = prior.bucket_weights(v)
+    rel, bias, _ = fit_softmax(x, y, w, c_reg or C_REG[lang], max_iter, offset=offset)
     n_buckets = N_BUCKETS[lang]
-    weights = rel[:n_buckets].astype(np.float16)  # what gets stored: round-trip now
+    weights = rel[:n_buckets]
+    if prior_weights is not None:
+        weights = weights + prior_weights
+        bias = bias + prior_bias
     dense = rel[n_buckets:].astype(np.float16) if lang == "en" else None
-    return weights, bias.astype(np.float64), dense
+    # What gets stored is float16: round-trip now so the band is calibrated on the stored model.
+    return weights.astype(np.float16), bias.astype(np.float64), dense
 
 
 def make_model(lang: str, weights, bias, dense, band: Thresholds, meta: dict | None = None):

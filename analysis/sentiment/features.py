@@ -267,6 +267,22 @@ def zh_linear(texts: Sequence[str], weights: np.ndarray) -> np.ndarray:
     return out
 
 
+def zh_ngram_buckets(words: Sequence[str], n_buckets: int) -> np.ndarray:
+    """The bucket of each word's plain n-gram feature (the word as one n-gram, no negation or
+    contrast salt); -1 for words whose length is not one of ZH_NGRAMS. Same hash as _zh_blocks."""
+    out = np.full(len(words), -1, dtype=np.int64)
+    for i, word in enumerate(words):
+        k = len(word)
+        if k not in ZH_NGRAMS:
+            continue
+        codes = _normalise_codes(_codes(word)).astype(np.uint64)
+        h = np.zeros(1, dtype=np.uint64)
+        for c in codes:
+            h = h * np.uint64(1_000_003) + c
+        out[i] = _mix(h + np.uint64(k * 7919 + _SALT_NGRAM), n_buckets)[0]
+    return out
+
+
 # ---------------------------------------------------------------- English
 
 _EN_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*%?|[!?$%]|n't")
