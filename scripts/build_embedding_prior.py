@@ -50,7 +50,7 @@ def vocabulary(min_freq: int = MIN_FREQ) -> list[str]:
     return sorted(words)
 
 
-def reduce(raw: np.ndarray, dims: int = DIMS) -> np.ndarray:
+def reduce_table(raw: np.ndarray, dims: int = DIMS) -> np.ndarray:
     """Centre, scale to unit mean norm, keep the first `dims` principal components, rescale."""
     e = raw.astype(np.float64)
     e -= e.mean(axis=0)
@@ -75,10 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     parts = []
     for i in range(0, len(words), BATCH):
-        # Round-trip through float16 exactly as the first build did, so reruns match it.
+        # float16 before the PCA: the committed table was built from float16 vectors.
         parts.append(model.passage(words[i : i + BATCH]).astype(np.float16))
         print(f"{min(i + BATCH, len(words))}/{len(words)} words, {time.time() - t0:.0f} s", flush=True)
-    table = reduce(np.concatenate(parts))
+    table = reduce_table(np.concatenate(parts))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         args.out,

@@ -4,9 +4,7 @@ and an accuracy floor on a committed slice of the fixed test split."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +15,7 @@ from analysis.sentiment import Scorer, Thresholds, get_model
 from analysis.sentiment.datasets import split_of
 from analysis.sentiment.default_models import DATA_DIR, probabilities_to_score
 from analysis.sentiment.features import en_features, to_csr, zh_features
+from tests.scripts_loader import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 N_BUCKETS_CHECK = 1 << 12
@@ -31,14 +30,6 @@ def zh():
 @pytest.fixture(scope="module")
 def en():
     return get_model("en-default")
-
-
-def _train_module():
-    spec = importlib.util.spec_from_file_location("train_sentiment", ROOT / "scripts" / "train_sentiment.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_sentiment"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 # ---------------------------------------------------------------- interface
@@ -183,7 +174,7 @@ def test_scorer_reports_model_and_band() -> None:
 
 
 def test_training_features_equal_runtime_scores(zh, en) -> None:
-    train = _train_module()
+    train = load_script("train_sentiment")
     texts = ["不高兴", "虽然贵，但是好吃！", "难道这不好吗？", "", "股价大涨，利好消息"]
     x = train.featurise("zh", texts, None)
     w = zh.weights.astype(np.float64)

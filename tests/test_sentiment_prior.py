@@ -3,8 +3,6 @@ buckets, the exact fold into per-bucket weights, and what it buys on words no tr
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,23 +11,16 @@ import pytest
 from analysis.sentiment import get_model
 from analysis.sentiment.datasets import SETS, DatasetError, load_set
 from analysis.sentiment.features import ZH_NGRAMS, to_csr, zh_features, zh_ngram_buckets
+from tests.scripts_loader import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "scripts" / "data" / "zh_e5_vocab.npz"
 N_BUCKETS = 1 << 20
 
 
-def _train_module():
-    spec = importlib.util.spec_from_file_location("train_sentiment", ROOT / "scripts" / "train_sentiment.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_sentiment"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def prior():
-    return _train_module().EmbeddingPrior(TABLE, N_BUCKETS)
+    return load_script("train_sentiment").EmbeddingPrior(TABLE, N_BUCKETS)
 
 
 @pytest.mark.parametrize("word", ["好", "高兴", "不满意", "小米汽车", "ＳＵ７", "Ab1", "很好吗"])

@@ -92,6 +92,14 @@ def _mix(h: np.ndarray, n_buckets: int) -> np.ndarray:
     return ((h * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)).astype(np.int64)
 
 
+_HASH_BASE = np.uint64(1_000_003)  # polynomial hash of an n-gram: h = h * base + code, per character
+
+
+def _bucket(h: np.ndarray, k: int, salt: int, n_buckets: int) -> np.ndarray:
+    """Bucket of k-gram hashes `h` in the feature family `salt` (n-gram, negated, after contrast)."""
+    return _mix(h + np.uint64(k * 7919 + salt), n_buckets)
+
+
 def _normalise_codes(c: np.ndarray) -> np.ndarray:
     """Fold full-width ASCII to half-width, upper to lower case, every digit to 0 (so numbers
     generalise), in place on the int array."""
@@ -208,14 +216,14 @@ def _zh_blocks(texts: Sequence[str], n_buckets: int, spans: bool):
         m = total - k + 1
         if m <= 0:
             break
-        h = h[:m] * np.uint64(1_000_003) + cu[k - 1 : k - 1 + m]
+        h = h[:m] * _HASH_BASE + cu[k - 1 : k - 1 + m]
         if k not in ZH_NGRAMS:
             continue
         valid = row_of[:m] == row_of[k - 1 : k - 1 + m]
         v = np.where(valid, pos_value[:m], 0.0)
         yield (
             row_of[:m],
-            _mix(h + np.uint64(k * 7919 + _SALT_NGRAM), n_buckets),
+            _bucket(h, k, _SALT_NGRAM, n_buckets),
             v,
             in_text[:m] if spans else None,
             in_text[:m] + k if spans else None,
@@ -234,7 +242,7 @@ def _zh_blocks(texts: Sequence[str], n_buckets: int, spans: bool):
                     en = in_text[j] + k
                 yield (
                     row_of[j],
-                    _mix(h[j] + np.uint64(k * 7919 + salt), n_buckets),
+                    _bucket(h[j], k, salt, n_buckets),
                     pos_value[j],
                     st,
                     en,
@@ -269,17 +277,21 @@ def zh_linear(texts: Sequence[str], weights: np.ndarray) -> np.ndarray:
 
 def zh_ngram_buckets(words: Sequence[str], n_buckets: int) -> np.ndarray:
     """The bucket of each word's plain n-gram feature (the word as one n-gram, no negation or
-    contrast salt); -1 for words whose length is not one of ZH_NGRAMS. Same hash as _zh_blocks."""
+    contrast salt), hashed exactly as _zh_blocks does; -1 for words whose length is not one of
+    ZH_NGRAMS. Vectorised per word length."""
     out = np.full(len(words), -1, dtype=np.int64)
-    for i, word in enumerate(words):
-        k = len(word)
-        if k not in ZH_NGRAMS:
+    lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+    for k in ZH_NGRAMS:
+        idx = np.nonzero(lengths == k)[0]
+        if not len(idx):
             continue
-        codes = _normalise_codes(_codes(word)).astype(np.uint64)
-        h = np.zeros(1, dtype=np.uint64)
-        for c in codes:
-            h = h * np.uint64(1_000_003) + c
-        out[i] = _mix(h + np.uint64(k * 7919 + _SALT_NGRAM), n_buckets)[0]
+        joined = "".join(words[i] for i in idx)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        codes = _normalise_codes(codes).astype(np.uint64).reshape(len(idx), k)
+        h = np.zeros(len(idx), dtype=np.uint64)
+        for j in range(k):
+            h = h * _HASH_BASE + codes[:, j]
+        out[idx] = _bucket(h, k, _SALT_NGRAM, n_buckets)
     return out
 
 
