@@ -111,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
         "score",
         help="score every row of a table of posts",
         description="Score each text of a csv / xlsx / jsonl / txt (one text per line) file and write "
-        "the same rows as CSV with added columns lang, score, label. Streams in chunks.",
+        "the same rows as CSV with added columns lang, score, label, model (input columns of those "
+        "names are kept as <name>_input). Streams in chunks.",
     )
     score.add_argument("path", metavar="PATH|-", help="the input file, or - to read standard input")
     score.add_argument("--text-column", metavar="COL", help="column holding the text (default: detected)")

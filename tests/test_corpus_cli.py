@@ -125,6 +125,23 @@ def test_score_keeps_every_row_and_adds_columns(
     assert scored["label"].iloc[1] == "negative"
 
 
+def test_score_keeps_input_columns_named_like_its_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A labelled file (gold `label`, an earlier `score`) keeps its columns as `<name>_input`."""
+    path = tmp_path / "labelled.csv"
+    pd.DataFrame(
+        {"text": ["非常满意，强烈推荐", "太差了"], "label": ["pos", "neg"], "score": ["1", "-1"]}
+    ).to_csv(path, index=False)
+    out_path = tmp_path / "scored.csv"
+    code, _, err = _run(["score", str(path), "--text-column", "text", "--out", str(out_path)], capsys)
+    assert code == 0, err
+    scored = pd.read_csv(out_path, dtype=str, keep_default_na=False)
+    assert list(scored.columns) == ["text", "label_input", "score_input", "lang", "score", "label", "model"]
+    assert scored["label_input"].tolist() == ["pos", "neg"]
+    assert scored["label"].tolist() == ["positive", "negative"]
+
+
 def test_score_txt_one_text_per_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "posts.txt"
     path.write_text("服务很好\n太差了\n", encoding="utf-8")

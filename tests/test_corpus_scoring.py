@@ -83,6 +83,14 @@ def test_meta_matches_output() -> None:
     assert list(score_meta(df).columns) == list(score_frame(df, model=MODEL).columns)
 
 
+def test_input_columns_named_like_the_output_are_kept() -> None:
+    df = pd.DataFrame({"text": ["好", "差"], "label": ["pos", "neg"]})
+    out = score_frame(df, model=MODEL)
+    assert out["label_input"].tolist() == ["pos", "neg"]
+    assert list(score_meta(df).columns) == list(out.columns)
+    assert df.columns.tolist() == ["text", "label"]  # the caller's frame is untouched
+
+
 def test_missing_column_and_bad_lang() -> None:
     with pytest.raises(KeyError):
         score_frame(pd.DataFrame({"x": ["a"]}), model=MODEL)

@@ -18,7 +18,7 @@ from analysis.corpus.aggregate import TimelineAccumulator, period_start, timelin
 from analysis.corpus.clean import CleanOptions, clean_texts
 from analysis.corpus.ingest import ColumnMapping, CorpusError, TableSource, detect_mapping, open_table
 from analysis.corpus.pipeline import ChunkProcessor, CorpusOptions, check_report
-from analysis.corpus.scoring import model_components, score_frame
+from analysis.corpus.scoring import SCORE_COLUMNS, keep_input_columns, model_components, score_frame
 from analysis.corpus.timeparse import TimeZoneError, check_tz
 from analysis.sentiment import SentimentError
 
@@ -73,8 +73,9 @@ def _output(path: str | None) -> tuple[TextIO, bool]:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    """Every row of the input, as CSV, with lang, score, label and model (`name@version`) added.
-    Rows are kept as they are (no dedupe); cleaning only changes the text that is scored."""
+    """Every row of the input, as CSV, with lang, score, label and model (`name@version`) added
+    (input columns of those names are kept as `<name>_input`). Rows are kept as they are (no
+    dedupe); cleaning only changes the text that is scored."""
     table = _open(args.path)
     mapping = _mapping(table, args.text_column, None)
     clean = _clean_options(args, dedupe=False)
@@ -89,8 +90,8 @@ def run_score(args: argparse.Namespace) -> int:
             cleaned, _ = clean_texts(chunk[mapping.text], clean)
             work = pd.DataFrame({"_text": cleaned["text_clean"].to_numpy()}, index=chunk.index)
             scored = score_frame(work, "_text", args.model, lang=args.lang)
-            result = chunk.copy()
-            for col in ("lang", "score", "label"):
+            result = keep_input_columns(chunk, (*SCORE_COLUMNS, "model"))
+            for col in SCORE_COLUMNS:
                 result[col] = scored[col].to_numpy()
             result["model"] = scored["lang"].map(components).fillna("").to_numpy()
             result.loc[result["label"].isna(), "model"] = ""

@@ -94,6 +94,13 @@ def detect_langs(texts: pd.Series) -> pd.Series:
     return pd.Series(out, index=s.index, dtype=object)
 
 
+def keep_input_columns(df: pd.DataFrame, added: tuple[str, ...] = SCORE_COLUMNS) -> pd.DataFrame:
+    """A copy of `df` in which columns that scoring is about to add (a gold `label`, an earlier
+    run's `score`) are renamed `<name>_input`, so the output never silently replaces user data."""
+    clashes = {c: f"{c}_input" for c in added if c in df.columns}
+    return df.rename(columns=clashes) if clashes else df.copy()
+
+
 def score_frame(
     df: pd.DataFrame,
     text_column: str = "text",
@@ -102,7 +109,8 @@ def score_frame(
     lang: str = "auto",
 ) -> pd.DataFrame:
     """Return `df` with columns `lang` (zh/en/other), `score` (float in [-1, 1], NaN when
-    unscored) and `label` (positive/neutral/negative, NA when unscored) added.
+    unscored) and `label` (positive/neutral/negative, NA when unscored) added; input columns of
+    those names are kept as `<name>_input`.
 
     Text in neither language, and empty text, stays unscored rather than guessed."""
     if text_column not in df.columns:
@@ -131,7 +139,7 @@ def score_frame(
         scores[rows] = s
         labels[rows] = scorer.thresholds_for(code).labels(s)
     labels[labels == ""] = None
-    out = df.copy()
+    out = keep_input_columns(df)
     out["lang"] = pd.Series(langs, index=df.index, dtype=object)
     out["score"] = pd.Series(np.round(scores, 4), index=df.index)
     out["label"] = pd.Series(labels, index=df.index, dtype=object)
@@ -140,7 +148,7 @@ def score_frame(
 
 def score_meta(df: pd.DataFrame) -> pd.DataFrame:
     """The empty frame describing `score_frame`'s output (Dask's `meta=`)."""
-    meta = df.iloc[:0].copy()
+    meta = keep_input_columns(df.iloc[:0])
     meta["lang"] = pd.Series([], dtype=object)
     meta["score"] = pd.Series([], dtype=float)
     meta["label"] = pd.Series([], dtype=object)
