@@ -108,7 +108,9 @@ def _model_and_band(record: ArticleRecord | None) -> None:
         options=list(SUITES),
         # Names computed now: AppTest calls format_func outside the session (no UI language there).
         format_func={
-            name: tr(f"dash.model.{name}") if name in ("default", "snownlp", "vader") else name
+            name: tr(f"dash.model.{name}")
+            if name in ("default", "accurate", "fast", "snownlp", "vader")
+            else name
             for name in SUITES
         }.__getitem__,
         key=MODEL_KEY,

@@ -63,7 +63,10 @@ def _cmd_article(args: argparse.Namespace) -> int:
         title=doc.title,
         source=doc.source,
         published_at=doc.published_at,
+        costly_evidence=args.explain,
     )
+    if analysis.model.note:
+        print(f"note: {analysis.model.note}", file=sys.stderr)
     if args.format == "json":
         json.dump(analysis.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -105,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["json", "text"], default="text", help="output format (default: text)"
     )
     art.add_argument("--model", default="default", choices=list(SUITES), help=f"sentiment model: {models}")
+    art.add_argument(
+        "--explain",
+        action="store_true",
+        help="evidence for every sentence from the accurate model too (occlusion: one encoder pass "
+        "per word, a few seconds per sentence); the fast model always gives its evidence",
+    )
     art.set_defaults(func=_cmd_article)
 
     score = sub.add_parser(
@@ -124,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--model", default="default", choices=list(SUITES), help=f"sentiment model: {models}")
     score.add_argument("--out", metavar="OUT", help="write the CSV here instead of standard output")
+    score.add_argument(
+        "--explain",
+        action="store_true",
+        help="add an evidence column: the spans that moved each score (accurate model: by occlusion, "
+        "one encoder pass per word, so slow on large files)",
+    )
     score.add_argument(
         "--chunk-size", type=int, default=50_000, metavar="N", help="rows per chunk (default: 50000)"
     )

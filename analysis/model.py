@@ -43,6 +43,7 @@ class Sentence:
     label: Label | None = None
     evidence: tuple[Evidence, ...] = ()
     themes: tuple[str, ...] = ()
+    uncertain: tuple[str, ...] = ()  # reasons to doubt the label (tiers disagree, band edge)
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,8 @@ class ModelInfo:
     version: str
     thresholds: dict[str, float]
     components: dict[str, str] = field(default_factory=dict)  # lang -> "model@version"
+    requested: str | None = None  # the name the user chose ("default" resolves by workload)
+    note: str | None = None  # why the model that ran is not the one asked for (fallback)
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,7 @@ def sentence_dict(s: Sentence) -> dict[str, Any]:
         "label": s.label,
         "evidence": [{"term": e.term, "weight": e.weight} for e in s.evidence],
         "themes": list(s.themes),
+        "uncertain": list(s.uncertain),
         "position": s.position,
         "group": s.group,
         "bullet": s.bullet,

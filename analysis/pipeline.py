@@ -10,7 +10,7 @@ from analysis.figures import extract_figures
 from analysis.lang import document_language
 from analysis.metrics import summarize_labels
 from analysis.model import ArticleAnalysis, Bullet, Document, Sentence
-from analysis.sentiment import Scorer, Thresholds
+from analysis.sentiment import Progress, Scorer, Thresholds
 from analysis.structure import parse_document
 from analysis.themes import extract_keywords, sentence_themes, theme_scores
 
@@ -28,6 +28,8 @@ def analyze_text(
     source: str | None = None,
     published_at: datetime | None = None,
     scorer: Scorer | None = None,
+    costly_evidence: bool = False,
+    progress: Progress | None = None,
 ) -> ArticleAnalysis:
     """Analyse one article's text. Metadata given here overrides what the parser finds."""
     document = parse_document(text)
@@ -39,12 +41,21 @@ def analyze_text(
             published_at=published_at if published_at is not None else document.published_at,
         )
     scorer = scorer or Scorer(model, band)
-    return analyze_document(document, scorer, input_sha256=text_sha256(text))
+    return analyze_document(document, scorer, input_sha256=text_sha256(text), costly_evidence=costly_evidence)
 
 
-def analyze_document(document: Document, scorer: Scorer, *, input_sha256: str) -> ArticleAnalysis:
+def analyze_document(
+    document: Document,
+    scorer: Scorer,
+    *,
+    input_sha256: str,
+    costly_evidence: bool = False,
+    progress: Progress | None = None,
+) -> ArticleAnalysis:
+    """Score every sentence; evidence that costs one encoder pass per word (the accurate tier's
+    occlusion) only when `costly_evidence`, otherwise on demand (`Scorer.explain`)."""
     sentences = document.sentences
-    scored = scorer.score([s.text for s in sentences])
+    scored = scorer.score([s.text for s in sentences], costly_evidence=costly_evidence, progress=progress)
     annotated: dict[int, Sentence] = {}
     for s, r in zip(sentences, scored, strict=True):
         annotated[s.position] = replace(
@@ -54,6 +65,7 @@ def analyze_document(document: Document, scorer: Scorer, *, input_sha256: str) -
             label=r.label,
             evidence=r.evidence,
             themes=sentence_themes(s.text),
+            uncertain=r.uncertain,
         )
 
     def rebuild(b: Bullet) -> Bullet:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 
 import analysis
+from analysis.format import evidence_string
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, wilson_interval
 from analysis.model import ArticleAnalysis, Bullet, Sentence, SentimentSummary
 
@@ -39,7 +40,7 @@ def summary_line(s: SentimentSummary) -> str:
 def _sentence_line(s: Sentence) -> str:
     score = "  n/a" if s.score is None else f"{s.score:+.2f}"
     label = s.label or "unscored"
-    evidence = ", ".join(f"{e.term}({e.weight:+.2f})" for e in s.evidence)
+    evidence = evidence_string(s.evidence, ", ")
     head = f"[{s.position}] {_LABEL_MARK[s.label]} {score} {label:<8} {s.lang:<5} "
     body = s.text
     if s.themes:

@@ -20,9 +20,10 @@ from typing import Any
 
 import streamlit as st
 
+from analysis.format import evidence_string
 from analysis.i18n import t
 from analysis.library import DB_URL_ENV, ArticleRecord, Library, LibraryError
-from analysis.model import ArticleAnalysis
+from analysis.model import ArticleAnalysis, Evidence
 from analysis.sentiment import Scorer, Thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,8 +123,28 @@ def md_escape(text: str | None) -> str:
 # -- models and analyses -----------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
 def get_scorer(model: str, band: tuple[float, float] | None) -> Scorer:
-    """One Scorer per (model, band); its models load once per process behind it."""
-    return Scorer(model, Thresholds(*band) if band else None)
+    """One Scorer per (model, band) for articles (`default` = the accurate tier); its models load
+    once per process behind it, and the library stores the accurate tier's sentence scores, so a
+    sentence is embedded once across sessions and restarts."""
+    return Scorer(model, Thresholds(*band) if band else None, workload="article", store=_LibraryStore())
+
+
+class _LibraryStore:
+    """The current library as the Scorer's score store (looked up per call: the configured
+    database can change, e.g. between tests, while the cached Scorer lives on)."""
+
+    def get_sentence_scores(self, model_key: str, text_hashes: Any) -> dict[str, float]:
+        return get_library().get_sentence_scores(model_key, text_hashes)
+
+    def put_sentence_scores(self, model_key: str, scores: dict[str, float]) -> None:
+        get_library().put_sentence_scores(model_key, scores)
+
+
+@st.cache_data(show_spinner=False, max_entries=4096)
+def sentence_evidence(text: str, model: str) -> tuple[Evidence, ...]:
+    """Evidence of one sentence from the model that scored it (occlusion for the accurate tier:
+    one encoder pass per word, so computed only for the sentences a user opens)."""
+    return get_scorer(model, None).explain(text)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -223,7 +244,23 @@ def active_article() -> tuple[ArticleRecord, ArticleAnalysis]:
     except ValueError as exc:  # analysis-layer errors are ValueError subclasses with a clear message
         st.error(tr("dash.analysis_failed", error=str(exc)))
         st.stop()
+    if result.model.note:
+        st.warning(tr("dash.model_fallback", note=result.model.note), icon=":material/info:")
+    _refresh_stored_summary(record, result)
     return record, result
+
+
+def _refresh_stored_summary(record: ArticleRecord, result: ArticleAnalysis) -> None:
+    """A record scored by an older default model gets the new model's summary (the library's NEV
+    column and timeline), once, with a visible note; the per-sentence scores are already stored."""
+    stamp = f"{result.model.name}@{result.model.version}"
+    if current_model() != "default" or current_band() is not None or record.model in (None, stamp):
+        return
+    try:
+        get_library().update_article(record.id, summary=result.sentiment, model=stamp)
+    except LibraryError:  # read-only or unreachable library: the page still shows the new scores
+        return
+    st.info(tr("dash.rescored", old=record.model, new=stamp), icon=":material/update:")
 
 
 # -- small shared pieces of layout ------------------------------------------------------------------
@@ -316,7 +353,8 @@ def sentence_rows(analysis: ArticleAnalysis, sentences: Any = None) -> list[dict
                 tr("vp.col.label"): label_name(s.label),
                 tr("vp.col.lang"): s.lang,
                 tr("vp.col.themes"): ", ".join(names.get(x, x) for x in s.themes),
-                tr("vp.col.evidence"): ", ".join(f"{e.term} ({e.weight:+.2f})" for e in s.evidence),
+                tr("vp.col.evidence"): evidence_string(s.evidence, ", "),
+                tr("vp.col.uncertain"): "; ".join(s.uncertain),
                 tr("vp.col.text"): s.text,
             }
         )
@@ -329,7 +367,10 @@ def sentence_table(analysis: ArticleAnalysis, sentences: Any, *, key: str) -> No
 
     columns = [
         "#",
-        *(tr(f"vp.col.{c}") for c in ("group", "score", "label", "lang", "themes", "evidence", "text")),
+        *(
+            tr(f"vp.col.{c}")
+            for c in ("group", "score", "label", "lang", "themes", "evidence", "uncertain", "text")
+        ),
     ]
     st.dataframe(
         pd.DataFrame(sentence_rows(analysis, sentences), columns=columns),  # headers even when empty

@@ -371,7 +371,7 @@ def _report(report: IngestReport) -> None:
 
 def _evidence(texts: pd.Series, langs: pd.Series, options: CorpusOptions) -> list[str]:
     """The top evidence terms of the first EVIDENCE_ROWS posts ('' after that or for other languages)."""
-    scorer = Scorer(options.model, Thresholds(*options.band) if options.band else None)
+    scorer = Scorer(options.model, Thresholds(*options.band) if options.band else None, workload="corpus")
     ev = []
     for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
         model = scorer.model_for(lang) if i < EVIDENCE_ROWS and lang in ("zh", "en") else None
@@ -495,7 +495,9 @@ def _results(view: CorpusView, options: CorpusOptions, source: dict[str, Any]) -
             f"{(last.normalize() - first.normalize()).days + 1}",
             help=f"{first:%Y-%m-%d %H:%M} → {last:%Y-%m-%d %H:%M} ({options.tz})",
         )
-    band = Scorer(options.model, Thresholds(*options.band) if options.band else None).thresholds_for("zh")
+    band = Scorer(
+        options.model, Thresholds(*options.band) if options.band else None, workload="corpus"
+    ).thresholds_for("zh")
     st.caption(
         tr("posts.formulas", p=p, u=u, n=n, model=options.model,
            band=f"[{band.negative_below:+.2f}, {band.positive_above:+.2f}]" if band else "—")

@@ -4,18 +4,22 @@ that moved its score."""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 import streamlit as st
 
 from analysis.charts import highlight_evidence, share_strip
-from analysis.model import LABELS, Bullet, Sentence, SentimentSummary
+from analysis.format import evidence_string
+from analysis.model import LABELS, Bullet, Evidence, Sentence, SentimentSummary
 from analysis.themes import dominant_themes
 from pages.common import (
     active_article,
     band_caption,
+    current_model,
     label_name,
     md_escape,
     page_shell,
+    sentence_evidence,
     sentence_table,
     theme_labels,
     tr,
@@ -60,10 +64,36 @@ sort = f3.selectbox(
 )
 
 
+only_uncertain = st.toggle(tr("vp.filter_uncertain"), key="vp_uncertain")
+
+# Evidence the scoring model gives for free (the fast tier) is on every sentence; the accurate
+# tier's comes from occlusion, one encoder pass per word, so only for the sentences opened here.
+on_demand = [s for s in analysis.sentences if s.score is not None and not s.evidence]
+opened: dict[int, tuple[Evidence, ...]] = {}
+if on_demand:
+    st.caption(tr("vp.evidence_on_demand"))
+    picked = st.multiselect(
+        tr("vp.explain_pick"),
+        options=[s.position for s in on_demand],
+        format_func={s.position: f"#{s.position} {s.text[:70]}…" for s in on_demand}.__getitem__,
+        key="vp_explain",
+    )
+    by_position = {s.position: s for s in on_demand}
+    with st.spinner(tr("vp.explain_running")):
+        opened = {p: sentence_evidence(by_position[p].text, current_model()) for p in picked}
+    for p in picked:
+        terms = evidence_string(opened[p], " · ")
+        st.markdown(f"**#{p}** {md_escape(terms) if terms else tr('vp.explain_none')}")
+
+
+def with_evidence(s: Sentence) -> Sentence:
+    return replace(s, evidence=opened[s.position]) if s.position in opened else s
+
+
 def keep(s: Sentence) -> bool:
     label_ok = (s.label or "unscored") in chosen_labels
     theme_ok = not chosen_themes or any(x in chosen_themes for x in s.themes)
-    return label_ok and theme_ok
+    return label_ok and theme_ok and (not only_uncertain or bool(s.uncertain))
 
 
 def ordered(sentences: list[Sentence]) -> list[Sentence]:
@@ -85,6 +115,7 @@ def sentence_html(s: Sentence) -> str:
     meta = html.escape(
         f" #{s.position} · {s.lang}"
         + (f" · {', '.join(names.get(x, x) for x in s.themes)}" if s.themes else "")
+        + (f" · ⚠ {'; '.join(s.uncertain)}" if s.uncertain else "")
     )
     # highlight_evidence escapes every character of the article's text; nothing else is raw. One
     # line, so Markdown treats the whole list as an HTML block and parses nothing inside it.
@@ -112,7 +143,7 @@ def show_block(bullets: tuple[Bullet, ...], summary: SentimentSummary | None, ke
     # One list per block: each bullet's sentences (escaped, evidence marked) and its [n] citations.
     items = []
     for b in bullets:
-        shown = ordered([s for s in b.sentences if keep(s)])
+        shown = ordered([with_evidence(s) for s in b.sentences if keep(s)])
         if not shown:
             continue
         cites = "".join(f"[{c}]" for c in b.citations)
@@ -141,6 +172,6 @@ for g, gs in zip(doc.groups, analysis.group_sentiment, strict=True):
         show_block(g.bullets, gs, f"g{g.index}")
 
 st.subheader(tr("vp.all_sentences"), anchor=False)
-rows = ordered([s for s in analysis.sentences if keep(s)])
+rows = ordered([with_evidence(s) for s in analysis.sentences if keep(s)])
 st.caption(tr("vp.showing", shown=len(rows), total=len(analysis.sentences)))
 sentence_table(analysis, rows, key="sentence_table")

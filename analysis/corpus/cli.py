@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import TextIO
 
@@ -20,7 +21,39 @@ from analysis.corpus.ingest import ColumnMapping, CorpusError, TableSource, dete
 from analysis.corpus.pipeline import ChunkProcessor, CorpusOptions, check_report
 from analysis.corpus.scoring import SCORE_COLUMNS, keep_input_columns, model_components, score_frame
 from analysis.corpus.timeparse import TimeZoneError, check_tz
-from analysis.sentiment import SentimentError
+from analysis.format import evidence_string
+from analysis.sentiment import Scorer, SentimentError
+
+
+class ProgressLine:
+    """Progress and ETA on stderr, at most once a second (a line each when stderr is a file)."""
+
+    def __init__(self, total: int, unit: str) -> None:
+        self.total, self.unit, self.done = total, unit, 0
+        self.start = self.last = time.monotonic()
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.last < 1.0 and self.done < self.total:
+            return
+        self.last = now
+        rate = self.done / max(now - self.start, 1e-9)
+        eta = (self.total - self.done) / rate if rate > 0 else float("inf")
+        line = f"scored {self.done}/{self.total} {self.unit} ({rate:.0f}/s, ETA {_duration(eta)})"
+        print(("\r" + line) if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.tty:
+            print(file=sys.stderr)
+
+
+def _duration(seconds: float) -> str:
+    if seconds == float("inf"):
+        return "unknown"
+    whole = round(seconds)
+    return f"{whole // 3600}h{whole // 60 % 60:02d}m" if whole >= 3600 else f"{whole // 60}m{whole % 60:02d}s"
 
 
 def _open(path: str) -> TableSource:
@@ -80,21 +113,39 @@ def run_score(args: argparse.Namespace) -> int:
     mapping = _mapping(table, args.text_column, None)
     clean = _clean_options(args, dedupe=False)
     try:
-        components = model_components(args.model)
+        scorer = Scorer(args.model, workload="article")
+        components = model_components(args.model, workload="article")
     except SentimentError as exc:
         raise CliError(str(exc)) from None
+    if scorer.note:
+        print(f"note: {scorer.note}", file=sys.stderr)
+    progress = None
+    if scorer.is_accurate:  # tens of texts per second: say how long it will take
+        try:
+            total = sum(len(c) for c in table.iter_chunks(args.chunk_size))
+        except CorpusError as exc:
+            raise CliError(str(exc)) from None
+        progress = ProgressLine(total, "texts")
+    explain = bool(getattr(args, "explain", False))
     out, close = _output(args.out)
     rows = 0
     try:
         for i, chunk in enumerate(table.iter_chunks(args.chunk_size)):
             cleaned, _ = clean_texts(chunk[mapping.text], clean)
             work = pd.DataFrame({"_text": cleaned["text_clean"].to_numpy()}, index=chunk.index)
-            scored = score_frame(work, "_text", args.model, lang=args.lang)
+            scored = score_frame(
+                work, "_text", args.model, lang=args.lang, workload="article", progress=progress
+            )
             result = keep_input_columns(chunk, (*SCORE_COLUMNS, "model"))
             for col in SCORE_COLUMNS:
                 result[col] = scored[col].to_numpy()
             result["model"] = scored["lang"].map(components).fillna("").to_numpy()
             result.loc[result["label"].isna(), "model"] = ""
+            if explain:
+                result["evidence"] = [
+                    "" if pd.isna(label) else evidence_string(scorer.explain(text))
+                    for text, label in zip(work["_text"], scored["label"], strict=True)
+                ]
             result.to_csv(out, header=(i == 0), index=False, lineterminator="\n")
             rows += len(chunk)
     except CorpusError as exc:
@@ -102,6 +153,8 @@ def run_score(args: argparse.Namespace) -> int:
     finally:
         if close:
             out.close()
+    if progress is not None:
+        progress.finish()
     if rows == 0:
         raise CliError("the file has no rows")
     print(f"scored {rows} rows", file=sys.stderr)

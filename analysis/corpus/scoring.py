@@ -9,10 +9,14 @@ band (or the user's), the same band articles use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
-from analysis.sentiment import Scorer, SentimentError, Thresholds
+from analysis.sentiment import Scorer, SentimentError, Thresholds, Workload
+
+PROGRESS_BATCH = 64  # texts per progress report when the (slow) accurate tier scores
 
 # Literal characters (not \u escapes) so pandas' Arrow regex engine reads the same classes as re.
 _HAN = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
@@ -107,17 +111,21 @@ def score_frame(
     model: str = "default",
     band: Thresholds | None = None,
     lang: str = "auto",
+    workload: Workload = "corpus",
+    progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
     """Return `df` with columns `lang` (zh/en/other), `score` (float in [-1, 1], NaN when
     unscored) and `label` (positive/neutral/negative, NA when unscored) added; input columns of
     those names are kept as `<name>_input`.
 
-    Text in neither language, and empty text, stays unscored rather than guessed."""
+    Text in neither language, and empty text, stays unscored rather than guessed. `workload`
+    resolves the `default` model (a corpus gets the fast tier, the `score` command the accurate
+    one); `progress` is called with the number of texts just scored, per batch."""
     if text_column not in df.columns:
         raise KeyError(f"no column {text_column!r}")
     if lang not in ("auto", "zh", "en"):
         raise SentimentError(f"unknown language {lang!r}; use auto, zh or en")
-    scorer = Scorer(model, band)
+    scorer = Scorer(model, band, workload=workload)
     texts = df[text_column].astype("string").fillna("")
     nonempty = (texts.str.strip() != "").to_numpy(dtype=bool)
     if lang == "auto":
@@ -135,7 +143,13 @@ def score_frame(
         if m is None:
             continue
         batch = texts.iloc[rows].tolist()
-        s = np.clip(np.asarray(m.score(batch), dtype=float), -1.0, 1.0)
+        step = PROGRESS_BATCH if progress is not None and scorer.is_accurate else max(len(batch), 1)
+        parts = []
+        for start in range(0, len(batch), step):
+            parts.append(np.asarray(m.score(batch[start : start + step]), dtype=float))
+            if progress is not None:
+                progress(len(parts[-1]))
+        s = np.clip(np.concatenate(parts), -1.0, 1.0)
         scores[rows] = s
         labels[rows] = scorer.thresholds_for(code).labels(s)
     labels[labels == ""] = None
@@ -155,9 +169,9 @@ def score_meta(df: pd.DataFrame) -> pd.DataFrame:
     return meta
 
 
-def model_components(model: str = "default") -> dict[str, str]:
+def model_components(model: str = "default", workload: Workload = "corpus") -> dict[str, str]:
     """lang → `name@version` of the model that scores it (loads the models)."""
-    scorer = Scorer(model)
+    scorer = Scorer(model, workload=workload)
     out = {}
     for code in ("zh", "en"):
         m = scorer.model_for(code)

