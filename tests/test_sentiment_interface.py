@@ -36,7 +36,9 @@ def test_every_suite_scores_both_languages_and_leaves_others_unscored(suite: str
     assert out[2].score is None and out[2].label is None  # empty never crashes, never counted
     assert out[3].lang == "other" and out[3].score is None
     info = scorer.info(["zh", "en"])
-    assert info.name == suite and set(info.components) == {"zh", "en"}
+    # `default` names the tier that actually ran (the accurate one for articles).
+    assert info.name == ("accurate" if suite == "default" else suite) and info.requested == suite
+    assert set(info.components) == {"zh", "en"} and info.note is None
     assert all(-1 <= v <= 1 for v in info.thresholds.values())
 
 

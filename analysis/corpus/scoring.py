@@ -153,6 +153,8 @@ def score_frame(
         scores[rows] = s
         labels[rows] = scorer.thresholds_for(code).labels(s)
     labels[labels == ""] = None
+    if progress is not None:  # rows in neither language count as done too
+        progress(int(len(df) - np.count_nonzero(np.isin(langs, ("zh", "en")))))
     out = keep_input_columns(df)
     out["lang"] = pd.Series(langs, index=df.index, dtype=object)
     out["score"] = pd.Series(np.round(scores, 4), index=df.index)
