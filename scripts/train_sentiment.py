@@ -44,6 +44,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))  # embed_sets (distillation reads its e5 cache)
 
 from analysis.sentiment import Thresholds  # noqa: E402
 from analysis.sentiment.datasets import SETS, load_set  # noqa: E402
@@ -56,7 +57,7 @@ from analysis.sentiment.features import (  # noqa: E402
     zh_ngram_buckets,
 )
 
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 N_BUCKETS = {"zh": 1 << 20, "en": 1 << 18}
 C_REG = {"zh": 16.0, "en": 16.0}  # inverse L2 strength (chosen on the validation split)
 # Semantic prior (zh): the e5 word-vector table (scripts/build_embedding_prior.py) and the
@@ -77,7 +78,9 @@ SET_WEIGHT = {
     "zh_waimai10k": 0.5,
     "zh_online_shopping10": 0.5,
     "en_fpb50": 2.0,
+    "distill": 2.0,  # texts labelled by the accurate tier (see distillation_rows)
 }
+DISTILL = True  # since 1.2.0: train on the accurate tier's labels of unlabelled text too
 CLASSES = ("neg", "neu", "pos")
 LABEL_NAMES = {"pos": "positive", "neu": "neutral", "neg": "negative"}
 
@@ -295,15 +298,63 @@ def calibrate_band(scored: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[Th
     return Thresholds(best[1], best[2]), best[0]
 
 
+def distillation_rows(lang: str, frames, exclude: tuple[str, ...] = (), teacher=None):
+    """Unlabelled text labelled by the accurate tier (the teacher): every train and validation
+    text of the language's sets (never the test split) and, for Chinese, the dated Weibo posts
+    and comments of shared/data/corpora; each text once, only those whose e5 vector is cached by
+    scripts/embed_sets.py (so no encoder runs here). The teacher's hard label (its own band)
+    becomes the row's label; the rows form one more training "set" with its own weight.
+
+    `teacher` defaults to the committed accurate head; leave-one-domain-out passes one trained
+    without the held-out domain, whose texts are then left out of the pool as well."""
+    import pandas as pd
+    from embed_sets import corpus_texts, load_cache
+
+    from analysis.sentiment.default_models import probabilities_to_score
+    from analysis.sentiment.embedding import prepare_text, text_key
+    from analysis.sentiment.encoder_models import load as load_accurate
+
+    cache = load_cache()
+    if not cache:
+        raise SystemExit("error: no cached e5 vectors for distillation; run scripts/embed_sets.py first")
+    teacher = teacher or load_accurate(lang)
+    texts = frames.loc[(frames["split"] != "test") & ~frames["set"].isin(exclude), "text"].tolist()
+    if lang == "zh":
+        texts += corpus_texts()
+    texts = list(dict.fromkeys(t for t in texts if t.strip()))
+    keys = [text_key(prepare_text(t)) for t in texts]
+    kept = [(t, k) for t, k in zip(texts, keys, strict=True) if k in cache]
+    texts = [t for t, _ in kept]
+    vectors = np.stack([cache[k] for _, k in kept]).astype(np.float32)
+    scores = np.concatenate(
+        [
+            probabilities_to_score(teacher.logits_from(vectors[i : i + 4096], texts[i : i + 4096]))
+            for i in range(0, len(texts), 4096)
+        ]
+    )
+    band = teacher.thresholds
+    labels = labels_for(scores, band.negative_below, band.positive_above)
+    return pd.DataFrame({"text": texts, "label": labels, "split": "train", "set": "distill"})
+
+
+def _hash_rank(texts) -> np.ndarray:
+    return np.argsort([hashlib.md5(("pool" + t).encode("utf-8")).hexdigest() for t in texts], kind="stable")
+
+
 def train_language(
     lang: str,
     exclude: tuple[str, ...] = (),
     verbose: bool = True,
     max_rows: int = MAX_TRAIN_ROWS_PER_SET,
     max_iter: int = MAX_ITER,
+    distill: bool = DISTILL,
+    teacher=None,
 ):
-    """Train on the train split, calibrate on validation; returns (model, report dict).
+    """Train on the train split (plus the accurate tier's labels of unlabelled text when
+    `distill`), calibrate on validation; returns (model, report dict).
     (The benchmark's leave-one-domain-out table passes smaller max_rows / max_iter.)"""
+    import pandas as pd
+
     t0 = time.time()
     frames = load_frames(lang, exclude)
     lexicon = load_vader_lexicon() if lang == "en" else None
@@ -312,6 +363,11 @@ def train_language(
     rank = train["text"].map(lambda t: hashlib.md5(("cap" + t).encode("utf-8")).hexdigest())
     keep = rank.groupby(train["set"]).rank(method="first") <= max_rows
     train = train[keep].reset_index(drop=True)
+    if distill:
+        pool = distillation_rows(lang, frames, exclude, teacher)
+        cap = max_rows * max(1, len(set(train["set"])) // 2)  # LODO's lighter fits: a lighter pool
+        pool = pool.iloc[_hash_rank(pool["text"])[:cap]] if len(pool) > cap else pool
+        train = pd.concat([train, pool], ignore_index=True)
     weights, bias, dense = fit(lang, train, lexicon, max_iter=max_iter)
     model = make_model(lang, weights, bias, dense, Thresholds(0.0, 0.0))
     val = frames[frames["split"] == "val"]
@@ -326,6 +382,14 @@ def train_language(
     report = {
         "train_rows": len(train),
         "train_rows_per_set": {k: int(v) for k, v in train["set"].value_counts().sort_index().items()},
+        "distilled_label_counts": (
+            {
+                k: int(v)
+                for k, v in train.loc[train["set"] == "distill", "label"].value_counts().sort_index().items()
+            }
+            if distill
+            else None
+        ),
         "val_mean_macro_f1": round(val_f1, 4),
         "val_per_set": {
             n: dict(
@@ -376,6 +440,18 @@ def write_artefacts(lang: str, model: HashedLinearModel, report: dict, out_dir: 
             for n in sets_for(lang)
         ],
         "split": "md5(text) % 100: <20 test, 20-29 validation, rest train",
+        "distillation": {
+            "teacher": f"{lang}-accurate (e5 + head), its own calibrated band → hard labels",
+            "pool": "train and validation texts of the sets above (never the test split)"
+            + (
+                ", plus the dated Weibo posts and comments of shared/data/corpora (MIT)"
+                if lang == "zh"
+                else ""
+            ),
+            "weight": SET_WEIGHT["distill"],
+        }
+        if DISTILL
+        else None,
         "training": report,
     }
     (out_dir / f"{lang}_default.json").write_text(

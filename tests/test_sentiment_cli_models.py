@@ -22,7 +22,18 @@ def _run(tmp_path: Path, model: str, *extra: str, posts: str = POSTS) -> subproc
     src = tmp_path / "posts.csv"
     src.write_text(posts, encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "analysis", "score", str(src), "--text-column", "text", "--model", model, *extra],
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "score",
+            str(src),
+            "--text-column",
+            "text",
+            "--model",
+            model,
+            *extra,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
