@@ -3,8 +3,9 @@
     python examples/dask_scoring.py [PATH.csv] [--text-column text] [--model default] [--workers 2]
 
 `analysis.corpus.scoring.score_frame` takes and returns a pandas DataFrame, so it runs unchanged as
-`dask.dataframe.map_partitions` on a cluster (here a LocalCluster; point `Client` at a scheduler
-address to use a real one). The per-day counts and net emotional value are then a plain groupby on
+`dask.dataframe.map_partitions` on a cluster (here a LocalCluster of worker processes; point
+`Client` at a scheduler address to use a real one). `default` is the fast tier for a corpus; each
+worker process loads its models once, on first use, under the registry's lock. The per-day counts and net emotional value are then a plain groupby on
 the scored frame. Defaults to the sample corpus shipped in sample_data/.
 """
 
@@ -54,7 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     frame = pd.read_csv(args.path, dtype=str)
     with (
-        LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=False) as cluster,
+        LocalCluster(n_workers=args.workers, threads_per_worker=2, processes=True) as cluster,
         Client(cluster),
     ):
         scored = score_with_dask(frame, args.text_column, args.model, partitions=args.workers * 2)

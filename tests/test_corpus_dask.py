@@ -24,12 +24,14 @@ def test_map_partitions_on_a_local_cluster_equals_pandas() -> None:
         [frame, pd.DataFrame({"text": ["great news today", "Привет", ""], "timestamp": "2020-05-31"})]
     )
     frame = frame.reset_index(drop=True)
-    expected = score_frame(frame, "text", "snownlp")
+    expected = score_frame(frame, "text", "default")
+    # Worker processes, two threads each: every worker loads the default model on first use,
+    # from two threads at once (the registry must be safe under concurrent first use).
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=2, processes=True, dashboard_address=None) as cluster,
         Client(cluster),
     ):
-        got = score_with_dask(frame, "text", "snownlp", partitions=4)
+        got = score_with_dask(frame, "text", "default", partitions=8)
     got = got.sort_index()
     # Dask stores strings as Arrow strings (NA for missing): compare values, not string dtypes.
     assert got.index.tolist() == expected.index.tolist()

