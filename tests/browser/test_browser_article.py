@@ -13,6 +13,7 @@ from server import (
     EXCEPTION,
     GAUGE_NUMBER,
     NAV_LINK,
+    add_to_multiselect,
     exceptions_on,
     go_to_page,
     rerun_after,
@@ -33,6 +34,11 @@ def test_viewpoint_group_drill_down_highlights_evidence(app: Page) -> None:
     go_to_page(app, "viewpoints")
     group = widget(app, "group_1")
     expect(group).to_be_visible()
+    # The accurate tier's evidence (occlusion) is computed for the sentences the user opens:
+    # open sentence #2 ("...has not translated successfully into the automotive sector...").
+    expect(group.locator("mark")).to_have_count(0)
+    add_to_multiselect(app, "vp_explain", "#2 ")
+    expect(group.locator("mark").first).to_be_visible()
     # Collapse the group, then open it again: its sentences come back with their evidence marked.
     # (Client-side: no rerun to wait for, but the expander's own open state.)
     set_expander(group, open_=False)
