@@ -187,7 +187,25 @@ def build_parser() -> argparse.ArgumentParser:
     tl.add_argument(
         "--no-clean",
         action="store_true",
-        help="no cleaning and no de-duplication (default: clean social text, drop duplicate posts)",
+        help="no cleaning and no duplicate detection (default: clean social text, flag duplicate "
+        "posts and count every post)",
+    )
+    tl.add_argument(
+        "--drop-duplicates",
+        action="store_true",
+        help="leave posts flagged as duplicates out of the counts (default: every post counts; "
+        "the summary on stderr says how many were flagged and left out)",
+    )
+    tl.add_argument(
+        "--author-column",
+        metavar="COL",
+        help="column holding the author: finds coordinated posting (the same text from 3 or more "
+        "authors within an hour), listed in --report",
+    )
+    tl.add_argument(
+        "--report",
+        metavar="PATH",
+        help="write a JSON report here: what happened to every row, duplicates, coordinated posting",
     )
     tl.set_defaults(func=_cmd_timeline)
     return parser

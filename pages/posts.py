@@ -222,8 +222,11 @@ def _mapping_form(frame: pd.DataFrame, source: dict[str, Any]) -> None:
             tr("posts.export_time"), value="", key="posts_export_time", help=tr("posts.export_time_help")
         )
         with st.expander(tr("posts.cleaning")):
+            defaults = CleanOptions()
             flags = {
-                step: st.checkbox(tr(f"posts.clean.{step}"), value=True, key=f"posts_clean_{step}")
+                step: st.checkbox(
+                    tr(f"posts.clean.{step}"), value=getattr(defaults, step), key=f"posts_clean_{step}"
+                )
                 for step in STEPS
             }
         submitted = st.form_submit_button(tr("posts.confirm"), type="primary", key="posts_confirm")
@@ -333,9 +336,11 @@ def _report(report: IngestReport) -> None:
             empty=report.empty_text,
             bad_time=report.bad_time,
             dups=report.duplicates,
+            dropped=report.duplicates_dropped,
             emptied=report.emptied_by_cleaning,
         )
     )
+    _coordinated(report)
     if report.assumed_year is not None:
         st.warning(
             tr(
@@ -367,6 +372,21 @@ def _report(report: IngestReport) -> None:
             st.caption(
                 tr("posts.report_bad_examples", examples=md_escape(", ".join(report.bad_time_examples)))
             )
+
+
+def _coordinated(report: IngestReport) -> None:
+    """Copy-paste campaigns: the same text from several authors within an hour."""
+    table = report.coordinated
+    if table is None:
+        st.caption(tr("posts.coordinated_needs_author"))
+        return
+    if table.empty:
+        st.caption(tr("posts.coordinated_none"))
+        return
+    st.subheader(tr("posts.coordinated"), anchor=False)
+    st.caption(tr("posts.coordinated_help", n=len(table)))
+    shown = table.head(TOP_TABLE_ROWS).rename(columns=lambda c: tr(f"posts.coord.{c}"))
+    st.dataframe(shown, hide_index=True, key="posts_coordinated", width="stretch")
 
 
 def _evidence(texts: pd.Series, langs: pd.Series, options: CorpusOptions) -> list[str]:

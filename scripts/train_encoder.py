@@ -172,10 +172,15 @@ def _criterion(df, scores: np.ndarray) -> tuple[Thresholds, float]:
 
 
 def train_language(
-    lang: str, cache: dict[str, np.ndarray], verbose: bool = True, exclude: tuple[str, ...] = ()
+    lang: str,
+    cache: dict[str, np.ndarray],
+    verbose: bool = True,
+    exclude: tuple[str, ...] = (),
+    linear_only: bool = False,
 ):
     """Train one language's head (without the `exclude` sets: the benchmark's leave-one-domain-
-    out distillation needs a teacher that never saw the held-out domain)."""
+    out distillation needs a teacher that never saw the held-out domain; `linear_only` skips the
+    hidden-layer candidates there, which makes that teacher lighter and its figures conservative)."""
     t0 = time.time()
     frames, missing = attach_vectors(fast.load_frames(lang, exclude), cache)
     train = train_rows(frames)
@@ -199,7 +204,7 @@ def train_language(
     for c in C_GRID:
         w, b, _ = fast.fit_softmax(_csr(ztr), ytr, wtr, c, max_iter=500)
         candidates.append((f"linear C={c}", None, None, w, b))
-    for hidden, l2 in MLP_GRID:
+    for hidden, l2 in () if linear_only else MLP_GRID:
         w1, b1, w2, b2 = fit_mlp(ztr, ytr, wtr, hidden, l2)
         candidates.append((f"mlp hidden={hidden} l2={l2}", w1, b1, w2, b2))
     best = None

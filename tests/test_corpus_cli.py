@@ -183,3 +183,44 @@ def test_score_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     empty.write_bytes(b"")
     code, _, err = _run(["score", str(empty), *MODEL], capsys)
     assert code != 0 and "empty" in err
+
+
+def test_timeline_counts_every_post_and_reports_coordination(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Duplicates are flagged and counted by default; --drop-duplicates leaves them out and says
+    how many; --report lists the same text from 3+ authors within an hour."""
+    import json
+
+    start = pd.Timestamp("2025-10-27 10:00")
+    rows = [("小米汽车必须召回!", str(start + pd.Timedelta(minutes=5 * i)), f"acct{i}") for i in range(4)]
+    rows += [("[汗]", str(start + pd.Timedelta(hours=3 * i)), f"fan{i}") for i in range(3)]
+    rows += [("一条独立的评论", str(start), "solo")]
+    path = tmp_path / "posts.csv"
+    pd.DataFrame(rows, columns=["text", "time", "user"]).to_csv(path, index=False)
+    base = ["timeline", str(path), "--time-column", "time", "--freq", "D", *MODEL]
+
+    code, out, err = _run([*base, "--author-column", "user", "--report", str(tmp_path / "r.json")], capsys)
+    assert code == 0, err
+    day = pd.read_csv(io.StringIO(out))
+    assert int(day["n"].sum()) == len(rows)  # every post counted
+    assert "duplicates flagged 5 (left out 0)" in err
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["duplicates_flagged"] == 5 and report["duplicates_left_out"] == 0
+    [campaign] = report["coordinated_posting"]
+    assert campaign["text"] == "小米汽车必须召回!" and campaign["n_authors"] == 4
+    assert campaign["first_author"] == "acct0" and campaign["span_minutes"] == 15.0
+
+    code, out, err = _run([*base, "--drop-duplicates"], capsys)
+    assert code == 0, err
+    assert int(pd.read_csv(io.StringIO(out))["n"].sum()) == len(rows) - 5
+    assert "duplicates flagged 5 (left out 5)" in err
+
+    code, _, err = _run([*base, "--report", str(tmp_path / "r2.json")], capsys)
+    assert code == 0
+    assert (
+        "author" in json.loads((tmp_path / "r2.json").read_text(encoding="utf-8"))["coordinated_posting_note"]
+    )
+
+    code, _, err = _run([*base, "--author-column", "nobody"], capsys)
+    assert code != 0 and err.count("\n") == 1 and "no author column named 'nobody'" in err

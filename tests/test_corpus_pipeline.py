@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.corpus.clean import CleanOptions
 from analysis.corpus.ingest import ColumnMapping, CorpusError
 from analysis.corpus.pipeline import CorpusOptions, frame_chunks, process_chunks
 
@@ -32,14 +33,59 @@ def test_report_accounts_for_every_row(chunk: int) -> None:
     assert report.rows_read == 10
     assert (report.empty_text, report.bad_time, report.emptied_by_cleaning) == (1, 1, 1)
     assert report.clean.counts["dedupe_exact"] == 1 and report.clean.counts["dedupe_near"] == 1
-    assert (report.scored, report.unscored) == (4, 1)
+    # Every post counts: the two duplicates are flagged, not dropped.
+    assert (report.scored, report.unscored) == (6, 1)
+    assert (report.duplicates, report.duplicates_dropped) == (2, 0)
     assert report.accounted == report.rows_read
     assert len(posts) == report.scored + report.unscored
     assert report.assumed_year == 2020 and report.year_source == "column"
-    assert posts["row"].tolist() == [1, 2, 7, 9, 10]  # 1-based rows of the input
+    assert posts["row"].tolist() == [1, 2, 6, 7, 8, 9, 10]  # 1-based rows of the input
+    assert posts["duplicate"].tolist() == ["", "", "exact", "", "near", "", ""]
     assert posts.loc[posts["row"] == 10, "time"].iloc[0] == pd.Timestamp(
         "2020-01-04 10:00", tz="Asia/Shanghai"
     )
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 100])
+def test_leaving_duplicates_out_is_explicit_and_counted(chunk: int) -> None:
+    frame = pd.DataFrame(ROWS, columns=["text", "time"])
+    options = CorpusOptions(
+        ColumnMapping("text", "time"), model=MODEL, clean=CleanOptions(drop_duplicates=True)
+    )
+    posts, report = process_chunks(frame_chunks(frame, chunk), options)
+    assert (report.scored, report.unscored) == (4, 1)
+    assert (report.duplicates, report.duplicates_dropped) == (2, 2)
+    assert report.accounted == report.rows_read == 10
+    assert posts["row"].tolist() == [1, 2, 7, 9, 10]
+    assert "left out 2" in report.summary_line()
+
+
+def test_coordinated_posting_found_across_chunks() -> None:
+    start = pd.Timestamp("2025-10-27 10:00")
+    rows = [
+        ("小米汽车必须召回,安全第一!", str(start + pd.Timedelta(minutes=7 * i)), f"acct{i}") for i in range(6)
+    ]
+    rows += [("[汗]", str(start + pd.Timedelta(hours=2 * i)), f"fan{i}") for i in range(21)]  # reactions
+    rows += [("同一作者连发", str(start + pd.Timedelta(minutes=i)), "same") for i in range(5)]  # one author
+    rows += [("独立的一条", str(start), "solo")]
+    frame = pd.DataFrame(rows, columns=["text", "time", "user"])
+    options = CorpusOptions(ColumnMapping("text", "time", author="user"), model=MODEL)
+    posts, report = process_chunks(frame_chunks(frame, 4), options)
+    assert len(posts) == len(rows)  # every post counted, the 21 "[汗]" replies included
+    table = report.coordinated
+    assert table is not None and len(table) == 1
+    hit = table.iloc[0]
+    assert hit["text"] == "小米汽车必须召回,安全第一!"
+    assert (hit["n_authors"], hit["n_posts"], hit["first_author"], hit["first_row"]) == (6, 6, "acct0", 1)
+    assert hit["span_minutes"] == 35.0
+    assert hit["authors"].split("; ")[:2] == ["acct0", "acct1"]
+    assert str(hit["first_time"].tz) == "Asia/Shanghai"
+
+
+def test_coordinated_posting_needs_an_author_column() -> None:
+    frame = pd.DataFrame(ROWS, columns=["text", "time"])
+    _, report = process_chunks([frame], CorpusOptions(ColumnMapping("text", "time"), model=MODEL))
+    assert report.coordinated is None
 
 
 def test_unparseable_time_column_is_an_error() -> None:

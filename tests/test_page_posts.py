@@ -187,3 +187,49 @@ def test_sample_corpus_in_one_click(temp_library: str) -> None:
     at.segmented_control(key="posts_freq").set_value("W").run()
     assert not at.exception
     assert Library(temp_library).list_corpora() == []  # the sample is not copied into the library
+
+
+def _report_line(scored: int, dropped: int) -> str:
+    return t(
+        "posts.report", LANG, rows=20, scored=scored, unscored=0, empty=0, bad_time=0, dups=9,
+        dropped=dropped, emptied=0,
+    )  # fmt: skip
+
+
+def test_every_post_counted_and_coordinated_posting_listed(temp_library: str) -> None:
+    """Duplicates stay in the volume; the same text from 3+ authors within an hour is listed."""
+    start = pd.Timestamp("2020-03-01 09:00")
+    rows = [
+        ("全力支持召回,安全第一!", str(start + pd.Timedelta(minutes=4 * i)), f"账号{i}") for i in range(5)
+    ]
+    rows += [("[汗]", str(start + pd.Timedelta(hours=2 * i)), f"网友{i}") for i in range(6)]
+    own = [
+        "质量还行",
+        "售后太慢",
+        "价格偏贵",
+        "外观好看",
+        "续航一般",
+        "座椅舒服",
+        "车机卡顿",
+        "客服热情",
+        "提车很快",
+    ]
+    rows += [(text, str(start + pd.Timedelta(hours=i)), f"路人{i}") for i, text in enumerate(own)]
+    data = pd.DataFrame(rows, columns=["内容", "发布时间", "用户"]).to_csv(index=False).encode("utf-8")
+    at = _upload(_open(), "campaign.csv", data)
+    at.selectbox(key="posts_map_author").set_value("用户")
+    assert at.checkbox(key="posts_clean_drop_duplicates").value is False  # every post counts by default
+    at.button(key="posts_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [c.value for c in at.caption]
+    assert _report_line(20, 0) in captions, captions
+    coordinated = [d.value for d in at.dataframe if t("posts.coord.first_author", LANG) in d.value.columns]
+    assert len(coordinated) == 1 and len(coordinated[0]) == 1
+    hit = coordinated[0].iloc[0]
+    assert hit[t("posts.coord.text", LANG)] == "全力支持召回,安全第一!"
+    assert hit[t("posts.coord.n_authors", LANG)] == 5 and hit[t("posts.coord.first_author", LANG)] == "账号0"
+    # Leaving duplicates out is an explicit choice, and its count is shown.
+    at.checkbox(key="posts_clean_drop_duplicates").check()
+    at.button(key="posts_confirm").click().run()
+    assert not at.exception
+    assert _report_line(11, 9) in [c.value for c in at.caption]

@@ -9,9 +9,12 @@ Steps, in order:
 5. `emoticons`     — replace Weibo codes such as `[哈哈]` by a word of the same sentiment the text
                      models know (`[泪]` → 流泪, `[怒]` → 愤怒), so they count as what they mean;
                      unknown codes are removed and counted. `emoticon_net` keeps (+1/-1 per code).
-6. `dedupe_exact`  — drop repeated identical texts (after steps 1–5), keeping the first.
-7. `dedupe_near`   — drop texts identical after removing @mentions, digits, punctuation, spaces and
+6. `dedupe_exact`  — flag repeated identical texts (after steps 1–5); the first is not flagged.
+7. `dedupe_near`   — flag texts identical after removing @mentions, digits, punctuation, spaces and
                      emoticons (spam and lottery reposts that differ only in who they tag).
+8. `drop_duplicates` — off by default: leave the flagged posts out of every count. In 舆情 work
+                     volume (声量) counts every post: 21 people replying "[汗]" are 21 reactions,
+                     and a copy-paste campaign is a finding (see corpus/coordination.py), not noise.
 Deduplication keeps a set of 64-bit hashes, so it works across chunks of a streamed file.
 """
 
@@ -57,6 +60,7 @@ class CleanOptions:
     emoticons: bool = True
     dedupe_exact: bool = True
     dedupe_near: bool = True
+    drop_duplicates: bool = False
 
     @classmethod
     def none(cls) -> CleanOptions:
@@ -192,12 +196,17 @@ class Deduplicator:
         self._near_seen: set[int] = set()
 
     def keep_mask(self, texts: pd.Series, report: CleanReport) -> np.ndarray:
-        """True for rows to keep; counts removed rows in report (exact first, then near).
-        Empty texts are never duplicates (they are counted elsewhere)."""
+        """True for rows that are not duplicates of an earlier row (see `flags`)."""
+        return self.flags(texts, report) == ""
+
+    def flags(self, texts: pd.Series, report: CleanReport) -> np.ndarray:
+        """Per row "" (first of its kind), "exact" or "near" (a repeat of an earlier row); counts
+        the flagged rows in report (exact first, then near). Empty texts are never duplicates
+        (they are counted elsewhere)."""
         values = _as_list(texts)
-        keep = np.ones(len(values), dtype=bool)
+        out = np.full(len(values), "", dtype=object)
         if not (self.exact or self.near):
-            return keep
+            return out
         near_keys = _near_keys(values) if self.near else None
         exact_seen, near_seen = self._exact_seen, self._near_seen
         n_exact = n_near = 0
@@ -207,7 +216,7 @@ class Deduplicator:
             if self.exact:
                 h = hash(text)
                 if h in exact_seen:
-                    keep[i] = False
+                    out[i] = "exact"
                     n_exact += 1
                     continue
                 exact_seen.add(h)
@@ -217,13 +226,13 @@ class Deduplicator:
                     continue
                 h = hash(key)
                 if h in near_seen:
-                    keep[i] = False
+                    out[i] = "near"
                     n_near += 1
                     continue
                 near_seen.add(h)
         report.counts["dedupe_exact"] += n_exact
         report.counts["dedupe_near"] += n_near
-        return keep
+        return out
 
 
 def _near_table() -> np.ndarray:

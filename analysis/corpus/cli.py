@@ -72,9 +72,11 @@ def _open(path: str) -> TableSource:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def _mapping(table: TableSource, text_column: str | None, time_column: str | None) -> ColumnMapping:
+def _mapping(
+    table: TableSource, text_column: str | None, time_column: str | None, author_column: str | None = None
+) -> ColumnMapping:
     columns = table.columns
-    for role, col in (("text", text_column), ("time", time_column)):
+    for role, col in (("text", text_column), ("time", time_column), ("author", author_column)):
         if col and col not in columns:
             raise CliError(f"no {role} column named {col!r}; the columns are: {', '.join(columns[:30])}")
     if text_column:
@@ -85,14 +87,16 @@ def _mapping(table: TableSource, text_column: str | None, time_column: str | Non
             text = detect_mapping(sample).text
         except CorpusError as exc:
             raise CliError(f"{exc}; name it with --text-column") from None
-    return ColumnMapping(text=text, time=time_column)
+    return ColumnMapping(text=text, time=time_column, author=author_column)
 
 
 def _clean_options(args: argparse.Namespace, dedupe: bool) -> CleanOptions:
+    """Cleaning for scoring; duplicates are flagged (timeline) and counted unless
+    --drop-duplicates leaves them out."""
     if getattr(args, "no_clean", False):
         return CleanOptions.none()
     if dedupe:
-        return CleanOptions()
+        return CleanOptions(drop_duplicates=bool(getattr(args, "drop_duplicates", False)))
     return CleanOptions(dedupe_exact=False, dedupe_near=False)
 
 
@@ -168,7 +172,7 @@ def run_timeline(args: argparse.Namespace) -> int:
     except TimeZoneError as exc:
         raise CliError(str(exc)) from None
     table = _open(args.path)
-    mapping = _mapping(table, args.text_column, args.time_column)
+    mapping = _mapping(table, args.text_column, args.time_column, getattr(args, "author_column", None))
     options = CorpusOptions(
         mapping=mapping,
         tz=args.tz,
@@ -203,5 +207,38 @@ def run_timeline(args: argparse.Namespace) -> int:
     finally:
         if close:
             out.close()
+    if getattr(args, "report", None):
+        _write_report(args.report, proc)
     print(proc.report.summary_line(), file=sys.stderr)
     return 0
+
+
+def _write_report(path: str, proc: ChunkProcessor) -> None:
+    """The ingest report and the coordinated-posting table as JSON (--report)."""
+    import json
+
+    rep = proc.report
+    coordinated = proc.coordination.result() if proc.coordination is not None else None
+    data = {
+        "rows_read": rep.rows_read,
+        "scored": rep.scored,
+        "unscored": rep.unscored,
+        "empty_text": rep.empty_text,
+        "unparsed_time": rep.bad_time,
+        "empty_after_cleaning": rep.emptied_by_cleaning,
+        "duplicates_flagged": rep.duplicates,
+        "duplicates_left_out": rep.duplicates_dropped,
+        "cleaning": dict(rep.clean.counts),
+        "coordinated_posting": None
+        if coordinated is None
+        else json.loads(coordinated.to_json(orient="records", date_format="iso", force_ascii=False)),
+        "coordinated_posting_note": None
+        if coordinated is not None
+        else "needs --author-column (and --time-column) to find the same text from several authors",
+    }
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -1,7 +1,8 @@
 """From a raw table of posts to scored, dated, cleaned posts — the one path the CLI and the
 dashboard share. `prepare_chunk` is applied chunk by chunk; every row read ends up in exactly one
-bucket of `IngestReport` (empty text, unparsed time, emptied by cleaning, duplicate, scored,
-unscored), so nothing is dropped silently.
+bucket of `IngestReport` (empty text, unparsed time, emptied by cleaning, left out as a duplicate
+(only when asked: by default duplicates are flagged and counted), scored, unscored), so nothing
+is dropped silently.
 """
 
 from __future__ import annotations
@@ -14,12 +15,24 @@ import pandas as pd
 
 from analysis.corpus.aggregate import engagement_weight, period_start
 from analysis.corpus.clean import CleanOptions, CleanReport, Deduplicator, clean_texts
+from analysis.corpus.coordination import CoordinationTracker
 from analysis.corpus.ingest import ColumnMapping, CorpusError, parse_counts
 from analysis.corpus.scoring import score_frame
 from analysis.corpus.timeparse import DEFAULT_TZ, check_tz, parse_times
 from analysis.sentiment import Thresholds
 
-POST_COLUMNS = ("row", "text", "text_clean", "time", "lang", "score", "label", "weight", "emoticon_net")
+POST_COLUMNS = (
+    "row",
+    "text",
+    "text_clean",
+    "time",
+    "lang",
+    "score",
+    "label",
+    "weight",
+    "emoticon_net",
+    "duplicate",  # "" (first of its kind), "exact" or "near": flagged, still counted
+)
 
 
 @dataclass(frozen=True)
@@ -49,10 +62,19 @@ class IngestReport:
     year_source: str | None = None
     relative_without_export_time: int = 0
     bad_time_examples: list[str] = field(default_factory=list)
+    # Same text from several authors within a short window (coordination.COLUMNS); None when the
+    # corpus has no author or time column to tell.
+    coordinated: pd.DataFrame | None = None
 
     @property
     def duplicates(self) -> int:
+        """Posts flagged as repeats of an earlier one (counted unless `duplicates_dropped`)."""
         return self.clean.counts["dedupe_exact"] + self.clean.counts["dedupe_near"]
+
+    @property
+    def duplicates_dropped(self) -> int:
+        """Flagged posts left out of the counts (only with CleanOptions.drop_duplicates)."""
+        return self.clean.counts["drop_duplicates"]
 
     @property
     def accounted(self) -> int:
@@ -61,7 +83,7 @@ class IngestReport:
             self.empty_text
             + self.bad_time
             + self.emptied_by_cleaning
-            + self.duplicates
+            + self.duplicates_dropped
             + self.scored
             + self.unscored
         )
@@ -73,7 +95,7 @@ class IngestReport:
             f"unscored (neither Chinese nor English) {self.unscored}",
             f"empty text {self.empty_text}",
             f"unparsed time {self.bad_time}",
-            f"duplicates {self.duplicates}",
+            f"duplicates flagged {self.duplicates} (left out {self.duplicates_dropped})",
             f"empty after cleaning {self.emptied_by_cleaning}",
         ]
         if self.assumed_year is not None:
@@ -89,6 +111,8 @@ class ChunkProcessor:
         self.options = options
         self.report = IngestReport()
         self._dedupe = Deduplicator(options.clean.dedupe_exact, options.clean.dedupe_near)
+        # Same text from several authors in a short window: needs both columns.
+        self.coordination = CoordinationTracker() if options.mapping.author and options.mapping.time else None
         self._band = Thresholds(*options.band) if options.band else None
         self._year = options.year
         self._years_seen: Counter[int] = Counter()
@@ -145,9 +169,15 @@ class ChunkProcessor:
         emptied = (posts["text_clean"] == "").to_numpy()
         rep.emptied_by_cleaning += int(emptied.sum())
         posts = posts[~emptied]
-        keep_mask = self._dedupe.keep_mask(posts["text_clean"], creport)
+        flags = self._dedupe.flags(posts["text_clean"], creport)
+        posts = posts.assign(duplicate=flags)
+        if self.coordination is not None:
+            self.coordination.add(posts)
+        if self.options.clean.drop_duplicates:
+            dropped = flags != ""
+            creport.counts["drop_duplicates"] += int(dropped.sum())
+            posts = posts[~dropped]
         rep.clean.add(creport)
-        posts = posts[keep_mask]
 
         posts = score_frame(posts, "text_clean", self.options.model, self._band, self.options.lang)
         n_scored = int(posts["label"].notna().sum())
@@ -174,6 +204,8 @@ def process_chunks(
         if progress is not None:
             progress(proc.report.rows_read)
     check_report(proc.report, options)
+    if proc.coordination is not None:
+        proc.report.coordinated = proc.coordination.result()
     posts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(POST_COLUMNS))
     return posts, proc.report
 
