@@ -204,15 +204,15 @@ def test_every_post_counted_and_coordinated_posting_listed(temp_library: str) ->
     ]
     rows += [("[汗]", str(start + pd.Timedelta(hours=2 * i)), f"网友{i}") for i in range(6)]
     own = [
-        "质量还行",
-        "售后太慢",
-        "价格偏贵",
-        "外观好看",
-        "续航一般",
-        "座椅舒服",
-        "车机卡顿",
-        "客服热情",
-        "提车很快",
+        "提车三个月了，质量还行，没什么大问题",
+        "售后响应太慢了，等了两周才有人联系",
+        "价格偏贵，但是配置确实比同级别丰富",
+        "外观很好看，路上回头率非常高的车型",
+        "冬天续航掉得厉害，跑高速要多充几次",
+        "座椅很舒服，长途开车也不觉得腰酸背痛",
+        "车机偶尔卡顿，希望下次升级能够修好",
+        "门店的客服很热情，试驾安排得很周到",
+        "提车速度比预期快，从下单到交付一个月",
     ]
     rows += [(text, str(start + pd.Timedelta(hours=i)), f"路人{i}") for i, text in enumerate(own)]
     data = pd.DataFrame(rows, columns=["内容", "发布时间", "用户"]).to_csv(index=False).encode("utf-8")
