@@ -299,9 +299,9 @@ def calibrate_band(scored: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[Th
 
 
 def distillation_rows(lang: str, frames, exclude: tuple[str, ...] = (), teacher=None):
-    """Unlabelled text labelled by the accurate tier (the teacher): every train and validation
-    text of the language's sets (never the test split) and, for Chinese, the dated Weibo posts
-    and comments of shared/data/corpora; each text once, only those whose e5 vector is cached by
+    """Unlabelled text labelled by the accurate tier (the teacher): every train-split text of the
+    language's sets (never validation, which calibrates the band, nor test) and, for Chinese, the
+    dated Weibo posts and comments of shared/data/corpora; each text once, only those whose e5 vector is cached by
     scripts/embed_sets.py (so no encoder runs here). The teacher's hard label (its own band)
     becomes the row's label; the rows form one more training "set" with its own weight.
 
@@ -318,7 +318,7 @@ def distillation_rows(lang: str, frames, exclude: tuple[str, ...] = (), teacher=
     if not cache:
         raise SystemExit("error: no cached e5 vectors for distillation; run scripts/embed_sets.py first")
     teacher = teacher or load_accurate(lang)
-    texts = frames.loc[(frames["split"] != "test") & ~frames["set"].isin(exclude), "text"].tolist()
+    texts = frames.loc[(frames["split"] == "train") & ~frames["set"].isin(exclude), "text"].tolist()
     if lang == "zh":
         texts += corpus_texts()
     texts = list(dict.fromkeys(t for t in texts if t.strip()))
@@ -442,7 +442,7 @@ def write_artefacts(lang: str, model: HashedLinearModel, report: dict, out_dir: 
         "split": "md5(text) % 100: <20 test, 20-29 validation, rest train",
         "distillation": {
             "teacher": f"{lang}-accurate (e5 + head), its own calibrated band → hard labels",
-            "pool": "train and validation texts of the sets above (never the test split)"
+            "pool": "train-split texts of the sets above (never validation or test)"
             + (
                 ", plus the dated Weibo posts and comments of shared/data/corpora (MIT)"
                 if lang == "zh"

@@ -128,7 +128,7 @@ def test_evidence_on_demand_for_opened_sentence(app_env: str) -> None:
     after = _table(at)
     row = after[after["#"] == 2].iloc[0]
     assert row["Evidence"], "sentence #2 now shows the spans that moved its score"
-    terms = [x.rsplit(" (", 1)[0] for x in row["Evidence"].split(", ")]
+    terms = [x.rsplit("(", 1)[0] for x in row["Evidence"].split(", ")]
     assert all(term in row["Sentence"] for term in terms)
     assert (after[after["#"] != 2]["Evidence"] == "").all()
     assert any(m.value.startswith("**#2**") for m in at.markdown)

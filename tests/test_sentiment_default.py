@@ -46,7 +46,7 @@ def test_thresholds_come_from_the_artefact_metadata(zh, en) -> None:
     for model, lang in ((zh, "zh"), (en, "en")):
         meta = json.loads((DATA_DIR / f"{lang}_default.json").read_text(encoding="utf-8"))
         assert model.thresholds.as_dict() == meta["thresholds"]
-        assert Scorer("default").thresholds_for(lang) == model.thresholds
+        assert Scorer("fast").thresholds_for(lang) == model.thresholds
         assert model.thresholds.negative_below < 0 < model.thresholds.positive_above
 
 
@@ -163,7 +163,7 @@ def test_user_band_overrides_the_calibrated_one(zh) -> None:
 
 
 def test_scorer_reports_model_and_band() -> None:
-    info = Scorer("default").info(["zh", "en"])
+    info = Scorer("fast").info(["zh", "en"])
     assert info.components["zh"].startswith("zh-default@")
     assert info.components["en"].startswith("en-default@")
     zh_band = get_model("zh-default").thresholds
