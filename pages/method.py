@@ -51,7 +51,7 @@ st.markdown(tr("me.themes_body"))
 
 st.subheader(tr("me.models"), anchor=False)
 st.dataframe(
-    [{tr("me.col.name"): name, tr("me.col.models"): ", ".join(f"{k}: {v}" for k, v in s.models.items()),
+    [{tr("me.col.name"): name, tr("me.col.models"): ", ".join(f"{k}: {v}" for k, v in s.models.items()) or tr("me.default_models"),
       tr("me.col.description"): s.description} for name, s in SUITES.items()],
     hide_index=True,
     key="suites_table",

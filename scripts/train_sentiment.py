@@ -326,14 +326,16 @@ def distillation_rows(lang: str, frames, exclude: tuple[str, ...] = (), teacher=
     kept = [(t, k) for t, k in zip(texts, keys, strict=True) if k in cache]
     texts = [t for t, _ in kept]
     vectors = np.stack([cache[k] for _, k in kept]).astype(np.float32)
+    # The head alone (without the stack on the fast tier's logits) with its own band: the labels
+    # carry what the encoder knows, and do not depend on the fast model being trained here.
     scores = np.concatenate(
         [
-            probabilities_to_score(teacher.logits_from(vectors[i : i + 4096], texts[i : i + 4096]))
+            probabilities_to_score(teacher.head_logits(vectors[i : i + 4096]))
             for i in range(0, len(texts), 4096)
         ]
     )
-    band = teacher.thresholds
-    labels = labels_for(scores, band.negative_below, band.positive_above)
+    band = teacher.metadata.get("teacher_thresholds") or teacher.thresholds.as_dict()
+    labels = labels_for(scores, band["negative_below"], band["positive_above"])
     return pd.DataFrame({"text": texts, "label": labels, "split": "train", "set": "distill"})
 
 
@@ -441,7 +443,8 @@ def write_artefacts(lang: str, model: HashedLinearModel, report: dict, out_dir: 
         ],
         "split": "md5(text) % 100: <20 test, 20-29 validation, rest train",
         "distillation": {
-            "teacher": f"{lang}-accurate (e5 + head), its own calibrated band → hard labels",
+            "teacher": f"{lang}-accurate's e5 head alone (without the stack), its own calibrated band "
+            "(teacher_thresholds) → hard labels",
             "pool": "train-split texts of the sets above (never validation or test)"
             + (
                 ", plus the dated Weibo posts and comments of shared/data/corpora (MIT)"
