@@ -207,15 +207,20 @@ def accurate_speed() -> dict:
     """A 60-sentence Chinese article (news sentences from the test split) analysed end to end by
     the accurate tier: in a fresh process (model load included) and again with a cold text cache."""
     from analysis.sentences import split_sentences
+    from analysis.structure import parse_document
 
     df = load_set("zh_bdci2019_news")
     test = df[df["split"] == "test"]["text"].tolist()
     sentences: list[str] = []
     for t in (test[i] for i in _hash_order(test)):
-        sentences += [s for s in split_sentences(t) if 8 <= len(s) <= 80]
+        # Each ends with a full stop, so the article parser splits exactly there.
+        sentences += [s if s[-1] in "。！？!?" else s + "。" for s in split_sentences(t) if 8 <= len(s) <= 80]
         if len(sentences) >= 60:
             break
     article = "\n\n".join("".join(sentences[i : i + 3]) for i in range(0, 60, 3))
+    n_parsed = len(parse_document(article).sentences)
+    if n_parsed != 60:
+        raise SystemExit(f"error: the speed article parses into {n_parsed} sentences, not 60")
     code = (
         "import sys, time\n"
         "t0 = time.perf_counter()\n"
