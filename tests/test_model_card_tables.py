@@ -51,9 +51,25 @@ def test_band_sweep_figure_has_one_line_per_set() -> None:
     assert list(fig.data[0].y) == [0.3, 0.6]
 
 
+OTHER_METRICS = {
+    "sentences agreeing",
+    "mean polar accuracy",
+    "seconds (fresh process)",
+    "ratio (same texts, same run)",
+    "seconds to first text",
+}
+
+
 def test_committed_card_loads_and_names_every_target_set() -> None:
     card = load_card(CARD_PATH)
     assert card is not None
     sets = set(accuracy_table(card)["set"])
-    assert set(targets_table(card)["set"]) <= sets
+    targets = targets_table(card)
+    per_set = targets[~targets["metric"].isin(OTHER_METRICS)]
+    assert set(per_set["set"]) <= sets and len(per_set) >= 7
+    assert set(targets["tier"]) == {"accurate", "fast"}
+    assert set(targets[targets["metric"].isin(OTHER_METRICS)]["set"]) >= {
+        "sample article",
+        "speed vs SnowNLP",
+    }
     assert load_card(CARD_PATH.with_name("missing.json")) is None
