@@ -29,13 +29,13 @@ import numpy as np
 from analysis.model import Evidence
 
 from . import SentimentError, Thresholds, get_model
-from .default_models import DATA_DIR, probabilities_to_score
+from .default_models import _EN_FUNCTION_WORDS, DATA_DIR, probabilities_to_score
 from .embedding import encoder_version, get_embedder
 
 MAX_OCCLUSIONS = 96  # candidate spans per sentence (one embedding each)
 MIN_EVIDENCE = 0.02  # a span whose removal moves the score less than this is not evidence
 _CONTENT = re.compile(r"\w")
-_EN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*|[^\sA-Za-z0-9]")
+_EN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*(?:[.,]\d+)*%?|[^\sA-Za-z0-9]")  # 200,000 / 3.5% whole
 
 
 class EncoderHeadModel:
@@ -142,6 +142,9 @@ def occlusion_spans(text: str, lang: str, limit: int = MAX_OCCLUSIONS) -> list[t
     words = _tokens(text, lang)
     if not words:
         return []
+    # English spans neither start nor end on a function word ("given the", "by 2024" say nothing
+    # a reader can use); negators are not function words, so "not successfully" stays.
+    edge_ok = [lang != "en" or text[s:e].lower() not in _EN_FUNCTION_WORDS for s, e in words]
     widths = (1, 2)
     if len(words) * 2 > limit:
         widths = (2, 3)
@@ -149,7 +152,8 @@ def occlusion_spans(text: str, lang: str, limit: int = MAX_OCCLUSIONS) -> list[t
     for width in widths:
         for i in range(0, max(len(words) - width + 1, 1)):
             j = min(i + width, len(words)) - 1
-            spans.append((words[i][0], words[j][1]))
+            if edge_ok[i] and edge_ok[j]:
+                spans.append((words[i][0], words[j][1]))
     spans = list(dict.fromkeys(spans))
     if len(spans) > limit:  # very long input: evenly spaced windows
         step = len(spans) / limit
