@@ -127,7 +127,7 @@ def model_ratio(path: Path, model: str, sample: int = 1000) -> tuple[float, floa
     texts = pd.read_csv(path, nrows=sample, dtype=str)["text"].tolist()
     rates = []
     for name in ("snownlp", model):
-        scorer_model = Scorer(name).model_for("zh")
+        scorer_model = Scorer(name, workload="corpus").model_for("zh")
         scorer_model.score(texts[:5])  # load and warm up outside the timing
         t = time.perf_counter()
         scorer_model.score(texts)

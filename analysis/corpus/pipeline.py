@@ -120,6 +120,9 @@ class ChunkProcessor:
     def process(self, chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
         """Scored posts of one chunk (columns POST_COLUMNS + mapped optional roles)."""
         m = self.options.mapping
+        missing = [c for c in m.columns() if c not in chunk.columns]
+        if missing:  # a mapping from another file: say which column, never a KeyError
+            raise CorpusError("unknown_column", f"no column named {missing[0]!r}", column=missing[0])
         rep = self.report
         rep.rows_read += len(chunk)
         frame = chunk.reset_index(drop=True)
