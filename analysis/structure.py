@@ -904,10 +904,61 @@ _CN_HEADING = re.compile(r"^\s*(?:[" + _CN_NUM + r"]{1,3}\s*[、.．]|第[" + _C
 _BOLD_HEADING = re.compile(r"^\s*[*_]{2}[^*_\n]{1,80}[*_]{2}\s*$")
 
 
+# A key-value header block, as scrapers and exports write it ("标题: … / 日期: … / 来源: … /
+# 链接: …"; "Title: … / Published: … / Source: … / URL: …"). Its values beat anything in the body.
+_HEADER_KEYS = {
+    "title": ("标题", "题目", "新闻标题", "文章标题", "title", "headline"),
+    "date": ("日期", "时间", "发布时间", "发表时间", "发布日期", "发文时间", "date", "published",
+             "publish date", "published at", "publication date", "time"),
+    "source": ("来源", "来自", "出处", "媒体", "稿源", "source", "publisher", "outlet"),
+    "author": ("作者", "记者", "撰文", "author", "authors", "by"),
+    "url": ("链接", "原文链接", "网址", "原文地址", "url", "link", "original link"),
+}  # fmt: skip
+_HEADER_ROLE = {k.lower(): role for role, keys in _HEADER_KEYS.items() for k in keys}
+_HEADER_LINE = re.compile(
+    r"^\s*[【\[]?\s*(?P<key>"
+    + "|".join(sorted((re.escape(k) for k in _HEADER_ROLE), key=len, reverse=True))
+    + r")\s*[】\]]?\s*[:：]\s*(?P<value>.*?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _header_block(lines: list[str], meta: _Meta) -> int:
+    """Read a key-value header block at the top into `meta`; return the first line after it
+    (0 when the text has none)."""
+    i, found = 0, 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        m = _HEADER_LINE.match(line)
+        if m is None:
+            break
+        role, value = _HEADER_ROLE[m.group("key").lower()], m.group("value").strip()
+        found += 1
+        i += 1
+        if not value:
+            continue
+        if role == "title":
+            meta.title = _strip_heading_marks(value)
+        elif role == "date":
+            date = _find_date(value)
+            if date is not None:
+                meta.published_at = date[0]
+        elif role == "source":
+            date = _find_date(value)
+            if date is not None:  # "来源: 新华社 2016-10-14"
+                meta.published_at = meta.published_at or date[0]
+                value = (value[: date[1][0]] + value[date[1][1] :]).strip(_SEPARATORS)
+            meta.source = value or meta.source
+    return i if found else 0
+
+
 def _article_meta(lines: list[str], meta: _Meta) -> tuple[int, int]:
-    """Consume title/source/date lines at the top (and source lines at the end).
-    Returns the [start, end) line range of the body."""
-    start, seen = 0, 0
+    """Consume a key-value header block, then title/source/date lines at the top (and source
+    lines at the end). Returns the [start, end) line range of the body."""
+    start, seen = _header_block(lines, meta), 0
     while start < len(lines) and seen < 6:
         line = lines[start]
         if not line.strip():

@@ -271,3 +271,47 @@ def test_bracketed_lead_is_the_headline_or_the_outlet() -> None:
     assert [s.text for s in doc.sentences] == ["小米汽车宣布召回部分车辆。", "原因是辅助驾驶存在隐患。"]
     doc = parse_document("【新浪财经】小米汽车宣布召回部分车辆。")
     assert (doc.title, doc.source) == (None, "新浪财经")
+
+
+# -- key-value header blocks (scraped articles, exports) ------------------------------------------
+
+
+def test_chinese_header_block_gives_title_date_source_and_stays_out_of_the_body() -> None:
+    doc = parse_document(
+        "标题: 小米SU7事故引发热议\n日期: 2025-10-27\n来源: 新浪财经\n链接: https://finance.sina.com.cn/x.html\n\n"
+        "小米汽车近日发生多起事故，引发消费者对其安全性的担忧。公司回应称将全力配合调查。"
+    )
+    assert (doc.title, doc.source) == ("小米SU7事故引发热议", "新浪财经")
+    assert doc.published_at is not None and doc.published_at.date().isoformat() == "2025-10-27"
+    texts = [s.text for s in doc.sentences]
+    assert texts[0].startswith("小米汽车近日") and not any("链接" in t or "http" in t for t in texts)
+
+
+def test_full_width_colons_time_and_author_lines() -> None:
+    doc = parse_document(
+        "题目：雷军回应小米汽车质疑\n发布时间：2016年10月14日07:17\n作者：张三\n来源：新华社\n原文链接：http://x.cn/1\n\n"
+        "正文第一段，内容足够长，足够作为一句话。第二句话在这里。"
+    )
+    assert (doc.title, doc.source) == ("雷军回应小米汽车质疑", "新华社")
+    assert doc.published_at is not None and (doc.published_at.hour, doc.published_at.minute) == (7, 17)
+    assert [s.text for s in doc.sentences][0].startswith("正文第一段")
+
+
+def test_english_header_block() -> None:
+    doc = parse_document(
+        "Title: Xiaomi faces questions over SU7 safety\nPublished: 2025-10-27 20:11\nSource: Reuters\n"
+        "URL: https://example.com/a\n\nXiaomi said on Monday it would cooperate with regulators. "
+        "Shares fell 3% in Hong Kong."
+    )
+    assert (doc.title, doc.source) == ("Xiaomi faces questions over SU7 safety", "Reuters")
+    assert doc.published_at is not None and doc.published_at.hour == 20
+    assert len(doc.sentences) == 2
+
+
+def test_header_values_beat_the_body() -> None:
+    doc = parse_document(
+        "标题: 真正的标题\n来源: 财新网\n日期: 2024-05-01\n\n"
+        "另一个像标题的短行\n2023年1月1日 来源：别的媒体\n正文从这里开始，讲述了很长的一段故事。"
+    )
+    assert (doc.title, doc.source) == ("真正的标题", "财新网")
+    assert doc.published_at is not None and doc.published_at.year == 2024
