@@ -294,7 +294,7 @@ def test_full_width_colons_time_and_author_lines() -> None:
     )
     assert (doc.title, doc.source) == ("雷军回应小米汽车质疑", "新华社")
     assert doc.published_at is not None and (doc.published_at.hour, doc.published_at.minute) == (7, 17)
-    assert [s.text for s in doc.sentences][0].startswith("正文第一段")
+    assert doc.sentences[0].text.startswith("正文第一段")
 
 
 def test_english_header_block() -> None:
