@@ -22,6 +22,7 @@ from pages.common import (
     PENDING_ARTICLE_KEY,
     UI_LANG_KEY,
     calibrated_band,
+    editing_controls,
     export_buttons,
     get_library,
     record_analysis,
@@ -189,6 +190,7 @@ def run() -> None:
             with st.expander(tr("dash.settings"), expanded=False, icon=":material/tune:"):
                 _model_and_band(record)
             _downloads(record)
+            editing_controls()
         _navigation().run()
 
 

@@ -88,6 +88,71 @@ def get_library() -> Library:
     return _library_for(_configured_db_url())
 
 
+# -- who may change the library ----------------------------------------------------------------------
+EDITOR_UNLOCKED_KEY = (
+    "_editing_unlocked"  # True once this session entered the passphrase (never the passphrase)
+)
+
+
+def _edit_passphrase() -> str | None:
+    from analysis.access import configured_passphrase
+
+    try:
+        secrets: Any = st.secrets.to_dict()
+    except Exception:  # no secrets file: only the environment counts
+        secrets = None
+    return configured_passphrase(os.environ, secrets)
+
+
+@st.cache_resource(show_spinner=False)
+def _unlock_throttle() -> Any:
+    from analysis.access import UnlockThrottle
+
+    return UnlockThrottle()  # one per process: failures from every session slow the next attempt
+
+
+def editing_allowed() -> bool:
+    """May this session upload, edit or delete? Always, unless a passphrase is configured and the
+    session has not unlocked editing with it."""
+    return _edit_passphrase() is None or st.session_state.get(EDITOR_UNLOCKED_KEY) is True
+
+
+def editing_controls() -> None:
+    """Sidebar: the read-only notice with an unlock form, or a lock button (only when a
+    passphrase is configured)."""
+    expected = _edit_passphrase()
+    if expected is None:
+        return
+    if st.session_state.get(EDITOR_UNLOCKED_KEY) is True:
+        st.caption(tr("access.unlocked"))
+        if st.button(tr("access.lock"), key="access_lock", icon=":material/lock:"):
+            st.session_state.pop(EDITOR_UNLOCKED_KEY, None)
+            st.rerun()
+        return
+    st.caption(tr("access.read_only"))
+    with st.form("access_unlock_form", clear_on_submit=True, border=False):
+        st.text_input(tr("access.passphrase"), type="password", key=PASSPHRASE_FIELD)
+        st.form_submit_button(tr("access.unlock"), icon=":material/lock_open:", on_click=_try_unlock)
+    if st.session_state.pop(UNLOCK_FAILED_KEY, False):
+        st.error(tr("access.wrong"))
+
+
+PASSPHRASE_FIELD = "access_passphrase"
+UNLOCK_FAILED_KEY = "_access_unlock_failed"
+
+
+def _try_unlock() -> None:
+    """Form callback: check the typed passphrase, then blank the field at once, so the passphrase
+    never stays in session state (only whether this session unlocked)."""
+    given = str(st.session_state.get(PASSPHRASE_FIELD) or "")
+    st.session_state[PASSPHRASE_FIELD] = ""
+    expected = _edit_passphrase()
+    if expected is not None and _unlock_throttle().check(given, expected):
+        st.session_state[EDITOR_UNLOCKED_KEY] = True
+    else:
+        st.session_state[UNLOCK_FAILED_KEY] = True
+
+
 # -- language ---------------------------------------------------------------------------------------
 def ui_lang() -> str:
     """The UI language chosen in the sidebar ("zh" by default)."""

@@ -26,7 +26,15 @@ from analysis.intake import (
 )
 from analysis.library import ArticleRecord, Library, LibraryError
 from analysis.readers import MAX_BYTES, ErrorCode, ReaderError
-from pages.common import PENDING_ARTICLE_KEY, get_library, get_scorer, md_escape, page_shell, tr
+from pages.common import (
+    PENDING_ARTICLE_KEY,
+    editing_allowed,
+    get_library,
+    get_scorer,
+    md_escape,
+    page_shell,
+    tr,
+)
 
 UPLOAD_KEY = "library_upload"
 PASTE_KEY = "library_paste"
@@ -141,6 +149,8 @@ def _new_drafts(library: Library) -> list[tuple[str, Draft]]:
 
 
 def _save_new() -> None:
+    if not editing_allowed():
+        return
     library = get_library()
     fresh = _new_drafts(library)
     batch = [(draft, *_metadata_values("draft_", draft.sha256[:16])) for _name, draft in fresh]
@@ -169,6 +179,8 @@ def _save_new() -> None:
 
 
 def _save_edit(article_id: int) -> None:
+    if not editing_allowed():
+        return
     title, source, published = _metadata_values("edit_", str(article_id))
     try:
         record = get_library().update_article(article_id, title=title, source=source, published_at=published)
@@ -179,6 +191,8 @@ def _save_edit(article_id: int) -> None:
 
 
 def _delete(article_id: int, name: str) -> None:
+    if not editing_allowed():
+        return
     try:
         get_library().delete_article(article_id)
     except LibraryError as exc:
@@ -316,6 +330,8 @@ def _actions(record: ArticleRecord) -> None:
     if st.button(tr("library.open"), key="library_open", icon=":material/open_in_new:"):
         st.session_state[PENDING_ARTICLE_KEY] = record.id
         st.switch_page("pages/overview.py")
+    if not editing_allowed():  # read-only visitor of a shared deployment: no edit, no delete
+        return
 
     with st.container(border=True, key=f"library_edit_{record.id}"):
         st.markdown(f"**{tr('library.edit.header')}**")
@@ -386,7 +402,10 @@ def run() -> None:
     except LibraryError as exc:
         st.error(tr("library.open_failed", error=md_escape(str(exc))))
         return
-    _add_section(library)
+    if editing_allowed():
+        _add_section(library)
+    else:
+        st.info(tr("access.read_only_page"), icon=":material/lock:")
     st.divider()
     _browse_section(library)
 

@@ -35,6 +35,7 @@ from analysis.sentiment import Scorer, SentimentError, Thresholds
 from pages.common import (
     current_band,
     current_model,
+    editing_allowed,
     get_library,
     md_escape,
     page_shell,
@@ -93,12 +94,16 @@ def _error(exc: CorpusError) -> None:
 
 # -- choosing the input ------------------------------------------------------------------------------
 def _input_row() -> None:
-    upload = st.file_uploader(
-        tr("posts.upload"),
-        type=["csv", "tsv", "txt", "xlsx", "jsonl", "json", "ndjson"],
-        key="posts_upload",
-        help=tr("posts.upload_help"),
-    )
+    if editing_allowed():
+        upload = st.file_uploader(
+            tr("posts.upload"),
+            type=["csv", "tsv", "txt", "xlsx", "jsonl", "json", "ndjson"],
+            key="posts_upload",
+            help=tr("posts.upload_help"),
+        )
+    else:  # read-only visitor: the sample and the library's corpora only
+        upload = None
+        st.info(tr("access.read_only_page"), icon=":material/lock:")
     if upload is not None:
         data = upload.getvalue()
         sha = hashlib.sha256(data).hexdigest()
