@@ -259,6 +259,18 @@ sentence_scores_table = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Deleted articles wait here (the whole row, as it was) until restored or purged: a delete is a
+# move in one transaction, so nothing a user stored is lost by one click. A separate table keeps
+# every query on `articles` unchanged and needs no migration of existing databases.
+TRASH_DAYS = 30
+trash_table = sa.Table(
+    "articles_trash",
+    _metadata,
+    sa.Column("trash_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=False),
+    *(sa.Column(c.name, c.type, nullable=c.nullable) for c in articles_table.c),
+)
+
 _ARTICLE_COLUMNS = [c for c in articles_table.c]
 _CORPUS_LIST_COLUMNS = [c for c in corpora_table.c if c.name != "data"]
 
@@ -549,11 +561,69 @@ class Library:
         return self.get_article(article_id)
 
     def delete_article(self, article_id: int) -> None:
-        """Delete an article; LibraryError if there is none with that id."""
+        """Move an article to the trash (restorable, see `restore_article`); LibraryError if
+        there is none with that id. One transaction: the row is in exactly one of the two."""
         with self._write() as conn:
-            result = conn.execute(articles_table.delete().where(articles_table.c.id == article_id))
-            if result.rowcount == 0:
+            row = conn.execute(
+                sa.select(*_ARTICLE_COLUMNS).where(articles_table.c.id == article_id)
+            ).one_or_none()
+            if row is None:
                 raise LibraryError(f"there is no article with id {article_id} in the library")
+            conn.execute(trash_table.insert().values(deleted_at=datetime.now(UTC), **dict(row._mapping)))
+            conn.execute(articles_table.delete().where(articles_table.c.id == article_id))
+
+    def list_trash(self) -> list[tuple[int, datetime, ArticleRecord]]:
+        """Trashed articles, most recently deleted first: (trash id, deleted at, the record)."""
+        query = sa.select(trash_table).order_by(
+            trash_table.c.deleted_at.desc(), trash_table.c.trash_id.desc()
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [
+            (r._mapping["trash_id"], _from_db(r._mapping["deleted_at"]), _article_from_row(r)) for r in rows
+        ]  # type: ignore[misc]
+
+    def restore_article(self, trash_id: int) -> ArticleRecord:
+        """Put a trashed article back, with its id and dates; LibraryError when it is not in the
+        trash, or when the same text was stored again since (nothing is changed then)."""
+        with self._write() as conn:
+            row = conn.execute(sa.select(trash_table).where(trash_table.c.trash_id == trash_id)).one_or_none()
+            if row is None:
+                raise LibraryError(f"there is no article {trash_id} in the trash")
+            values = {c.name: row._mapping[c.name] for c in articles_table.c}
+            if conn.execute(
+                sa.select(articles_table.c.id).where(articles_table.c.sha256 == values["sha256"])
+            ).first():
+                raise LibraryError(
+                    "the same text is in the library again; delete that copy first to restore this one"
+                )
+            if conn.execute(
+                sa.select(articles_table.c.id).where(articles_table.c.id == values["id"])
+            ).first():
+                values.pop("id")  # its old id was reused: restore under a new one
+            conn.execute(articles_table.insert().values(**values))
+            conn.execute(trash_table.delete().where(trash_table.c.trash_id == trash_id))
+            new_id = conn.execute(
+                sa.select(articles_table.c.id).where(articles_table.c.sha256 == values["sha256"])
+            ).scalar_one()
+        return self.get_article(new_id)
+
+    def purge_trash(
+        self, trash_ids: Sequence[int] | None = None, *, older_than_days: int | None = None
+    ) -> int:
+        """Delete from the trash for good: the given items, or those trashed more than
+        `older_than_days` ago. A separate, explicit action (the page asks for confirmation).
+        Returns the number purged."""
+        t = trash_table
+        query = t.delete()
+        if trash_ids is not None:
+            query = query.where(t.c.trash_id.in_(list(trash_ids)))
+        elif older_than_days is not None:
+            query = query.where(t.c.deleted_at < datetime.now(UTC) - timedelta(days=older_than_days))
+        else:
+            raise LibraryError("say what to purge: trash ids or an age")
+        with self._write() as conn:
+            return int(conn.execute(query).rowcount or 0)
 
     def count_articles(self) -> int:
         with self._read() as conn:

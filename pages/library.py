@@ -24,7 +24,7 @@ from analysis.intake import (
     utc_offset_choices,
     utc_offset_of,
 )
-from analysis.library import ArticleRecord, Library, LibraryError
+from analysis.library import TRASH_DAYS, ArticleRecord, Library, LibraryError
 from analysis.readers import MAX_BYTES, ErrorCode, ReaderError
 from pages.common import (
     PENDING_ARTICLE_KEY,
@@ -357,6 +357,57 @@ def _actions(record: ArticleRecord) -> None:
         )
 
 
+def _restore(trash_id: int) -> None:
+    if not editing_allowed():
+        return
+    try:
+        record = get_library().restore_article(trash_id)
+    except LibraryError as exc:
+        st.session_state[NOTICE_KEY] = ("error", tr("library.action_failed", error=str(exc)))
+        return
+    st.session_state[NOTICE_KEY] = ("success", tr("library.trash.restored", name=_display_title(record)))
+
+
+def _purge(everything: bool) -> None:
+    if not editing_allowed():
+        return
+    library = get_library()
+    try:
+        if everything:
+            n = library.purge_trash([t for t, _, _ in library.list_trash()])
+        else:
+            n = library.purge_trash(older_than_days=TRASH_DAYS)
+    except LibraryError as exc:
+        st.session_state[NOTICE_KEY] = ("error", tr("library.action_failed", error=str(exc)))
+        return
+    st.session_state[NOTICE_KEY] = ("success", tr("library.trash.purged", n=n))
+
+
+def _trash_section(library: Library) -> None:
+    """Deleted articles: restore one, or purge (a separate, confirmed action)."""
+    trashed = library.list_trash()
+    with st.expander(
+        tr("library.trash.header", n=len(trashed)), icon=":material/delete:", key="library_trash"
+    ):
+        st.caption(tr("library.trash.help", days=TRASH_DAYS))
+        if not trashed:
+            st.caption(tr("library.trash.empty"))
+            return
+        for trash_id, deleted_at, record in trashed:
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            c1.markdown(
+                md_escape(
+                    tr("library.trash.item", title=_display_title(record), when=_format_date(deleted_at))
+                )
+            )
+            c2.button(tr("library.trash.restore"), key=f"library_restore_{trash_id}", on_click=_restore,
+                      args=(trash_id,), icon=":material/restore_from_trash:")  # fmt: skip
+        old = st.checkbox(tr("library.trash.purge_confirm", days=TRASH_DAYS), key="library_purge_old_confirm")
+        everything = st.checkbox(tr("library.trash.purge_all_confirm"), key="library_purge_all_confirm")
+        st.button(tr("library.trash.purge"), key="library_purge", on_click=_purge, args=(everything,),
+                  disabled=not (old or everything), icon=":material/delete_forever:")  # fmt: skip
+
+
 def _browse_section(library: Library) -> None:
     st.subheader(tr("library.list.header"))
     notice = st.session_state.pop(NOTICE_KEY, None)
@@ -408,6 +459,8 @@ def run() -> None:
         st.info(tr("access.read_only_page"), icon=":material/lock:")
     st.divider()
     _browse_section(library)
+    if editing_allowed():
+        _trash_section(library)
 
 
 page_shell()  # draws the app's frame when Streamlit runs this page alone

@@ -430,3 +430,42 @@ def test_normalised_text_is_stable(text: str) -> None:
 def test_normalising_is_idempotent_with_byte_order_marks_inside_the_blanks() -> None:
     assert stored_text_form(" \ufeff a \ufeff\n") == "a"
     assert stored_text_form("\r\n\r\n") == ""
+
+
+def test_delete_moves_to_the_trash_and_restore_brings_it_back(lib: Library) -> None:
+    kept, _ = lib.add_article("a kept article")
+    gone, _ = lib.add_article("an article deleted by mistake", title="Mistake")
+    lib.delete_article(gone.id)
+    assert [r.id for r in lib.list_articles()] == [kept.id]
+    [(trash_id, deleted_at, record)] = lib.list_trash()
+    assert record.title == "Mistake" and record.text == gone.text
+    assert deleted_at.tzinfo is not None
+    restored = lib.restore_article(trash_id)
+    assert (restored.id, restored.title, restored.created_at) == (gone.id, "Mistake", gone.created_at)
+    assert lib.list_trash() == [] and lib.count_articles() == 2
+    with pytest.raises(LibraryError, match="no article"):
+        lib.restore_article(trash_id)
+
+
+def test_restore_refuses_when_the_text_was_stored_again(lib: Library) -> None:
+    first, _ = lib.add_article("stored twice over time")
+    lib.delete_article(first.id)
+    again, created = lib.add_article("stored twice over time")
+    assert created
+    trash_id = lib.list_trash()[0][0]
+    with pytest.raises(LibraryError, match="in the library again"):
+        lib.restore_article(trash_id)
+    assert lib.count_articles() == 1 and len(lib.list_trash()) == 1  # nothing changed
+
+
+def test_purge_is_explicit_by_id_or_age(lib: Library) -> None:
+    for text in ("one to purge", "two to keep in the trash"):
+        record, _ = lib.add_article(text)
+        lib.delete_article(record.id)
+    trash = lib.list_trash()
+    assert lib.purge_trash(older_than_days=30) == 0  # nothing is that old
+    with pytest.raises(LibraryError):
+        lib.purge_trash()
+    assert lib.purge_trash([trash[-1][0]]) == 1
+    assert [r.text for _, _, r in lib.list_trash()] == ["two to keep in the trash"]
+    assert lib.purge_trash(older_than_days=0) == 1 and lib.list_trash() == []

@@ -180,6 +180,19 @@ def test_delete_needs_confirmation(temp_library: str) -> None:
     assert library.find_by_sha(doomed.sha256) is None
     assert any("Doomed" in s for s in _texts(at.success))
     assert "Doomed" not in set(at.dataframe[0].value["title"]) if at.dataframe else True
+    # Nothing is lost: it waits in the trash, and one click restores it.
+    [(trash_id, _, record)] = library.list_trash()
+    assert record.title == "Doomed"
+    at.button(key=f"library_restore_{trash_id}").click().run()
+    assert not at.exception
+    assert library.find_by_sha(doomed.sha256) is not None and library.list_trash() == []
+    # Purging is a separate, confirmed action.
+    library.delete_article(doomed.id)
+    at.run()
+    assert at.button(key="library_purge").disabled
+    at.checkbox(key="library_purge_all_confirm").check().run()
+    at.button(key="library_purge").click().run()
+    assert not at.exception and library.list_trash() == []
 
 
 def test_set_the_date_of_an_undated_article(temp_library: str) -> None:
