@@ -469,3 +469,59 @@ def test_purge_is_explicit_by_id_or_age(lib: Library) -> None:
     assert lib.purge_trash([trash[-1][0]]) == 1
     assert [r.text for _, _, r in lib.list_trash()] == ["two to keep in the trash"]
     assert lib.purge_trash(older_than_days=0) == 1 and lib.list_trash() == []
+
+
+def _pg_ctl(action: str, data: Path, port: int) -> None:
+    """Stop or start the test cluster that .ci/start_postgres.sh made (as its owner when root)."""
+    import glob
+    import shutil
+    import subprocess
+
+    bindir = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"))), None)
+    pg_ctl = f"{bindir}/pg_ctl" if bindir else shutil.which("pg_ctl")
+    cmd = [pg_ctl, "-D", str(data / "pgdata"), "-w", "-t", "60"]
+    if action == "stop":
+        cmd += ["-m", "fast", "stop"]
+    else:
+        cmd += [
+            "-l",
+            str(data / "server.log"),
+            "-o",
+            f"-h 127.0.0.1 -p {port} -k {data} -c fsync=off",
+            "start",
+        ]
+    if os.geteuid() == 0:
+        cmd = ["runuser", "-u", "postgres", "--", *cmd]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=90)
+
+
+@pytest.mark.postgres
+def test_postgres_outage_gives_a_clear_error_and_recovers_by_itself() -> None:
+    """Stop the real server mid-session: saves fail with one clear line, nothing half-written;
+    start it again: the same Library object works without being recreated."""
+    url = _postgres_url()
+    data = Path(os.environ.get("OPINION_LENS_TEST_PG_DATA", ""))
+    if not (data / "pgdata").is_dir():
+        pytest.skip("OPINION_LENS_TEST_PG_DATA does not name the test cluster")
+    port = sa.engine.make_url(url).port
+    _reset_postgres(url)
+    lib = Library(url)
+    try:
+        before, _ = lib.add_article("stored before the outage")
+        _pg_ctl("stop", data, port)
+        try:
+            with pytest.raises(LibraryError) as err:
+                lib.add_article("written during the outage")
+            message = str(err.value)
+            assert "\n" not in message and "postgresql" in message and "Traceback" not in message
+            with pytest.raises(LibraryError):
+                lib.list_articles()
+        finally:
+            _pg_ctl("start", data, port)
+        # Back: the pool's pre-ping replaces the dead connections; nothing was half-written.
+        assert [r.id for r in lib.list_articles()] == [before.id]
+        after, created = lib.add_article("written after the outage")
+        assert created and lib.count_articles() == 2
+    finally:
+        lib.dispose()
+        _reset_postgres(url)
