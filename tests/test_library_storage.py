@@ -450,7 +450,7 @@ def test_delete_moves_to_the_trash_and_restore_brings_it_back(lib: Library) -> N
 def test_restore_refuses_when_the_text_was_stored_again(lib: Library) -> None:
     first, _ = lib.add_article("stored twice over time")
     lib.delete_article(first.id)
-    again, created = lib.add_article("stored twice over time")
+    _, created = lib.add_article("stored twice over time")
     assert created
     trash_id = lib.list_trash()[0][0]
     with pytest.raises(LibraryError, match="in the library again"):
@@ -520,7 +520,7 @@ def test_postgres_outage_gives_a_clear_error_and_recovers_by_itself() -> None:
             _pg_ctl("start", data, port)
         # Back: the pool's pre-ping replaces the dead connections; nothing was half-written.
         assert [r.id for r in lib.list_articles()] == [before.id]
-        after, created = lib.add_article("written after the outage")
+        _, created = lib.add_article("written after the outage")
         assert created and lib.count_articles() == 2
     finally:
         lib.dispose()
