@@ -426,6 +426,8 @@ def _table_frame(rows: pd.DataFrame, evidence: list[str] | None, lang: str) -> p
     for role in ("likes", "reposts", "comments", "source", "region", "author"):
         if role in rows:
             table[col(role)] = rows[role]
+    if "duplicate" in rows:  # flagged, still counted: say which posts repeat an earlier one
+        table[col("duplicate")] = rows["duplicate"].map(lambda x: t(f"posts.dup.{x}", lang) if x else "")  # type: ignore[arg-type]
     table[col("row")] = rows["row"]
     return table
 

@@ -232,6 +232,10 @@ def test_every_post_counted_and_coordinated_posting_listed(temp_library: str) ->
     hit = coordinated[0].iloc[0]
     assert hit[t("posts.coord.text", LANG)] == "全力支持召回,安全第一!"
     assert hit[t("posts.coord.n_authors", LANG)] == 5 and hit[t("posts.coord.first_author", LANG)] == "账号0"
+    # The post tables say which posts repeat an earlier one.
+    dup_col = t("posts.col.duplicate", LANG)
+    flagged = [d.value for d in at.dataframe if dup_col in d.value.columns]
+    assert flagged and any((tb[dup_col] == t("posts.dup.exact", LANG)).any() for tb in flagged)
     # Leaving duplicates out is an explicit choice, and its count is shown.
     at.checkbox(key="posts_clean_drop_duplicates").check()
     at.button(key="posts_confirm").click().run()
