@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from datetime import datetime
 
@@ -10,13 +9,12 @@ from analysis.figures import extract_figures
 from analysis.lang import document_language
 from analysis.metrics import summarize_labels
 from analysis.model import ArticleAnalysis, Bullet, Document, Sentence
-from analysis.sentiment import Progress, Scorer, Thresholds
+from analysis.sentiment import Progress, Scorer, Thresholds, sentence_hash
 from analysis.structure import parse_document
 from analysis.themes import extract_keywords, sentence_themes, theme_scores
 
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+# One content hash for the pipeline's stamp and the stored sentence scores.
+text_sha256 = sentence_hash
 
 
 def analyze_text(

@@ -219,6 +219,7 @@ class ScoreStore(Protocol):
 
 
 def sentence_hash(text: str) -> str:
+    """SHA-256 of the UTF-8 text: the key of stored sentence scores and the pipeline's input stamp."""
     import hashlib
 
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
