@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analysis.errors import OpinionLensError
 from analysis.library import ArticleRecord, LibraryError
 from analysis.sentiment import SUITES, SentimentError
 from pages.common import (
@@ -149,7 +150,7 @@ def _downloads(record: ArticleRecord | None) -> None:
         return
     try:
         analysis = record_analysis(record)  # cached: the page reads the same object
-    except ValueError:  # the page says what went wrong
+    except OpinionLensError:  # the page says what went wrong
         return
     st.markdown(f"**{tr('dash.export')}**")
     export_buttons(analysis)

@@ -10,18 +10,26 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+from analysis.errors import OpinionLensError
 
 EXIT_USAGE = 2
 EXIT_INPUT = 3  # the input could not be read or understood
 EXIT_INTERNAL = 4
 
 
-class CliError(Exception):
-    """An error to report as one line on stderr."""
+class CliError(OpinionLensError):
+    """An error to report as one line on stderr, exiting with `status`."""
+
+    default_code = "cli"
 
     def __init__(self, message: str, status: int = EXIT_INPUT) -> None:
         super().__init__(message)
         self.status = status
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.status))
 
 
 class OneLineArgumentParser(argparse.ArgumentParser):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Literal
 
-from analysis.library import ArticleRecord, Library, LibraryError, article_sha256, stored_text_form
+from analysis.errors import OpinionLensError
+from analysis.library import ArticleRecord, Library, article_sha256, stored_text_form
 from analysis.readers import ReaderError, ReadResult, read_document
 
 if TYPE_CHECKING:
@@ -199,7 +200,7 @@ def save_drafts(
                 scorer=scorer,
                 progress=progress,
             )
-        except (LibraryError, ValueError) as exc:  # analysis errors are ValueErrors by contract
+        except OpinionLensError as exc:  # reader, structure, model and storage errors alike
             code = exc.code if isinstance(exc, ReaderError) else None
             outcomes.append(SaveOutcome(label, "failed", error=str(exc), error_code=code))
             continue

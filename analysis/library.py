@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from analysis.errors import OpinionLensError
 from analysis.model import SentimentSummary
 
 DB_URL_ENV: Final = "OPINION_LENS_DB_URL"
@@ -36,8 +37,10 @@ DB_FILE_NAME: Final = "library.db"
 SQLITE_BUSY_TIMEOUT_S: Final = 30.0  # long enough for a burst of concurrent saves to queue, not fail
 
 
-class LibraryError(Exception):
+class LibraryError(OpinionLensError):
     """A library operation failed; the message says what and why (shown to the user as is)."""
+
+    default_code = "library"
 
 
 class _Unset:

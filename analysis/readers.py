@@ -81,6 +81,8 @@ from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any, Literal
 
+from analysis.errors import OpinionLensError
+
 logger = logging.getLogger(__name__)
 
 MAX_BYTES: int = 20 * 1024 * 1024
@@ -111,15 +113,11 @@ SUPPORTED_EXTENSIONS: dict[str, Format] = {
 }
 
 
-class ReaderError(ValueError):
+class ReaderError(OpinionLensError):
     """A file that cannot be read; `code` is one of the `ErrorCode` values, `str(exc)` says why."""
 
     def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code: ErrorCode = code
-
-    def __reduce__(self) -> tuple[Any, ...]:  # keep `code` when pickled (caches, worker processes)
-        return (type(self), (self.code, str(self)))
+        super().__init__(message, code=code)
 
 
 @dataclass(frozen=True)

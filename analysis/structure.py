@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from analysis.dates import MONTH_PATTERN, MONTHS
+from analysis.errors import OpinionLensError
 from analysis.model import Bullet, Document, Group, Sentence
 from analysis.sentences import split_sentences
 
@@ -58,8 +59,10 @@ __all__ = [
 ]
 
 
-class StructureError(ValueError):
+class StructureError(OpinionLensError):
     """Text that cannot be parsed at all (empty or whitespace only)."""
+
+    default_code = "empty_text"
 
 
 # --------------------------------------------------------------------------------------------

@@ -35,13 +35,16 @@ from pathlib import Path
 
 import jieba
 
+from analysis.errors import OpinionLensError
 from analysis.lang import detect_lang
 from analysis.metrics import summarize_labels
 from analysis.model import Keyword, Sentence, ThemeScore
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(OpinionLensError):
     """The theme taxonomy data file is missing a field or is malformed."""
+
+    default_code = "taxonomy"
 
 
 @dataclass(frozen=True)

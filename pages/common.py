@@ -20,6 +20,7 @@ from typing import Any
 
 import streamlit as st
 
+from analysis.errors import OpinionLensError
 from analysis.format import evidence_string
 from analysis.i18n import t
 from analysis.library import DB_URL_ENV, ArticleRecord, Library, LibraryError
@@ -279,7 +280,7 @@ def sample_article_id() -> int | None:
     """Store the sample on a first run and return its id (None, with a warning, on failure)."""
     try:
         return _sample_id_for(_configured_db_url())
-    except (LibraryError, OSError, ValueError) as exc:  # ValueError: reader / model errors
+    except (OpinionLensError, OSError) as exc:  # reader, model and storage errors
         st.warning(tr("dash.sample_failed", error=str(exc)))
         return None
 
@@ -306,7 +307,7 @@ def active_article() -> tuple[ArticleRecord, ArticleAnalysis]:
     try:
         with st.spinner(tr("dash.analysing")):
             result = record_analysis(record)
-    except ValueError as exc:  # analysis-layer errors are ValueError subclasses with a clear message
+    except OpinionLensError as exc:  # analysis errors carry a clear message
         st.error(tr("dash.analysis_failed", error=str(exc)))
         st.stop()
     if result.model.note:

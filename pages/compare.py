@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.charts import compare_nev_bars, compare_shares, compare_themes, group_nev_bars
+from analysis.errors import OpinionLensError
 from analysis.library import LibraryError
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
 from pages.common import (
@@ -58,7 +59,7 @@ if len(chosen) < 2:
 try:
     with st.spinner(tr("dash.analysing")):
         items = [(name_of(i), record_analysis(by_id[i])) for i in chosen]
-except ValueError as exc:  # analysis-layer errors carry a clear message
+except OpinionLensError as exc:  # analysis errors carry a clear message
     st.error(tr("dash.analysis_failed", error=str(exc)))
     st.stop()
 

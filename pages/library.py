@@ -13,6 +13,7 @@ from typing import get_args
 import pandas as pd
 import streamlit as st
 
+from analysis.errors import OpinionLensError
 from analysis.intake import (
     Draft,
     SaveOutcome,
@@ -156,7 +157,7 @@ def _save_new() -> None:
     batch = [(draft, *_metadata_values("draft_", draft.sha256[:16])) for _name, draft in fresh]
     try:
         scorer = get_scorer(STORE_MODEL, None)
-    except ValueError as exc:  # the model cannot load: every draft fails, with that reason
+    except OpinionLensError as exc:  # the model cannot load: every draft fails, with that reason
         st.session_state[OUTCOMES_KEY] = [SaveOutcome(name, "failed", error=str(exc)) for name, _ in fresh]
         return
     bar = st.progress(0.0, text=tr("lib.scoring"))

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta, timezone
 import streamlit as st
 
 from analysis.charts import emotional_arc, library_timeline
+from analysis.errors import OpinionLensError
 from analysis.library import LibraryError
 from pages.common import (
     active_article,
@@ -48,7 +49,7 @@ if len(records) <= RECOMPUTE_LIMIT:
     for r in records:
         try:
             a = record_analysis(r)
-        except ValueError:  # an article the current model cannot analyse stays off the chart
+        except OpinionLensError:  # an article the current model cannot analyse stays off the chart
             failed.append(r.title or f"#{r.id}")
             continue
         s = a.sentiment

@@ -21,6 +21,7 @@ from test_readers_support import (
 )
 
 from analysis import readers
+from analysis.errors import OpinionLensError
 from analysis.readers import (
     MAX_BYTES,
     ReaderError,
@@ -552,9 +553,10 @@ def test_every_error_code_is_covered_here() -> None:
 # API details
 
 
-def test_reader_error_is_a_value_error_and_pickles_with_its_code() -> None:
+def test_reader_error_is_an_opinion_lens_error_and_pickles_with_its_code() -> None:
     error = ReaderError("no_text", "nothing to read")
-    assert isinstance(error, ValueError)
+    assert isinstance(error, OpinionLensError)
+    assert not isinstance(error, ValueError)  # pages catch the family, never a bare ValueError
     clone = pickle.loads(pickle.dumps(error))
     assert (clone.code, str(clone)) == ("no_text", "nothing to read")
 

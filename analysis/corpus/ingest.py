@@ -19,20 +19,20 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.errors import OpinionLensError
+
 Format = Literal["csv", "xlsx", "jsonl", "txt"]
 HEAD_BYTES = 1 << 20  # enough of a file to sniff its encoding, delimiter and columns
 DELIMITERS = (",", "\t", ";", "|")
 
 
-class CorpusError(ValueError):
+class CorpusError(OpinionLensError):
     """Input that cannot be read as a table of posts. `code` names the problem for the UI:
     empty_file, binary, unreadable, no_rows, no_text_column, unknown_column, no_time_column,
     time_unparsed, bad_option."""
 
     def __init__(self, code: str, message: str, **fields: object) -> None:
-        super().__init__(message)
-        self.code = code
-        self.fields = fields
+        super().__init__(message, code=code, **fields)
 
 
 @dataclass(frozen=True)

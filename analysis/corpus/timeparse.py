@@ -26,12 +26,15 @@ import numpy as np
 import pandas as pd
 
 from analysis.dates import MONTHS
+from analysis.errors import OpinionLensError
 
 DEFAULT_TZ = "Asia/Shanghai"
 
 
-class TimeZoneError(ValueError):
+class TimeZoneError(OpinionLensError):
     """An unknown time zone name."""
+
+    default_code = "bad_tz"
 
 
 def check_tz(tz: str) -> ZoneInfo:

