@@ -9,7 +9,7 @@ Errors survive pickling with their code and fields (Streamlit caches and Dask wo
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 
 class OpinionLensError(Exception):
@@ -32,3 +32,15 @@ def _rebuild(
     err = cls.__new__(cls)
     OpinionLensError.__init__(err, message, code=code, **fields)
     return err
+
+
+ErrorCode = Literal["empty", "binary", "too_large", "no_text", "malformed", "undecodable", "unsupported"]
+
+
+class ReaderError(OpinionLensError):
+    """A file that cannot be read; `code` is one of the `ErrorCode` values, `str(exc)` says why."""
+
+    code: ErrorCode
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message, code=code)

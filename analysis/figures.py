@@ -18,8 +18,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.dates import MONTH_PATTERN, MONTHS
 from analysis.model import Figure, Sentence
+from analysis.text.dates import MONTH_PATTERN, MONTHS
+from analysis.text.scripts import HAN
 
 # --- numbers ------------------------------------------------------------------------------------
 
@@ -666,7 +667,6 @@ _OTHER_CUES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
 _AFTER_WINDOW = 30  # characters after a figure searched for what it is ("96% of comments were negative")
 _NEAR_WINDOW = 30  # characters before a count / duration / money figure searched for what it is
 _NEAR_WINDOW_ZH = 12  # the same in Chinese, where one character carries about as much as a word
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE_END = re.compile(r"[;；。！？!?]")
 _PHRASE_END = re.compile(r"[,，;；。！？!?]")
 
@@ -712,7 +712,7 @@ def _meanings(text: str, cands: list[_Candidate]) -> list[str | None]:
         elif c.kind in _OTHER_CUES:
             # other meanings only from the words close by (生产 in 新疆生产建设兵团 says nothing about 12例)
             cues = _OTHER_CUES[c.kind]
-            window = _NEAR_WINDOW_ZH if _HAN.search(before[-4:]) else _NEAR_WINDOW
+            window = _NEAR_WINDOW_ZH if HAN.search(before[-4:]) else _NEAR_WINDOW
             meaning = _nearest_before(before[-window:], cues) or _nearest_after(after, cues)
         elif c.kind == "date" and c.unit == "year" and re.search(r"\bby\s+$|到$|至$", before, re.IGNORECASE):
             meaning = "target year"

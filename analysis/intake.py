@@ -15,14 +15,15 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Literal
 
 from analysis.errors import OpinionLensError
-from analysis.library import ArticleRecord, Library, article_sha256, stored_text_form
+from analysis.library import ArticleRecord, Library
 from analysis.readers import ReaderError, ReadResult, read_document
+from analysis.text.dates import DEFAULT_UTC_OFFSET
+from analysis.text.normalize import content_hash, stored_text_form
 
 if TYPE_CHECKING:
     from analysis.sentiment import Progress, Scorer
 
 PASTE_NAME = None  # pasted text has no file name; the reader sniffs HTML pasted as source
-DEFAULT_UTC_OFFSET = timedelta(hours=8)  # China Standard Time: the usual zone of the news analysed here
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def _draft_from(read: ReadResult, filename: str | None) -> Draft:
     title, source, published_at = _metadata_defaults(read)
     return Draft(
         text=text,
-        sha256=article_sha256(text),
+        sha256=content_hash(text),
         filename=filename,
         format=read.format,
         title=title,

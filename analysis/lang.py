@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from analysis.model import Lang
+from analysis.text.scripts import HAN
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # Scripts that are neither Chinese nor English: kana, hangul, cyrillic, arabic, greek, thai, devanagari.
 _OTHER = re.compile(
@@ -20,7 +20,7 @@ _ACCENTED = re.compile(r"[à-öø-ÿĀ-ž]")
 def detect_lang(text: str) -> Lang:
     """Decide per sentence. Mixed Chinese/English text goes to the language with more weight:
     one Han character counts as much as one English word (about 4.5 letters)."""
-    han = len(_HAN.findall(text))
+    han = len(HAN.findall(text))
     other = len(_OTHER.findall(text))
     latin_words = _LATIN_WORD.findall(text)
     if other > han and other > len(latin_words):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from analysis.errors import OpinionLensError
 from analysis.model import SentimentSummary
+from analysis.text.normalize import content_hash, stored_text_form
 
 DB_URL_ENV: Final = "OPINION_LENS_DB_URL"
 APP_DIR_NAME: Final = "opinion-lens"
@@ -166,20 +166,6 @@ def is_ephemeral_url(url: str, *, env: Mapping[str, str] | None = None, cwd: str
     path = str(Path(database).expanduser().resolve())
     temp_roots = {"/tmp", "/var/tmp", "/dev/shm", str(Path(tempfile.gettempdir()).resolve())}
     return any(path == root or path.startswith(root.rstrip("/") + "/") for root in temp_roots)
-
-
-_OUTER_BLANKS = re.compile(r"^[\s\ufeff]+|[\s\ufeff]+$")  # whitespace and byte-order marks at either end
-
-
-def stored_text_form(text: str) -> str:
-    """The form an article's text is stored and hashed in: Unix line ends, no outer whitespace, no BOM.
-    Re-uploading the same article from Windows or with a trailing newline is still the same article."""
-    return _OUTER_BLANKS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def article_sha256(text: str) -> str:
-    """SHA-256 of the normalised text (the same hash `analysis.pipeline.text_sha256` gives it)."""
-    return hashlib.sha256(stored_text_form(text).encode("utf-8")).hexdigest()
 
 
 def _to_utc(value: datetime, what: str) -> datetime:
@@ -453,7 +439,7 @@ class Library:
         text = stored_text_form(text)
         if not text:
             raise LibraryError("the article is empty: there is no text to store")
-        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        sha = content_hash(text)
         existing = self.find_by_sha(sha)
         if existing is not None:
             return existing, False

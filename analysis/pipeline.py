@@ -9,12 +9,13 @@ from analysis.figures import extract_figures
 from analysis.lang import document_language
 from analysis.metrics import summarize_labels
 from analysis.model import ArticleAnalysis, Bullet, Document, Sentence
-from analysis.sentiment import Progress, Scorer, Thresholds, sentence_hash
+from analysis.sentiment import Progress, Scorer, Thresholds
 from analysis.structure import parse_document
-from analysis.themes import extract_keywords, sentence_themes, theme_scores
+from analysis.text.keywords import extract_keywords
+from analysis.text.normalize import content_hash
+from analysis.themes import sentence_themes, theme_scores
 
 # One content hash for the pipeline's stamp and the stored sentence scores.
-text_sha256 = sentence_hash
 
 
 def analyze_text(
@@ -39,7 +40,9 @@ def analyze_text(
             published_at=published_at if published_at is not None else document.published_at,
         )
     scorer = scorer or Scorer(model, band)
-    return analyze_document(document, scorer, input_sha256=text_sha256(text), costly_evidence=costly_evidence)
+    return analyze_document(
+        document, scorer, input_sha256=content_hash(text), costly_evidence=costly_evidence
+    )
 
 
 def analyze_document(

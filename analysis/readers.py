@@ -11,35 +11,8 @@ Format
     page (`<!doctype html`, `<html`, `<head`, `<body`), or a fragment that starts with a tag and
     closes a common one (`</p>`, `</div>`...) -> html; anything else -> txt.
 
-Decoding (text formats)
-    UTF-8 (with or without BOM), GB18030 (a superset of GBK and GB2312) and UTF-16 (with BOM, or
-    BOM-less little/big-endian detected from where the NUL bytes of its ASCII characters fall; a
-    BOM-less UTF-16 text without a single ASCII character is not guessed). Each candidate must
-    decode strictly *and* look like text (almost no control or private-use characters); Latin-1 is
-    never guessed, because it decodes any byte sequence and would turn Chinese bytes into mojibake
-    silently. An HTML page that none of these decode is tried once more with the charset its
-    `<meta>` declares. `ReadResult.encoding` names what worked: "utf-8", "utf-8-sig", "gb18030",
-    "utf-16" (with BOM), "utf-16-le"/"utf-16-be" (BOM-less), or a declared HTML charset.
-    A PDF or ZIP named .txt/.md/.html is reported as binary with a hint about the extension.
-
-Normalisation policy (`normalize_text`)
-    * Unicode NFKC, so compatibility characters fold to their ordinary form: PDF Kangxi radicals
-      `⼩⽶` -> `小米` (and, by a table, CJK Radicals Supplement look-alikes such as `⻋` -> `车`,
-      which NFKC leaves alone), full-width digits and signs `１．５％` -> `1.5%`, ideographic/no-break
-      spaces -> space, ligatures `ﬁ` -> `fi`.
-    * Except for the Chinese sentence and clause punctuation `，！？；：（）` and the ellipsis `…`,
-      which are kept exactly as written. NFKC would turn them into `, ! ? ; : ( ) ...`; keeping
-      them means Chinese text reads as the author wrote it, `3，5` never turns into the number
-      `3,5`, and `…` stays one sentence-ending character. The sentence splitter downstream
-      splits on both forms (`。！？；…` and `.!?;`), so mixed input still splits correctly.
-      `。、「」` are untouched by NFKC anyway.
-    * Circled numbers `①`…`㊿` are kept too: NFKC would make `⑩2025年` into `102025年`, which the
-      figure extractor would read as a number.
-    * Line endings -> `\\n` (also CR, NEL, U+2028; U+2029, form feed and vertical tab become line
-      breaks); zero-width characters, soft hyphens, bidi marks and BOMs are removed, as are other
-      control characters; runs of spaces and tabs collapse to one space; every line is stripped;
-      three or more newlines collapse to one blank line. Blank lines are kept because the structure
-      parser uses them as paragraph breaks.
+Decoding and normalisation
+    `analysis.text.decode` and `analysis.text.normalize` (their module docstrings state the policy).
 
 Format details
     * Markdown: lines are kept (headings and list markers help the structure parser); `**bold**`,
@@ -62,8 +35,9 @@ Format details
       date from the document information. At most `MAX_PDF_PAGES` pages, and extraction stops with
       an error after `PDF_TIME_BUDGET_S` seconds (checked between pages).
 
-Dates: every `published_at` is timezone-aware; a timestamp given without a zone is taken as UTC, and
-a date without a time as midnight UTC.
+Dates: every `published_at` is timezone-aware, by `analysis.text.dates.parse_date`: a time given
+without a zone is China time and a date without a time midnight China time (DOCX core properties
+excepted: the standard writes them in UTC).
 """
 
 from __future__ import annotations
@@ -74,14 +48,23 @@ import io
 import logging
 import re
 import time
-import unicodedata
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any, Literal
 
-from analysis.errors import OpinionLensError
+from analysis.errors import ReaderError
+from analysis.text.dates import parse_date
+from analysis.text.decode import (
+    binary_kind_hint,
+    decode_text,
+    is_blank,
+    looks_like_pdf,
+    looks_textual,
+    strict_decode,
+)
+from analysis.text.normalize import INVISIBLE, normalize_text
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +80,6 @@ MAX_ZIP_MEMBERS: int = 10_000
 MAX_PDF_PAGES: int = 500
 PDF_TIME_BUDGET_S: float = 60.0
 
-ErrorCode = Literal["empty", "binary", "too_large", "no_text", "malformed", "undecodable", "unsupported"]
 Format = Literal["txt", "md", "html", "docx", "pdf"]
 
 SUPPORTED_EXTENSIONS: dict[str, Format] = {
@@ -113,13 +95,6 @@ SUPPORTED_EXTENSIONS: dict[str, Format] = {
 }
 
 
-class ReaderError(OpinionLensError):
-    """A file that cannot be read; `code` is one of the `ErrorCode` values, `str(exc)` says why."""
-
-    def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(message, code=code)
-
-
 @dataclass(frozen=True)
 class ReadResult:
     """Normalised text of one document with whatever metadata its format carried."""
@@ -133,183 +108,12 @@ class ReadResult:
     filename: str | None
 
 
-# --------------------------------------------------------------------------------------------------
-# Normalisation
-
-# Characters NFKC would fold but that we keep as written (see the module docstring).
-_NFKC_KEEP = "，！？；：（）…\u2460-\u24ff\u3251-\u325f\u32b1-\u32bf"
-_NFKC_RUN = re.compile(f"[^{_NFKC_KEEP}]+")
-# CJK Radicals Supplement characters have no NFKC mapping, yet PDFs with subset CJK fonts often map
-# whole simplified characters to them (⻋ for 车). Their equivalent unified ideographs, after Unicode's
-# EquivalentUnifiedIdeograph.txt, for the radicals that are complete characters in running text.
-_RADICAL_SUPPLEMENT_TO_IDEOGRAPH = str.maketrans(
-    "⺦⺰⻅⻆⻈⻉⻋⻌⻐⻓⻔⻙⻚⻛⻜⻠⻢⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻲⻘⻝⺠⻣⻄⻁⻗⺩⺾⺜⺝⻏⻖",
-    "丬纟见角讠贝车辶钅长门韦页风飞饣马鱼鸟卤麦黄黾斉齐歯齿竜龙亀青食民骨西虎雨王艹日月阝阝",
-)
-_LINE_BREAKS = re.compile("\r\n|[\r\u0085\u2028\v]")
-_PARAGRAPH_BREAKS = re.compile("[\u2029\f]")
-# Zero-width and invisible formatting characters, BOM, soft hyphen, bidi controls; other C0/C1 controls.
-_INVISIBLE = re.compile(
-    "[\u200b\u200c\u200d\u2060\u2061-\u2064\ufeff\u00ad\u180e\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\x00-\x08\x0e-\x1f\x7f-\x9f]"
-)
-_SPACE_RUN = re.compile(r"[ \t]+")
-_EDGE_SPACE = re.compile(r" *\n *")
-_MANY_NEWLINES = re.compile(r"\n{3,}")
-
-
-def normalize_text(text: str) -> str:
-    """Normalise text for analysis; the policy is in the module docstring. Idempotent."""
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _PARAGRAPH_BREAKS.sub("\n\n", text)
-    # Invisible characters go before NFKC: removing them afterwards could bring combining marks
-    # together that NFKC would then reorder on a second pass (normalisation must be idempotent).
-    text = _INVISIBLE.sub("", text)
-    text = text.translate(_RADICAL_SUPPLEMENT_TO_IDEOGRAPH)
-    text = _NFKC_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-    text = _SPACE_RUN.sub(" ", text)
-    text = _EDGE_SPACE.sub("\n", text)
-    text = _MANY_NEWLINES.sub("\n\n", text)
-    return text.strip()
-
-
 def _one_line(value: object) -> str | None:
     """A metadata string as one normalised line, or None when blank."""
     if not isinstance(value, str):
         return None
     line = " ".join(normalize_text(value).split())
     return line or None
-
-
-# --------------------------------------------------------------------------------------------------
-# Decoding
-
-# Bytes that never occur in real text in any of our encodings (tab, LF, VT, FF, CR and ESC allowed).
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
-_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
-_BINARY_CONTROL_RATIO = 0.05  # more control bytes than this: a binary file, not text
-# Decoded characters that real text (almost) never contains: controls, C1, private use, non-characters.
-_IMPLAUSIBLE_CHARS = re.compile(
-    "[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff]"
-)
-_MAX_IMPLAUSIBLE_RATIO = 0.02
-# Scripts we expect: ASCII, Latin-1, Greek/Cyrillic, punctuation and symbols, CJK and kana, full-width
-# forms, emoji. Hangul syllables are left out on purpose: byte-swapped UTF-16 often lands there.
-_EXPECTED_CHARS = re.compile(
-    "[\t\n\r\x20-\x7e\u00a0-\u00ff\u0370-\u04ff\u2000-\u27bf\u2e80-\u2fdf\u3000-\u33ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U0001f000-\U0001faff]"
-)
-_MIN_EXPECTED_RATIO_BOMLESS_UTF16 = 0.9
-
-
-def _ratio(pattern: re.Pattern[str], text: str) -> float:
-    if not text:
-        return 0.0
-    return sum(1 for _ in pattern.finditer(text)) / len(text)
-
-
-def _looks_textual(text: str) -> bool:
-    return _ratio(_IMPLAUSIBLE_CHARS, text) <= _MAX_IMPLAUSIBLE_RATIO
-
-
-def _looks_strongly_textual(text: str) -> bool:
-    """For BOM-less UTF-16, where the guess needs support: nearly all characters of expected scripts."""
-    return _looks_textual(text) and _ratio(_EXPECTED_CHARS, text) >= _MIN_EXPECTED_RATIO_BOMLESS_UTF16
-
-
-def _strict(data: bytes, encoding: str) -> str | None:
-    try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def _utf16_bomless_order(data: bytes) -> list[str]:
-    """BOM-less UTF-16 byte orders worth trying, most likely first, judged by where NULs fall."""
-    if len(data) % 2:
-        return []
-    nul_even, nul_odd = data[0::2].count(0), data[1::2].count(0)
-    # ASCII in UTF-16-LE is "x\0", so NULs sit at odd offsets; in BE at even ones.
-    return ["utf-16-le", "utf-16-be"] if nul_odd >= nul_even else ["utf-16-be", "utf-16-le"]
-
-
-def _is_blank(text: str) -> bool:
-    return not _INVISIBLE.sub("", text).strip()
-
-
-def _looks_like_pdf(data: bytes) -> bool:
-    return data[:1024].lstrip().startswith(b"%PDF-")
-
-
-def _sniff_binary_kind(data: bytes) -> str:
-    """A hint naming what binary data looks like, for error messages."""
-    if _looks_like_pdf(data):
-        return " (it looks like a PDF; is the file extension wrong?)"
-    if data.startswith(b"PK\x03\x04"):
-        return " (it looks like a ZIP archive, e.g. a .docx; is the file extension wrong?)"
-    return ""
-
-
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode text bytes as UTF-8(-sig), GB18030 or UTF-16; return (text, encoding name).
-
-    The text is returned as decoded (BOM removed, nothing else changed). Raises `ReaderError`:
-    "empty" for nothing but whitespace/BOM, "binary" for binary data, "undecodable" for text in
-    none of the supported encodings.
-    """
-    if not data:
-        raise ReaderError("empty", "the file is empty (0 bytes)")
-    candidates: list[tuple[str, bool]]  # (encoding, needs strong evidence)
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8-sig", False)]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = [("utf-16", False)]
-    elif b"\x00" in data:
-        # NULs never occur in UTF-8/GB18030 text; only UTF-16 explains them (if the text then looks real).
-        candidates = [(enc, True) for enc in _utf16_bomless_order(data)]
-        if not candidates:
-            raise ReaderError(
-                "binary",
-                "the file contains NUL bytes: it is binary data, not text" + _sniff_binary_kind(data),
-            )
-    else:
-        # BOM-less UTF-16 without a single NUL (no space, digit or newline) is not guessed: Latin-1
-        # text such as "café au lait" would decode to plausible-looking CJK.
-        candidates = [("utf-8", False), ("gb18030", False)]
-
-    for encoding, needs_strong_evidence in candidates:
-        text = _strict(data, encoding)
-        if text is None:
-            continue
-        if encoding == "utf-16":
-            text = text.removeprefix("\ufeff")
-        plausible = _looks_strongly_textual(text) if needs_strong_evidence else _looks_textual(text)
-        if not plausible:
-            continue
-        if _is_blank(text):
-            raise ReaderError("empty", "the file contains only whitespace")
-        return text, encoding
-
-    hint = _sniff_binary_kind(data)
-    if b"\x00" in data:
-        raise ReaderError("binary", "the file contains NUL bytes: it is binary data, not text" + hint)
-    if hint:
-        raise ReaderError("binary", "the file is binary data, not text" + hint)
-    control_ratio = len(data.translate(None, _NOT_CONTROL_BYTES)) / len(data)
-    if control_ratio > _BINARY_CONTROL_RATIO:
-        raise ReaderError(
-            "binary",
-            f"the file is binary data, not text ({control_ratio:.0%} of its bytes are control characters)",
-        )
-    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ReaderError(
-            "undecodable",
-            "the file starts with a Unicode byte-order mark but its bytes are not valid in that encoding",
-        )
-    raise ReaderError(
-        "undecodable",
-        "the text could not be decoded as UTF-8, GB18030/GBK or UTF-16; save it as UTF-8 and try again",
-    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -346,7 +150,7 @@ def _looks_like_html(text: str) -> bool:
 
 def _sniff_format(data: bytes) -> Format | None:
     """PDF or DOCX from their magic bytes; None for text (HTML is told apart after decoding)."""
-    if _looks_like_pdf(data):
+    if looks_like_pdf(data):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         try:
@@ -409,7 +213,7 @@ _Parsed = tuple[str, Format, str | None, str | None, str | None, datetime | None
 
 
 def _read_text_format(data: bytes, fmt: Format | None) -> _Parsed:
-    container_hint = _sniff_binary_kind(data)
+    container_hint = binary_kind_hint(data)
     if container_hint:  # a PDF or ZIP named .txt/.md/.html: its bytes may even decode, as garbage
         raise ReaderError("binary", "the file is binary data, not text" + container_hint)
     try:
@@ -513,15 +317,15 @@ def _decode_declared_html_charset(data: bytes, original: ReaderError) -> tuple[s
         except LookupError:
             encoding = None
         if encoding:
-            text = _strict(data, encoding)
-            if text is not None and _looks_textual(text) and not _is_blank(text):
+            text = strict_decode(data, encoding)
+            if text is not None and looks_textual(text) and not is_blank(text):
                 return text, encoding
     raise original
 
 
 def _read_html(raw: str, encoding: str) -> _Parsed:
     # lxml refuses str input that carries an encoding declaration, and XML-incompatible characters.
-    html = _INVISIBLE.sub("", _XML_DECLARATION.sub("", raw, count=1))
+    html = INVISIBLE.sub("", _XML_DECLARATION.sub("", raw, count=1))
     if not html.strip():
         raise ReaderError("empty", "the HTML file contains only whitespace")
     text = _html_article_text(html) or _html_visible_text(html)
@@ -612,7 +416,7 @@ def _html_metadata(html: str) -> tuple[str | None, str | None, datetime | None]:
         return None, None, None
     if meta is None:
         return None, None, None
-    return _one_line(meta.title), _one_line(meta.sitename), _parse_datetime(meta.date)
+    return _one_line(meta.title), _one_line(meta.sitename), parse_date(meta.date)
 
 
 def _quiet_library_logger(name: str) -> None:
@@ -625,31 +429,6 @@ def _quiet_library_logger(name: str) -> None:
     library_logger = logging.getLogger(name)
     if not any(isinstance(h, logging.NullHandler) for h in library_logger.handlers):
         library_logger.addHandler(logging.NullHandler())
-
-
-# --------------------------------------------------------------------------------------------------
-# Dates
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _parse_datetime(value: object) -> datetime | None:
-    """A tz-aware datetime from a datetime, date or ISO-like string; None when unusable."""
-    if isinstance(value, datetime):
-        return _aware(value)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    for parse in (datetime.fromisoformat, lambda s: datetime.strptime(s, "%Y-%m-%dT%H:%M:%S%z")):
-        try:
-            return _aware(parse(text))
-        except ValueError:
-            continue
-    return None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -781,7 +560,8 @@ def _read_docx(data: bytes) -> _Parsed:
     try:
         properties = document.core_properties
         title = _one_line(properties.title)
-        created = _parse_datetime(properties.created)
+        # OOXML core properties are UTC by the standard; python-docx hands them over without a zone.
+        created = parse_date(properties.created, UTC)
         if created is not None and created != _PYTHON_DOCX_TEMPLATE_CREATED:
             published_at = created
     except Exception:  # core properties are optional metadata
@@ -850,7 +630,7 @@ def _pdf_metadata(reader: Any) -> tuple[str | None, datetime | None]:
             return None, None
         title = _one_line(info.title)
         try:
-            created = _parse_datetime(info.creation_date)
+            created = parse_date(info.creation_date)
         except Exception:  # an unparsable /CreationDate is common; the text is still good
             created = None
         return title, created

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 
+from analysis.text.scripts import CJK
+
 # Runs of terminator characters are examined together ("?!", "……", "...").
 _TERMINATOR_RUN = re.compile(r"[。！？!?；;…．.]+|\n[ \t\r\f\v]*\n")
 # Closing quotes and brackets that belong to the sentence they follow.
 _CLOSERS = frozenset("”’」』）)】》〉]\"'")
 # A following character that shows the clause goes on (so the terminator did not end it).
 _CONTINUERS = frozenset(",，、:：")
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _WORD = re.compile(r"\w")
 # Tokens before a full stop that make it an abbreviation, not an end (lower-cased, without dots).
 _ABBREVIATIONS = frozenset(
@@ -38,7 +39,7 @@ _MAX_QUOTE_SPAN = 400
 
 
 def _is_cjk(ch: str) -> bool:
-    return bool(_CJK.match(ch))
+    return bool(CJK.match(ch))
 
 
 def _token_before(text: str, end: int) -> str:

@@ -37,17 +37,17 @@ Citations `[1][3]`, `[1,3]`, `［1］`, `[1-3]` are kept as `Bullet.citations` a
 from __future__ import annotations
 
 import itertools
-import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import datetime
 
-from analysis.dates import MONTH_PATTERN, MONTHS
 from analysis.errors import OpinionLensError
 from analysis.model import Bullet, Document, Group, Sentence
 from analysis.sentences import split_sentences
+from analysis.text.dates import find_date
+from analysis.text.scripts import CJK, HAN
 
 __all__ = [
     "SOURCE_ALIASES",
@@ -147,99 +147,6 @@ _KNOWN_SOURCE_KEYS = frozenset(_alias_key(n) for n in _KNOWN_SOURCES)
 
 # Dates
 
-_CHINA_TZ: tzinfo
-try:
-    from zoneinfo import ZoneInfo
-
-    _CHINA_TZ = ZoneInfo("Asia/Shanghai")
-except Exception:  # no tz database: China has had a fixed +08:00 offset since 1991
-    _CHINA_TZ = timezone(timedelta(hours=8), "CST")
-
-_MONTHS = MONTHS
-_MONTH_ALT = MONTH_PATTERN
-_TIME = r"(?:[T\s]*(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2})(?:\.\d{1,6})?)?)?"
-_AMPM = r"(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?"
-_ZONE = r"(?:\s*(?P<zone>Z|[+-]\d{2}:?\d{2}|UTC|GMT|Beijing Time|北京时间)(?P<zoff>[+-]\d{1,2})?)?"
-_DATE_PATTERNS = [
-    # 2016年10月14日07:17 / 2016年10月14日 07:17 / 2016年10月14日
-    re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]" + _TIME),
-    # ISO 8601 and 2025-10-27 20:11, 2025/10/27, 2025.10.27
-    re.compile(
-        r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"
-        + _TIME
-        + _AMPM
-        + _ZONE
-    ),
-    # Oct 27, 2025 / October 27, 2025 8:11 PM
-    re.compile(
-        r"\b(?P<mon>"
-        + _MONTH_ALT
-        + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b"
-        + r"(?:,?\s*(?:at\s+)?"
-        + _TIME.removeprefix("(?:[T\\s]*")
-        + _AMPM
-        + _ZONE,
-        re.IGNORECASE,
-    ),
-    # 27 October 2025
-    re.compile(
-        r"\b(?P<d>\d{1,2})\s+(?P<mon>"
-        + _MONTH_ALT
-        + r")\.?,?\s+(?P<y>(?:19|20)\d{2})\b"
-        + r"(?:,?\s*"
-        + _TIME.removeprefix("(?:[T\\s]*")
-        + _AMPM
-        + _ZONE,
-        re.IGNORECASE,
-    ),
-]
-
-
-def _zone_of(zone: str | None, zoff: str | None) -> tzinfo:
-    if not zone or zone in ("Beijing Time", "北京时间"):
-        return _CHINA_TZ
-    if zone in ("Z", "UTC", "GMT"):
-        hours = int(zoff) if zoff else 0
-        return timezone(timedelta(hours=hours)) if hours else UTC
-    sign = -1 if zone[0] == "-" else 1
-    digits = zone[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
-
-
-def _date_from_match(m: re.Match[str]) -> datetime | None:
-    g = m.groupdict()
-    try:
-        month = _MONTHS[g["mon"].lower()] if g.get("mon") else int(g["m"])
-        hour = int(g["H"]) if g.get("H") else 0
-        ampm = (g.get("ampm") or "").lower().replace(".", "")
-        if ampm == "pm" and hour < 12:
-            hour += 12
-        elif ampm == "am" and hour == 12:
-            hour = 0
-        return datetime(
-            int(g["y"]),
-            month,
-            int(g["d"]),
-            hour,
-            int(g["M"]) if g.get("M") else 0,
-            int(g["S"]) if g.get("S") else 0,
-            tzinfo=_zone_of(g.get("zone"), g.get("zoff")),
-        )
-    except (ValueError, KeyError, TypeError):
-        return None  # 2025-13-45 and the like: not a date
-
-
-def _find_date(text: str) -> tuple[datetime, tuple[int, int]] | None:
-    best: tuple[datetime, tuple[int, int]] | None = None
-    for pattern in _DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            found = _date_from_match(m)
-            if found is not None:
-                if best is None or m.start() < best[1][0]:
-                    best = (found, m.span())
-                break
-    return best
-
 
 def parse_published_at(text: str) -> datetime | None:
     """The first date (and time) in `text`, timezone-aware.
@@ -248,7 +155,7 @@ def parse_published_at(text: str) -> datetime | None:
     the Chinese sources this tool is made for. Formats: `2016年10月14日07:17`, `2025-10-27 20:11`,
     `2025/10/27`, `Oct 27, 2025`, `October 27, 2025 8:11 PM`, ISO 8601 with `Z` or `+hh:mm`.
     """
-    found = _find_date(text[:10_000])
+    found = find_date(text[:10_000])
     return found[0] if found else None
 
 
@@ -295,9 +202,7 @@ def extract_citations(text: str) -> tuple[str, tuple[int, ...]]:
 # --------------------------------------------------------------------------------------------
 # Text helpers
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w")
-_CJK_OR_PUNCT = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _SENTENCE_END_CHARS = "。！？!?.…;；"
 _CLOSING = "”’」』）)】》\"'"
@@ -316,7 +221,7 @@ def _join_lines(lines: Iterable[str]) -> str:
         line = raw.strip()
         if not line:
             continue
-        if out and not (_CJK_OR_PUNCT.match(out[-1]) and _CJK_OR_PUNCT.match(line[0])):
+        if out and not (CJK.match(out[-1]) and CJK.match(line[0])):
             out += " "
         out += line
     return out
@@ -344,7 +249,7 @@ def _is_short_heading(line: str, *, allow_question: bool = False) -> bool:
     exclaims = allow_question and line.rstrip(_CLOSING + " ")[-1:] in ("?", "？", "!", "！")
     if _ends_like_sentence(line) and not exclaims:
         return False
-    han = len(_HAN.findall(line))
+    han = len(HAN.findall(line))
     words = len(re.findall(r"[A-Za-z]+", line))
     return (han + words) > 0 and han <= 40 and words <= 16 and len(line) <= 120
 
@@ -352,86 +257,53 @@ def _is_short_heading(line: str, *, allow_question: bool = False) -> bool:
 # --------------------------------------------------------------------------------------------
 # Derived titles
 
-_EN_STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers him his how i if in into is it its itself just me more most my
-    no nor not now of off on once only or other our out over own same she should so some such than
-    that the their them then there these they this those through to too under until up very was we
-    were what when where which while who whom why will with would you your said says say according
-    including however may might must shall since article discusses highlights highlighting
-    indicating company companies year years new one two many much well even still yet per via like
-    make made makes given seen""".split()  # noqa: SIM905 - a word list reads better as text
-)
+# Words that make poor title terms though they are fine keywords elsewhere.
 _ZH_TITLE_STOPWORDS = frozenset(
     {"文章", "指出", "表示", "认为", "我们", "他们", "一个", "没有", "已经", "这个", "公司"}
 )
-_jieba_ready = False
+_EN_TITLE_STOPWORDS = frozenset({"article", "discusses", "highlights", "highlighting", "indicating"})
 
 
-def _zh_keywords(text: str, k: int) -> list[str]:
-    global _jieba_ready
-    import jieba
-    import jieba.analyse
+def _title_terms(text: str, k: int, lang: str) -> list[str]:
+    """The top `k` keywords of `text` by the one keyword extractor, fit for a title."""
+    from analysis.text.keywords import extract_keywords  # lazy: loads jieba
 
-    if not _jieba_ready:
-        jieba.setLogLevel(logging.WARNING)  # jieba prints its dictionary build at INFO
-        _jieba_ready = True
-    terms = jieba.analyse.extract_tags(text, topK=k * 4)
-    picked = [t for t in terms if _HAN.search(t) and len(t) >= 2 and t not in _ZH_TITLE_STOPWORDS]
+    terms = [kw.term for kw in extract_keywords([text], top=k * 4)]
+    if lang == "zh":
+        picked = [t for t in terms if HAN.search(t) and len(t) >= 2 and t not in _ZH_TITLE_STOPWORDS]
+    else:
+        picked = [t for t in terms if not HAN.search(t) and t.lower() not in _EN_TITLE_STOPWORDS]
+        # A title names what the text keeps coming back to: among the key phrases, those whose
+        # words recur most come first (RAKE alone favours long one-off phrases).
+        counts = Counter(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'\-]*", text))
+        picked.sort(key=lambda t: -sum(counts[w.lower()] for w in t.split()) / len(t.split()))
+        seen: set[str] = set()
+        unique = []
+        for term in picked:  # "Plant" adds nothing after "Battery plant"
+            words = {w.lower() for w in term.split()}
+            if not words <= seen:
+                unique.append(term)
+                seen |= words
+        picked = unique
     return picked[:k]
-
-
-def _en_keywords(text: str, k: int) -> list[str]:
-    """Key phrases of English text: a two-word phrase that recurs comes first ("battery recall"),
-    then the most frequent content words. Adverbs (-ly) and stopwords are skipped; ties go to the
-    earlier word; proper nouns keep their case."""
-    counts: Counter[str] = Counter()
-    pairs: Counter[tuple[str, str]] = Counter()
-    shown: dict[str, str] = {}
-    order: dict[str, int] = {}
-    i = 0
-    for clause in re.split(r"[.!?;:,()\"“”]+", text):
-        previous: str | None = None
-        for w in re.findall(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]", clause):
-            i += 1
-            key = w.lower().removesuffix("'s")
-            if key in _EN_STOPWORDS or len(key) < 3 or key.endswith("ly"):
-                previous = None
-                continue
-            counts[key] += 1
-            shown.setdefault(key, w.removesuffix("'s"))
-            order.setdefault(key, i)
-            if previous is not None:
-                pairs[(previous, key)] += 1
-            previous = key
-    ranked = sorted(counts, key=lambda w: (-counts[w] - 0.1 * (len(w) > 5), order[w]))
-    terms: list[str] = []
-    used: set[str] = set()
-    top_pair = max(pairs.items(), key=lambda kv: (kv[1], -order[kv[0][0]]), default=None)
-    if top_pair and top_pair[1] >= 2:
-        a, b = top_pair[0]
-        terms.append(f"{shown[a]} {shown[b]}")
-        used.update((a, b))
-    terms.extend(shown[w] for w in ranked if w not in used)
-    return terms[:k]
 
 
 def derive_title(text: str, max_terms: int = 3) -> str:
     """A readable title from a section's content: its top keywords.
 
-    Chinese: jieba's TF-IDF keywords joined with 、 (e.g. "信任、舆情、小米"); English: the most
-    frequent content words, capitalised, joined with ", " (e.g. "Battery, Recall, Safety").
+    Keywords by `analysis.text.keywords` (TF-IDF for Chinese, RAKE phrases for English). Chinese
+    terms are joined with 、 (e.g. "信任、舆情、小米"); English ones capitalised and joined with ", "
+    (e.g. "Battery recall, Safety").
     """
     sample = text[:5000]  # keywords of the opening are enough and keep this fast on huge input
-    han = len(_HAN.findall(sample))
+    han = len(HAN.findall(sample))
     latin = len(re.findall(r"[A-Za-z]+", sample))
     terms: list[str] = []
     if han >= latin and han:
-        terms = _zh_keywords(sample, max_terms)
+        terms = _title_terms(sample, max_terms, "zh")
         if terms:
             return "、".join(terms)
-    terms = _en_keywords(sample, max_terms)
+    terms = _title_terms(sample, max_terms, "en")
     if terms:
         return ", ".join(t[:1].upper() + t[1:] for t in terms)
     fallback = _squash_spaces(sample.replace("\n", " "))
@@ -499,7 +371,7 @@ def _read_meta_line(line: str, meta: _Meta) -> str | None:
     m = _SOURCE_LINE.match(stripped)
     if m:
         src = m.group("src").strip()
-        found = _find_date(src)
+        found = find_date(src)
         if found:
             meta.published_at = meta.published_at or found[0]
             src = (src[: found[1][0]] + src[found[1][1] :]).strip(_SEPARATORS)
@@ -509,7 +381,7 @@ def _read_meta_line(line: str, meta: _Meta) -> str | None:
     m = _BYLINE.match(stripped)
     if m and len(stripped) <= 120:
         who = m.group("who")
-        found = _find_date(who)
+        found = find_date(who)
         if found:
             meta.published_at = meta.published_at or found[0]
             who = who[: found[1][0]]
@@ -519,7 +391,7 @@ def _read_meta_line(line: str, meta: _Meta) -> str | None:
         return ""
     if _EDITOR_LINE.match(stripped) or _END_MARK.match(stripped):
         return ""
-    found = _find_date(stripped)
+    found = find_date(stripped)
     if found is None or len(stripped) > 160:
         return None
     date, (start, end) = found
@@ -807,7 +679,7 @@ def _is_title_like(candidate: str) -> bool:
         return False
     if re.search(r"[。！？!?]|\.(?:\s|$)", candidate):
         return False
-    return len(_HAN.findall(candidate)) <= 30 and len(candidate.split()) <= 14
+    return len(HAN.findall(candidate)) <= 30 and len(candidate.split()) <= 14
 
 
 def _short_title_in(body: str) -> tuple[str | None, str]:
@@ -850,7 +722,7 @@ def _trailing_headline(text: str) -> tuple[str | None, str]:
         return _strip_heading_marks(last), stripped[:cut]
     # one-line layout: a headline glued after the last cited bullet ("…[10]. 小米汽车陷入困境?")
     m = re.search(r"[\]］】][.。]?\s+([^\[\]［］【】\n]{2,60})$", stripped)
-    if m and _is_short_heading(m.group(1), allow_question=True) and _HAN.search(m.group(1)):
+    if m and _is_short_heading(m.group(1), allow_question=True) and HAN.search(m.group(1)):
         return m.group(1).strip(), stripped[: m.start(1)]
     return None, text
 
@@ -946,11 +818,11 @@ def _header_block(lines: list[str], meta: _Meta) -> int:
         if role == "title":
             meta.title = _strip_heading_marks(value)
         elif role == "date":
-            date = _find_date(value)
+            date = find_date(value)
             if date is not None:
                 meta.published_at = date[0]
         elif role == "source":
-            date = _find_date(value)
+            date = find_date(value)
             if date is not None:  # "来源: 新华社 2016-10-14"
                 meta.published_at = meta.published_at or date[0]
                 value = (value[: date[1][0]] + value[date[1][1] :]).strip(_SEPARATORS)

@@ -1,4 +1,4 @@
-"""Themes and keywords: a bilingual theme taxonomy matched per sentence, and keyword extraction.
+"""Themes: a bilingual theme taxonomy matched per sentence, and keyword extraction.
 
 Themes. The taxonomy lives in `analysis/data/themes.json` (a data file an analyst can edit): top-level
 themes, each with optional sub-themes, and match terms in Chinese and English.
@@ -13,32 +13,24 @@ themes, each with optional sub-themes, and match terms in Chinese and English.
 - A sentence carries a parent theme whenever it carries one of its sub-themes, so a parent's
   strength is its own terms plus its children's.
 
-Keywords. Chinese: TF-IDF with jieba's IDF table through a `jieba.analyse.TFIDF` bound to our own
-tokenizer (user dictionary loaded, so 小米汽车 / 雷军 / SU7 stay whole). English: RAKE (Rose et al.
-2010, "Automatic keyword extraction from individual documents"): candidate phrases are the runs
-between stop words and punctuation, each word scored degree/frequency, a phrase by the sum of its
-words. Mixed input is split by language per text; each language's weights are scaled by its share of
-the text and the merged list is normalised so the top keyword weighs 1.
+Keywords: `analysis.text.keywords` (re-exported here for the pipeline).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import re
-import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import jieba
-
 from analysis.errors import OpinionLensError
-from analysis.lang import detect_lang
 from analysis.metrics import summarize_labels
-from analysis.model import Keyword, Sentence, ThemeScore
+from analysis.model import Sentence, ThemeScore
+from analysis.text.keywords import EN_WORD
+from analysis.text.scripts import HAN
 
 
 class TaxonomyError(OpinionLensError):
@@ -120,8 +112,6 @@ def theme_by_id(theme_id: str) -> Theme:
 
 # --- English words and stems --------------------------------------------------------------------
 
-_EN_WORD = re.compile(r"[A-Za-z0-9]+(?:[&'’\-][A-Za-z0-9]+)*")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _DOUBLE_END = re.compile(r"([b-df-hj-km-np-rtv-z])\1$")  # stopp → stop; keeps ll, ss, zz
 # -ing / -s forms that are nouns of their own and must not fold onto the verb (marketing ≠ market).
 _KEEP_WHOLE = frozenset(
@@ -188,7 +178,7 @@ def _matcher() -> _Matcher:
     zh_terms: dict[str, list[tuple[Term, str]]] = defaultdict(list)
 
     def add_en(text: str, weight: float, prefix: bool, theme_id: str) -> None:
-        words = [w.lower() for w in _EN_WORD.findall(text)]
+        words = [w.lower() for w in EN_WORD.findall(text)]
         if not words:
             return
         stems = tuple(stem(w) for w in words[:-1]) + ((words[-1],) if prefix else (stem(words[-1]),))
@@ -205,7 +195,7 @@ def _matcher() -> _Matcher:
             add_en(*_parse_term(raw), theme.id)
         for raw in theme.terms_zh:
             text, weight, prefix = _parse_term(raw)
-            if _HAN.search(text):
+            if HAN.search(text):
                 zh_terms[text].append((Term(text, weight), theme.id))
             else:  # Latin-only entries (OTA, NOA) are matched as English words
                 add_en(text, weight, prefix, theme.id)
@@ -229,7 +219,7 @@ class _Match:
 def _find_matches(text: str) -> list[_Match]:
     m = _matcher()
     found: list[_Match] = []
-    tokens = [(t.group(0), stem(t.group(0))) for t in _EN_WORD.finditer(text)]
+    tokens = [(t.group(0), stem(t.group(0))) for t in EN_WORD.finditer(text)]
     lowered = [raw.lower() for raw, _ in tokens]
     for i, (_raw, st) in enumerate(tokens):
         for term, theme_id in m.en_exact.get(st, ()):
@@ -247,7 +237,7 @@ def _find_matches(text: str) -> list[_Match]:
         for term, theme_id in m.en_prefix.get(lowered[i][:3], ()):
             if lowered[i].startswith(term.words[0]):
                 found.append(_Match(i, i + 1, "en", tokens[i][0], term.weight, theme_id))
-    if m.zh_regex is not None and _HAN.search(text):
+    if m.zh_regex is not None and HAN.search(text):
         # Overlapping search: at every start, the longest term; shorter ones lose in _resolve.
         pos = 0
         while pos < len(text):
@@ -365,157 +355,3 @@ def theme_scores(sentences: Sequence[Sentence]) -> tuple[ThemeScore, ...]:
             )
         )
     return tuple(result)
-
-
-# --- tokenizer and keywords ---------------------------------------------------------------------
-
-_lock = threading.Lock()
-
-
-@cache
-def _stop_words(lang: str) -> frozenset[str]:
-    text = (_DATA / f"stopwords_{lang}.txt").read_text(encoding="utf-8")
-    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
-
-
-@cache
-def _build_tokenizer() -> jieba.Tokenizer:
-    # jieba logs "Building prefix dict..." at DEBUG/INFO on first use; that is noise for our users.
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    tok.load_userdict(str(_DATA / "userdict.txt"))  # initialises the main dictionary too (once, ~1 s)
-    return tok
-
-
-def tokenizer() -> jieba.Tokenizer:
-    """Our own jieba Tokenizer with the user dictionary loaded (built once, on first call).
-
-    Not jieba's global one: other code may change that, and ours must keep brand and person names
-    (小米汽车, 雷军, SU7, OTA, ...) whole.
-    """
-    with _lock:  # jieba initialisation is not safe to run twice at once
-        return _build_tokenizer()
-
-
-@cache
-def _tfidf():  # -> jieba.analyse.TFIDF
-    # Imported here: importing jieba.analyse builds its default extractor (reads a 6 MB IDF table).
-    import jieba.analyse
-
-    extractor = jieba.analyse.TFIDF()
-    extractor.tokenizer = tokenizer()
-    extractor.stop_words = set(extractor.stop_words) | _stop_words("zh") | _stop_words("en")
-    return extractor
-
-
-# Numbers, percentages, years, quantities with a counting unit: never keywords.
-_NUMERIC = re.compile(
-    r"^[\d０-９.,，%％+\-−~～/:]*[\d０-９]+[\d０-９.,，%％+\-−~～/:]*"
-    r"[年月日号时分秒万亿千百十个辆台名位人次家条%％]*$"
-    r"|^[零〇一二两三四五六七八九十百千万亿点几多余第到至]+[年月日号个辆台名位人次家条]?$"
-    r"|^百分之"
-)
-
-
-def _is_noise(term: str) -> bool:
-    t = term.strip()
-    return not t or bool(_NUMERIC.match(t)) or not re.search(r"[A-Za-z\u4e00-\u9fff]", t)
-
-
-def _zh_keywords(text: str) -> list[tuple[str, float]]:
-    tags = _tfidf().extract_tags(text, topK=None, withWeight=True)
-    return [(w, float(x)) for w, x in tags if not _is_noise(w) and not _HAN.fullmatch(w)]
-
-
-_PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘…/|•·—–\n\t]|\s-\s|\s-$|^-\s")
-
-
-def _en_keywords(text: str) -> list[tuple[str, float]]:
-    """RAKE over one English text: phrases split at stop words and punctuation, up to 3 words."""
-    stops = _stop_words("en")
-    phrases: list[list[str]] = []
-    for chunk in _PHRASE_BREAK.split(text):
-        current: list[str] = []
-        for match in _EN_WORD.finditer(chunk):
-            word = match.group(0)
-            key = word.lower().replace("’", "'")
-            key = key[:-2] if key.endswith("'s") else key
-            # adverbs in -ly break phrases too (a common RAKE refinement: "genuinely safe" → "safe")
-            if key in stops or len(key) < 2 or _is_noise(key) or (key.endswith("ly") and len(key) > 4):
-                if current:
-                    phrases.append(current)
-                current = []
-            elif word.lower().endswith(("'s", "’s")):
-                # a possessive ends its phrase: "Xiaomi's ambitious goals" → "Xiaomi", "ambitious goals"
-                current.append(word[:-2])
-                phrases.append(current)
-                current = []
-            else:
-                current.append(word)
-        if current:
-            phrases.append(current)
-    phrases = [p for p in phrases if len(p) <= 3]
-    freq: Counter[str] = Counter()
-    degree: Counter[str] = Counter()
-    for p in phrases:
-        for w in p:
-            freq[w.lower()] += 1
-            degree[w.lower()] += len(p)
-    scores: dict[str, float] = {}
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
-    for p in phrases:
-        key = " ".join(w.lower() for w in p)
-        # RAKE's phrase score, summed over occurrences so repeated phrases rank higher.
-        scores[key] = scores.get(key, 0.0) + sum(degree[w.lower()] / freq[w.lower()] for w in p)
-        forms[key][" ".join(p)] += 1
-
-    def display(key: str) -> str:
-        # the most frequent spelling; on a tie the one with fewer capitals (titles capitalise all)
-        return min(forms[key].items(), key=lambda f: (-f[1], sum(c.isupper() for c in f[0])))[0]
-
-    return [(display(k), v) for k, v in sorted(scores.items(), key=lambda kv: -kv[1])]
-
-
-def _normalise(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    top = max((w for _, w in pairs), default=0.0)
-    return [(t, w / top) for t, w in pairs if w > 0] if top > 0 else []
-
-
-def extract_keywords(texts: Sequence[str], top: int = 20) -> list[Keyword]:
-    """The `top` keywords of a set of texts (e.g. an article's sentences), weights in (0, 1].
-
-    Texts are split by language (per text); Chinese goes to jieba TF-IDF, English to RAKE. Each
-    language's weights are scaled by its share of the characters, so a stray English sentence in a
-    Chinese article does not push its phrases to the top. Stop words and numbers never appear.
-    """
-    if top < 1:
-        return []
-    by_lang: dict[str, list[str]] = {"zh": [], "en": []}
-    for text in texts:
-        if text and text.strip():
-            lang = detect_lang(text)
-            if lang in by_lang:
-                by_lang[lang].append(text)
-    sizes = {lang: sum(len(t) for t in items) for lang, items in by_lang.items()}
-    total = sum(sizes.values())
-    if not total:
-        return []
-    merged: dict[str, tuple[str, float]] = {}
-    for lang, items in by_lang.items():
-        if not items:
-            continue
-        joined = "\n".join(items)
-        pairs = _zh_keywords(joined) if lang == "zh" else _en_keywords(joined)
-        share = sizes[lang] / total
-        for term, weight in _normalise(pairs):
-            key = term.lower()
-            scaled = weight * share
-            if key not in merged or merged[key][1] < scaled:
-                merged[key] = (term, scaled)
-    ranked = sorted(merged.values(), key=lambda tw: (-tw[1], tw[0]))[:top]
-    return [Keyword(term, round(weight, 4)) for term, weight in _normalise(ranked)]
-
-
-def sentence_keywords(text: str, top: int = 5) -> list[str]:
-    """The `top` keywords of one sentence or post (for spike and post explanations)."""
-    return [k.term for k in extract_keywords([text], top=top)]

@@ -13,7 +13,7 @@ from typing import get_args
 import pandas as pd
 import streamlit as st
 
-from analysis.errors import OpinionLensError
+from analysis.errors import ErrorCode, OpinionLensError, ReaderError
 from analysis.intake import (
     Draft,
     SaveOutcome,
@@ -26,7 +26,7 @@ from analysis.intake import (
     utc_offset_of,
 )
 from analysis.library import TRASH_DAYS, ArticleRecord, Library, LibraryError
-from analysis.readers import MAX_BYTES, ErrorCode, ReaderError
+from analysis.readers import MAX_BYTES
 from pages.common import (
     PENDING_ARTICLE_KEY,
     editing_allowed,

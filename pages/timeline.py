@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import time
 
 import streamlit as st
 
 from analysis.charts import emotional_arc, library_timeline
 from analysis.errors import OpinionLensError
+from analysis.intake import combine_date_time, format_utc_offset, utc_offset_choices
 from analysis.library import LibraryError
+from analysis.text.dates import DEFAULT_UTC_OFFSET
 from pages.common import (
     active_article,
     band_caption,
@@ -23,7 +25,7 @@ from pages.common import (
 page_shell()
 
 RECOMPUTE_LIMIT = 100  # above this many articles, plot the numbers stored at upload instead
-OFFSETS = ["+08:00", "+00:00", "-05:00", "+01:00", "+09:00"]
+OFFSETS = utc_offset_choices()
 
 record, analysis = active_article()
 lang = ui_lang()
@@ -95,16 +97,19 @@ if undated:
             c1, c2, c3, c4 = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
             day = c1.date_input(tr("tl.date"), value=None, key=f"date_{p['id']}")
             at = c2.time_input(tr("tl.time"), value=time(12, 0), key=f"time_{p['id']}")
-            offset = c3.selectbox(tr("tl.offset"), OFFSETS, key=f"offset_{p['id']}")
+            offset = c3.selectbox(
+                tr("tl.offset"),
+                OFFSETS,
+                index=OFFSETS.index(DEFAULT_UTC_OFFSET),
+                format_func=format_utc_offset,
+                key=f"offset_{p['id']}",
+            )
             if c4.form_submit_button(tr("tl.set_date"), key=f"set_date_{p['id']}"):
                 if day is None:
                     st.error(tr("tl.date_missing"))
                 else:
-                    sign = 1 if offset[0] == "+" else -1
-                    hours, minutes = int(offset[1:3]), int(offset[4:6])
-                    tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
                     try:
-                        library.update_article(p["id"], published_at=datetime.combine(day, at, tzinfo=tz))
+                        library.update_article(p["id"], published_at=combine_date_time(day, at, offset))
                     except LibraryError as exc:
                         st.error(str(exc))
                     else:

@@ -10,7 +10,7 @@ import pytest
 
 from analysis.corpus.scoring import detect_langs, score_frame, score_meta
 from analysis.lang import detect_lang
-from analysis.sentiment import Scorer, Thresholds
+from analysis.sentiment import Scorer, SentimentError, Thresholds
 
 SHARED = Path("/work/shared/data")
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,5 +94,5 @@ def test_input_columns_named_like_the_output_are_kept() -> None:
 def test_missing_column_and_bad_lang() -> None:
     with pytest.raises(KeyError):
         score_frame(pd.DataFrame({"x": ["a"]}), model=MODEL)
-    with pytest.raises(ValueError):
+    with pytest.raises(SentimentError, match="unknown language"):
         score_frame(pd.DataFrame({"text": ["a"]}), model=MODEL, lang="fr")

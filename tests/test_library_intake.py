@@ -22,8 +22,9 @@ from analysis.intake import (
     utc_offset_choices,
     utc_offset_of,
 )
-from analysis.library import Library, LibraryError, article_sha256, ensure_sample
+from analysis.library import Library, LibraryError, ensure_sample
 from analysis.readers import MAX_BYTES, ReaderError
+from analysis.text.normalize import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
@@ -52,7 +53,7 @@ def test_sample_upload_draft_has_metadata_from_the_text() -> None:
     assert draft.title and "小米" in draft.title
     assert draft.source == "新浪财经"  # "Xin Lang Cai Jing" in the text, shown by its Chinese name
     assert draft.published_at == datetime(2025, 10, 27, 20, 11, tzinfo=CST)
-    assert draft.sha256 == article_sha256(draft.text)
+    assert draft.sha256 == content_hash(draft.text)
 
 
 def test_paste_and_upload_of_the_same_article_are_the_same_content() -> None:

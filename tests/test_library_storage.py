@@ -25,13 +25,12 @@ from analysis.library import (
     UNSET,
     Library,
     LibraryError,
-    article_sha256,
     default_db_url,
     is_ephemeral_url,
     masked_url,
-    stored_text_form,
 )
 from analysis.metrics import summarize_counts
+from analysis.text.normalize import content_hash, stored_text_form
 
 PG_URL_ENV = "OPINION_LENS_TEST_PG_URL"
 CST = timezone(timedelta(hours=8))
@@ -102,7 +101,7 @@ def test_add_and_get_round_trip_keeps_metadata_summary_and_offset(lib: Library) 
     assert again.model == "default@1"
     assert again.language == "zh"
     assert again.filename == "xiaomi.txt"
-    assert again.sha256 == article_sha256("小米汽车信任危机\n正文")
+    assert again.sha256 == content_hash("小米汽车信任危机\n正文")
     assert again.created_at.tzinfo is not None and again.updated_at.tzinfo is not None
     assert abs(again.created_at - datetime.now(UTC)) < timedelta(minutes=5)
 
@@ -156,7 +155,7 @@ def test_list_is_newest_first_and_search_is_case_insensitive(lib: Library) -> No
 
 def test_find_by_sha(lib: Library) -> None:
     record, _ = lib.add_article("find me")
-    assert lib.find_by_sha(article_sha256("find me")) == record
+    assert lib.find_by_sha(content_hash("find me")) == record
     assert lib.find_by_sha("0" * 64) is None
 
 
@@ -215,7 +214,7 @@ def test_a_failed_transaction_leaves_the_library_unchanged(lib: Library) -> None
     with pytest.raises(RuntimeError), lib._write() as conn:
         conn.execute(
             library_module.articles_table.insert().values(
-                sha256=article_sha256("half-written"),
+                sha256=content_hash("half-written"),
                 text="half-written",
                 created_at=datetime.now(UTC),
                 updated_at=datetime.now(UTC),
@@ -402,7 +401,7 @@ def test_invalid_url_is_a_library_error() -> None:
 
 def test_normalize_text() -> None:
     assert stored_text_form("\ufeff a\r\nb\rc \n") == "a\nb\nc"
-    assert article_sha256("a\r\nb\n") == article_sha256("a\nb")
+    assert content_hash("a\r\nb\n") == content_hash("a\nb")
 
 
 def test_a_database_that_goes_away_is_a_library_error(tmp_path: Path) -> None:
@@ -423,8 +422,8 @@ def test_a_database_that_goes_away_is_a_library_error(tmp_path: Path) -> None:
 def test_normalised_text_is_stable(text: str) -> None:
     once = stored_text_form(text)
     assert stored_text_form(once) == once  # storing what was stored changes nothing
-    assert article_sha256(once) == article_sha256(text)
-    assert article_sha256(once.replace("\n", "\r\n")) == article_sha256(once)
+    assert content_hash(once) == content_hash(text)
+    assert content_hash(once.replace("\n", "\r\n")) == content_hash(once)
 
 
 def test_normalising_is_idempotent_with_byte_order_marks_inside_the_blanks() -> None:

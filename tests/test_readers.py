@@ -20,7 +20,7 @@ from test_readers_support import (
     understate_member_size,
 )
 
-from analysis import readers
+from analysis import errors, readers
 from analysis.errors import OpinionLensError
 from analysis.readers import (
     MAX_BYTES,
@@ -538,7 +538,7 @@ def test_error_unsupported(name: str) -> None:
 def test_every_error_code_is_covered_here() -> None:
     import typing
 
-    assert set(typing.get_args(readers.ErrorCode)) == {
+    assert set(typing.get_args(errors.ErrorCode)) == {
         "empty",
         "binary",
         "too_large",

@@ -16,9 +16,10 @@ import pytest
 
 from analysis.library import Library
 from analysis.pipeline import analyze_text
-from analysis.sentiment import Scorer, get_model, resolve_suite, sentence_hash
+from analysis.sentiment import Scorer, get_model, resolve_suite
 from analysis.sentiment.embedding import get_embedder
 from analysis.sentiment.encoder_models import occlusion_spans, pick_evidence
+from analysis.text.normalize import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
@@ -77,7 +78,7 @@ def test_library_store_means_no_reembedding_across_processes(tmp_path: Path) -> 
     second = analyze_text(text, scorer=Scorer("default", store=library))
     assert embedder.embedded == before
     assert [s.score for s in second.sentences] == [s.score for s in first.sentences]
-    stored = library.get_sentence_scores(key, [sentence_hash(first.sentences[0].text)])
+    stored = library.get_sentence_scores(key, [content_hash(first.sentences[0].text)])
     assert list(stored.values()) == [pytest.approx(first.sentences[0].score, abs=1e-4)]
 
 
@@ -86,7 +87,7 @@ def test_new_model_version_recomputes(tmp_path: Path) -> None:
     library = Library(f"sqlite:///{tmp_path / 'lib.db'}")
     text = "Regulators fined the lender heavily for misleading customers."
     model = get_model("en-accurate")
-    library.put_sentence_scores(f"{model.name}@0.0.1-old", {sentence_hash(text): 0.99})
+    library.put_sentence_scores(f"{model.name}@0.0.1-old", {content_hash(text): 0.99})
     out = Scorer("accurate", store=library).score([text])
     assert out[0].score < 0  # computed afresh, not the old version's +0.99
 

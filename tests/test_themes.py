@@ -16,15 +16,14 @@ from hypothesis import strategies as st
 from analysis import themes
 from analysis.metrics import summarize_labels
 from analysis.model import Sentence
+from analysis.text import keywords as keywords_module
+from analysis.text.keywords import extract_keywords, sentence_keywords, tokenizer
 from analysis.themes import (
     dominant_themes,
-    extract_keywords,
     load_taxonomy,
-    sentence_keywords,
     sentence_themes,
     stem,
     theme_scores,
-    tokenizer,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -280,8 +279,8 @@ def test_tokenizer_is_our_own_and_built_once() -> None:
 
 def test_nothing_heavy_loads_at_import() -> None:
     code = (
-        "import sys, analysis.themes as t\n"
-        "assert t._build_tokenizer.cache_info().currsize == 0\n"
+        "import sys, analysis.themes, analysis.structure, analysis.text.keywords as k\n"
+        "assert k._build_tokenizer.cache_info().currsize == 0\n"
         "assert 'jieba.analyse' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=60)
@@ -314,7 +313,7 @@ def test_english_keywords() -> None:
     terms = {k.term.lower() for k in keywords}
     assert_weights_ok(keywords)
     assert {"ota updates", "physical recalls", "lei jun", "crisis management"} <= terms
-    stops = themes._stop_words("en")
+    stops = keywords_module._stop_words("en")
     for term in terms:
         assert term not in stops
         assert not re.search(r"\d", term)

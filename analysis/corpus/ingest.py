@@ -19,7 +19,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.errors import OpinionLensError
+from analysis.errors import OpinionLensError, ReaderError
+from analysis.text.decode import sniff_encoding as text_sniff_encoding
 
 Format = Literal["csv", "xlsx", "jsonl", "txt"]
 HEAD_BYTES = 1 << 20  # enough of a file to sniff its encoding, delimiter and columns
@@ -105,26 +106,14 @@ def detect_format(head: bytes, filename: str | None) -> Format:
 
 
 def sniff_encoding(head: bytes) -> str:
-    """utf-8-sig / utf-8 / utf-16 / gb18030, from the first bytes; CorpusError for binary data."""
-    if not head:
-        raise CorpusError("empty_file", "the file is empty")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    if b"\x00" in head:
-        raise CorpusError("binary", "this is a binary file, not a text table (it contains NUL bytes)")
-    trimmed = head if len(head) < HEAD_BYTES else head[: head.rfind(b"\n") + 1 or len(head)]
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = trimmed.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\r\n\t")
-        if controls > max(3, len(text[:20000]) // 100):
-            break
-        if encoding == "utf-8" and head.startswith(b"\xef\xbb\xbf"):
-            return "utf-8-sig"
-        return encoding
-    raise CorpusError("binary", "this is a binary file or an unknown text encoding (not UTF-8 or GB18030)")
+    """utf-8-sig / utf-8 / gb18030 / utf-16(-le/-be), by the text layer's one sniffer, from the
+    first bytes; CorpusError for an empty or binary file."""
+    try:
+        return text_sniff_encoding(head, truncated=len(head) >= HEAD_BYTES)
+    except ReaderError as exc:
+        if exc.code == "empty":
+            raise CorpusError("empty_file", "the file is empty") from None
+        raise CorpusError("binary", f"this is not a text table: {exc}") from None
 
 
 def sniff_delimiter(text_head: str) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.sentiment import Scorer, SentimentError, Thresholds, Workload
+from analysis.text.scripts import HAN_RANGES
 
 PROGRESS_BATCH = 64  # texts per progress report when the (slow) accurate tier scores
 
@@ -28,7 +29,6 @@ SCORE_COLUMNS: tuple[str, ...] = ("lang", "score", "label")
 
 
 # The character classes of analysis.lang, as code-point ranges.
-_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _OTHER_RANGES = (
     (0x3040, 0x30FF), (0xAC00, 0xD7AF), (0x0400, 0x04FF), (0x0600, 0x06FF),
     (0x0370, 0x03FF), (0x0E00, 0x0E7F), (0x0900, 0x097F),
@@ -40,7 +40,7 @@ _LATIN_RANGES = ((0x41, 0x5A), (0x61, 0x7A))
 def _class_table() -> np.ndarray:
     """Bit flags per BMP code point: 1 Han, 2 other script, 4 accented Latin, 8 ASCII letter."""
     table = np.zeros(0x10000, dtype=np.uint8)
-    for bit, ranges in ((1, _HAN_RANGES), (2, _OTHER_RANGES), (4, _ACCENTED_RANGES), (8, _LATIN_RANGES)):
+    for bit, ranges in ((1, HAN_RANGES), (2, _OTHER_RANGES), (4, _ACCENTED_RANGES), (8, _LATIN_RANGES)):
         for lo, hi in ranges:
             table[lo : hi + 1] |= bit
     return table

@@ -108,7 +108,7 @@ def rank_posts(posts: pd.DataFrame) -> pd.DataFrame:
 def background_keywords(posts: pd.DataFrame, top: int = 15, sample: int = 3000) -> frozenset[str]:
     """The corpus's own most common keywords (e.g. 央视, 微博, 视频 for a news account): a period's
     explanation leaves them out so it shows what is particular to that period."""
-    from analysis.themes import extract_keywords  # lazy: loads jieba
+    from analysis.text.keywords import extract_keywords  # lazy: loads jieba
 
     texts = posts["text_clean"]
     if len(texts) > sample:
@@ -126,7 +126,7 @@ def explain_period(
 ) -> PeriodExplanation:
     """What the posts of one period say: counts, keywords (analysis.themes, minus the corpus's
     background keywords), and its most engaged posts."""
-    from analysis.themes import extract_keywords  # lazy: loads jieba
+    from analysis.text.keywords import extract_keywords  # lazy: loads jieba
 
     sel = posts[posts["period"] == period]
     counts = sel["label"].value_counts()

@@ -25,10 +25,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from analysis.dates import MONTHS
 from analysis.errors import OpinionLensError
-
-DEFAULT_TZ = "Asia/Shanghai"
+from analysis.text.dates import DEFAULT_TZ, MONTHS, parse_date
 
 
 class TimeZoneError(OpinionLensError):
@@ -89,6 +87,8 @@ _DAYWORD = re.compile(
 _JUST_NOW = re.compile(r"^(刚刚|刚才|just now)$", re.IGNORECASE)
 
 _MONTHS = MONTHS
+# Distinct unparsed values handed to the text layer's slower, more lenient parser.
+TEXT_FALLBACK_LIMIT = 5_000
 _UNIT_SECONDS = {
     "秒": 1, "秒钟": 1, "second": 1, "seconds": 1, "sec": 1, "secs": 1,
     "分": 60, "分钟": 60, "minute": 60, "minutes": 60, "min": 60, "mins": 60,
@@ -293,6 +293,20 @@ def parse_times(
                 )
                 take(is_dw, _localize(naive, None, tz).reindex(u.index), "relative")
 
+    # Anything else goes to the text layer's date parser (English month names such as
+    # `Oct 27, 2025 8:11 PM`, or a date with a few words around it), for a bounded number of
+    # distinct values so that a column of non-dates stays fast.
+    rest = u[todo].head(TEXT_FALLBACK_LIMIT)
+    if len(rest):
+        zone = check_tz(tz)
+        found = {i: parse_date(v, zone) for i, v in rest.items()}
+        hits = {i: pd.Timestamp(d).tz_convert("UTC") for i, d in found.items() if d is not None}
+        if hits:
+            mask = pd.Series(False, index=u.index)
+            mask[list(hits)] = True
+            take(mask, pd.Series(hits, dtype="datetime64[ns, UTC]").reindex(u.index), "text")
+            full_years.append(pd.Series({i: ts.year for i, ts in hits.items()}, dtype="int64"))
+
     # Back to rows, in the requested zone.
     code_arr = np.asarray(codes)
     valid = code_arr >= 0
@@ -352,6 +366,11 @@ def _infer_year(
 def _anchor(export_time: datetime | str | None, tz: str) -> pd.Timestamp | None:
     if export_time is None or export_time == "":
         return None
+    if isinstance(export_time, str):
+        parsed = parse_date(export_time, check_tz(tz))
+        if parsed is None:
+            raise ValueError(f"not a date-time: {export_time!r}")
+        return pd.Timestamp(parsed).tz_convert(tz)
     ts = pd.Timestamp(export_time)
     if ts is pd.NaT:
         return None

@@ -28,6 +28,7 @@ import numpy as np
 from analysis.errors import OpinionLensError
 from analysis.lang import detect_lang
 from analysis.model import Evidence, Label, Lang, ModelInfo
+from analysis.text.normalize import content_hash
 
 
 class SentimentError(OpinionLensError):
@@ -221,13 +222,6 @@ class ScoreStore(Protocol):
     def put_sentence_scores(self, model_key: str, scores: dict[str, float]) -> None: ...
 
 
-def sentence_hash(text: str) -> str:
-    """SHA-256 of the UTF-8 text: the key of stored sentence scores and the pipeline's input stamp."""
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 class Scorer:
     """Scores sentences in any language with a suite, labelling them with one neutral band per
     language (the calibrated default unless the user sets `band`).
@@ -286,7 +280,7 @@ class Scorer:
         if not getattr(model, "stored", False):
             return np.asarray(model.score(texts), dtype=float)
         key = f"{model.name}@{model.version}"
-        hashes = [sentence_hash(t) for t in texts]
+        hashes = [content_hash(t) for t in texts]
         known: dict[str, float] = {}
         if self.store is not None:
             try:

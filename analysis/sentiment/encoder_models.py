@@ -124,7 +124,7 @@ class EncoderHeadModel:
 def _tokens(text: str, lang: str) -> list[tuple[int, int]]:
     """Word spans (start, end) that carry content: jieba words for Chinese, words for English."""
     if lang == "zh":
-        from analysis.themes import tokenizer
+        from analysis.text.keywords import tokenizer
 
         out, pos = [], 0
         for word in tokenizer().cut(text, HMM=True):
