@@ -18,121 +18,39 @@ under a lock, so an unused optional model costs no memory and concurrent first u
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
 
-from analysis.errors import OpinionLensError
 from analysis.lang import detect_lang
-from analysis.model import Evidence, Label, Lang, ModelInfo
+from analysis.model import Evidence, ModelInfo
+from analysis.sentiment.base import ScoredText, SentimentError, SentimentModel, Thresholds
+from analysis.sentiment.registry import clear_loaded_models, get_model, register_model
 from analysis.text.normalize import content_hash
 
-
-class SentimentError(OpinionLensError):
-    """An unknown model name or a model that cannot be used here."""
-
-    default_code = "sentiment"
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """The neutral band: score <= negative_below → negative, score >= positive_above → positive."""
-
-    negative_below: float
-    positive_above: float
-
-    def __post_init__(self) -> None:
-        if not (-1.0 <= self.negative_below <= self.positive_above <= 1.0):
-            raise SentimentError(
-                f"invalid neutral band [{self.negative_below}, {self.positive_above}]: "
-                "need -1 <= negative_below <= positive_above <= 1"
-            )
-
-    def label(self, score: float) -> Label:
-        if score <= self.negative_below:
-            return "negative"
-        if score >= self.positive_above:
-            return "positive"
-        return "neutral"
-
-    def labels(self, scores: np.ndarray) -> np.ndarray:
-        """Vectorised `label` (NaN → empty string, i.e. unscored)."""
-        out = np.full(scores.shape, "neutral", dtype=object)
-        out[scores <= self.negative_below] = "negative"
-        out[scores >= self.positive_above] = "positive"
-        out[np.isnan(scores)] = ""
-        return out
-
-    def as_dict(self) -> dict[str, float]:
-        return {"negative_below": self.negative_below, "positive_above": self.positive_above}
-
-
-class SentimentModel(Protocol):
-    """One language's scorer. `score` must accept empty strings (returning 0.0) and be vectorised."""
-
-    name: str
-    version: str
-    lang: Lang
-    thresholds: Thresholds  # the calibrated default band for this model's scores
-
-    def score(self, texts: Sequence[str]) -> np.ndarray:
-        """Scores in [-1, 1], one per text."""
-        ...
-
-    def explain(self, text: str, top: int = 5) -> tuple[Evidence, ...]:
-        """The few terms that moved the score most, with signed weights."""
-        ...
-
-
-@dataclass(frozen=True)
-class ScoredText:
-    lang: Lang
-    score: float | None
-    label: Label | None
-    evidence: tuple[Evidence, ...] = ()
-    uncertain: tuple[str, ...] = ()  # why a human should look: "tiers disagree", "band edge"
-
-
-# name -> factory; factories import heavy libraries only when called.
-_MODEL_FACTORIES: dict[str, Callable[[], SentimentModel]] = {}
-_LOADED: dict[str, SentimentModel] = {}
-_REGISTRY_LOCK = threading.RLock()  # re-entrant: a model's factory may load another model
-
-
-def register_model(name: str, factory: Callable[[], SentimentModel]) -> None:
-    with _REGISTRY_LOCK:
-        _MODEL_FACTORIES[name] = factory
-        _LOADED.pop(name, None)
-
-
-def get_model(name: str) -> SentimentModel:
-    """Load (once per process, also under concurrent first use) the model registered as `name`."""
-    model = _LOADED.get(name)
-    if model is not None:
-        return model
-    with _REGISTRY_LOCK:
-        model = _LOADED.get(name)
-        if model is not None:
-            return model
-        _register_builtin()
-        try:
-            factory = _MODEL_FACTORIES[name]
-        except KeyError:
-            raise SentimentError(
-                f"unknown sentiment model {name!r}; known: {', '.join(sorted(_MODEL_FACTORIES))}"
-            ) from None
-        model = factory()
-        _LOADED[name] = model
-        return model
-
-
-def clear_loaded_models() -> None:
-    """Forget loaded models (tests that hide the encoder; never needed in the app)."""
-    with _REGISTRY_LOCK:
-        _LOADED.clear()
+__all__ = [
+    "EDGE_MARGIN",
+    "PROGRESS_BATCH",
+    "SUITES",
+    "Progress",
+    "ScoreStore",
+    "ScoredText",
+    "Scorer",
+    "SentimentError",
+    "SentimentModel",
+    "Suite",
+    "Thresholds",
+    "Workload",
+    "accurate_unavailable_reason",
+    "clear_loaded_models",
+    "get_model",
+    "register_model",
+    "resolve_suite",
+    "suite_names",
+    "uncertainty",
+]
 
 
 @dataclass(frozen=True)
@@ -366,22 +284,3 @@ def uncertainty(
     if min(abs(score - band.negative_below), abs(score - band.positive_above)) < EDGE_MARGIN:
         reasons.append("near a band edge")
     return tuple(reasons)
-
-
-_BUILTIN_DONE = False
-
-
-def _register_builtin() -> None:
-    """Register the built-in models (once; callers hold _REGISTRY_LOCK). Marked done only after
-    everything is registered, so a concurrent caller never sees a half-filled registry."""
-    global _BUILTIN_DONE
-    with _REGISTRY_LOCK:
-        if _BUILTIN_DONE:
-            return
-        from analysis.sentiment import baselines, default_models, encoder_models
-
-        register_model("snownlp", baselines.SnowNLPModel)
-        register_model("vader", baselines.VaderModel)
-        default_models.register(register_model)
-        encoder_models.register(register_model)
-        _BUILTIN_DONE = True

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from analysis.model import Evidence
 
-from . import Thresholds
+from .base import Thresholds
 
 # SnowNLP's P(positive) → 2p − 1; the customary 0.4/0.6 cut-offs on p become ±0.2.
 SNOWNLP_BAND = Thresholds(-0.2, 0.2)
@@ -90,3 +90,9 @@ class VaderModel:
                 seen[w] = v / 4.0
         ranked = sorted(seen.items(), key=lambda kv: -abs(kv[1]))[:top]
         return tuple(Evidence(w, round(v, 4)) for w, v in ranked)
+
+
+def register(register_model: Callable[[str, Callable[[], SnowNLPModel | VaderModel]], None]) -> None:
+    """Plugin hook called by analysis.sentiment.registry."""
+    register_model("snownlp", SnowNLPModel)
+    register_model("vader", VaderModel)

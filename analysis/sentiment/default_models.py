@@ -23,7 +23,7 @@ import numpy as np
 
 from analysis.model import Evidence
 
-from . import SentimentError, Thresholds
+from .base import SentimentError, Thresholds
 from .features import en_features, load_vader_lexicon, zh_features, zh_linear
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -334,6 +334,6 @@ def load(lang: str, data_dir: Path = DATA_DIR) -> HashedLinearModel:
 
 
 def register(register_model: Callable[[str, Callable[[], HashedLinearModel]], None]) -> None:
-    """Hook called by analysis.sentiment._register_builtin()."""
+    """Plugin hook called by analysis.sentiment.registry."""
     register_model("zh-default", lambda: load("zh"))
     register_model("en-default", lambda: load("en"))

@@ -28,9 +28,10 @@ import numpy as np
 
 from analysis.model import Evidence
 
-from . import SentimentError, Thresholds, get_model
+from .base import SentimentError, Thresholds
 from .default_models import _EN_FUNCTION_WORDS, DATA_DIR, probabilities_to_score
 from .embedding import encoder_version, get_embedder
+from .registry import get_model
 
 MAX_OCCLUSIONS = 96  # candidate spans per sentence (one embedding each)
 MIN_EVIDENCE = 0.02  # a span whose removal moves the score less than this is not evidence
@@ -227,6 +228,6 @@ def load(lang: str, data_dir: Path = DATA_DIR) -> EncoderHeadModel:
 
 
 def register(register_model: Callable[[str, Callable[[], EncoderHeadModel]], None]) -> None:
-    """Hook called by analysis.sentiment._register_builtin()."""
+    """Plugin hook called by analysis.sentiment.registry."""
     register_model("zh-accurate", lambda: load("zh"))
     register_model("en-accurate", lambda: load("en"))
