@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from analysis.errors import OpinionLensError
@@ -207,3 +208,16 @@ def save_drafts(
             continue
         outcomes.append(SaveOutcome(label, "saved" if created else "duplicate", article_id=record.id))
     return outcomes
+
+
+def ensure_sample(library: Library, sample_path: Path) -> ArticleRecord:
+    """Store the sample article on first run (analysed, with its parsed metadata); idempotent.
+
+    Goes through the same intake as an upload, so uploading the sample file later finds it."""
+    data = Path(sample_path).read_bytes()
+    draft = prepare_upload(data, Path(sample_path).name)
+    existing = library.find_by_sha(draft.sha256)
+    if existing is not None:
+        return existing
+    record, _created = save_draft(library, draft)
+    return record

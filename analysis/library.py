@@ -738,18 +738,3 @@ def _insert_ignoring_duplicates(dialect: str):  # -> an insert() with ON CONFLIC
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert(sentence_scores_table).on_conflict_do_nothing()
-
-
-def ensure_sample(library: Library, sample_path: Path) -> ArticleRecord:
-    """Store the sample article on first run (analysed, with its parsed metadata); idempotent.
-
-    Goes through the same intake as an upload, so uploading the sample file later finds it."""
-    from analysis.intake import prepare_upload, save_draft  # imported late: it pulls in the pipeline
-
-    data = Path(sample_path).read_bytes()
-    draft = prepare_upload(data, Path(sample_path).name)
-    existing = library.find_by_sha(draft.sha256)
-    if existing is not None:
-        return existing
-    record, _created = save_draft(library, draft)
-    return record

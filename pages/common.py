@@ -271,7 +271,7 @@ def record_analysis(record: ArticleRecord) -> ArticleAnalysis:
 def _sample_id_for(url: str | None) -> int:
     # Once per process and library: reading and analysing the sample is the slowest part of a
     # first page load. If the sample is deleted later, the picker falls back to another article.
-    from analysis.library import ensure_sample
+    from analysis.intake import ensure_sample
 
     return ensure_sample(_library_for(url), SAMPLE_PATH).id
 

@@ -14,6 +14,7 @@ import pytest
 from analysis.intake import (
     DEFAULT_UTC_OFFSET,
     combine_date_time,
+    ensure_sample,
     format_utc_offset,
     prepare_paste,
     prepare_upload,
@@ -22,7 +23,7 @@ from analysis.intake import (
     utc_offset_choices,
     utc_offset_of,
 )
-from analysis.library import Library, LibraryError, ensure_sample
+from analysis.library import Library, LibraryError
 from analysis.readers import MAX_BYTES, ReaderError
 from analysis.text.normalize import content_hash
 
