@@ -6,6 +6,11 @@ visitors are read-only until they unlock editing with it. The comparison is cons
 (`hmac.compare_digest`) and repeated failures are slowed down process-wide, so guessing from many
 sessions at once costs as much as from one. The passphrase itself is never kept anywhere but in
 its secret: a session only remembers that it unlocked.
+
+With Streamlit's `[auth]` (OpenID Connect) secrets configured, editing also requires signing in
+(`st.login`), and, when an allow-list is given (secret `access.editors` or $OPINION_LENS_EDITORS,
+comma-separated), an email on it. Every configured gate must be passed; the signed-in email is the
+editor's identity in the review audit trail.
 """
 
 from __future__ import annotations
@@ -15,11 +20,19 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
 
 PASSPHRASE_ENV = "OPINION_LENS_EDIT_PASSPHRASE"
+EDITORS_ENV = "OPINION_LENS_EDITORS"
 FAILURE_WINDOW_S = 300.0  # failures older than this no longer slow anyone down
 BASE_DELAY_S = 0.5
 MAX_DELAY_S = 8.0
+
+
+def _section(secrets: Mapping[str, object] | None, name: str) -> Mapping[str, object]:
+    section = secrets.get(name) if secrets is not None else None
+    return section if isinstance(section, Mapping) else {}
 
 
 def configured_passphrase(env: Mapping[str, str], secrets: Mapping[str, object] | None) -> str | None:
@@ -28,12 +41,74 @@ def configured_passphrase(env: Mapping[str, str], secrets: Mapping[str, object] 
     value = env.get(PASSPHRASE_ENV, "").strip()
     if value:
         return value
-    try:
-        section = secrets["access"] if secrets is not None else None  # type: ignore[index]
-        value = str(section["edit_passphrase"]).strip() if section is not None else ""  # type: ignore[index]
-    except (KeyError, TypeError):
-        value = ""
+    value = str(_section(secrets, "access").get("edit_passphrase") or "").strip()
     return value or None
+
+
+def sign_in_configured(secrets: Mapping[str, object] | None) -> bool:
+    """True when the `[auth]` secrets that `st.login` needs are there (a redirect URI, a cookie
+    secret and a client, directly or under a named provider)."""
+    auth = _section(secrets, "auth")
+    if not auth.get("redirect_uri") or not auth.get("cookie_secret"):
+        return False
+    if auth.get("client_id"):
+        return True
+    return any(isinstance(v, Mapping) and v.get("client_id") for v in auth.values())
+
+
+def configured_editors(env: Mapping[str, str], secrets: Mapping[str, object] | None) -> frozenset[str] | None:
+    """The allow-list of editor emails (lower case), or None when there is none (then anyone who
+    signs in may edit)."""
+    raw: object = env.get(EDITORS_ENV, "").strip() or _section(secrets, "access").get("editors")
+    if isinstance(raw, str):
+        items = raw.split(",")
+    elif isinstance(raw, list | tuple):
+        items = [str(x) for x in raw]
+    else:
+        return None
+    emails = frozenset(x.strip().lower() for x in items if x.strip())
+    return emails or None
+
+
+Verdict = Literal["open", "editor", "sign_in", "not_editor", "passphrase"]
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    """Who may change the library on this deployment (decided from secrets and environment)."""
+
+    passphrase: str | None = None
+    sign_in: bool = False
+    editors: frozenset[str] | None = None
+
+    @property
+    def open(self) -> bool:
+        """No gate at all: a local, single-user install."""
+        return self.passphrase is None and not self.sign_in
+
+    def verdict(self, *, signed_in: bool, email: str | None, unlocked: bool) -> Verdict:
+        """`open` / `editor` may edit; otherwise the first gate still closed."""
+        if self.open:
+            return "open"
+        if self.sign_in:
+            if not signed_in:
+                return "sign_in"
+            if self.editors is not None and (email or "").strip().lower() not in self.editors:
+                return "not_editor"
+        if self.passphrase is not None and not unlocked:
+            return "passphrase"
+        return "editor"
+
+    def may_edit(self, *, signed_in: bool, email: str | None, unlocked: bool) -> bool:
+        return self.verdict(signed_in=signed_in, email=email, unlocked=unlocked) in ("open", "editor")
+
+
+def access_policy(env: Mapping[str, str], secrets: Mapping[str, object] | None) -> AccessPolicy:
+    return AccessPolicy(
+        passphrase=configured_passphrase(env, secrets),
+        sign_in=sign_in_configured(secrets),
+        editors=configured_editors(env, secrets),
+    )
 
 
 class UnlockThrottle:

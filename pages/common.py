@@ -95,14 +95,45 @@ EDITOR_UNLOCKED_KEY = (
 )
 
 
-def _edit_passphrase() -> str | None:
-    from analysis.access import configured_passphrase
-
+def _secrets() -> Any:
     try:
-        secrets: Any = st.secrets.to_dict()
+        return st.secrets.to_dict()
     except Exception:  # no secrets file: only the environment counts
-        secrets = None
-    return configured_passphrase(os.environ, secrets)
+        return None
+
+
+def _access_policy() -> Any:
+    from analysis.access import access_policy
+
+    return access_policy(os.environ, _secrets())
+
+
+def _edit_passphrase() -> str | None:
+    return _access_policy().passphrase
+
+
+def _signed_in_email() -> tuple[bool, str | None]:
+    """(signed in?, email) from Streamlit's OIDC sign-in; (False, None) without it."""
+    try:
+        user = st.user
+        signed_in = bool(user.get("is_logged_in", False))
+        email = user.get("email") if signed_in else None
+    except Exception:  # no auth configured or an old runtime: nobody is signed in
+        return False, None
+    return signed_in, str(email) if email else None
+
+
+def _access_verdict() -> str:
+    signed_in, email = _signed_in_email()
+    return _access_policy().verdict(
+        signed_in=signed_in, email=email, unlocked=st.session_state.get(EDITOR_UNLOCKED_KEY) is True
+    )
+
+
+def editor_identity() -> str | None:
+    """Who is editing, for the audit trail: the signed-in email, else None (the review page asks
+    for a name once per session)."""
+    return _signed_in_email()[1]
 
 
 @st.cache_resource(show_spinner=False)
@@ -113,18 +144,34 @@ def _unlock_throttle() -> Any:
 
 
 def editing_allowed() -> bool:
-    """May this session upload, edit or delete? Always, unless a passphrase is configured and the
-    session has not unlocked editing with it."""
-    return _edit_passphrase() is None or st.session_state.get(EDITOR_UNLOCKED_KEY) is True
+    """May this session upload, edit or delete? Always on a local install; on a shared one only
+    past every configured gate (sign-in and allow-list, passphrase)."""
+    return _access_verdict() in ("open", "editor")
 
 
 def editing_controls() -> None:
-    """Sidebar: the read-only notice with an unlock form, or a lock button (only when a
-    passphrase is configured)."""
-    expected = _edit_passphrase()
-    if expected is None:
+    """Sidebar: who may edit, and the one control that opens the next gate (sign in, unlock with
+    the passphrase) or closes it again (sign out, lock). Nothing on a local install."""
+    policy = _access_policy()
+    if policy.open:
         return
-    if st.session_state.get(EDITOR_UNLOCKED_KEY) is True:
+    verdict = _access_verdict()
+    signed_in, email = _signed_in_email()
+    if policy.sign_in and signed_in:
+        st.caption(tr("access.signed_in", email=email or "?"))
+        if st.button(tr("access.sign_out"), key="access_sign_out", icon=":material/logout:"):
+            st.logout()
+    if verdict == "sign_in":
+        st.caption(tr("access.read_only_sign_in"))
+        if st.button(tr("access.sign_in"), key="access_sign_in", icon=":material/login:"):
+            st.login()
+        return
+    if verdict == "not_editor":
+        st.warning(tr("access.not_editor", email=email or "?"))
+        return
+    if policy.passphrase is None:
+        return
+    if verdict == "editor":
         st.caption(tr("access.unlocked"))
         if st.button(tr("access.lock"), key="access_lock", icon=":material/lock:"):
             st.session_state.pop(EDITOR_UNLOCKED_KEY, None)

@@ -7,7 +7,15 @@ import threading
 
 import pytest
 
-from analysis.access import PASSPHRASE_ENV, UnlockThrottle, configured_passphrase
+from analysis.access import (
+    EDITORS_ENV,
+    PASSPHRASE_ENV,
+    UnlockThrottle,
+    access_policy,
+    configured_editors,
+    configured_passphrase,
+    sign_in_configured,
+)
 from analysis.i18n import t
 from tests.dashboard_fixtures import app_env, open_app
 
@@ -105,3 +113,76 @@ def test_posts_page_read_only_has_no_upload(app_env: str, passphrase: str) -> No
     at = open_app("pages/posts.py", lang="en")
     keys = _keys(at)
     assert "posts_upload" not in keys and "posts_sample" in keys
+
+
+# --- sign-in (OpenID Connect) and the editors' allow-list -------------------------------------
+
+AUTH = {
+    "redirect_uri": "https://opinion-lens.example/oauth2callback",
+    "cookie_secret": "not-a-real-secret",
+    "client_id": "client",
+    "client_secret": "secret",
+    "server_metadata_url": "https://accounts.example/.well-known/openid-configuration",
+}
+
+
+def test_sign_in_and_allow_list_policy() -> None:
+    assert access_policy({}, None).open
+    assert not sign_in_configured({"auth": {"redirect_uri": "x"}})  # incomplete: not configured
+    assert sign_in_configured({"auth": AUTH})
+    assert sign_in_configured(
+        {"auth": {"redirect_uri": "x", "cookie_secret": "y", "google": {"client_id": "c"}}}
+    )
+    assert configured_editors({}, {"access": {"editors": ["Ana@Example.org ", "bo@example.org"]}}) == {
+        "ana@example.org",
+        "bo@example.org",
+    }
+    assert configured_editors({EDITORS_ENV: "x@y.z, "}, {"access": {"editors": ["a@b.c"]}}) == {"x@y.z"}
+    assert configured_editors({}, {"access": {"editors": []}}) is None
+
+    policy = access_policy({}, {"auth": AUTH, "access": {"editors": ["ana@example.org"]}})
+    assert policy.verdict(signed_in=False, email=None, unlocked=True) == "sign_in"
+    assert policy.verdict(signed_in=True, email="eve@example.org", unlocked=True) == "not_editor"
+    assert policy.verdict(signed_in=True, email="ANA@example.org", unlocked=False) == "editor"
+    anyone = access_policy({}, {"auth": AUTH})
+    assert anyone.may_edit(signed_in=True, email="eve@example.org", unlocked=False)
+    # Both gates configured: both must be passed.
+    both = access_policy({PASSPHRASE_ENV: "pw"}, {"auth": AUTH})
+    assert both.verdict(signed_in=True, email="a@b.c", unlocked=False) == "passphrase"
+    assert both.verdict(signed_in=False, email=None, unlocked=True) == "sign_in"
+    assert both.may_edit(signed_in=True, email="a@b.c", unlocked=True)
+
+
+def _app_with_auth(user: dict[str, object], editors: list[str] | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard_fixtures import ROOT
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.session_state["ui_lang"] = "en"
+    at.secrets["auth"] = AUTH
+    if editors is not None:
+        at.secrets["access"] = {"editors": editors}
+    at.user = user
+    at.run()
+    at.switch_page("pages/library.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_signed_out_visitor_is_read_only_with_a_sign_in_button(app_env: str) -> None:
+    at = _app_with_auth({"is_logged_in": False})
+    assert "library_upload" not in _keys(at)
+    assert at.sidebar.button(key="access_sign_in").label == t("access.sign_in", "en")
+
+
+def test_signed_in_editor_may_edit_and_others_may_not(app_env: str) -> None:
+    at = _app_with_auth({"is_logged_in": True, "email": "ana@example.org"}, editors=["ana@example.org"])
+    keys = _keys(at)
+    assert "library_upload" in keys and "access_sign_in" not in keys
+    assert any(c.value == t("access.signed_in", "en", email="ana@example.org") for c in at.sidebar.caption)
+    other = _app_with_auth({"is_logged_in": True, "email": "eve@example.org"}, editors=["ana@example.org"])
+    assert "library_upload" not in _keys(other)
+    assert any(
+        w.value == t("access.not_editor", "en", email="eve@example.org") for w in other.sidebar.warning
+    )
