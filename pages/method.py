@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis import model_card
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE
 from analysis.model_card import (
     accuracy_table,
@@ -23,7 +24,6 @@ from pages.common import ROOT, calibrated_band, current_model, page_shell, tr
 
 page_shell()
 
-CARD_JSON = ROOT / "analysis" / "sentiment" / "data" / "model_card.json"
 CARD_MD = ROOT / "MODEL_CARD.md"
 
 st.title(tr("me.title"), anchor=False)
@@ -64,9 +64,11 @@ def _table(frame: pd.DataFrame, key: str) -> None:
     st.dataframe(frame.rename(columns=lambda c: tr(f"mc.col.{c}")), hide_index=True, key=key, width="stretch")
 
 
-card = load_card(CARD_JSON)
-if card is None:
-    st.info(tr("me.no_card"), icon=":material/info:")
+card_path = model_card.CARD_PATH  # read at run time (a test points it at a missing file)
+card = load_card(card_path)
+if card is None:  # the card ships with the package: its absence is a defect, say so plainly
+    shown = card_path.relative_to(ROOT) if card_path.is_relative_to(ROOT) else card_path
+    st.error(f"{tr('me.no_card')} (`{shown}`)", icon=":material/error:")
 else:
     st.caption(
         tr(

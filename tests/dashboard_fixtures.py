@@ -6,6 +6,8 @@ own logic: every count below follows from the sentences listed here.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -170,16 +172,42 @@ def legacy_pages_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
+def build_library_template(path: Path) -> Path:
+    """A SQLite library at `path` holding the sample article, analysed and stored as the app's
+    first run stores it (with the accurate tier's sentence scores), compacted into one file."""
+    import sqlite3
+
+    from analysis.intake import ensure_sample
+    from analysis.library import Library
+    from pages.common import SAMPLE_PATH
+
+    build = path.with_name(path.stem + "-build.db")
+    library = Library(f"sqlite:///{build}")
+    try:
+        ensure_sample(library, SAMPLE_PATH)
+    finally:
+        library.dispose()
+    # VACUUM INTO: one self-contained file (nothing left in a -wal beside it), safe to copy.
+    with contextlib.closing(sqlite3.connect(build)) as conn:
+        conn.execute("VACUUM INTO ?", (str(path),))
+    return path
+
+
 @contextmanager
-def fresh_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    """A fresh SQLite library for one test and empty Streamlit caches around it (sentiment models
-    stay loaded, as in the app). Yields the library URL."""
+def fresh_library(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, template: Path | None = None
+) -> Iterator[str]:
+    """A SQLite library of this test's own (a copy of `template`, else empty) and empty Streamlit
+    caches around it (sentiment models stay loaded, as in the app). Yields the library URL."""
     import streamlit as st
 
     from analysis.library import DB_URL_ENV
     from pages.common import _library_for, _sample_id_for
 
-    url = f"sqlite:///{tmp_path / 'library.db'}"
+    db = tmp_path / "library.db"
+    if template is not None:
+        shutil.copyfile(template, db)
+    url = f"sqlite:///{db}"
     monkeypatch.setenv(DB_URL_ENV, url)
     st.cache_data.clear()
     _library_for.clear()
@@ -192,12 +220,26 @@ def fresh_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[s
         st.cache_data.clear()
 
 
+# -- fixtures (made available to every test module by tests/conftest.py) ----------------------------
+@pytest.fixture(scope="session")
+def library_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once per session: the library as the app leaves it after its first run."""
+    return build_library_template(tmp_path_factory.mktemp("library-template") / "library.db")
+
+
 @pytest.fixture
-def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    """A fresh library and caches, with Streamlit in the state a running server is in."""
-    legacy_pages_off(monkeypatch)
-    with fresh_library(monkeypatch, tmp_path) as url:
+def temp_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, library_template: Path) -> Iterator[str]:
+    """This test's own library, a copy of the template (the sample article already analysed and
+    stored), and empty caches. Yields the library URL (OPINION_LENS_DB_URL points at it)."""
+    with fresh_library(monkeypatch, tmp_path, library_template) as url:
         yield url
+
+
+@pytest.fixture
+def app_env(temp_library: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """`temp_library`, with Streamlit in the state a running server is in (see legacy_pages_off)."""
+    legacy_pages_off(monkeypatch)
+    return temp_library
 
 
 def open_app(page: str | None = None, lang: str = "zh") -> AppTest:

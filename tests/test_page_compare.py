@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from analysis.i18n import t
-from tests.dashboard_fixtures import add_article, app_env, chart_keys, open_app
-
-__all__ = ["app_env"]
+from tests.dashboard_fixtures import add_article, chart_keys, open_app
 
 PAGE = "pages/compare.py"
 

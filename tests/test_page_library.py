@@ -1,11 +1,11 @@
 """The Library page through Streamlit's AppTest, driven from the real entry point (dashboard.py).
 
-Each test gets its own SQLite library (OPINION_LENS_DB_URL in a temp folder) and fresh caches.
+Each test gets its own SQLite library (`temp_library` from tests/conftest.py: a copy of the
+session's template, the sample already in it) and fresh caches.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -16,7 +16,6 @@ from streamlit.testing.v1 import AppTest
 from analysis.i18n import t
 from analysis.library import Library
 from analysis.readers import MAX_BYTES
-from tests.dashboard_fixtures import fresh_library
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/library.py"
@@ -27,12 +26,6 @@ ENGLISH = (
     "The company said the recall was a disappointing failure. "
     "Analysts praised the quick and honest response. Shares were unchanged."
 )
-
-
-@pytest.fixture(autouse=True)
-def temp_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    with fresh_library(monkeypatch, tmp_path) as url:
-        yield url
 
 
 def _library(url: str) -> Library:

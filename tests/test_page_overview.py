@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from analysis.i18n import t
 from analysis.library import Library
-from tests.dashboard_fixtures import add_article, app_env, chart_keys, open_app
-
-__all__ = ["app_env"]  # the fixture, used by name below
+from tests.dashboard_fixtures import add_article, chart_keys, open_app
 
 SAMPLE_TITLE = "小米汽车陷入困境,问题出在哪?"
 

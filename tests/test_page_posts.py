@@ -9,7 +9,6 @@ posts; bad inputs get their specific message and store nothing. The one-click sa
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -19,18 +18,11 @@ from streamlit.testing.v1 import AppTest
 from analysis.i18n import t
 from analysis.library import Library
 from analysis.sentiment import SentimentError, get_model
-from tests.dashboard_fixtures import fresh_library
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/posts.py"
 SAMPLE = ROOT / "sample_data" / "weibo_cctvnews_2020_sample.csv"
 LANG = "zh"
-
-
-@pytest.fixture(autouse=True)
-def temp_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    with fresh_library(monkeypatch, tmp_path) as url:
-        yield url
 
 
 def _spiky_slice() -> pd.DataFrame:

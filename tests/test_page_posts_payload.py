@@ -4,15 +4,12 @@ and a download of the full list, and the same charts again on a rerun (they are 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analysis.i18n import t
-from analysis.library import DB_URL_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 LANG = "zh"
@@ -20,15 +17,8 @@ LANG = "zh"
 PERIOD_TABLE_ROWS = 100
 TOP_TABLE_ROWS = 50
 
-pytestmark = pytest.mark.slow  # scores the whole sample once (~5 s)
-
-
-@pytest.fixture(autouse=True)
-def temp_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv(DB_URL_ENV, f"sqlite:///{tmp_path / 'library.db'}")
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
+# slow: scores the whole sample once (~5 s); temp_library: tests/conftest.py
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("temp_library")]
 
 
 def test_sample_top_table_is_capped_with_a_full_download_and_charts_are_stable() -> None:

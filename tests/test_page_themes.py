@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from analysis.i18n import t
-from tests.dashboard_fixtures import app_env, chart_keys, open_app
-
-__all__ = ["app_env"]
+from tests.dashboard_fixtures import chart_keys, open_app
 
 PAGE = "pages/themes.py"
 

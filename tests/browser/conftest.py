@@ -2,6 +2,10 @@
 
 Each test gets a fresh browser context, which is a fresh Streamlit session (its own session
 state), against the shared server and its temporary library database.
+
+Every test here is marked `browser` and `slow` (whatever its module says), and tests marked
+`runs_last` run after all others in the session (the memory test, which must see a server that
+has done everything).
 """
 
 from __future__ import annotations
@@ -27,6 +31,21 @@ def _unavailable(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"browser tests cannot run under CI=true: {reason}")
     pytest.skip(reason)
+
+
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects anything
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Called with the whole session's items, not only this folder's.
+    for item in items:
+        if HERE in item.path.resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+    last = [item for item in items if item.get_closest_marker("runs_last")]
+    if last:
+        items[:] = [item for item in items if not item.get_closest_marker("runs_last")] + last
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1,7 +1,8 @@
 """Memory limit: the server stays under 600 MB after every page has been drawn with the samples.
 
-Named to run after the other browser tests, so the server also carries whatever they cached
-(uploaded articles, analysed corpora): the limit must hold for a session that has done everything.
+Marked `runs_last` (tests/browser/conftest.py moves it after every other test), so the server also
+carries whatever the other browser tests cached (uploaded articles, analysed corpora): the limit
+must hold for a session that has done everything.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from flows import load_sample_corpus
 from playwright.sync_api import Page, expect
 from server import EXCEPTION, StreamlitServer, go_to_page, nav_paths
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.runs_last]
 
 RSS_LIMIT_MB = 600  # issue 5; Community Cloud gives an app about 1-2.7 GB
 
