@@ -32,6 +32,7 @@ from analysis.model import SentimentSummary
 from analysis.text.normalize import content_hash, stored_text_form
 
 DB_URL_ENV: Final = "OPINION_LENS_DB_URL"
+PG_CONNECT_TIMEOUT_S: Final = 5  # seconds before an unreachable PostgreSQL server counts as down
 APP_DIR_NAME: Final = "opinion-lens"
 DB_FILE_NAME: Final = "library.db"
 SQLITE_BUSY_TIMEOUT_S: Final = 30.0  # long enough for a burst of concurrent saves to queue, not fail
@@ -260,6 +261,29 @@ trash_table = sa.Table(
     *(sa.Column(c.name, c.type, nullable=c.nullable) for c in articles_table.c),
 )
 
+# The analysts' label reviews: append-only. A change, a reset and an undo are each new rows; the
+# current label of an item is its latest row. Nothing here is ever updated or deleted (not even
+# with its article: a purged article's reviews stay as the record of what was decided).
+reviews_table = sa.Table(
+    "reviews",
+    _metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("item_kind", sa.String(16), nullable=False),  # "article" or "corpus"
+    sa.Column("item_id", sa.Integer, nullable=False),
+    sa.Column("position", sa.String(200), nullable=False),  # sentence position or post key
+    sa.Column("text_sha256", sa.String(64), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("model_version", sa.String(100), nullable=False),
+    sa.Column("model_score", sa.Float, nullable=True),
+    sa.Column("model_label", sa.String(16), nullable=True),
+    sa.Column("label", sa.String(16), nullable=True),  # None: back to the model's label
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("editor", sa.String(320), nullable=False),
+    sa.Column("batch", sa.String(64), nullable=False),  # one user action (a bulk change is one batch)
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_reviews_item", "item_kind", "item_id", "id"),
+)
+
 _ARTICLE_COLUMNS = [c for c in articles_table.c]
 _CORPUS_LIST_COLUMNS = [c for c in corpora_table.c if c.name != "data"]
 
@@ -330,8 +354,13 @@ def _clean(value: str | None) -> str | None:
 def _make_engine(url: str) -> Engine:
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        # pre_ping: a team server may drop idle connections between page views.
-        return sa.create_engine(url, pool_pre_ping=True)
+        # pre_ping: a team server may drop idle connections between page views (and after an
+        # outage the dead ones are replaced without a restart). connect_timeout: a server that
+        # does not answer fails the page in seconds with a clear message instead of freezing it.
+        connect_args = (
+            {"connect_timeout": PG_CONNECT_TIMEOUT_S} if parsed.get_backend_name() == "postgresql" else {}
+        )
+        return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
@@ -724,6 +753,32 @@ class Library:
             query = query.where(t.c.model == model_key)
         with self._read() as conn:
             return int(conn.execute(query).scalar_one())
+
+    # -- label reviews (append-only; the logic lives in analysis.review) ------------------------------
+    def append_reviews(self, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+        """Append review rows in one transaction (all or none); returns their ids in order."""
+        if not rows:
+            return []
+        now = datetime.now(UTC)
+        ids: list[int] = []
+        with self._write() as conn:
+            for row in rows:
+                result = conn.execute(reviews_table.insert().values(**{**row, "created_at": now}))
+                ids.append(int(result.inserted_primary_key[0]))
+        return ids
+
+    def list_reviews(self, item_kind: str | None = None, item_id: int | None = None) -> list[dict[str, Any]]:
+        """Review rows, oldest first (by id: the order they were written), optionally of one item."""
+        query = sa.select(reviews_table).order_by(reviews_table.c.id)
+        if item_kind is not None:
+            query = query.where(reviews_table.c.item_kind == item_kind)
+        if item_id is not None:
+            query = query.where(reviews_table.c.item_id == item_id)
+        with self._read() as conn:
+            return [
+                {**dict(r._mapping), "created_at": _from_db(r._mapping["created_at"])}
+                for r in conn.execute(query)
+            ]
 
     def delete_corpus(self, corpus_id: int) -> None:
         with self._write() as conn:

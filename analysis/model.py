@@ -44,6 +44,8 @@ class Sentence:
     evidence: tuple[Evidence, ...] = ()
     themes: tuple[str, ...] = ()
     uncertain: tuple[str, ...] = ()  # reasons to doubt the label (tiers disagree, band edge)
+    model_label: Label | None = None  # the model's label, set in a reviewed view (analysis.review)
+    reviewed: bool = False  # True when an analyst set `label`
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,8 @@ def sentence_dict(s: Sentence) -> dict[str, Any]:
         "lang": s.lang,
         "score": s.score,
         "label": s.label,
+        "model_label": s.model_label if s.reviewed else s.label,
+        "reviewed": s.reviewed,
         "evidence": [{"term": e.term, "weight": e.weight} for e in s.evidence],
         "themes": list(s.themes),
         "uncertain": list(s.uncertain),

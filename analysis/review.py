@@ -1,0 +1,423 @@
+"""Analyst review: override any label, keep an append-only audit trail, and measure the model on
+the analyst's own corrections.
+
+Storage is the library's `reviews` table (SQLite or PostgreSQL). Every change is a new row, never
+an update: setting a label, resetting it to the model's (a row whose `label` is None) and undoing
+(rows that restore the labels before the last change). An item's current label is its latest row.
+
+Reviews are keyed by the text's content hash, so a re-analysed article keeps them and a new model
+version does not lose them; a review whose text is no longer in the article is reported as stale,
+never applied to another sentence. The position is kept to show where the sentence stood.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from analysis.errors import OpinionLensError
+from analysis.metrics import summarize_labels, wilson_interval
+from analysis.model import ArticleAnalysis, Bullet, Label, Sentence
+from analysis.text.normalize import content_hash
+
+if TYPE_CHECKING:
+    from analysis.library import Library
+
+LABELS: tuple[Label, ...] = ("positive", "neutral", "negative")
+MAX_NOTE_CHARS = 2000
+MAX_BULK = 500  # items one change may touch (a bulk change over a filter), as Meltwater allows
+MAX_EDITOR_CHARS = 320  # an email address at most
+ItemKind = Literal["article", "corpus"]
+
+
+class ReviewError(OpinionLensError):
+    """A review that cannot be recorded (unknown label or sentence, note too long, too many items)."""
+
+    default_code = "review"
+
+
+@dataclass(frozen=True)
+class ReviewTarget:
+    """One item to review, with what the model said about it."""
+
+    item_kind: ItemKind
+    item_id: int
+    position: str  # sentence position ("12") or post key
+    text: str
+    model: str
+    model_version: str
+    model_score: float | None
+    model_label: Label | None
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One row of the audit trail."""
+
+    id: int
+    item_kind: str
+    item_id: int
+    position: str
+    text_sha256: str
+    model: str
+    model_version: str
+    model_score: float | None
+    model_label: str | None
+    label: str | None  # None: back to the model's label
+    note: str
+    editor: str
+    batch: str
+    created_at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "item_kind": self.item_kind,
+            "item_id": self.item_id,
+            "position": self.position,
+            "text_sha256": self.text_sha256,
+            "model": self.model,
+            "model_version": self.model_version,
+            "model_score": self.model_score,
+            "model_label": self.model_label,
+            "label": self.label,
+            "note": self.note,
+            "editor": self.editor,
+            "batch": self.batch,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+def _entry(row: Mapping[str, Any]) -> ReviewEntry:
+    return ReviewEntry(**{k: row[k] for k in ReviewEntry.__dataclass_fields__})
+
+
+# --- recording -----------------------------------------------------------------------------------
+
+
+def check_label(label: str | None) -> Label | None:
+    """`positive` / `neutral` / `negative`, or None for a reset; ReviewError otherwise."""
+    if label is None:
+        return None
+    if label not in LABELS:
+        raise ReviewError(f"unknown label {label!r}: use positive, neutral or negative", code="bad_label")
+    return label  # type: ignore[return-value]
+
+
+def _check_change(targets: Sequence[ReviewTarget], note: str, editor: str) -> str:
+    if not targets:
+        raise ReviewError("nothing to review: no sentence or post was chosen", code="empty")
+    if len(targets) > MAX_BULK:
+        raise ReviewError(
+            f"{len(targets)} items is more than one change may touch ({MAX_BULK}); narrow the filter",
+            code="too_many",
+        )
+    if len(note) > MAX_NOTE_CHARS:
+        raise ReviewError(
+            f"the note has {len(note)} characters; the limit is {MAX_NOTE_CHARS}", code="note_too_long"
+        )
+    return check_editor(editor)
+
+
+def check_editor(editor: str | None) -> str:
+    """The editor's name on one line; ReviewError when blank or too long."""
+    name = " ".join((editor or "").split())
+    if not name:
+        raise ReviewError("say who is reviewing (a name or email) before changing labels", code="no_editor")
+    if len(name) > MAX_EDITOR_CHARS:
+        raise ReviewError(f"the editor name is longer than {MAX_EDITOR_CHARS} characters", code="bad_editor")
+    return name
+
+
+def record_reviews(
+    library: Library, targets: Sequence[ReviewTarget], label: str | None, *, note: str = "", editor: str
+) -> list[ReviewEntry]:
+    """Set `label` (None: back to the model's) on every target, as one change (one batch, one
+    transaction: all rows are written or none). Raises ReviewError for bad input, changing nothing."""
+    checked = check_label(label)
+    name = _check_change(targets, note, editor)
+    batch = uuid.uuid4().hex
+    rows = [_row(t, checked, note, name, batch) for t in targets]
+    ids = library.append_reviews(rows)
+    return [e for e in list_reviews(library, targets[0].item_kind, targets[0].item_id) if e.id in set(ids)]
+
+
+def _row(target: ReviewTarget, label: str | None, note: str, editor: str, batch: str) -> dict[str, Any]:
+    return {
+        "item_kind": target.item_kind,
+        "item_id": target.item_id,
+        "position": target.position,
+        "text_sha256": content_hash(target.text),
+        "model": target.model,
+        "model_version": target.model_version,
+        "model_score": target.model_score,
+        "model_label": target.model_label,
+        "label": label,
+        "note": note,
+        "editor": editor,
+        "batch": batch,
+    }
+
+
+def list_reviews(
+    library: Library, item_kind: str | None = None, item_id: int | None = None
+) -> list[ReviewEntry]:
+    """The audit trail (oldest first), of one item or of the whole library."""
+    return [_entry(r) for r in library.list_reviews(item_kind, item_id)]
+
+
+def undo_last(library: Library, item_kind: ItemKind, item_id: int, *, editor: str) -> list[ReviewEntry]:
+    """Undo the item's latest change that is not itself an undo: new rows give every text it
+    touched the label it had before (None where that was the model's). Returns the new rows."""
+    name = check_editor(editor)
+    entries = list_reviews(library, item_kind, item_id)
+    undone = {e.note.removeprefix(UNDO_PREFIX) for e in entries if e.note.startswith(UNDO_PREFIX)}
+    batches = [e.batch for e in entries if not e.note.startswith(UNDO_PREFIX) and e.batch not in undone]
+    if not batches:
+        raise ReviewError("there is no change to undo on this item", code="nothing_to_undo")
+    last = batches[-1]
+    first_id = min(e.id for e in entries if e.batch == last)
+    before = current_by_hash(e for e in entries if e.id < first_id)
+    batch = uuid.uuid4().hex
+    rows = []
+    for e in entries:
+        if e.batch != last:
+            continue
+        previous = before.get(e.text_sha256)
+        rows.append(
+            {
+                "item_kind": e.item_kind,
+                "item_id": e.item_id,
+                "position": e.position,
+                "text_sha256": e.text_sha256,
+                "model": e.model,
+                "model_version": e.model_version,
+                "model_score": e.model_score,
+                "model_label": e.model_label,
+                "label": previous.label if previous else None,
+                "note": UNDO_PREFIX + last,
+                "editor": name,
+                "batch": batch,
+            }
+        )
+    ids = set(library.append_reviews(rows))
+    return [e for e in list_reviews(library, item_kind, item_id) if e.id in ids]
+
+
+UNDO_PREFIX = "undo of change "
+
+
+def current_by_hash(entries: Iterable[ReviewEntry]) -> dict[str, ReviewEntry]:
+    """The latest entry per text (entries in id order); a reset's entry has label None."""
+    latest: dict[str, ReviewEntry] = {}
+    for e in sorted(entries, key=lambda e: e.id):
+        latest[e.text_sha256] = e
+    return latest
+
+
+def overrides(entries: Iterable[ReviewEntry]) -> dict[str, ReviewEntry]:
+    """The texts whose current label is an analyst's (resets left out)."""
+    return {h: e for h, e in current_by_hash(entries).items() if e.label is not None}
+
+
+# --- applying reviews to an analysis ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewedAnalysis:
+    """The reviewed view of an article: labels replaced by the analyst's where they differ."""
+
+    analysis: ArticleAnalysis  # sentiment summaries recomputed over the reviewed labels
+    reviewed: int  # sentences whose label an analyst set (k of n)
+    changed: int  # of those, how many differ from the model's label
+    stale: tuple[ReviewEntry, ...]  # reviews of texts no longer in the article
+
+
+def article_targets(
+    analysis: ArticleAnalysis, article_id: int, positions: Iterable[int]
+) -> list[ReviewTarget]:
+    """Review targets for sentences of an article by position; ReviewError for an unknown one."""
+    by_position = {s.position: s for s in analysis.sentences}
+    targets = []
+    for p in positions:
+        s = by_position.get(int(p))
+        if s is None:
+            raise ReviewError(
+                f"the article has no sentence {p} (sentences are numbered 0 to {len(by_position) - 1})",
+                code="unknown_sentence",
+            )
+        component = analysis.model.components.get(s.lang, f"{analysis.model.name}@{analysis.model.version}")
+        model, _, version = component.partition("@")
+        targets.append(
+            ReviewTarget(
+                "article",
+                article_id,
+                str(s.position),
+                s.text,
+                model or analysis.model.name,
+                version or analysis.model.version,
+                s.score,
+                s.label,
+            )
+        )
+    return targets
+
+
+def apply_reviews(analysis: ArticleAnalysis, entries: Iterable[ReviewEntry]) -> ReviewedAnalysis:
+    """The analysis with every reviewed sentence's label set by the analyst (`Sentence.model_label`
+    keeps the model's), and every summary recomputed from those labels."""
+    current = overrides(entries)
+    texts = {content_hash(s.text) for s in analysis.sentences}
+    stale = tuple(e for h, e in current.items() if h not in texts)
+    reviewed = changed = 0
+
+    def relabel(s: Sentence) -> Sentence:
+        nonlocal reviewed, changed
+        e = current.get(content_hash(s.text))
+        if e is None:
+            return replace(s, model_label=s.label)
+        reviewed += 1
+        changed += e.label != s.label
+        return replace(s, model_label=s.label, label=e.label, reviewed=True)  # type: ignore[arg-type]
+
+    def rebuild(b: Bullet) -> Bullet:
+        return replace(b, sentences=tuple(relabel(s) for s in b.sentences))
+
+    doc = analysis.document
+    doc = replace(
+        doc,
+        core_viewpoint=rebuild(doc.core_viewpoint) if doc.core_viewpoint else None,
+        groups=tuple(replace(g, bullets=tuple(rebuild(b) for b in g.bullets)) for g in doc.groups),
+    )
+    sentences = doc.sentences
+    labels = {s.position: s.label for s in sentences}
+    themes = tuple(
+        replace(t, sentiment=summarize_labels(labels.get(p) for p in t.sentence_positions))
+        for t in analysis.themes
+    )
+    reviewed_analysis = replace(
+        analysis,
+        document=doc,
+        sentiment=summarize_labels(s.label for s in sentences),
+        group_sentiment=tuple(summarize_labels(s.label for s in g.sentences) for g in doc.groups),
+        core_sentiment=summarize_labels(s.label for s in doc.core_viewpoint.sentences)
+        if doc.core_viewpoint
+        else None,
+        themes=themes,
+    )
+    return ReviewedAnalysis(reviewed_analysis, reviewed, changed, stale)
+
+
+# --- the model measured on the analyst's corrections -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewedPair:
+    model_label: str
+    label: str
+    lang: str
+    source: str
+
+
+def reviewed_pairs(library: Library) -> list[ReviewedPair]:
+    """Every reviewed article sentence of the library with the model's label at review time, its
+    language and the article's source (latest review per text and article; resets left out)."""
+    by_item: dict[tuple[str, int], list[ReviewEntry]] = defaultdict(list)
+    for e in list_reviews(library):
+        by_item[(e.item_kind, e.item_id)].append(e)
+    sources = {r.id: r.source or "—" for r in library.list_articles()}
+    pairs = []
+    for (kind, item_id), entries in sorted(by_item.items()):
+        for e in overrides(entries).values():
+            if e.model_label is None or e.label is None:
+                continue
+            pairs.append(
+                ReviewedPair(
+                    e.model_label,
+                    e.label,
+                    _lang_of(e.model),
+                    sources.get(item_id, "—") if kind == "article" else f"corpus #{item_id}",
+                )
+            )
+    return pairs
+
+
+_BASELINE_LANG = {"snownlp": "zh", "vader": "en"}
+
+
+def _lang_of(model: str) -> str:
+    """The language of a single-language model: zh-accurate, en-default, snownlp (zh), vader (en)."""
+    prefix = model.split("-", 1)[0]
+    return prefix if prefix in ("zh", "en") else _BASELINE_LANG.get(model, "other")
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The model against the analyst: accuracy with its 95% interval, macro-F1 and the confusion."""
+
+    n: int
+    accuracy: float | None
+    accuracy_interval: tuple[float, float] | None
+    macro_f1: float | None
+    confusion: dict[str, dict[str, int]]  # reviewed label -> model label -> count
+
+
+def agreement(pairs: Sequence[ReviewedPair]) -> Agreement:
+    confusion = {a: dict.fromkeys(LABELS, 0) for a in LABELS}
+    for p in pairs:
+        if p.label in confusion and p.model_label in confusion[p.label]:
+            confusion[p.label][p.model_label] += 1
+    n = sum(sum(row.values()) for row in confusion.values())
+    if n == 0:
+        return Agreement(0, None, None, None, confusion)
+    correct = sum(confusion[a][a] for a in LABELS)
+    f1s = []
+    for a in LABELS:
+        tp = confusion[a][a]
+        predicted = sum(confusion[b][a] for b in LABELS)
+        actual = sum(confusion[a].values())
+        if actual == 0 and predicted == 0:
+            continue  # a class absent from both sides does not count (macro over present classes)
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / actual if actual else 0.0
+        f1s.append(0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall))
+    macro = sum(f1s) / len(f1s) if f1s else None
+    return Agreement(n, correct / n, wilson_interval(correct, n), macro, confusion)
+
+
+def agreement_by(pairs: Sequence[ReviewedPair], key: Literal["lang", "source"]) -> dict[str, Agreement]:
+    groups: dict[str, list[ReviewedPair]] = defaultdict(list)
+    for p in pairs:
+        groups[getattr(p, key)].append(p)
+    return {k: agreement(v) for k, v in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
+
+
+_TRAIN_LABEL = {"positive": "pos", "neutral": "neu", "negative": "neg"}
+
+
+def training_rows(library: Library) -> list[tuple[str, str]]:
+    """(text, label) of every reviewed article sentence, label as the training sets write it
+    (pos / neu / neg), for `scripts/train_sentiment.py --extra`."""
+    texts: dict[str, str] = {}
+    for r in library.list_articles():
+        for line in _sentences_of(r.text):
+            texts.setdefault(content_hash(line), line)
+    rows = []
+    for e in overrides(list_reviews(library)).values():
+        text = texts.get(e.text_sha256)
+        if text is not None and e.label in _TRAIN_LABEL:
+            rows.append((text, _TRAIN_LABEL[e.label]))
+    return rows
+
+
+def _sentences_of(text: str) -> list[str]:
+    from analysis.structure import parse_document
+
+    try:
+        return [s.text for s in parse_document(text).sentences]
+    except OpinionLensError:
+        return []

@@ -1,0 +1,206 @@
+"""The review store (append-only audit trail, undo, reset, bad input, concurrency on SQLite and the
+real PostgreSQL), reviewed views of an analysis, and the model measured against the reviews."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from analysis.library import Library
+from analysis.pipeline import analyze_text
+from analysis.review import (
+    MAX_BULK,
+    MAX_NOTE_CHARS,
+    ReviewedPair,
+    ReviewError,
+    agreement,
+    agreement_by,
+    apply_reviews,
+    article_targets,
+    current_by_hash,
+    list_reviews,
+    overrides,
+    record_reviews,
+    reviewed_pairs,
+    training_rows,
+    undo_last,
+)
+from tests.test_library_storage import _postgres_url, _reset_postgres
+
+TEXT = "小米汽车陷入困境。\n\n用户非常失望,认为公司处理得很糟糕。\n\n新车销量创下新高,市场反应热烈。\n\n公司发布了三季度财报。"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def lib(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Library]:
+    if request.param == "sqlite":
+        library = Library(f"sqlite:///{tmp_path / 'library.db'}")
+        yield library
+        library.dispose()
+        return
+    url = _postgres_url()
+    _reset_postgres(url)
+    library = Library(url)
+    yield library
+    library.dispose()
+    _reset_postgres(url)
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return analyze_text(TEXT, model="fast")
+
+
+def _article(lib: Library) -> int:
+    record, _ = lib.add_article(TEXT, title="t", source="新浪财经")
+    return record.id
+
+
+def test_a_review_is_appended_and_the_latest_entry_is_current(lib: Library, analysis) -> None:
+    aid = _article(lib)
+    first = analysis.sentences[1]
+    [entry] = record_reviews(
+        lib, article_targets(analysis, aid, [first.position]), "positive", note="讽刺", editor="ana"
+    )
+    assert (entry.label, entry.model_label, entry.note, entry.editor) == (
+        "positive",
+        first.label,
+        "讽刺",
+        "ana",
+    )
+    assert entry.model.endswith(("default", "accurate")) and entry.model_version
+    record_reviews(lib, article_targets(analysis, aid, [first.position]), "neutral", editor="bo")
+    trail = list_reviews(lib, "article", aid)
+    assert [e.label for e in trail] == ["positive", "neutral"]  # nothing updated in place
+    assert current_by_hash(trail)[entry.text_sha256].label == "neutral"
+    # a reset is a new entry too
+    record_reviews(lib, article_targets(analysis, aid, [first.position]), None, editor="bo")
+    trail = list_reviews(lib, "article", aid)
+    assert len(trail) == 3 and overrides(trail) == {}
+
+
+def test_undo_restores_the_labels_before_the_last_change(lib: Library, analysis) -> None:
+    aid = _article(lib)
+    positions = [s.position for s in analysis.sentences]
+    record_reviews(lib, article_targets(analysis, aid, positions[:1]), "positive", editor="ana")
+    record_reviews(lib, article_targets(analysis, aid, positions[:2]), "negative", editor="ana")  # bulk
+    undone = undo_last(lib, "article", aid, editor="ana")
+    assert len(undone) == 2
+    current = overrides(list_reviews(lib, "article", aid))
+    assert [e.label for e in current.values()] == [
+        "positive"
+    ]  # the first sentence as before; the second back to the model
+    undo_last(lib, "article", aid, editor="ana")  # the change before that
+    assert overrides(list_reviews(lib, "article", aid)) == {}
+    with pytest.raises(ReviewError, match="no change to undo"):
+        undo_last(lib, "article", aid, editor="ana")
+    assert len(list_reviews(lib, "article", aid)) == 6  # every step is in the trail
+
+
+@pytest.mark.parametrize(
+    ("positions", "label", "note", "editor", "code"),
+    [
+        ([99], "positive", "", "ana", "unknown_sentence"),
+        ([0], "very negative", "", "ana", "bad_label"),
+        ([0], "positive", "x" * (MAX_NOTE_CHARS + 1), "ana", "note_too_long"),
+        ([0], "positive", "", "   ", "no_editor"),
+        ([], "positive", "", "ana", "empty"),
+    ],
+)
+def test_bad_input_is_refused_and_changes_nothing(
+    lib: Library, analysis, positions, label, note, editor, code
+) -> None:
+    aid = _article(lib)
+    with pytest.raises(ReviewError) as err:
+        record_reviews(lib, article_targets(analysis, aid, positions), label, note=note, editor=editor)
+    assert err.value.code == code
+    assert list_reviews(lib) == []
+
+
+def test_a_bulk_change_over_the_limit_is_refused(lib: Library, analysis) -> None:
+    aid = _article(lib)
+    targets = article_targets(analysis, aid, [0]) * (MAX_BULK + 1)
+    with pytest.raises(ReviewError, match=str(MAX_BULK)) as err:
+        record_reviews(lib, targets, "negative", editor="ana")
+    assert err.value.code == "too_many" and list_reviews(lib) == []
+
+
+def test_concurrent_reviews_of_one_sentence_all_land(lib: Library, analysis) -> None:
+    aid = _article(lib)
+    targets = article_targets(analysis, aid, [1])
+    labels = ["positive", "neutral", "negative", "positive", "neutral", "negative", "positive", "neutral"]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(labels))
+
+    def review(i: int) -> None:
+        try:
+            barrier.wait()
+            record_reviews(lib, targets, labels[i], note=f"session {i}", editor=f"editor{i}")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=review, args=(i,)) for i in range(len(labels))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    trail = list_reviews(lib, "article", aid)
+    assert sorted(e.note for e in trail) == sorted(f"session {i}" for i in range(8))  # nothing lost
+    latest = max(trail, key=lambda e: e.id)
+    assert current_by_hash(trail)[latest.text_sha256] == latest  # the later one is current
+
+
+def test_reviewed_view_recomputes_every_summary_and_keeps_the_model_label(lib: Library, analysis) -> None:
+    aid = _article(lib)
+    target = next(s for s in analysis.sentences if s.label != "positive")
+    record_reviews(lib, article_targets(analysis, aid, [target.position]), "positive", editor="ana")
+    view = apply_reviews(analysis, list_reviews(lib, "article", aid))
+    assert (view.reviewed, view.changed, view.stale) == (1, 1, ())
+    s = next(x for x in view.analysis.sentences if x.position == target.position)
+    assert (s.label, s.model_label, s.reviewed) == ("positive", target.label, True)
+    assert view.analysis.sentiment.positive == analysis.sentiment.positive + 1
+    assert view.analysis.sentiment.nev > analysis.sentiment.nev
+    assert sum(g.n for g in view.analysis.group_sentiment) == sum(g.n for g in analysis.group_sentiment)
+
+
+def test_reviews_follow_the_text_not_the_position(lib: Library, analysis) -> None:
+    aid = _article(lib)
+    record_reviews(lib, article_targets(analysis, aid, [1]), "positive", editor="ana")
+    edited = analyze_text("新增的第一句话。\n\n" + TEXT, model="fast")  # every sentence moves down one
+    view = apply_reviews(edited, list_reviews(lib, "article", aid))
+    moved = next(s for s in edited.sentences if s.text == analysis.sentences[1].text)
+    assert view.reviewed == 1
+    assert next(s for s in view.analysis.sentences if s.position == moved.position).label == "positive"
+    changed = analyze_text(TEXT.replace("用户非常失望", "部分用户失望"), model="fast")
+    assert len(apply_reviews(changed, list_reviews(lib, "article", aid)).stale) == 1  # said, not applied
+
+
+def test_agreement_figures_by_hand() -> None:
+    pairs = [ReviewedPair("negative", "negative", "zh", "a")] * 6 + [
+        ReviewedPair("neutral", "negative", "zh", "a"),
+        ReviewedPair("positive", "positive", "en", "b"),
+        ReviewedPair("negative", "positive", "en", "b"),
+        ReviewedPair("neutral", "neutral", "en", "b"),
+    ]
+    a = agreement(pairs)
+    assert a.n == 10 and a.accuracy == pytest.approx(0.8)
+    assert a.confusion["negative"] == {"positive": 0, "neutral": 1, "negative": 6}
+    # F1: negative p=6/7 r=6/7; neutral p=1/2 r=1; positive p=1 r=1/2 -> macro (0.857+0.667+0.667)/3
+    assert a.macro_f1 == pytest.approx((12 / 14 + 2 / 3 + 2 / 3) / 3)
+    lo, hi = a.accuracy_interval
+    assert lo < 0.8 < hi and hi - lo > 0.3  # n = 10 is a wide interval
+    by_lang = agreement_by(pairs, "lang")
+    assert by_lang["zh"].n == 7 and by_lang["en"].accuracy == pytest.approx(2 / 3)
+    assert agreement([]).accuracy is None
+
+
+def test_pairs_and_training_rows_come_from_the_library(lib: Library, analysis) -> None:
+    aid = _article(lib)
+    record_reviews(lib, article_targets(analysis, aid, [1, 2]), "negative", editor="ana")
+    pairs = reviewed_pairs(lib)
+    assert len(pairs) == 2 and {p.source for p in pairs} == {"新浪财经"} and {p.lang for p in pairs} == {"zh"}
+    rows = training_rows(lib)
+    assert sorted(rows) == sorted([(analysis.sentences[1].text, "neg"), (analysis.sentences[2].text, "neg")])
