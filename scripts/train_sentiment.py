@@ -105,6 +105,52 @@ def load_frames(lang: str, exclude: tuple[str, ...] = ()):
     return pd.concat(frames, ignore_index=True)
 
 
+EXTRA_LABELS = {
+    "pos": "pos",
+    "neu": "neu",
+    "neg": "neg",
+    "positive": "pos",
+    "neutral": "neu",
+    "negative": "neg",
+}
+
+
+class ExtraError(Exception):
+    """An --extra file that cannot be used (said in one line)."""
+
+
+def load_extra(paths: list[Path]):
+    """Labelled rows from --extra CSV files (`text,label`, as the Method page's "reviewed items"
+    download writes them): labels pos/neu/neg or positive/neutral/negative. They join the train
+    split of their language (never validation or test) as the set "reviewed"."""
+    import pandas as pd
+
+    from analysis.lang import detect_lang
+
+    frames = []
+    for path in paths:
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise ExtraError(f"--extra {path}: cannot read it ({exc})") from None
+        if not {"text", "label"} <= set(df.columns):
+            raise ExtraError(f"--extra {path}: needs the columns text,label (it has {', '.join(df.columns)})")
+        df = df[df["text"].str.strip() != ""]
+        bad = sorted(set(df["label"]) - set(EXTRA_LABELS))
+        if bad:
+            raise ExtraError(
+                f"--extra {path}: unknown labels {bad[:5]} (use pos/neu/neg or positive/neutral/negative)"
+            )
+        frames.append(pd.DataFrame({"text": df["text"], "label": df["label"].map(EXTRA_LABELS)}))
+    if not frames:
+        return None
+    extra = pd.concat(frames, ignore_index=True).drop_duplicates("text", keep="last")
+    extra["lang"] = [detect_lang(t) for t in extra["text"]]
+    extra["set"] = "reviewed"
+    extra["split"] = "train"
+    return extra
+
+
 def sample_weights(df) -> np.ndarray:
     """Every domain the same total weight, classes balanced within it, then the neutral class
     scaled up so pos / neu / neg carry equal total weight overall."""
@@ -354,8 +400,9 @@ def train_language(
     max_iter: int = MAX_ITER,
     distill: bool | None = None,
     teacher=None,
+    extra=None,
 ):
-    """Train on the train split (plus the accurate tier's labels of unlabelled text when
+    """Train on the train split (plus `extra` reviewed rows of this language, see load_extra) (plus the accurate tier's labels of unlabelled text when
     `distill`), calibrate on validation; returns (model, report dict).
     (The benchmark's leave-one-domain-out table passes smaller max_rows / max_iter.)"""
     import pandas as pd
@@ -374,6 +421,8 @@ def train_language(
         cap = max_rows * max(1, len(set(train["set"])) // 2)  # LODO's lighter fits: a lighter pool
         pool = pool.iloc[_hash_rank(pool["text"])[:cap]] if len(pool) > cap else pool
         train = pd.concat([train, pool], ignore_index=True)
+    if extra is not None and (extra["lang"] == lang).any():
+        train = pd.concat([train, extra[extra["lang"] == lang].drop(columns="lang")], ignore_index=True)
     weights, bias, dense = fit(lang, train, lexicon, max_iter=max_iter)
     model = make_model(lang, weights, bias, dense, Thresholds(0.0, 0.0))
     val = frames[frames["split"] == "val"]
@@ -473,11 +522,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="retrain and compare with the committed artefacts"
     )
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a text,label CSV of reviewed sentences (the Method page's download) to train on too",
+    )
     args = parser.parse_args(argv)
     langs = ["zh", "en"] if args.lang == "all" else [args.lang]
+    try:
+        extra = load_extra(args.extra)
+    except ExtraError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     status = 0
     for lang in langs:
-        model, report = train_language(lang)
+        model, report = train_language(lang, extra=extra)
         if args.check:
             with np.load(args.out_dir / f"{lang}_default.npz") as old:
                 old_w = old["weights"].astype(np.float32)

@@ -204,3 +204,23 @@ def test_pairs_and_training_rows_come_from_the_library(lib: Library, analysis) -
     assert len(pairs) == 2 and {p.source for p in pairs} == {"新浪财经"} and {p.lang for p in pairs} == {"zh"}
     rows = training_rows(lib)
     assert sorted(rows) == sorted([(analysis.sentences[1].text, "neg"), (analysis.sentences[2].text, "neg")])
+
+
+def test_reviewed_rows_feed_the_training_script(tmp_path: Path) -> None:
+    from tests.scripts_loader import load_script
+
+    train = load_script("train_sentiment")
+    good = tmp_path / "reviewed.csv"
+    good.write_text(
+        "text,label\n用户非常失望。,neg\nThe recall was handled well.,positive\n", encoding="utf-8"
+    )
+    extra = train.load_extra([good])
+    assert extra[["label", "lang", "set", "split"]].values.tolist() == [
+        ["neg", "zh", "reviewed", "train"],
+        ["pos", "en", "reviewed", "train"],
+    ]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,label\nfine,great\n", encoding="utf-8")
+    with pytest.raises(train.ExtraError, match="unknown labels"):
+        train.load_extra([bad])
+    assert train.main(["--lang", "en", "--extra", str(bad), "--out-dir", str(tmp_path)]) == 2
