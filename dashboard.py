@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.errors import OpinionLensError
+from analysis.format import display_title
 from analysis.library import ArticleRecord, LibraryError
 from analysis.sentiment import SUITES, SentimentError
 from pages.common import (
@@ -38,7 +39,7 @@ PAGES = ROOT / "pages"
 
 def _article_label(record: ArticleRecord) -> str:
     date = record.published_at.strftime("%Y-%m-%d") if isinstance(record.published_at, datetime) else "—"
-    title = record.title or record.filename or f"#{record.id}"
+    title = display_title(record)
     return f"{title[:40]}{'…' if len(title) > 40 else ''} · {date}"
 
 

@@ -4,10 +4,11 @@ Every builder takes the UI language (`lang`, "zh" or "en") for its labels and re
 `go.Figure`, so tests assert on figures directly. Hover texts carry the counts and the formula
 behind each number (ARCHITECTURE.md: a net emotional value is never shown without them).
 
-Colour conventions, the same on every chart:
+Colour conventions, the same on every chart (analysis.format owns them):
 - labels: negative red, neutral grey, positive green (`LABEL_COLOURS`);
 - net emotional value: a diverging red-grey-green scale fixed to [-1, 1] (`NEV_COLOURSCALE`), so
-  the same colour means the same value on every chart and every article.
+  the same colour means the same value on every chart and every article;
+- the gauge's zones at ±20 (`NEV_ZONE_NEGATIVE`, `NEV_ZONE_POSITIVE`).
 """
 
 from __future__ import annotations
@@ -20,29 +21,23 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from analysis.format import (
+    LABEL_COLOURS,
+    NEV_COLOURSCALE,
+    NEV_ZONE_NEGATIVE,
+    NEV_ZONE_POSITIVE,
+    display_title,
+    nev_percent,
+    nev_zone,
+    percent_points,
+    theme_name,
+)
 from analysis.i18n import t
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_labels
 from analysis.model import LABELS, ArticleAnalysis, Evidence, SentimentSummary
 
-LABEL_COLOURS: dict[str, str] = {"positive": "#2e9e4f", "neutral": "#9e9e9e", "negative": "#d64541"}
-NEV_COLOURSCALE: list[list[Any]] = [[0.0, "#d64541"], [0.5, "#e6e6e6"], [1.0, "#2e9e4f"]]
-
-# Gauge zones on the NEV axis in percent. These are fixed reading aids for the *article-level*
-# value, not the per-sentence neutral band: an article at -20 or below reads as net negative,
-# +20 or above as net positive. (The neutral band decides each sentence's label; the zones only
-# colour the gauge's axis.)
-NEV_ZONE_NEGATIVE = -20.0
-NEV_ZONE_POSITIVE = 20.0
 _ZONE_FILLS = {"negative": "#f6c9c7", "neutral": "#ececec", "positive": "#c8e8d1"}
 _MARK_FILLS = {"negative": "#f8c4c1", "positive": "#bfe6c9", "neutral": "#fff3b0"}
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:+.1f}%"
-
-
-def _share(part: int, n: int) -> str:
-    return "—" if not n else f"{part / n * 100:.1f}%"
 
 
 def summary_hover(summary: SentimentSummary, lang: str = "zh") -> str:
@@ -58,22 +53,10 @@ def summary_hover(summary: SentimentSummary, lang: str = "zh") -> str:
                 n=summary.negative,
                 total=summary.n,
             ),
-            f"nev = {_pct(summary.nev)} · {NEV_FORMULA}",
-            f"nev_polar = {_pct(summary.nev_polar)} · {NEV_POLAR_FORMULA}",
+            f"nev = {nev_percent(summary.nev)} · {NEV_FORMULA}",
+            f"nev_polar = {nev_percent(summary.nev_polar)} · {NEV_POLAR_FORMULA}",
         ]
     )
-
-
-def nev_zone(nev: float | None) -> str | None:
-    """Which gauge zone a net emotional value (in [-1, 1]) falls in; None when there is no value."""
-    if nev is None:
-        return None
-    pct = nev * 100
-    if pct <= NEV_ZONE_NEGATIVE:
-        return "negative"
-    if pct >= NEV_ZONE_POSITIVE:
-        return "positive"
-    return "neutral"
 
 
 def nev_gauge(
@@ -89,7 +72,7 @@ def nev_gauge(
     which would make -96 look like "a little" and +20 look like "more than half"."""
     value = summary.nev_polar if polar else summary.nev
     formula = NEV_POLAR_FORMULA if polar else NEV_FORMULA
-    shown = None if value is None else round(value * 100, 1)
+    shown = percent_points(value)
     fig = go.Figure(
         go.Indicator(
             mode="gauge+number",
@@ -97,7 +80,10 @@ def nev_gauge(
             number={"suffix": "%", "valueformat": "+.1f"},
             title={"text": title if title is not None else t("chart.nev_title", lang)},
             gauge={
-                "axis": {"range": [-100, 100], "tickvals": [-100, -50, -20, 0, 20, 50, 100]},
+                "axis": {
+                    "range": [-100, 100],
+                    "tickvals": [-100, -50, NEV_ZONE_NEGATIVE, 0, NEV_ZONE_POSITIVE, 50, 100],
+                },
                 "bar": {"color": "rgba(0,0,0,0)", "thickness": 0},
                 "steps": [
                     {"range": [-100, NEV_ZONE_NEGATIVE], "color": _ZONE_FILLS["negative"]},
@@ -156,7 +142,7 @@ def _bar_rows(
     items: Sequence[tuple[str, SentimentSummary]], lang: str, *, orientation: str = "h"
 ) -> go.Figure:
     names = [name for name, _ in items]
-    values = [None if s.nev is None else round(s.nev * 100, 1) for _, s in items]
+    values = [percent_points(s.nev) for _, s in items]
     colours = [LABEL_COLOURS.get(nev_zone(s.nev) or "neutral") for _, s in items]
     hover = [summary_hover(s, lang) for _, s in items]
     bar = go.Bar(
@@ -164,7 +150,7 @@ def _bar_rows(
         y=names if orientation == "h" else values,
         orientation=orientation,
         marker={"color": colours},
-        text=[_pct(s.nev) for _, s in items],
+        text=[nev_percent(s.nev) for _, s in items],
         # Inside long bars, outside short ones: an outside label of a ±100% bar would be clipped.
         textposition="auto",
         cliponaxis=False,
@@ -315,11 +301,6 @@ def _field(item: Any, name: str) -> Any:
     return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
 
 
-def theme_name(theme: Any, lang: str) -> str:
-    """A theme's name in the UI language (ThemeScore, taxonomy entry object or mapping)."""
-    return _field(theme, "name_zh" if lang == "zh" else "name_en") or _field(theme, "id") or ""
-
-
 def theme_treemap(
     analysis: ArticleAnalysis, lang: str = "zh", *, taxonomy: Iterable[Any] | None = None
 ) -> go.Figure:
@@ -465,7 +446,7 @@ def library_timeline(records: Iterable[Any], lang: str = "zh") -> go.Figure:
     fig = go.Figure(
         go.Scatter(
             x=[_rec(r, "published_at") for r in dated],
-            y=[None if s.nev is None else round(s.nev * 100, 1) for s in summaries],
+            y=[percent_points(s.nev) for s in summaries],
             mode="lines+markers",
             marker={
                 "size": 12,
@@ -477,7 +458,7 @@ def library_timeline(records: Iterable[Any], lang: str = "zh") -> go.Figure:
             },
             line={"color": "#888888"},
             customdata=[
-                [_short(_rec(r, "title") or "", 60), summary_hover(s, lang)]
+                [_short(display_title(r), 60), summary_hover(s, lang)]
                 for r, s in zip(dated, summaries, strict=True)
             ],
             hovertemplate="<b>%{customdata[0]}</b><br>%{x}<br>%{customdata[1]}<extra></extra>",

@@ -56,6 +56,7 @@ def read_input_bytes(path: str) -> tuple[bytes, str | None]:
 
 
 def _cmd_article(args: argparse.Namespace) -> int:
+    from analysis.format import merge_metadata
     from analysis.pipeline import analyze_text
     from analysis.readers import ReaderError, read_document
     from analysis.report import format_text_report
@@ -65,12 +66,13 @@ def _cmd_article(args: argparse.Namespace) -> int:
         doc = read_document(data, filename=name)
     except ReaderError as exc:
         raise CliError(str(exc)) from None
+    meta = merge_metadata(doc)  # the library's rule, so both give one file the same source
     analysis = analyze_text(
         doc.text,
         model=args.model,
-        title=doc.title,
-        source=doc.source,
-        published_at=doc.published_at,
+        title=meta.title,
+        source=meta.source,
+        published_at=meta.published_at,
         costly_evidence=args.explain,
     )
     if analysis.model.note:

@@ -1,12 +1,201 @@
-"""Display conventions shared by exports, the CLI and the pages (one home for each)."""
+"""Display conventions shared by exports, the CLI, the charts and the pages (one home for each).
+
+- Percentages: a net emotional value is signed (`+12.3%`, `nev_percent`), a share is not
+  (`45.6%`, `share_percent`). A missing value shows as `—` on screen (`MISSING`) and as `n/a` in
+  plain text (`MISSING_TEXT`, the CLI report). Charts plot `percent_points` (a number, one decimal).
+- Evidence: `term(+0.42)` items (`evidence_string`); the separator is the caller's.
+- Titles: a record's title, else its file name, else `#id` (`display_title`); the source with its
+  Chinese name (`display_source`).
+- Theme names in the UI language (`theme_name`).
+- Colours: one palette for the labels (`LABEL_COLOURS`) and one diverging NEV scale
+  (`NEV_COLOURSCALE`); gauge zones at ±20 (`NEV_ZONE_NEGATIVE`, `NEV_ZONE_POSITIVE`, `nev_zone`).
+  The UI strings take the zone bounds from here (analysis.i18n fills `{zone_negative}` and
+  `{zone_positive}`), never a literal copy; prose writes a minus as `−` (`prose_minus`).
+- Article metadata: `merge_metadata` decides title / source / date of a read document for both the
+  CLI and the library, so the two agree.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from analysis.model import Evidence
 
+if TYPE_CHECKING:
+    from analysis.readers import ReadResult
 
+# -- percentages --------------------------------------------------------------------------------------
+MISSING = "—"  # a value that does not exist (no scored sentence), on screen and in charts
+MISSING_TEXT = "n/a"  # the same in plain text (the CLI report), where a dash reads as a minus
+
+
+def percent_points(value: float | None, digits: int = 1) -> float | None:
+    """A fraction as percentage points for a chart or table cell: -0.6667 -> -66.7."""
+    return None if value is None else round(value * 100, digits)
+
+
+def nev_percent(value: float | None, *, missing: str = MISSING, digits: int = 1) -> str:
+    """A net emotional value (in [-1, 1]) as a signed percentage: `+12.3%`, `-66.7%`, `+0.0%`."""
+    return missing if value is None else f"{value * 100:+.{digits}f}%"
+
+
+def share_percent(value: float | None, *, missing: str = MISSING, digits: int = 1) -> str:
+    """A share (in [0, 1]) as an unsigned percentage: `45.6%`."""
+    return missing if value is None else f"{value * 100:.{digits}f}%"
+
+
+def count_share(part: int, n: int, *, missing: str = MISSING, digits: int = 1) -> str:
+    """`part` of `n` as an unsigned percentage; `missing` when n is 0."""
+    return share_percent(part / n if n else None, missing=missing, digits=digits)
+
+
+def measure_percent(key: str, value: float | None, *, missing: str = MISSING) -> str:
+    """A headline measure by its key (`negative_share`, `nev`, `nev_polar`, ...): shares unsigned,
+    net emotional values signed."""
+    if "share" in key:
+        return share_percent(value, missing=missing)
+    return nev_percent(value, missing=missing)
+
+
+# -- evidence -----------------------------------------------------------------------------------------
 def evidence_string(evidence: Iterable[Evidence], sep: str = "; ") -> str:
     """`term(+0.42); term(-0.10)`: evidence terms with their signed weights."""
     return sep.join(f"{e.term}({e.weight:+.2f})" for e in evidence)
+
+
+# -- titles and names ---------------------------------------------------------------------------------
+def _field(item: Any, name: str) -> Any:
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+
+
+def display_title(item: Any, *, fallback: str | None = None) -> str:
+    """What to call an article: its title, else its file name, else `fallback`, else `#id`
+    (ArticleRecord, Document or a mapping; a document has neither file name nor id)."""
+    title = _field(item, "title") or _field(item, "filename") or fallback
+    if title:
+        return str(title)
+    ident = _field(item, "id")
+    return f"#{ident}" if ident is not None else ""
+
+
+def display_source(document: Any, *, missing: str = MISSING) -> str:
+    """The outlet as written, with its Chinese name when that differs: `Xin Lang Cai Jing (新浪财经)`."""
+    source = _field(document, "source")
+    alias = _field(document, "source_alias")
+    if not source:
+        return alias or missing
+    return f"{source} ({alias})" if alias and alias != source else source
+
+
+def theme_name(theme: Any, lang: str) -> str:
+    """A theme's name in the UI language (ThemeScore, taxonomy Theme or mapping), else its id."""
+    return _field(theme, "name_zh" if lang == "zh" else "name_en") or _field(theme, "id") or ""
+
+
+# -- colours and gauge zones --------------------------------------------------------------------------
+LABEL_COLOURS: dict[str, str] = {
+    "positive": "#2e9e4f",
+    "neutral": "#9e9e9e",
+    "negative": "#d64541",
+    "unscored": "#d7ccc8",
+}
+# Text on a label's colour (badges): white on the strong fills, near-black on the light ones.
+_LABEL_TEXT = {"positive": "#ffffff", "negative": "#ffffff", "neutral": "#1f1f1f", "unscored": "#1f1f1f"}
+# NEV in [-1, 1] on a diverging scale fixed to that range: the same colour means the same value.
+NEV_COLOURSCALE: list[list[Any]] = [
+    [0.0, LABEL_COLOURS["negative"]],
+    [0.5, "#e6e6e6"],
+    [1.0, LABEL_COLOURS["positive"]],
+]
+
+
+def label_colour(label: str | None) -> str:
+    """The colour of a label (None: unscored)."""
+    return LABEL_COLOURS[label or "unscored"]
+
+
+def label_text_colour(label: str | None) -> str:
+    """A readable text colour on `label_colour(label)`."""
+    return _LABEL_TEXT[label or "unscored"]
+
+
+# Gauge zones on the NEV axis in percent. These are fixed reading aids for the *article-level*
+# value, not the per-sentence neutral band: an article at -20 or below reads as net negative,
+# +20 or above as net positive. (The neutral band decides each sentence's label; the zones only
+# colour the gauge's axis.)
+NEV_ZONE_NEGATIVE = -20.0
+NEV_ZONE_POSITIVE = 20.0
+
+
+def nev_zone(nev: float | None) -> str | None:
+    """Which gauge zone a net emotional value (in [-1, 1]) falls in; None when there is no value."""
+    if nev is None:
+        return None
+    pct = nev * 100
+    if pct <= NEV_ZONE_NEGATIVE:
+        return "negative"
+    if pct >= NEV_ZONE_POSITIVE:
+        return "positive"
+    return "neutral"
+
+
+def prose_minus(text: str) -> str:
+    """A formula or number as UI prose writes it: with the typographic minus (U+2212) for `-`."""
+    return text.replace("-", "\u2212")
+
+
+def zone_bound(value: float) -> str:
+    """A zone bound as prose shows it: `−20` (typographic minus), `+20`."""
+    return prose_minus(f"{value:+g}")
+
+
+# -- article metadata ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ArticleMetadata:
+    """Title, source and date of one article, as the CLI reports them and the library stores them."""
+
+    title: str | None
+    source: str | None  # the outlet by the name shown and stored: 新浪财经 for "Xin Lang Cai Jing"
+    source_alias: str | None  # the Chinese name the text's pinyin source maps to (else None)
+    published_at: datetime | None
+
+
+def merge_metadata(
+    read: ReadResult,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    published_at: datetime | None = None,
+) -> ArticleMetadata:
+    """Decide an article's metadata. Each field takes the first of: the value given here (None =
+    not given), what the file format carried (`read`), what the text itself says (the structure
+    parse, e.g. "Xin Lang Cai Jing·2025-10-27 20:11" gives the source and the date).
+
+    A source found in the text is given by its Chinese name when it is a known pinyin alias
+    (新浪财经, not "Xin Lang Cai Jing"): the name a reader expects and the library stores. A source
+    given here or by the file format is kept as written. The text is parsed only when a field is
+    still missing."""
+    title = title if title is not None else read.title or None
+    source = source if source is not None else read.source or None
+    published_at = published_at if published_at is not None else read.published_at
+    if title is not None and source is not None and published_at is not None:
+        return ArticleMetadata(title, source, None, published_at)
+    from analysis.structure import StructureError, parse_document  # late: the parser is large
+
+    try:
+        document = parse_document(read.text)
+    except StructureError:
+        return ArticleMetadata(title, source, None, published_at)
+    alias = None
+    if source is None:
+        alias = document.source_alias
+        source = alias or document.source
+    return ArticleMetadata(
+        title if title is not None else document.title,
+        source,
+        alias,
+        published_at if published_at is not None else document.published_at,
+    )

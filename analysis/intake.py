@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from analysis.errors import OpinionLensError
+from analysis.format import merge_metadata
 from analysis.library import ArticleRecord, Library
 from analysis.readers import ReaderError, ReadResult, read_document
 from analysis.text.dates import DEFAULT_UTC_OFFSET
@@ -51,36 +52,18 @@ class SaveOutcome:
     error_code: str | None = None
 
 
-def _metadata_defaults(read: ReadResult) -> tuple[str | None, str | None, datetime | None]:
-    """Title, source and date: what the file format carried, else what the text itself says
-    (e.g. "Xin Lang Cai Jing·2025-10-27 20:11" gives 新浪财经 and the date)."""
-    from analysis.structure import StructureError, parse_document
-
-    title, source, published_at = read.title, read.source, read.published_at
-    if title and source and published_at:
-        return title, source, published_at
-    try:
-        document = parse_document(read.text)
-    except StructureError:
-        return title, source, published_at
-    return (
-        title or document.title,
-        source or document.source_alias or document.source,
-        published_at or document.published_at,
-    )
-
-
 def _draft_from(read: ReadResult, filename: str | None) -> Draft:
     text = stored_text_form(read.text)
-    title, source, published_at = _metadata_defaults(read)
+    # The same title / source / date as the CLI reports for this file (analysis.format owns the rule).
+    meta = merge_metadata(read)
     return Draft(
         text=text,
         sha256=content_hash(text),
         filename=filename,
         format=read.format,
-        title=title,
-        source=source,
-        published_at=published_at,
+        title=meta.title,
+        source=meta.source,
+        published_at=meta.published_at,
     )
 
 

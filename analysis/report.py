@@ -10,7 +10,16 @@ from __future__ import annotations
 import textwrap
 
 import analysis
-from analysis.format import evidence_string
+from analysis.format import (
+    MISSING_TEXT,
+    count_share,
+    display_source,
+    display_title,
+    evidence_string,
+    measure_percent,
+    nev_percent,
+    share_percent,
+)
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, wilson_interval
 from analysis.model import ArticleAnalysis, Bullet, Sentence, SentimentSummary
 
@@ -19,11 +28,11 @@ _LABEL_MARK = {"positive": "+", "neutral": "·", "negative": "-", None: "?"}
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:+.1f}%"
+    return nev_percent(value, missing=MISSING_TEXT)
 
 
 def _share(part: int, n: int) -> str:
-    return "n/a" if not n else f"{part / n * 100:.1f}%"
+    return count_share(part, n, missing=MISSING_TEXT)
 
 
 def summary_line(s: SentimentSummary) -> str:
@@ -75,11 +84,8 @@ def _stated_vs_computed(a: ArticleAnalysis) -> list[str]:
     }
     lines = ["", "STATED BY THE ARTICLE vs COMPUTED ON ITS TEXT"]
     for key, value in stated.items():
-        shown_stated = _pct(value).lstrip("+") if "share" in key else _pct(value)
-        other = computed.get(key)
-        shown_computed = (
-            (_pct(other).lstrip("+") if "share" in key else _pct(other)) if key in computed else "—"
-        )
+        shown_stated = measure_percent(key, value, missing=MISSING_TEXT)
+        shown_computed = measure_percent(key, computed[key], missing=MISSING_TEXT) if key in computed else "—"
         lines.append(f"  {key:<16} stated {shown_stated:>8}   computed {shown_computed:>8}")
     lines.append(
         "  Why they can differ: the article's figures describe the public reaction it reports on "
@@ -97,12 +103,9 @@ def format_text_report(a: ArticleAnalysis, *, top_keywords: int = 15) -> str:
     doc = a.document
     s = a.sentiment
     lines: list[str] = []
-    title = doc.title or "(untitled)"
+    title = display_title(doc, fallback="(untitled)")
     lines += [title, "=" * min(WIDTH, max(20, len(title) * 2))]
-    source = doc.source or "unknown"
-    if doc.source_alias and doc.source_alias != doc.source:
-        source += f" ({doc.source_alias})"
-    lines.append(f"Source:    {source}")
+    lines.append(f"Source:    {display_source(doc, missing='unknown')}")
     lines.append(f"Published: {doc.published_at.isoformat() if doc.published_at else 'unknown'}")
     lines.append(f"Language:  {a.language}")
     lines.append(
@@ -118,7 +121,8 @@ def format_text_report(a: ArticleAnalysis, *, top_keywords: int = 15) -> str:
     if s.n < SMALL_SAMPLE:
         interval = wilson_interval(s.negative, s.n)
         extra = (
-            f" The negative share's 95% interval is {interval[0] * 100:.0f}%-{interval[1] * 100:.0f}%."
+            f" The negative share's 95% interval is {share_percent(interval[0], digits=0)}"
+            f"-{share_percent(interval[1], digits=0)}."
             if interval
             else ""
         )

@@ -440,7 +440,7 @@ def first_run_note() -> None:
 
 def theme_labels(analysis: ArticleAnalysis) -> dict[str, str]:
     """Theme id -> name in the UI language, for the themes of this analysis."""
-    from analysis.charts import theme_name
+    from analysis.format import theme_name
     from analysis.themes import load_taxonomy
 
     lang = ui_lang()

@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis.charts import compare_nev_bars, compare_shares, compare_themes, group_nev_bars
 from analysis.errors import OpinionLensError
+from analysis.format import display_title, percent_points
 from analysis.library import LibraryError
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
 from pages.common import (
@@ -36,7 +37,7 @@ by_id = {r.id: r for r in records}
 
 def name_of(article_id: int) -> str:
     r = by_id[article_id]
-    title = r.title or r.filename or f"#{r.id}"
+    title = display_title(r)
     date = r.published_at.strftime("%Y-%m-%d") if r.published_at else "—"
     return f"{title[:30]}{'…' if len(title) > 30 else ''} · {date} (#{r.id})"
 
@@ -73,8 +74,8 @@ for name, a in items:
             label_name("positive"): s.positive,
             label_name("neutral"): s.neutral,
             label_name("negative"): s.negative,
-            "nev": None if s.nev is None else round(s.nev * 100, 1),
-            "nev_polar": None if s.nev_polar is None else round(s.nev_polar * 100, 1),
+            "nev": percent_points(s.nev),
+            "nev_polar": percent_points(s.nev_polar),
             tr("cmp.col.groups"): len(a.document.groups),
             tr("cmp.col.model"): f"{a.model.name} {a.model.version}",
         }

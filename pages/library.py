@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.errors import ErrorCode, OpinionLensError, ReaderError
+from analysis.format import display_title
 from analysis.intake import (
     Draft,
     SaveOutcome,
@@ -205,7 +206,7 @@ def _delete(article_id: int, name: str) -> None:
 
 # -- sections ---------------------------------------------------------------------------------------------
 def _display_title(record: ArticleRecord) -> str:
-    return record.title or record.filename or tr("library.untitled")
+    return display_title(record, fallback=tr("library.untitled"))
 
 
 def _format_date(value: datetime | None) -> str:
@@ -217,8 +218,7 @@ def _format_date(value: datetime | None) -> str:
 def _pick_label(record: ArticleRecord) -> str:
     # Language-neutral on purpose (no tr): AppTest re-runs format_func outside the app's session.
     when = f"{record.published_at:%Y-%m-%d}" if record.published_at else "—"
-    title = record.title or record.filename or "—"
-    return f"#{record.id} · {title} · {when}"
+    return f"#{record.id} · {display_title(record, fallback='—')} · {when}"
 
 
 def _storage_notice(library: Library) -> None:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis.charts import group_nev_bars, label_shares, nev_gauge
 from analysis.figures import stated_sentiment  # the figures module owns what "stated" means
+from analysis.format import display_source, display_title, measure_percent, nev_percent, share_percent
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, wilson_interval
 from analysis.model import LABELS
 from pages.common import (
@@ -21,24 +22,15 @@ from pages.common import (
 page_shell()
 
 
-def _pct(value: float | None, signed: bool = True) -> str:
-    if value is None:
-        return "—"
-    return f"{value * 100:+.1f}%" if signed else f"{value * 100:.1f}%"
-
-
 first_run_note()
 record, analysis = active_article()
 lang = ui_lang()
 doc = analysis.document
 summary = analysis.sentiment
 
-st.title(doc.title or tr("ov.untitled"), anchor=False)
+st.title(display_title(doc, fallback=tr("ov.untitled")), anchor=False)
 meta = st.columns(4)
-source = doc.source or "—"
-if doc.source_alias and doc.source_alias != doc.source:
-    source = f"{doc.source_alias} ({doc.source})"
-meta[0].metric(tr("ov.source"), source)
+meta[0].metric(tr("ov.source"), display_source(doc))
 meta[1].metric(
     tr("ov.published"),
     doc.published_at.strftime("%Y-%m-%d") if doc.published_at else "—",
@@ -69,12 +61,12 @@ counts = tr("chart.counts", p=summary.positive, u=summary.neutral, n=summary.neg
 m = st.columns(5)
 m[0].metric(
     tr("ov.nev"),
-    _pct(summary.nev),
+    nev_percent(summary.nev),
     help=f"{NEV_FORMULA}\n\n{counts}\n\n{tr('ov.nev_help')}",
 )
 m[1].metric(
     tr("ov.nev_polar"),
-    _pct(summary.nev_polar),
+    nev_percent(summary.nev_polar),
     help=f"{NEV_POLAR_FORMULA}\n\n{counts}\n\n{tr('ov.nev_polar_help')}",
 )
 for col, label in zip(m[2:], LABELS, strict=True):
@@ -82,7 +74,7 @@ for col, label in zip(m[2:], LABELS, strict=True):
     col.metric(
         label_name(label),
         f"{count}",
-        _pct(summary.share(label), signed=False),
+        share_percent(summary.share(label)),
         delta_color="off",
         delta_arrow="off",
     )
@@ -95,7 +87,13 @@ if summary.n < SMALL_SAMPLE:
         st.warning(tr("ov.no_scored"))
     else:
         st.warning(
-            tr("ov.small_sample", n=summary.n, min=SMALL_SAMPLE, lo=interval[0] * 100, hi=interval[1] * 100),
+            tr(
+                "ov.small_sample",
+                n=summary.n,
+                min=SMALL_SAMPLE,
+                lo=share_percent(interval[0], digits=0),
+                hi=share_percent(interval[1], digits=0),
+            ),
             icon=":material/warning:",
         )
 
@@ -123,8 +121,8 @@ if stated:
     rows = [
         {
             tr("ov.measure"): tr(f"ov.measure.{key}") if key in computed else key,
-            tr("ov.stated"): _pct(value, signed="share" not in key),
-            tr("ov.computed"): _pct(computed.get(key), signed="share" not in key) if key in computed else "—",
+            tr("ov.stated"): measure_percent(key, value),
+            tr("ov.computed"): measure_percent(key, computed[key]) if key in computed else "—",
         }
         for key, value in stated.items()
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.charts import keyword_bars, theme_group_matrix, theme_treemap
+from analysis.format import nev_percent
 from analysis.themes import load_taxonomy
 from pages.common import active_article, band_caption, page_shell, sentence_table, theme_labels, tr, ui_lang
 
@@ -58,8 +59,9 @@ if themed:
     )
     theme = next(th for th in themed if th.id == chosen)
     s = theme.sentiment
-    nev = "—" if s.nev is None else f"{s.nev * 100:+.1f}%"
-    st.caption(tr("th.theme_summary", nev=nev, p=s.positive, u=s.neutral, n=s.negative, total=s.n))
+    st.caption(
+        tr("th.theme_summary", nev=nev_percent(s.nev), p=s.positive, u=s.neutral, n=s.negative, total=s.n)
+    )
     if theme.terms:
         st.caption(tr("th.terms", terms=", ".join(theme.terms)))
     positions = set(theme.sentence_positions)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis.charts import emotional_arc, library_timeline
 from analysis.errors import OpinionLensError
+from analysis.format import display_title
 from analysis.intake import combine_date_time, format_utc_offset, utc_offset_choices
 from analysis.library import LibraryError
 from analysis.text.dates import DEFAULT_UTC_OFFSET
@@ -52,13 +53,13 @@ if len(records) <= RECOMPUTE_LIMIT:
         try:
             a = record_analysis(r)
         except OpinionLensError:  # an article the current model cannot analyse stays off the chart
-            failed.append(r.title or f"#{r.id}")
+            failed.append(display_title(r))
             continue
         s = a.sentiment
         points.append(
             {
                 "id": r.id,
-                "title": r.title or r.filename or f"#{r.id}",
+                "title": display_title(r),
                 "published_at": r.published_at,
                 "n": s.n,
                 "positive": s.positive,
@@ -73,7 +74,7 @@ if len(records) <= RECOMPUTE_LIMIT:
         st.warning(tr("tl.not_analysed", titles=", ".join(failed)))
 else:
     points = [
-        {"id": r.id, "title": r.title, "published_at": r.published_at, "n": r.n, "positive": r.positive,
+        {"id": r.id, "title": display_title(r), "published_at": r.published_at, "n": r.n, "positive": r.positive,
          "neutral": r.neutral, "negative": r.negative, "nev": r.nev, "nev_polar": r.nev_polar}
         for r in records
     ]  # fmt: skip

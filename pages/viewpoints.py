@@ -9,7 +9,7 @@ from dataclasses import replace
 import streamlit as st
 
 from analysis.charts import highlight_evidence, share_strip
-from analysis.format import evidence_string
+from analysis.format import evidence_string, label_colour, label_text_colour, nev_percent
 from analysis.model import LABELS, Bullet, Evidence, Sentence, SentimentSummary
 from analysis.themes import dominant_themes
 from pages.common import (
@@ -27,8 +27,6 @@ from pages.common import (
 )
 
 page_shell()
-
-_BADGE = {"positive": "#2e9e4f", "neutral": "#7a7a7a", "negative": "#d64541", None: "#b0b0b0"}
 
 record, analysis = active_article()
 lang = ui_lang()
@@ -109,7 +107,8 @@ def ordered(sentences: list[Sentence]) -> list[Sentence]:
 def sentence_html(s: Sentence) -> str:
     score = "—" if s.score is None else f"{s.score:+.2f}"
     badge = (
-        f'<span style="background:{_BADGE[s.label]};color:white;border-radius:4px;padding:0 6px;'
+        f'<span style="background:{label_colour(s.label)};color:{label_text_colour(s.label)};'
+        f"border-radius:4px;padding:0 6px;"
         f'font-size:0.8em;white-space:nowrap">{html.escape(label_name(s.label))} {score}</span>'
     )
     meta = html.escape(
@@ -124,8 +123,7 @@ def sentence_html(s: Sentence) -> str:
 
 
 def summary_line(s: SentimentSummary) -> str:
-    nev = "—" if s.nev is None else f"{s.nev * 100:+.1f}%"
-    polar = "—" if s.nev_polar is None else f"{s.nev_polar * 100:+.1f}%"
+    nev, polar = nev_percent(s.nev), nev_percent(s.nev_polar)
     return tr("vp.summary", nev=nev, polar=polar, p=s.positive, u=s.neutral, n=s.negative, total=s.n)
 
 
@@ -166,7 +164,7 @@ if doc.core_viewpoint is not None:
         show_block((doc.core_viewpoint,), analysis.core_sentiment, "core")
 
 for g, gs in zip(doc.groups, analysis.group_sentiment, strict=True):
-    nev = "—" if gs.nev is None else f"{gs.nev * 100:+.0f}%"
+    nev = nev_percent(gs.nev)
     title = md_escape(g.title) + (f" ({tr('vp.title_derived')})" if g.title_derived else "")
     with st.expander(f"**{g.index}. {title}** · NEV {nev} · n={gs.n}", expanded=True, key=f"group_{g.index}"):
         show_block(g.bullets, gs, f"g{g.index}")

@@ -21,10 +21,15 @@ def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProce
     )
 
 
-def test_article_json_contract_on_seed() -> None:
+@pytest.fixture(scope="module")
+def seed_json() -> dict:
     proc = run_cli("article", str(SEED), "--format", "json")
     assert proc.returncode == 0, proc.stderr.decode()
-    data = json.loads(proc.stdout)
+    return json.loads(proc.stdout)
+
+
+def test_article_json_contract_on_seed(seed_json: dict) -> None:
+    data = seed_json
     for key in (
         "title",
         "source",
@@ -103,3 +108,31 @@ def test_missing_file_and_bad_model() -> None:
     assert "no such file" in proc.stderr.decode()
     proc = run_cli("article", str(SEED), "--model", "nope")
     assert proc.returncode == 2 and proc.stderr.decode().count("\n") == 1
+
+
+def test_cli_and_library_give_a_file_the_same_source(seed_json: dict, tmp_path: Path) -> None:
+    """The seed says "Xin Lang Cai Jing·2025-10-27 20:11": the CLI reports the source the library
+    stores for the same file (its Chinese name), one rule for both (analysis.format.merge_metadata)."""
+    from analysis.intake import ensure_sample, prepare_upload, save_draft
+    from analysis.library import Library
+
+    library = Library(f"sqlite:///{tmp_path / 'library.db'}")
+    try:
+        stored = ensure_sample(library, SEED).source  # as the app's first run stores it
+        # Another outlet named in pinyin, uploaded and given to the CLI.
+        article = tmp_path / "jiemian.txt"
+        article.write_text(
+            "小鹏汽车发布新车型\nJie Mian Xin Wen·2025-10-28 09:30\n\n"
+            "小鹏汽车今天发布了新车型。分析人士认为价格有竞争力。\n",
+            encoding="utf-8",
+        )
+        record, created = save_draft(
+            library, prepare_upload(article.read_bytes(), article.name), model="fast"
+        )
+    finally:
+        library.dispose()
+    assert stored == seed_json["source"] == "新浪财经"
+    assert seed_json["source_alias"] == "新浪财经"
+    proc = run_cli("article", str(article), "--format", "json", "--model", "fast")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert created and record.source == json.loads(proc.stdout)["source"] == "界面新闻"

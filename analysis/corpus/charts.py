@@ -9,9 +9,8 @@ import plotly.graph_objects as go
 
 from analysis.corpus.aggregate import WEIGHT_FORMULA, period_label
 from analysis.corpus.spikes import Spike
+from analysis.format import LABEL_COLOURS
 from analysis.i18n import UiLang, t
-
-COLORS = {"positive": "#2e7d32", "neutral": "#9e9e9e", "negative": "#c62828", "unscored": "#d7ccc8"}
 
 
 def volume_figure(
@@ -27,7 +26,7 @@ def volume_figure(
             x=x,
             y=timeline[label].tolist(),
             name=t(f"label.{label}", lang),
-            marker_color=COLORS[label],
+            marker_color=LABEL_COLOURS[label],
             customdata=np.stack([timeline["n"], timeline["nev"].round(3)], axis=-1),
             hovertemplate="%{x}<br>%{fullData.name}: %{y}<br>n = %{customdata[0]}"
             "<br>nev = %{customdata[1]}<extra></extra>",
@@ -158,7 +157,9 @@ def breakdown_figure(by_group: pd.DataFrame, group_label: str, lang: UiLang = "z
     fig.add_bar(
         x=frame["group"].astype(str).tolist(),
         y=frame["nev"].round(4).tolist(),
-        marker_color=["#c62828" if (v or 0) < 0 else "#2e7d32" for v in frame["nev"].fillna(0)],
+        marker_color=[
+            LABEL_COLOURS["negative" if (v or 0) < 0 else "positive"] for v in frame["nev"].fillna(0)
+        ],
         customdata=np.stack([frame["n"], frame["positive"], frame["neutral"], frame["negative"]], axis=-1),
         hovertemplate="%{x}<br>nev = %{y:.3f}<br>n = %{customdata[0]} · P = %{customdata[1]}"
         " · U = %{customdata[2]} · N = %{customdata[3]}<extra></extra>",

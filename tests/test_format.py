@@ -1,0 +1,193 @@
+"""Display conventions (analysis/format.py): one home for percentages, evidence, titles, theme
+names, colours, gauge zones and article metadata."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from analysis.format import (
+    LABEL_COLOURS,
+    MISSING,
+    MISSING_TEXT,
+    NEV_COLOURSCALE,
+    NEV_ZONE_NEGATIVE,
+    NEV_ZONE_POSITIVE,
+    ArticleMetadata,
+    count_share,
+    display_source,
+    display_title,
+    evidence_string,
+    label_colour,
+    label_text_colour,
+    measure_percent,
+    merge_metadata,
+    nev_percent,
+    nev_zone,
+    percent_points,
+    share_percent,
+    theme_name,
+    zone_bound,
+)
+from analysis.model import LABELS, Evidence, SentimentSummary, ThemeScore
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
+CST = timezone(timedelta(hours=8))
+
+
+# -- percentages ----------------------------------------------------------------------------------------
+def test_nev_is_signed_and_shares_are_not() -> None:
+    assert nev_percent(-2 / 3) == "-66.7%"
+    assert nev_percent(0.123) == "+12.3%"
+    assert nev_percent(0.0) == "+0.0%"
+    assert nev_percent(-0.96, digits=0) == "-96%"
+    assert share_percent(0.456) == "45.6%"
+    assert share_percent(0.04, digits=0) == "4%"
+    assert count_share(1, 12) == "8.3%"
+
+
+def test_missing_values_show_the_placeholder_of_their_context() -> None:
+    assert MISSING == "—" and MISSING_TEXT == "n/a"
+    assert nev_percent(None) == "—" and share_percent(None) == "—"
+    assert nev_percent(None, missing=MISSING_TEXT) == "n/a"
+    assert count_share(3, 0) == "—" and count_share(3, 0, missing=MISSING_TEXT) == "n/a"
+
+
+def test_measures_by_key_and_chart_points() -> None:
+    assert measure_percent("negative_share", 0.96) == "96.0%"
+    assert measure_percent("nev", -0.96) == "-96.0%"
+    assert measure_percent("nev_polar", None, missing=MISSING_TEXT) == "n/a"
+    assert percent_points(-2 / 3) == -66.7
+    assert percent_points(None) is None
+    assert percent_points(0.12345, digits=2) == 12.35
+
+
+# -- evidence -------------------------------------------------------------------------------------------
+def test_evidence_string() -> None:
+    evidence = [Evidence("trust", 0.42), Evidence("崩塌", -0.1)]
+    assert evidence_string(evidence) == "trust(+0.42); 崩塌(-0.10)"
+    assert evidence_string(evidence, ", ") == "trust(+0.42), 崩塌(-0.10)"
+    assert evidence_string([]) == ""
+
+
+# -- titles, sources, theme names ------------------------------------------------------------------------
+def test_display_title_falls_back_to_file_name_then_placeholder_then_id() -> None:
+    record = SimpleNamespace(id=7, title="小米汽车", filename="a.txt")
+    assert display_title(record) == "小米汽车"
+    assert display_title(SimpleNamespace(id=7, title=None, filename="a.txt")) == "a.txt"
+    assert display_title(SimpleNamespace(id=7, title="", filename=None)) == "#7"
+    assert (
+        display_title(SimpleNamespace(id=7, title=None, filename=None), fallback="(untitled)") == "(untitled)"
+    )
+    assert display_title({"id": 3, "title": None}) == "#3"
+    # A document has neither file name nor id.
+    assert display_title(SimpleNamespace(title=None), fallback="(untitled)") == "(untitled)"
+    assert display_title(SimpleNamespace(title=None)) == ""
+
+
+def test_display_source_shows_the_chinese_name_beside_pinyin() -> None:
+    doc = SimpleNamespace(source="Xin Lang Cai Jing", source_alias="新浪财经")
+    assert display_source(doc) == "Xin Lang Cai Jing (新浪财经)"
+    assert display_source(SimpleNamespace(source="新浪财经", source_alias="新浪财经")) == "新浪财经"
+    assert display_source(SimpleNamespace(source="Reuters", source_alias=None)) == "Reuters"
+    assert display_source(SimpleNamespace(source=None, source_alias=None)) == "—"
+    assert display_source(SimpleNamespace(source=None, source_alias=None), missing="unknown") == "unknown"
+
+
+def test_theme_name_by_language() -> None:
+    summary = SentimentSummary(n=0, positive=0, neutral=0, negative=0, nev=None, nev_polar=None)
+    theme = ThemeScore(
+        id="safety", name_en="Safety", name_zh="安全", sentiment=summary, sentence_positions=(), terms=()
+    )
+    assert theme_name(theme, "zh") == "安全" and theme_name(theme, "en") == "Safety"
+    assert theme_name({"id": "x", "name_en": "X", "name_zh": ""}, "zh") == "x"
+    assert theme_name({"id": "x", "name_en": "X", "name_zh": "叉"}, "en") == "X"
+
+
+# -- colours and zones -----------------------------------------------------------------------------------
+def test_one_palette_for_labels() -> None:
+    assert set(LABEL_COLOURS) == {*LABELS, "unscored"}
+    assert label_colour(None) == LABEL_COLOURS["unscored"]
+    assert label_colour("negative") == LABEL_COLOURS["negative"]
+    assert NEV_COLOURSCALE[0][1] == LABEL_COLOURS["negative"]
+    assert NEV_COLOURSCALE[-1][1] == LABEL_COLOURS["positive"]
+    assert label_text_colour("negative") == "#ffffff" and label_text_colour(None) != "#ffffff"
+
+
+def test_label_colours_and_zones_are_not_copied_elsewhere() -> None:
+    """The palette's hex values (and the old corpus / badge copies) appear only in format.py."""
+    hexes = {*LABEL_COLOURS.values(), "#2e7d32", "#c62828", "#7a7a7a", "#b0b0b0"}
+    files = [
+        *ROOT.joinpath("analysis").rglob("*.py"),
+        *ROOT.joinpath("pages").glob("*.py"),
+        ROOT / "dashboard.py",
+    ]
+    for path in files:
+        if path.name == "format.py" and path.parent.name == "analysis":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not [h for h in hexes if h in text.lower()], path
+        assert not re.search(r"NEV_ZONE_\w+\s*=", text), path
+
+
+@pytest.mark.parametrize(
+    ("nev", "zone"),
+    [
+        (-1.0, "negative"),
+        (-0.2, "negative"),
+        (-0.19, "neutral"),
+        (0.19, "neutral"),
+        (0.2, "positive"),
+        (None, None),
+    ],
+)
+def test_nev_zone(nev: float | None, zone: str | None) -> None:
+    assert nev_zone(nev) == zone
+
+
+def test_zone_bounds_as_prose_writes_them() -> None:
+    assert (NEV_ZONE_NEGATIVE, NEV_ZONE_POSITIVE) == (-20.0, 20.0)
+    assert zone_bound(NEV_ZONE_NEGATIVE) == "\u221220" and zone_bound(NEV_ZONE_POSITIVE) == "+20"
+
+
+# -- article metadata ------------------------------------------------------------------------------------
+def _read(
+    text: str, title: str | None = None, source: str | None = None, published_at=None
+) -> SimpleNamespace:
+    return SimpleNamespace(text=text, title=title, source=source, published_at=published_at)
+
+
+def test_a_pinyin_source_in_the_text_is_given_by_its_chinese_name() -> None:
+    meta = merge_metadata(_read(SEED.read_text(encoding="utf-8")))
+    assert meta == ArticleMetadata(
+        title="小米汽车陷入困境,问题出在哪?",
+        source="新浪财经",
+        source_alias="新浪财经",
+        published_at=datetime(2025, 10, 27, 20, 11, tzinfo=CST),
+    )
+
+
+def test_format_metadata_beats_the_text_and_given_values_beat_both() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    when = datetime(2025, 1, 2, 3, 4, tzinfo=CST)
+    meta = merge_metadata(_read(text, title="From <title>", source="Xin Lang Cai Jing"))
+    assert (meta.title, meta.source, meta.source_alias) == ("From <title>", "Xin Lang Cai Jing", None)
+    assert meta.published_at == datetime(2025, 10, 27, 20, 11, tzinfo=CST)  # the text's, none in the file
+    given = merge_metadata(_read(text, title="From <title>"), title="Mine", source="财新", published_at=when)
+    assert given == ArticleMetadata("Mine", "财新", None, when)
+    # Blank reader fields count as missing.
+    assert merge_metadata(_read(text, title="", source="")).source == "新浪财经"
+
+
+def test_nothing_to_parse_leaves_fields_empty() -> None:
+    assert merge_metadata(_read("   ")) == ArticleMetadata(None, None, None, None)
+    # Every field given: the text is not parsed at all (an empty text would fail to parse).
+    when = datetime(2025, 1, 2, tzinfo=CST)
+    assert merge_metadata(_read(""), title="T", source="S", published_at=when) == ArticleMetadata(
+        "T", "S", None, when
+    )
