@@ -14,7 +14,7 @@ import streamlit as st
 
 from analysis.errors import OpinionLensError
 from analysis.format import display_title
-from analysis.library import ArticleRecord, LibraryError
+from analysis.library import ArticleRecord
 from analysis.sentiment import SUITES, SentimentError
 from pages.common import (
     ARTICLE_KEY,
@@ -26,7 +26,8 @@ from pages.common import (
     calibrated_band,
     editing_controls,
     export_buttons,
-    get_library,
+    library_down,
+    list_articles_or_last,
     record_analysis,
     sample_article_id,
     shell_running,
@@ -68,17 +69,15 @@ def _language_switch() -> None:
 
 
 def _article_picker() -> ArticleRecord | None:
-    try:
-        library = get_library()
-    except LibraryError as exc:  # e.g. a database URL that cannot be opened: say which and why
-        st.error(str(exc))
+    # A database that cannot be reached (or opened at all) is said in one line; the session keeps
+    # working read-only from the list it last read, and every run tries again.
+    sample_id = sample_article_id() if library_down() is None else None
+    records, down = list_articles_or_last()
+    if down is not None and not records:  # nothing to fall back on: the reason is the page
+        st.error(down)
         return None
-    sample_id = sample_article_id()
-    try:
-        records = library.list_articles()
-    except LibraryError as exc:
-        st.error(str(exc))
-        return None
+    if down is not None:
+        st.warning(tr("dash.library_down", error=down), icon=":material/cloud_off:")
     if not records:
         st.caption(tr("dash.library_empty"))
         return None

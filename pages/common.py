@@ -10,6 +10,7 @@ active_article, export_buttons, first_run_note, set_active_article, band_caption
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -89,6 +90,29 @@ def get_library() -> Library:
     return _library_for(_configured_db_url())
 
 
+LIBRARY_DOWN_KEY = "_library_down"  # why the last library read failed (absent while it works)
+LAST_ARTICLES_KEY = "_library_last_articles"  # the article list this session last read
+
+
+def list_articles_or_last() -> tuple[list[ArticleRecord], str | None]:
+    """The library's articles, or, while its database cannot be reached, the list this session
+    last read together with the reason. Every run tries the database again, so the app recovers
+    by itself when it is back; meanwhile `editing_allowed()` is False (nothing can be saved)."""
+    try:
+        records = get_library().list_articles()
+    except LibraryError as exc:
+        st.session_state[LIBRARY_DOWN_KEY] = str(exc)
+        return list(st.session_state.get(LAST_ARTICLES_KEY, [])), str(exc)
+    st.session_state.pop(LIBRARY_DOWN_KEY, None)
+    st.session_state[LAST_ARTICLES_KEY] = records
+    return records, None
+
+
+def library_down() -> str | None:
+    """The reason the library could not be read on this run, or None while it works."""
+    return st.session_state.get(LIBRARY_DOWN_KEY)
+
+
 # -- who may change the library ----------------------------------------------------------------------
 EDITOR_UNLOCKED_KEY = (
     "_editing_unlocked"  # True once this session entered the passphrase (never the passphrase)
@@ -146,7 +170,7 @@ def _unlock_throttle() -> Any:
 def editing_allowed() -> bool:
     """May this session upload, edit or delete? Always on a local install; on a shared one only
     past every configured gate (sign-in and allow-list, passphrase)."""
-    return _access_verdict() in ("open", "editor")
+    return library_down() is None and _access_verdict() in ("open", "editor")
 
 
 def editing_controls() -> None:
@@ -244,13 +268,18 @@ def get_scorer(model: str, band: tuple[float, float] | None) -> Scorer:
 
 class _LibraryStore:
     """The current library as the Scorer's score store (looked up per call: the configured
-    database can change, e.g. between tests, while the cached Scorer lives on)."""
+    database can change, e.g. between tests, while the cached Scorer lives on). Stored scores are
+    a cache: with the database unreachable, sentences are scored again and nothing is kept."""
 
     def get_sentence_scores(self, model_key: str, text_hashes: Any) -> dict[str, float]:
-        return get_library().get_sentence_scores(model_key, text_hashes)
+        try:
+            return get_library().get_sentence_scores(model_key, text_hashes)
+        except LibraryError:
+            return {}
 
     def put_sentence_scores(self, model_key: str, scores: dict[str, float]) -> None:
-        get_library().put_sentence_scores(model_key, scores)
+        with contextlib.suppress(LibraryError):
+            get_library().put_sentence_scores(model_key, scores)
 
 
 @st.cache_data(show_spinner=False, max_entries=4096)
@@ -349,8 +378,12 @@ def active_article() -> tuple[ArticleRecord, ArticleAnalysis]:
     try:
         record = get_library().get_article(int(article_id))
     except LibraryError as exc:
-        st.error(str(exc))
-        st.stop()
+        # The database is unreachable: the record this session last listed (the sidebar says why).
+        last = {r.id: r for r in st.session_state.get(LAST_ARTICLES_KEY, [])}
+        if int(article_id) not in last:
+            st.error(str(exc))
+            st.stop()
+        record = last[int(article_id)]
     try:
         with st.spinner(tr("dash.analysing")):
             result = record_analysis(record)
