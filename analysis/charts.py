@@ -521,10 +521,10 @@ def compare_themes(items: Sequence[tuple[str, ArticleAnalysis]], lang: str = "zh
     for tid in theme_ids:
         row_z, row_t, row_h = [], [], []
         for _, a in items:
-            th = next((x for x in a.themes if x.id == tid and x.sentence_positions), None)
-            row_z.append(th.sentiment.nev if th else None)
-            row_t.append(str(len(th.sentence_positions)) if th else "")
-            row_h.append(summary_hover(th.sentiment, lang) if th else "—")
+            found = next((x for x in a.themes if x.id == tid and x.sentence_positions), None)
+            row_z.append(found.sentiment.nev if found else None)
+            row_t.append(str(len(found.sentence_positions)) if found else "")
+            row_h.append(summary_hover(found.sentiment, lang) if found else "—")
         z.append(row_z)
         text.append(row_t)
         hover.append(row_h)

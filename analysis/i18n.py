@@ -48,7 +48,7 @@ def catalog() -> dict[str, dict[str, str]]:
     return merged
 
 
-def t(key: str, lang: UiLang = "zh", **fields: object) -> str:
+def t(key: str, lang: UiLang | str = "zh", **fields: object) -> str:
     """The string for `key` in `lang`, formatted with `fields` (and `DEFAULT_FIELDS`). A missing key
     raises KeyError so tests catch it; a missing translation falls back to the other language."""
     entry = catalog()[key]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from analysis.model import Lang
 from analysis.text.scripts import HAN
@@ -34,7 +35,7 @@ def detect_lang(text: str) -> Lang:
     return "en"
 
 
-def document_language(langs: list[str]) -> str:
+def document_language(langs: Sequence[str]) -> str:
     """`zh`, `en`, `mixed` (each at least 20% of sentences) or `other`."""
     scored = [x for x in langs if x in ("zh", "en")]
     if not scored:

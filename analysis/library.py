@@ -597,9 +597,12 @@ class Library:
         )
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return [
-            (r._mapping["trash_id"], _from_db(r._mapping["deleted_at"]), _article_from_row(r)) for r in rows
-        ]  # type: ignore[misc]
+        out = []
+        for r in rows:
+            deleted_at = _from_db(r._mapping["deleted_at"])
+            assert deleted_at is not None  # a NOT NULL column
+            out.append((int(r._mapping["trash_id"]), deleted_at, _article_from_row(r)))
+        return out
 
     def restore_article(self, trash_id: int) -> ArticleRecord:
         """Put a trashed article back, with its id and dates; LibraryError when it is not in the
@@ -763,8 +766,11 @@ class Library:
         ids: list[int] = []
         with self._write() as conn:
             for row in rows:
-                result = conn.execute(reviews_table.insert().values(**{**row, "created_at": now}))
-                ids.append(int(result.inserted_primary_key[0]))
+                key = conn.execute(
+                    reviews_table.insert().values(**{**row, "created_at": now})
+                ).inserted_primary_key
+                assert key is not None  # an INSERT of one row
+                ids.append(int(key[0]))
         return ids
 
     def list_reviews(self, item_kind: str | None = None, item_id: int | None = None) -> list[dict[str, Any]]:
@@ -789,7 +795,9 @@ class Library:
 
 def _insert_ignoring_duplicates(dialect: str):  # -> an insert() with ON CONFLICT DO NOTHING
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(sentence_scores_table).on_conflict_do_nothing()
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(sentence_scores_table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(sentence_scores_table).on_conflict_do_nothing()

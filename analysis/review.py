@@ -32,6 +32,7 @@ MAX_NOTE_CHARS = 2000
 MAX_BULK = 500  # items one change may touch (a bulk change over a filter), as Meltwater allows
 MAX_EDITOR_CHARS = 320  # an email address at most
 ItemKind = Literal["article", "corpus"]
+_LABEL_OF: dict[str, Label] = {label: label for label in LABELS}
 
 
 class ReviewError(OpinionLensError):
@@ -66,8 +67,8 @@ class ReviewEntry:
     model: str
     model_version: str
     model_score: float | None
-    model_label: str | None
-    label: str | None  # None: back to the model's label
+    model_label: Label | None
+    label: Label | None  # None: back to the model's label
     note: str
     editor: str
     batch: str
@@ -93,7 +94,10 @@ class ReviewEntry:
 
 
 def _entry(row: Mapping[str, Any]) -> ReviewEntry:
-    return ReviewEntry(**{k: row[k] for k in ReviewEntry.__dataclass_fields__})
+    fields = {k: row[k] for k in ReviewEntry.__dataclass_fields__}
+    fields["label"] = _LABEL_OF.get(row["label"] or "")
+    fields["model_label"] = _LABEL_OF.get(row["model_label"] or "")
+    return ReviewEntry(**fields)
 
 
 # --- recording -----------------------------------------------------------------------------------
@@ -105,7 +109,7 @@ def check_label(label: str | None) -> Label | None:
         return None
     if label not in LABELS:
         raise ReviewError(f"unknown label {label!r}: use positive, neutral or negative", code="bad_label")
-    return label  # type: ignore[return-value]
+    return _LABEL_OF[label]
 
 
 def _check_change(targets: Sequence[ReviewTarget], note: str, editor: str) -> str:
@@ -282,7 +286,7 @@ def apply_reviews(analysis: ArticleAnalysis, entries: Iterable[ReviewEntry]) -> 
             return replace(s, model_label=s.label)
         reviewed += 1
         changed += e.label != s.label
-        return replace(s, model_label=s.label, label=e.label, reviewed=True)  # type: ignore[arg-type]
+        return replace(s, model_label=s.label, label=e.label, reviewed=True)
 
     def rebuild(b: Bullet) -> Bullet:
         return replace(b, sentences=tuple(relabel(s) for s in b.sentences))
@@ -367,7 +371,7 @@ class Agreement:
 
 
 def agreement(pairs: Sequence[ReviewedPair]) -> Agreement:
-    confusion = {a: dict.fromkeys(LABELS, 0) for a in LABELS}
+    confusion: dict[str, dict[str, int]] = {a: dict.fromkeys(LABELS, 0) for a in LABELS}
     for p in pairs:
         if p.label in confusion and p.model_label in confusion[p.label]:
             confusion[p.label][p.model_label] += 1

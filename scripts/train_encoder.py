@@ -44,7 +44,7 @@ from analysis.sentiment import Thresholds, get_model  # noqa: E402
 from analysis.sentiment.datasets import SETS  # noqa: E402
 from analysis.sentiment.default_models import DATA_DIR  # noqa: E402
 from analysis.sentiment.embedding import ENCODER_NAME, encoder_version, prepare_text, text_key  # noqa: E402
-from analysis.sentiment.encoder_models import ARRAYS, EncoderHeadModel, artefact_paths  # noqa: E402
+from analysis.sentiment.encoder_models import EncoderHeadModel, artefact_paths  # noqa: E402
 
 VERSION = "2.0.0"
 TRAIN_ROWS = 3000
@@ -263,7 +263,7 @@ def train_language(
 
 def write_artefacts(lang: str, model: EncoderHeadModel, report: dict, out_dir: Path) -> None:
     npz_path, meta_path = artefact_paths(lang, out_dir)
-    arrays = {k: getattr(model, k) for k in ARRAYS if getattr(model, k) is not None}
+    arrays = model.arrays()
     np.savez_compressed(npz_path, **{k: v.astype(np.float32) for k, v in arrays.items()})
     meta = {
         "name": model.name,
@@ -305,9 +305,7 @@ def main(argv: list[str] | None = None) -> int:
             npz_path, meta_path = artefact_paths(lang, args.out_dir)
             with np.load(npz_path) as old:
                 diff = max(
-                    float(np.max(np.abs(old[k] - getattr(model, k).astype(np.float32))))
-                    for k in ARRAYS
-                    if getattr(model, k) is not None
+                    float(np.max(np.abs(old[k] - a.astype(np.float32)))) for k, a in model.arrays().items()
                 )
             same_band = json.loads(meta_path.read_text(encoding="utf-8"))["thresholds"] == (
                 model.thresholds.as_dict()

@@ -3,6 +3,8 @@ on them). Labels come from the i18n catalogue in the requested UI language."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,7 +16,7 @@ from analysis.i18n import UiLang, t
 
 
 def volume_figure(
-    timeline: pd.DataFrame, freq: str, lang: UiLang = "zh", spikes: list[Spike] = ()
+    timeline: pd.DataFrame, freq: str, lang: UiLang = "zh", spikes: Sequence[Spike] = ()
 ) -> go.Figure:
     """Posts per period stacked by label; one bar per period (x = period label, selectable)."""
     x = period_label(timeline["period"], freq).tolist()
@@ -60,7 +62,7 @@ def nev_figure(
     timeline: pd.DataFrame,
     freq: str,
     lang: UiLang = "zh",
-    spikes: list[Spike] = (),
+    spikes: Sequence[Spike] = (),
     weighted: bool = False,
 ) -> go.Figure:
     """nev and nev_polar per period, counts on hover; weighted variants when asked."""

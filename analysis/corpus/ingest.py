@@ -11,10 +11,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal, TextIO
 
 import numpy as np
 import pandas as pd
@@ -148,7 +148,7 @@ class TableSource:
     _data: bytes | None
     _path: Path | None
 
-    def _stream(self) -> io.BufferedIOBase:
+    def _stream(self) -> IO[bytes]:
         if self._path is not None:
             return open(self._path, "rb")
         return io.BytesIO(self._data or b"")
@@ -211,8 +211,7 @@ class TableSource:
             while first and first.isspace():
                 first = text.read(1)
             if first == "[":  # a JSON array of objects (not streamed: such files are small)
-                rows = json.loads("[" + text.read())
-                yield from _frames(rows, chunk_size)
+                yield from _frames(json.loads("[" + text.read()), chunk_size)
                 return
             rows: list[object] = []
             for lineno, line in enumerate(_prepend(first, text), start=1):
@@ -243,7 +242,7 @@ class TableSource:
             close()
 
 
-def _prepend(first: str, text: io.TextIOWrapper) -> Iterator[str]:
+def _prepend(first: str, text: TextIO) -> Iterator[str]:
     rest = text.readline()
     yield first + rest
     yield from text
@@ -268,7 +267,7 @@ def _frames(rows: list[object], chunk_size: int) -> Iterator[pd.DataFrame]:
         )
 
 
-def _xlsx_rows(stream: io.BufferedIOBase):  # type: ignore[no-untyped-def]
+def _xlsx_rows(stream: IO[bytes]) -> tuple[Iterator[tuple[object, ...]], list[str], Callable[[], None]]:
     import zipfile
 
     from openpyxl import load_workbook

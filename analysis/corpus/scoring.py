@@ -151,7 +151,7 @@ def score_frame(
                 progress(len(parts[-1]))
         s = np.clip(np.concatenate(parts), -1.0, 1.0)
         scores[rows] = s
-        labels[rows] = scorer.thresholds_for(code).labels(s)
+        labels[rows] = (scorer.band or m.thresholds).labels(s)
     labels[labels == ""] = None
     if progress is not None:  # rows in neither language count as done too
         progress(int(len(df) - np.count_nonzero(np.isin(langs, ("zh", "en")))))

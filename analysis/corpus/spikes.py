@@ -80,7 +80,7 @@ def find_spikes(
     return spikes
 
 
-def _f(v: object) -> float | None:
+def _f(v: float | None) -> float | None:
     return None if v is None or pd.isna(v) else float(v)
 
 

@@ -139,7 +139,7 @@ def _localize(naive: pd.Series, offset_min: pd.Series | None, tz: str) -> pd.Ser
     """Naive + optional explicit offsets → UTC-aware series (then converted by the caller)."""
     out = pd.Series(pd.NaT, index=naive.index, dtype="datetime64[ns, UTC]")
     has_zone = offset_min.notna() if offset_min is not None else pd.Series(False, index=naive.index)
-    if has_zone.any():
+    if offset_min is not None and has_zone.any():
         utc = naive[has_zone] - pd.to_timedelta(offset_min[has_zone], unit="min")
         out[has_zone] = utc.dt.tz_localize("UTC")
     local = ~has_zone

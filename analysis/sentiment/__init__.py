@@ -185,7 +185,7 @@ class Scorer:
             if model is None:
                 continue
             components[lang] = f"{model.name}@{model.version}"
-            for key, value in self.thresholds_for(lang).as_dict().items():
+            for key, value in (self.band or model.thresholds).as_dict().items():
                 thresholds[f"{lang}.{key}"] = value
         version = "+".join(components[x].split("@", 1)[1] for x in sorted(components))
         return ModelInfo(self.suite.name, version or "n/a", thresholds, components, self.requested, self.note)
@@ -254,7 +254,7 @@ class Scorer:
             model = self.model_for(lang)
             if model is None:
                 continue
-            band = self.thresholds_for(lang)
+            band = self.band or model.thresholds
             batch = [texts[i] for i in idx]
             scores = np.clip(self._model_scores(model, batch, progress), -1.0, 1.0)
             other = self._second_opinion(lang, batch)

@@ -68,33 +68,57 @@ class EncoderHeadModel:
             raise SentimentError(f"{name}: head weights must be (d, 2), got {head_weights.shape}")
         if (fast_model is None) != (stack_weights is None):
             raise SentimentError(f"{name}: a stacked head needs both the fast model and its weights")
-        f64 = lambda a: None if a is None else np.asarray(a, dtype=np.float64)  # noqa: E731
+        if (hidden_weights is None) != (hidden_bias is None):
+            raise SentimentError(f"{name}: a hidden layer needs both its weights and its bias")
+        if (stack_weights is None) != (stack_bias is None):
+            raise SentimentError(f"{name}: a stacked head needs both its weights and its bias")
         self.name = name
         self.version = version
         self.lang = lang
         self.thresholds = thresholds
-        self.mean, self.scale = f64(mean), f64(scale)
-        self.hidden_weights, self.hidden_bias = f64(hidden_weights), f64(hidden_bias)
-        self.head_weights, self.head_bias = f64(head_weights), f64(head_bias)
+        self.mean, self.scale = _f64(mean), _f64(scale)
+        self.head_weights, self.head_bias = _f64(head_weights), _f64(head_bias)
+        # (weights, bias) of the optional hidden layer and of the optional stack with the fast tier
+        self.hidden: tuple[np.ndarray, np.ndarray] | None = None
+        if hidden_weights is not None and hidden_bias is not None:
+            self.hidden = (_f64(hidden_weights), _f64(hidden_bias))
+        self.stack: tuple[np.ndarray, np.ndarray] | None = None
+        if stack_weights is not None and stack_bias is not None:
+            self.stack = (_f64(stack_weights), _f64(stack_bias))
         self.fast_model = fast_model
-        self.stack_weights, self.stack_bias = f64(stack_weights), f64(stack_bias)
         self.metadata = metadata or {}
         self._embedder = get_embedder()
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The artefact's named arrays (ARRAYS; the optional ones only when present), as saved."""
+        out = {
+            "mean": self.mean,
+            "scale": self.scale,
+            "head_weights": self.head_weights,
+            "head_bias": self.head_bias,
+        }
+        if self.hidden is not None:
+            out["hidden_weights"], out["hidden_bias"] = self.hidden
+        if self.stack is not None:
+            out["stack_weights"], out["stack_bias"] = self.stack
+        return out
 
     # -- scoring -------------------------------------------------------------------------------------
     def head_logits(self, embeddings: np.ndarray) -> np.ndarray:
         """(n, 2) logits of the head alone (before stacking)."""
         x = (embeddings.astype(np.float64) - self.mean) / self.scale
-        if self.hidden_weights is not None:
-            x = np.tanh(x @ self.hidden_weights + self.hidden_bias)
-        return x @ self.head_weights + self.head_bias
+        if self.hidden is not None:
+            weights, bias = self.hidden
+            x = np.tanh(x @ weights + bias)
+        return np.asarray(x @ self.head_weights + self.head_bias)
 
     def logits_from(self, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """(n, 2) logits (pos, neg) relative to neutral, from precomputed embeddings."""
         logits = self.head_logits(embeddings)
-        if self.fast_model is not None and self.stack_weights is not None:
-            fast = get_model(self.fast_model).logits(list(texts))
-            logits = np.concatenate([logits, fast], axis=1) @ self.stack_weights + self.stack_bias
+        if self.fast_model is not None and self.stack is not None:
+            fast = _logits_of(get_model(self.fast_model), texts)
+            weights, bias = self.stack
+            logits = np.concatenate([logits, fast], axis=1) @ weights + bias
         return logits
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
@@ -202,6 +226,18 @@ def artefact_paths(lang: str, data_dir: Path = DATA_DIR) -> tuple[Path, Path]:
     return data_dir / f"{lang}_accurate.npz", data_dir / f"{lang}_accurate.json"
 
 
+def _f64(a: np.ndarray) -> np.ndarray:
+    return np.asarray(a, dtype=np.float64)
+
+
+def _logits_of(model: object, texts: Sequence[str]) -> np.ndarray:
+    """(n, 2) logits of the fast tier this head is stacked with (it must expose `logits`)."""
+    logits = getattr(model, "logits", None)
+    if logits is None:
+        raise SentimentError(f"{getattr(model, 'name', model)} cannot be stacked: it has no logits")
+    return np.asarray(logits(list(texts)), dtype=np.float64)
+
+
 def load(lang: str, data_dir: Path = DATA_DIR) -> EncoderHeadModel:
     """Load a committed head (raises SentimentError if missing, EncoderUnavailableError if the
     encoder engine cannot be imported)."""
@@ -221,7 +257,14 @@ def load(lang: str, data_dir: Path = DATA_DIR) -> EncoderHeadModel:
             thresholds=Thresholds(band["negative_below"], band["positive_above"]),
             fast_model=meta.get("stacked_with"),
             metadata=meta,
-            **{k: parts.get(k) for k in ARRAYS},
+            mean=parts["mean"],
+            scale=parts["scale"],
+            head_weights=parts["head_weights"],
+            head_bias=parts["head_bias"],
+            hidden_weights=parts.get("hidden_weights"),
+            hidden_bias=parts.get("hidden_bias"),
+            stack_weights=parts.get("stack_weights"),
+            stack_bias=parts.get("stack_bias"),
         )
     except (AttributeError, KeyError, TypeError) as exc:
         raise SentimentError(f"accurate {lang} model artefact is incomplete: {exc}") from exc

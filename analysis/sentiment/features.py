@@ -285,9 +285,9 @@ def zh_ngram_buckets(words: Sequence[str], n_buckets: int) -> np.ndarray:
         idx = np.nonzero(lengths == k)[0]
         if not len(idx):
             continue
-        joined = "".join(words[i] for i in idx)
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-        codes = _normalise_codes(codes).astype(np.uint64).reshape(len(idx), k)
+        joined = "".join(words[int(i)] for i in idx)
+        raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        codes = _normalise_codes(raw).astype(np.uint64).reshape(len(idx), k)
         h = np.zeros(len(idx), dtype=np.uint64)
         for j in range(k):
             h = h * _HASH_BASE + codes[:, j]

@@ -152,9 +152,9 @@ def extract_keywords(texts: Sequence[str], top: int = 20) -> list[Keyword]:
     by_lang: dict[str, list[str]] = {"zh": [], "en": []}
     for text in texts:
         if text and text.strip():
-            lang = detect_lang(text)
-            if lang in by_lang:
-                by_lang[lang].append(text)
+            text_lang = detect_lang(text)
+            if text_lang in by_lang:
+                by_lang[text_lang].append(text)
     sizes = {lang: sum(len(t) for t in items) for lang, items in by_lang.items()}
     total = sum(sizes.values())
     if not total:
