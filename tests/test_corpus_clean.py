@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.corpus.clean import CleanOptions, CleanReport, Deduplicator, clean_texts, emoticon_net
 
@@ -84,3 +86,11 @@ def test_dedupe_switches() -> None:
     keep = Deduplicator(exact=True, near=False).keep_mask(pd.Series(["好 @a", "好 @b", "好 @a"]), report)
     assert keep.tolist() == [True, True, False]
     assert report.counts == {**report.counts, "dedupe_exact": 1, "dedupe_near": 0}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=20))
+def test_vectorised_near_keys_match_the_reference_rule(values: list[str]) -> None:
+    from analysis.corpus.clean import _near_keys, near_key
+
+    assert _near_keys(values) == [near_key(v).encode("utf-32-le") for v in values]

@@ -185,7 +185,7 @@ class TableSource:
                 keep_default_na=False,
                 na_values=[""],
                 chunksize=chunk_size,
-                on_bad_lines="warn" if False else "skip",  # ragged lines are skipped, not fatal
+                on_bad_lines="skip",  # ragged lines are skipped, not fatal
                 skipinitialspace=False,
             )
             for chunk in reader:
