@@ -18,9 +18,15 @@ from analysis.cli import CliError, read_input_bytes
 from analysis.corpus.aggregate import TimelineAccumulator, period_start, timeline_csv_frame
 from analysis.corpus.clean import CleanOptions, clean_texts
 from analysis.corpus.ingest import ColumnMapping, CorpusError, TableSource, detect_mapping, open_table
-from analysis.corpus.pipeline import ChunkProcessor, CorpusOptions, check_report
+from analysis.corpus.pipeline import (
+    ChunkProcessor,
+    CorpusOptions,
+    check_report,
+    options_with,
+    validate_options,
+)
 from analysis.corpus.scoring import SCORE_COLUMNS, keep_input_columns, model_components, score_frame
-from analysis.corpus.timeparse import TimeZoneError, check_tz
+from analysis.corpus.timeparse import TimeZoneError
 from analysis.format import evidence_string
 from analysis.sentiment import Scorer, SentimentError
 
@@ -167,14 +173,9 @@ def run_score(args: argparse.Namespace) -> int:
 
 def run_timeline(args: argparse.Namespace) -> int:
     """One row per period: period, n, positive, neutral, negative, nev, nev_polar."""
-    try:
-        check_tz(args.tz)
-    except TimeZoneError as exc:
-        raise CliError(str(exc)) from None
-    table = _open(args.path)
-    mapping = _mapping(table, args.text_column, args.time_column, getattr(args, "author_column", None))
+    author_column = getattr(args, "author_column", None)
     options = CorpusOptions(
-        mapping=mapping,
+        mapping=ColumnMapping(text=args.text_column or "", time=args.time_column, author=author_column),
         tz=args.tz,
         year=getattr(args, "year", None),
         export_time=getattr(args, "export_time", None),
@@ -182,11 +183,14 @@ def run_timeline(args: argparse.Namespace) -> int:
         model=args.model,
         lang=getattr(args, "lang", "auto"),
     )
-    if options.export_time:
-        try:
-            pd.Timestamp(options.export_time)
-        except ValueError:
-            raise CliError(f"--export-time {options.export_time!r} is not a date-time") from None
+    try:  # the options first, before the file is read (the text column is detected from it below)
+        validate_options(options, freq=args.freq)
+    except (CorpusError, TimeZoneError) as exc:
+        raise CliError(str(exc)) from None
+    table = _open(args.path)
+    options = options_with(
+        options, mapping=_mapping(table, args.text_column, args.time_column, author_column)
+    )
     proc = ChunkProcessor(options)
     acc = TimelineAccumulator(args.freq)
     row = 1

@@ -7,19 +7,22 @@ is dropped silently.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 import pandas as pd
 
-from analysis.corpus.aggregate import engagement_weight, period_start
+from analysis.corpus.aggregate import check_freq, engagement_weight, period_start
 from analysis.corpus.clean import CleanOptions, CleanReport, Deduplicator, clean_texts
 from analysis.corpus.coordination import CoordinationTracker
-from analysis.corpus.ingest import ColumnMapping, CorpusError, parse_counts
+from analysis.corpus.ingest import ROLES, ColumnMapping, CorpusError, parse_counts, validate_mapping
 from analysis.corpus.scoring import score_frame
-from analysis.corpus.timeparse import DEFAULT_TZ, check_tz, parse_times
-from analysis.sentiment import Thresholds
+from analysis.corpus.timeparse import DEFAULT_TZ, TimeZoneError, check_tz, parse_times
+from analysis.sentiment import SentimentError, Thresholds
 
 POST_COLUMNS = (
     "row",
@@ -37,6 +40,8 @@ POST_COLUMNS = (
 
 @dataclass(frozen=True)
 class CorpusOptions:
+    """How a table of posts is read and scored: the CLI's flags, the page's form and sidebar."""
+
     mapping: ColumnMapping
     tz: str = DEFAULT_TZ
     year: int | None = None
@@ -46,6 +51,122 @@ class CorpusOptions:
     band: tuple[float, float] | None = None
     lang: str = "auto"
     need_time: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values (session state, cache keys); `from_dict` reads them back."""
+        return {
+            "mapping": self.mapping.to_dict(),
+            "tz": self.tz,
+            "year": self.year,
+            "export_time": self.export_time,
+            "clean": self.clean.to_dict(),
+            "model": self.model,
+            "band": None if self.band is None else [float(b) for b in self.band],
+            "lang": self.lang,
+            "need_time": self.need_time,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CorpusOptions:
+        """The options `to_dict` wrote; a key left out takes its default."""
+        plain = ("tz", "year", "export_time", "model", "lang", "need_time")
+        values: dict[str, Any] = {k: data[k] for k in plain if k in data}
+        if data.get("band") is not None:
+            low, high = data["band"]
+            values["band"] = (float(low), float(high))
+        return cls(
+            mapping=ColumnMapping.from_dict(data["mapping"]), clean=_clean(data.get("clean")), **values
+        )
+
+    def cache_key(self, content_hash: str) -> str:
+        """A stable key for the analysis of the content `content_hash` under these options: equal
+        options give the same key in every process, any change of option gives another."""
+        payload = json.dumps([_KEY_VERSION, content_hash, self.to_dict()], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def to_stored(self) -> dict[str, Any]:
+        """What the library keeps with a corpus (its `mapping` record): the columns and the
+        reading options; the model and band are the reader's choice, not the corpus's."""
+        return {
+            "columns": self.mapping.to_dict(),
+            "options": {
+                "tz": self.tz,
+                "year": self.year,
+                "export_time": self.export_time,
+                "clean": self.clean.to_dict(),
+            },
+        }
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, Any]) -> CorpusOptions:
+        """Options from a library record (`to_stored`; older records keep the roles at the top) or
+        from the mapping form: a blank zone is the default zone, year 0 or blank is none."""
+        options = stored.get("options") or {}
+        columns = stored.get("columns") or {k: stored.get(k) for k in ROLES}
+        return cls(
+            mapping=ColumnMapping.from_dict({k: columns.get(k) for k in ROLES}),
+            tz=str(options.get("tz") or "").strip() or DEFAULT_TZ,
+            year=int(options.get("year") or 0) or None,
+            export_time=str(options.get("export_time") or "").strip() or None,
+            clean=_clean(options.get("clean")),
+        )
+
+
+_KEY_VERSION = 1  # bump when the analysis of the same options changes meaning
+
+
+def _clean(data: Mapping[str, Any] | None) -> CleanOptions:
+    known = {f.name for f in fields(CleanOptions)}
+    return CleanOptions(**{k: bool(v) for k, v in (data or {}).items() if k in known})
+
+
+# pandas keeps times in nanoseconds: a year outside these cannot be a timestamp at all.
+YEAR_RANGE = (pd.Timestamp.min.year + 1, pd.Timestamp.max.year - 1)
+
+
+def validate_options(
+    options: CorpusOptions, columns: Sequence[str] | None = None, *, freq: str | None = None
+) -> CorpusOptions:
+    """Check options before any row is read; the CLI and the Posts page share it. Raises
+    TimeZoneError (code bad_tz, field tz) or CorpusError (bad_export_time, bad_option,
+    no_time_column, unknown_column) with the message the user sees. `columns`: the table's
+    columns, to check the mapping against; `freq`: the period asked for, if any."""
+    try:
+        check_tz(options.tz)
+    except TimeZoneError as exc:
+        raise TimeZoneError(str(exc), tz=options.tz) from None
+    if options.year is not None and not YEAR_RANGE[0] <= options.year <= YEAR_RANGE[1]:
+        raise CorpusError(
+            "bad_option",
+            f"year {options.year} is out of range ({YEAR_RANGE[0]}-{YEAR_RANGE[1]})",
+            value=options.year,
+        )
+    if options.export_time:
+        try:
+            pd.Timestamp(options.export_time)
+        except ValueError:
+            raise CorpusError(
+                "bad_export_time",
+                f"--export-time {options.export_time!r} is not a date-time",
+                value=options.export_time,
+            ) from None
+    if options.band is not None:
+        try:
+            Thresholds(*options.band)
+        except (SentimentError, TypeError) as exc:
+            raise CorpusError("bad_option", str(exc)) from None
+    if options.lang not in ("auto", "zh", "en"):
+        raise CorpusError("bad_option", f"unknown language {options.lang!r}; use auto, zh or en")
+    if freq is not None:
+        try:
+            check_freq(freq)
+        except ValueError as exc:
+            raise CorpusError("bad_option", str(exc)) from None
+    if options.need_time and not options.mapping.time:
+        raise CorpusError("no_time_column", "no time column was given or detected")
+    if columns is not None:
+        validate_mapping(options.mapping, list(columns), need_time=False)
+    return options
 
 
 @dataclass
