@@ -30,7 +30,12 @@ def analyze_text(
     costly_evidence: bool = False,
     progress: Progress | None = None,
 ) -> ArticleAnalysis:
-    """Analyse one article's text. Metadata given here overrides what the parser finds."""
+    """Analyse one article's text. Metadata given here overrides what the parser finds.
+
+    The sentences are scored by `scorer`, or by a new `Scorer(model, band)` when none is given
+    (giving both a scorer and a model or band is a mistake, and says so)."""
+    if scorer is not None and (model != "default" or band is not None):
+        raise TypeError("analyze_text: give a scorer, or a model and band, not both")
     document = parse_document(text)
     if title is not None or source is not None or published_at is not None:
         document = replace(
@@ -41,7 +46,7 @@ def analyze_text(
         )
     scorer = scorer or Scorer(model, band)
     return analyze_document(
-        document, scorer, input_sha256=content_hash(text), costly_evidence=costly_evidence
+        document, scorer, input_sha256=content_hash(text), costly_evidence=costly_evidence, progress=progress
     )
 
 

@@ -126,3 +126,14 @@ def test_title_derivation_leaves_jiebas_global_state_alone() -> None:
         "assert not jieba.dt.user_word_tag_tab, 'the global jieba dictionary was changed'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=120)
+
+
+def test_analyze_text_reports_progress_and_refuses_redundant_arguments() -> None:
+    from analysis.sentiment import Scorer
+
+    seen: list[tuple[int, int]] = []
+    text = "小米汽车陷入困境。用户很失望。The recall was handled badly."
+    analyze_text(text, model="accurate", progress=lambda done, total: seen.append((done, total)))
+    assert sum(total for done, total in seen if done == total) == 3  # per language, each to its end
+    with pytest.raises(TypeError, match="not both"):
+        analyze_text("好。", model="fast", scorer=Scorer("fast"))
