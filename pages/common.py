@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,33 +36,6 @@ MODEL_KEY = "model"
 BAND_KEY = "band"
 PENDING_ARTICLE_KEY = "_pending_article_id"  # set by set_active_article, applied before the picker
 INTRO_DISMISSED_KEY = "_intro_dismissed"
-
-
-# -- the shared frame ---------------------------------------------------------------------------------
-_frame = threading.local()  # one script run per thread: is dashboard.run() drawing this run?
-
-
-@contextmanager
-def shell_running() -> Iterator[None]:
-    """Marks that the entry point is drawing this run (dashboard.run() wraps itself in this)."""
-    _frame.active = True
-    try:
-        yield
-    finally:
-        _frame.active = False
-
-
-def page_shell() -> None:
-    """Call first in every page. Streamlit falls back to its legacy pages/ mechanism when a page
-    is the first thing a fresh server (or AppTest) runs, executing the page alone, without the
-    sidebar of the entry point. Then draw the whole app through dashboard.run() (which registers
-    st.navigation, so later runs are normal) and stop this outer, frameless run."""
-    if getattr(_frame, "active", False):
-        return
-    import dashboard  # the entry point only runs itself under __main__, so importing is safe
-
-    dashboard.run()
-    st.stop()
 
 
 # -- library -----------------------------------------------------------------------------------------

@@ -15,11 +15,11 @@ from pages.common import (
     get_library,
     label_name,
     md_escape,
-    page_shell,
     record_analysis,
     tr,
     ui_lang,
 )
+from pages.frame import page_shell
 
 page_shell()
 

@@ -34,9 +34,9 @@ from pages.common import (
     get_library,
     get_scorer,
     md_escape,
-    page_shell,
     tr,
 )
+from pages.frame import page_shell
 
 UPLOAD_KEY = "library_upload"
 PASTE_KEY = "library_paste"

@@ -20,7 +20,8 @@ from analysis.model_card import (
     targets_table,
 )
 from analysis.sentiment import SUITES, SentimentError
-from pages.common import ROOT, calibrated_band, current_model, page_shell, tr
+from pages.common import ROOT, calibrated_band, current_model, tr
+from pages.frame import page_shell
 
 page_shell()
 

@@ -14,10 +14,10 @@ from pages.common import (
     band_caption,
     first_run_note,
     label_name,
-    page_shell,
     tr,
     ui_lang,
 )
+from pages.frame import page_shell
 
 page_shell()
 

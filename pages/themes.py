@@ -8,7 +8,8 @@ import streamlit as st
 from analysis.charts import keyword_bars, theme_group_matrix, theme_treemap
 from analysis.format import nev_percent
 from analysis.themes import load_taxonomy
-from pages.common import active_article, band_caption, page_shell, sentence_table, theme_labels, tr, ui_lang
+from pages.common import active_article, band_caption, sentence_table, theme_labels, tr, ui_lang
+from pages.frame import page_shell
 
 page_shell()
 

@@ -17,11 +17,11 @@ from pages.common import (
     band_caption,
     get_library,
     md_escape,
-    page_shell,
     record_analysis,
     tr,
     ui_lang,
 )
+from pages.frame import page_shell
 
 page_shell()
 

@@ -18,13 +18,13 @@ from pages.common import (
     current_model,
     label_name,
     md_escape,
-    page_shell,
     sentence_evidence,
     sentence_table,
     theme_labels,
     tr,
     ui_lang,
 )
+from pages.frame import page_shell
 
 page_shell()
 

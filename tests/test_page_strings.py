@@ -10,7 +10,7 @@ from analysis.i18n import catalog
 from tests.dashboard_fixtures import ROOT
 
 FILES = [
-    "dashboard.py",
+    "pages/frame.py",
     "pages/common.py",
     "pages/overview.py",
     "pages/viewpoints.py",

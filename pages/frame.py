@@ -1,0 +1,220 @@
+"""The app's frame: what every page shares (page config, UI language, the active article, model
+and neutral band, downloads, who may edit) in the sidebar, and the navigation to the pages.
+
+`dashboard.py` (the entry point) and every page's `page_shell()` both draw it from here, so the
+entry point is imported by nothing and nothing imports back into it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from analysis.errors import OpinionLensError
+from analysis.format import display_title
+from analysis.library import ArticleRecord
+from analysis.sentiment import SUITES, SentimentError
+from pages.common import (
+    ARTICLE_KEY,
+    BAND_KEY,
+    LAST_UI_LANG_KEY,
+    MODEL_KEY,
+    PENDING_ARTICLE_KEY,
+    UI_LANG_KEY,
+    calibrated_band,
+    editing_controls,
+    export_buttons,
+    library_down,
+    list_articles_or_last,
+    record_analysis,
+    sample_article_id,
+    tr,
+)
+
+_frame = threading.local()  # one script run per thread: is run() drawing this run?
+
+
+@contextmanager
+def shell_running() -> Iterator[None]:
+    """Marks that the entry point is drawing this run (run() wraps itself in this)."""
+    _frame.active = True
+    try:
+        yield
+    finally:
+        _frame.active = False
+
+
+def page_shell() -> None:
+    """Call first in every page. Streamlit falls back to its legacy pages/ mechanism when a page
+    is the first thing a fresh server (or AppTest) runs, executing the page alone, without the
+    sidebar of the entry point. Then draw the whole app through run() (which registers
+    st.navigation, so later runs are normal) and stop this outer, frameless run."""
+    if getattr(_frame, "active", False):
+        return
+    run()
+    st.stop()
+
+
+PAGES_DIR = Path(__file__).resolve().parent
+
+
+def _article_label(record: ArticleRecord) -> str:
+    date = record.published_at.strftime("%Y-%m-%d") if isinstance(record.published_at, datetime) else "—"
+    title = display_title(record)
+    return f"{title[:40]}{'…' if len(title) > 40 else ''} · {date}"
+
+
+def _language_switch() -> None:
+    # The language lives in LAST_UI_LANG_KEY too, written by the callback: on a fresh server the
+    # entry point's first run gets other widget IDs than later runs (Streamlit's legacy pages/
+    # start), so a widget's own state can be lost once; the callback still sees the click.
+    def remember_language() -> None:
+        if st.session_state.get(UI_LANG_KEY) in ("zh", "en"):
+            st.session_state[LAST_UI_LANG_KEY] = st.session_state[UI_LANG_KEY]
+
+    current = st.session_state.get(UI_LANG_KEY)
+    if current in ("zh", "en"):
+        st.session_state[LAST_UI_LANG_KEY] = current
+    st.segmented_control(
+        "UI language / 界面语言",
+        options=["zh", "en"],
+        default=st.session_state.get(LAST_UI_LANG_KEY, "zh"),
+        required=True,
+        format_func=lambda x: {"zh": "中文", "en": "English"}[x],
+        key=UI_LANG_KEY,
+        on_change=remember_language,
+        label_visibility="collapsed",
+        selection_mode="single",
+    )
+
+
+def _article_picker() -> ArticleRecord | None:
+    # A database that cannot be reached (or opened at all) is said in one line; the session keeps
+    # working read-only from the list it last read, and every run tries again.
+    sample_id = sample_article_id() if library_down() is None else None
+    records, down = list_articles_or_last()
+    if down is not None and not records:  # nothing to fall back on: the reason is the page
+        st.error(down)
+        return None
+    if down is not None:
+        st.warning(tr("dash.library_down", error=down), icon=":material/cloud_off:")
+    if not records:
+        st.caption(tr("dash.library_empty"))
+        return None
+    ids = [r.id for r in records]
+    by_id = {r.id: r for r in records}
+    pending = st.session_state.pop(PENDING_ARTICLE_KEY, None)
+    if pending in by_id:
+        st.session_state[ARTICLE_KEY] = pending
+    elif st.session_state.get(ARTICLE_KEY) not in by_id:  # first run, or the article was deleted
+        st.session_state[ARTICLE_KEY] = sample_id if sample_id in by_id else ids[0]
+    chosen = st.selectbox(
+        tr("dash.article"),
+        options=ids,
+        format_func=lambda i: _article_label(by_id[i]),
+        key=ARTICLE_KEY,
+        help=tr("dash.article_help"),
+    )
+    return by_id.get(chosen)
+
+
+def _model_and_band(record: ArticleRecord | None) -> None:
+    def reset_band() -> None:
+        st.session_state.pop(BAND_KEY, None)
+        st.session_state.pop("_band_default", None)
+
+    if st.session_state.get(MODEL_KEY) not in SUITES:
+        st.session_state[MODEL_KEY] = "default"
+    model = st.selectbox(
+        tr("dash.model"),
+        options=list(SUITES),
+        # Names computed now: AppTest calls format_func outside the session (no UI language there).
+        format_func={
+            name: tr(f"dash.model.{name}")
+            if name in ("default", "accurate", "fast", "snownlp", "vader")
+            else name
+            for name in SUITES
+        }.__getitem__,
+        key=MODEL_KEY,
+        on_change=reset_band,
+        help=tr("dash.model_help"),
+    )
+    lang = (record.language if record else None) or "zh"
+    try:
+        default = calibrated_band(model, lang)
+    except SentimentError as exc:  # e.g. a model's files are missing: say so, don't show a traceback
+        st.error(tr("dash.model_failed", model=model, error=str(exc)))
+        st.stop()
+    previous_default = st.session_state.get("_band_default")
+    # Follow the calibrated band unless the user has moved the slider away from it.
+    if BAND_KEY not in st.session_state or (
+        previous_default is not None and tuple(st.session_state[BAND_KEY]) == tuple(previous_default)
+    ):
+        st.session_state[BAND_KEY] = default
+    st.session_state["_band_default"] = default
+    st.slider(
+        tr("dash.band"),
+        min_value=-1.0,
+        max_value=1.0,
+        step=0.01,
+        key=BAND_KEY,
+        help=tr("dash.band_help", lo=default[0], hi=default[1]),
+    )
+    if tuple(st.session_state[BAND_KEY]) != tuple(default):
+        st.button(tr("dash.band_reset"), key="band_reset", on_click=reset_band, icon=":material/restart_alt:")
+
+
+def _downloads(record: ArticleRecord | None) -> None:
+    """Downloads of the active article's analysis, on every page."""
+    if record is None:
+        return
+    try:
+        analysis = record_analysis(record)  # cached: the page reads the same object
+    except OpinionLensError:  # the page says what went wrong
+        return
+    st.markdown(f"**{tr('dash.export')}**")
+    export_buttons(analysis)
+
+
+def _navigation() -> st.navigation:
+    def page(name: str, key: str, icon: str, default: bool = False) -> st.Page:
+        return st.Page(PAGES_DIR / f"{name}.py", title=tr(key), icon=icon, default=default)
+
+    sections: dict[str, list[st.Page]] = {
+        tr("nav.section.article"): [
+            page("overview", "nav.overview", ":material/dashboard:", default=True),
+            page("viewpoints", "nav.viewpoints", ":material/format_list_bulleted:"),
+            page("themes", "nav.themes", ":material/category:"),
+            page("timeline", "nav.timeline", ":material/timeline:"),
+        ],
+    }
+    if (PAGES_DIR / "posts.py").exists():
+        sections[tr("nav.section.posts")] = [page("posts", "nav.posts", ":material/forum:")]
+    library_pages = []
+    if (PAGES_DIR / "library.py").exists():
+        library_pages.append(page("library", "nav.library", ":material/library_books:"))
+    library_pages.append(page("compare", "nav.compare", ":material/compare_arrows:"))
+    sections[tr("nav.section.library")] = library_pages
+    sections[tr("nav.section.method")] = [page("method", "nav.method", ":material/science:")]
+    return st.navigation(sections)
+
+
+def run() -> None:
+    """Draw the shared frame and run the chosen page inside it."""
+    with shell_running():
+        st.set_page_config(page_title="Opinion Lens 舆情透镜", page_icon=":material/insights:", layout="wide")
+        with st.sidebar:
+            _language_switch()
+            st.markdown(f"### {tr('app.title')}")
+            st.caption(tr("app.tagline"))
+            record = _article_picker()
+            with st.expander(tr("dash.settings"), expanded=False, icon=":material/tune:"):
+                _model_and_band(record)
+            _downloads(record)
+            editing_controls()
+        _navigation().run()
