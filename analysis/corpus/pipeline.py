@@ -364,5 +364,5 @@ def with_periods(posts: pd.DataFrame, freq: str) -> pd.DataFrame:
     return out
 
 
-def options_with(options: CorpusOptions, **changes: object) -> CorpusOptions:
-    return replace(options, **changes)  # type: ignore[arg-type]
+def options_with(options: CorpusOptions, **changes: Any) -> CorpusOptions:
+    return replace(options, **changes)

@@ -1,20 +1,18 @@
-"""`python -m analysis score` and `python -m analysis timeline` (argparse lives in analysis/cli.py).
+"""`python -m analysis score` and `python -m analysis timeline`: tables of posts.
 
-Both stream: the file is read in chunks of --chunk-size rows, each chunk is scored and written (score)
-or added to per-period counts (timeline) and then dropped, so memory stays flat as the file grows.
+Both stream: the file is read in chunks of `chunk_size` rows, each chunk is scored and written
+(score) or added to per-period counts (timeline) and then dropped, so memory stays flat as the file
+grows.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from pathlib import Path
-from typing import TextIO
 
 import pandas as pd
 
-from analysis.cli import CliError, read_input_bytes
+from analysis.cli.common import CliError, ProgressLine, open_output, read_input_bytes
 from analysis.corpus.aggregate import TimelineAccumulator, period_start, timeline_csv_frame
 from analysis.corpus.clean import CleanOptions, clean_texts
 from analysis.corpus.ingest import ColumnMapping, CorpusError, TableSource, detect_mapping, open_table
@@ -29,37 +27,6 @@ from analysis.corpus.scoring import SCORE_COLUMNS, keep_input_columns, model_com
 from analysis.corpus.timeparse import TimeZoneError
 from analysis.format import evidence_string
 from analysis.sentiment import Scorer, SentimentError
-
-
-class ProgressLine:
-    """Progress and ETA on stderr, at most once a second (a line each when stderr is a file)."""
-
-    def __init__(self, total: int, unit: str) -> None:
-        self.total, self.unit, self.done = total, unit, 0
-        self.start = self.last = time.monotonic()
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, n: int) -> None:
-        self.done += n
-        now = time.monotonic()
-        if now - self.last < 1.0 and self.done < self.total:
-            return
-        self.last = now
-        rate = self.done / max(now - self.start, 1e-9)
-        eta = (self.total - self.done) / rate if rate > 0 else float("inf")
-        line = f"scored {self.done}/{self.total} {self.unit} ({rate:.0f}/s, ETA {_duration(eta)})"
-        print(("\r" + line) if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
-
-    def finish(self) -> None:
-        if self.tty:
-            print(file=sys.stderr)
-
-
-def _duration(seconds: float) -> str:
-    if seconds == float("inf"):
-        return "unknown"
-    whole = round(seconds)
-    return f"{whole // 3600}h{whole // 60 % 60:02d}m" if whole >= 3600 else f"{whole // 60}m{whole % 60:02d}s"
 
 
 def _open(path: str) -> TableSource:
@@ -96,35 +63,36 @@ def _mapping(
     return ColumnMapping(text=text, time=time_column, author=author_column)
 
 
-def _clean_options(args: argparse.Namespace, dedupe: bool) -> CleanOptions:
-    """Cleaning for scoring; duplicates are flagged (timeline) and counted unless
-    --drop-duplicates leaves them out."""
-    if getattr(args, "no_clean", False):
+def clean_options(*, clean: bool, dedupe: bool, drop_duplicates: bool = False) -> CleanOptions:
+    """Cleaning for scoring (none when `clean` is False); duplicates are flagged (timeline) and
+    counted unless `drop_duplicates` leaves them out."""
+    if not clean:
         return CleanOptions.none()
     if dedupe:
-        return CleanOptions(drop_duplicates=bool(getattr(args, "drop_duplicates", False)))
+        return CleanOptions(drop_duplicates=drop_duplicates)
     return CleanOptions(dedupe_exact=False, dedupe_near=False)
 
 
-def _output(path: str | None) -> tuple[TextIO, bool]:
-    if not path:
-        return sys.stdout, False
-    try:
-        return open(path, "w", encoding="utf-8", newline=""), True
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def run_score(args: argparse.Namespace) -> int:
+def run_score(
+    path: str,
+    *,
+    text_column: str | None,
+    lang: str,
+    model: str,
+    out: str | None,
+    explain: bool,
+    chunk_size: int,
+    clean: bool,
+) -> int:
     """Every row of the input, as CSV, with lang, score, label and model (`name@version`) added
     (input columns of those names are kept as `<name>_input`). Rows are kept as they are (no
     dedupe); cleaning only changes the text that is scored."""
-    table = _open(args.path)
-    mapping = _mapping(table, args.text_column, None)
-    clean = _clean_options(args, dedupe=False)
+    table = _open(path)
+    mapping = _mapping(table, text_column, None)
+    cleaning = clean_options(clean=clean, dedupe=False)
     try:
-        scorer = Scorer(args.model, workload="article")
-        components = model_components(args.model, workload="article")
+        scorer = Scorer(model, workload="article")
+        components = model_components(model, workload="article")
     except SentimentError as exc:
         raise CliError(str(exc)) from None
     if scorer.note:
@@ -132,20 +100,17 @@ def run_score(args: argparse.Namespace) -> int:
     progress = None
     if scorer.is_accurate:  # tens of texts per second: say how long it will take
         try:
-            total = sum(len(c) for c in table.iter_chunks(args.chunk_size))
+            total = sum(len(c) for c in table.iter_chunks(chunk_size))
         except CorpusError as exc:
             raise CliError(str(exc)) from None
         progress = ProgressLine(total, "texts")
-    explain = bool(getattr(args, "explain", False))
-    out, close = _output(args.out)
+    stream, close = open_output(out)
     rows = 0
     try:
-        for i, chunk in enumerate(table.iter_chunks(args.chunk_size)):
-            cleaned, _ = clean_texts(chunk[mapping.text], clean)
+        for i, chunk in enumerate(table.iter_chunks(chunk_size)):
+            cleaned, _ = clean_texts(chunk[mapping.text], cleaning)
             work = pd.DataFrame({"_text": cleaned["text_clean"].to_numpy()}, index=chunk.index)
-            scored = score_frame(
-                work, "_text", args.model, lang=args.lang, workload="article", progress=progress
-            )
+            scored = score_frame(work, "_text", model, lang=lang, workload="article", progress=progress)
             result = keep_input_columns(chunk, (*SCORE_COLUMNS, "model"))
             for col in SCORE_COLUMNS:
                 result[col] = scored[col].to_numpy()
@@ -156,13 +121,13 @@ def run_score(args: argparse.Namespace) -> int:
                     "" if pd.isna(label) else evidence_string(scorer.explain(text))
                     for text, label in zip(work["_text"], scored["label"], strict=True)
                 ]
-            result.to_csv(out, header=(i == 0), index=False, lineterminator="\n")
+            result.to_csv(stream, header=(i == 0), index=False, lineterminator="\n")
             rows += len(chunk)
     except CorpusError as exc:
         raise CliError(str(exc)) from None
     finally:
         if close:
-            out.close()
+            stream.close()
     if progress is not None:
         progress.finish()
     if rows == 0:
@@ -171,48 +136,46 @@ def run_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_timeline(args: argparse.Namespace) -> int:
-    """One row per period: period, n, positive, neutral, negative, nev, nev_polar."""
-    author_column = getattr(args, "author_column", None)
-    options = CorpusOptions(
-        mapping=ColumnMapping(text=args.text_column or "", time=args.time_column, author=author_column),
-        tz=args.tz,
-        year=getattr(args, "year", None),
-        export_time=getattr(args, "export_time", None),
-        clean=_clean_options(args, dedupe=True),
-        model=args.model,
-        lang=getattr(args, "lang", "auto"),
-    )
+def run_timeline(
+    path: str,
+    options: CorpusOptions,
+    *,
+    freq: str,
+    out: str | None,
+    chunk_size: int,
+    report: str | None = None,
+) -> int:
+    """One row per period: period, n, positive, neutral, negative, nev, nev_polar. An empty text
+    column in `options.mapping` is detected from the file."""
     try:  # the options first, before the file is read (the text column is detected from it below)
-        validate_options(options, freq=args.freq)
+        validate_options(options, freq=freq)
     except (CorpusError, TimeZoneError) as exc:
         raise CliError(str(exc)) from None
-    table = _open(args.path)
-    options = options_with(
-        options, mapping=_mapping(table, args.text_column, args.time_column, author_column)
-    )
+    table = _open(path)
+    m = options.mapping
+    options = options_with(options, mapping=_mapping(table, m.text or None, m.time, m.author))
     proc = ChunkProcessor(options)
-    acc = TimelineAccumulator(args.freq)
+    acc = TimelineAccumulator(freq)
     row = 1
     try:
-        for chunk in table.iter_chunks(args.chunk_size):
+        for chunk in table.iter_chunks(chunk_size):
             posts = proc.process(chunk, row)
             row += len(chunk)
-            acc.add(period_start(posts["time"], args.freq), posts["label"])
+            acc.add(period_start(posts["time"], freq), posts["label"])
         check_report(proc.report, options)
     except CorpusError as exc:
         raise CliError(str(exc)) from None
     except SentimentError as exc:
         raise CliError(str(exc)) from None
-    frame = timeline_csv_frame(acc.result(), args.freq)
-    out, close = _output(args.out)
+    frame = timeline_csv_frame(acc.result(), freq)
+    stream, close = open_output(out)
     try:
-        frame.to_csv(out, index=False, lineterminator="\n")
+        frame.to_csv(stream, index=False, lineterminator="\n")
     finally:
         if close:
-            out.close()
-    if getattr(args, "report", None):
-        _write_report(args.report, proc)
+            stream.close()
+    if report:
+        _write_report(report, proc)
     print(proc.report.summary_line(), file=sys.stderr)
     return 0
 

@@ -1,100 +1,60 @@
 """Command line: `python -m analysis article|score|timeline ...` (contract in ARCHITECTURE.md).
 
-Errors are one line on stderr and a non-zero exit status, never a traceback.
+This module holds the argument parser and turns parsed arguments into typed calls of the runners
+(`article.run_article`, `posts.run_score`, `posts.run_timeline`), which tests and scripts can call
+directly. Errors are one line on stderr and a non-zero exit status, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
-from analysis.errors import OpinionLensError
+from analysis.cli.common import EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE, CliError, OneLineArgumentParser
+from analysis.text.dates import DEFAULT_TZ
 
-EXIT_USAGE = 2
-EXIT_INPUT = 3  # the input could not be read or understood
-EXIT_INTERNAL = 4
+__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_USAGE", "CliError", "build_parser", "main"]
 
 
-class CliError(OpinionLensError):
-    """An error to report as one line on stderr, exiting with `status`."""
+def _article(args: argparse.Namespace) -> int:
+    from analysis.cli.article import run_article
 
-    default_code = "cli"
-
-    def __init__(self, message: str, status: int = EXIT_INPUT) -> None:
-        super().__init__(message)
-        self.status = status
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (str(self), self.status))
+    return run_article(args.path, output_format=args.format, model=args.model, explain=args.explain)
 
 
-class OneLineArgumentParser(argparse.ArgumentParser):
-    """Usage errors as one line on stderr (argparse prints the whole usage block by default)."""
+def _score(args: argparse.Namespace) -> int:
+    from analysis.cli.posts import run_score
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"error: {self.prog}: {message} (see --help)", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-
-def read_input_bytes(path: str) -> tuple[bytes, str | None]:
-    """Bytes of PATH, or of standard input for `-`; with the file name (None for stdin)."""
-    if path == "-":
-        return sys.stdin.buffer.read(), None
-    p = Path(path)
-    if not p.exists():
-        raise CliError(f"no such file: {path}")
-    if p.is_dir():
-        raise CliError(f"is a directory, not a file: {path}")
-    try:
-        return p.read_bytes(), p.name
-    except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
-def _cmd_article(args: argparse.Namespace) -> int:
-    from analysis.format import merge_metadata
-    from analysis.pipeline import analyze_text
-    from analysis.readers import ReaderError, read_document
-    from analysis.report import format_text_report
-
-    data, name = read_input_bytes(args.path)
-    try:
-        doc = read_document(data, filename=name)
-    except ReaderError as exc:
-        raise CliError(str(exc)) from None
-    meta = merge_metadata(doc)  # the library's rule, so both give one file the same source
-    analysis = analyze_text(
-        doc.text,
+    return run_score(
+        args.path,
+        text_column=args.text_column,
+        lang=args.lang,
         model=args.model,
-        title=meta.title,
-        source=meta.source,
-        published_at=meta.published_at,
-        costly_evidence=args.explain,
+        out=args.out,
+        explain=args.explain,
+        chunk_size=args.chunk_size,
+        clean=not args.no_clean,
     )
-    if analysis.model.note:
-        print(f"note: {analysis.model.note}", file=sys.stderr)
-    if args.format == "json":
-        json.dump(analysis.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(format_text_report(analysis))
-    return 0
 
 
-def _cmd_score(args: argparse.Namespace) -> int:
-    from analysis.corpus.cli import run_score
+def _timeline(args: argparse.Namespace) -> int:
+    from analysis.cli.posts import clean_options, run_timeline
+    from analysis.corpus.ingest import ColumnMapping
+    from analysis.corpus.pipeline import CorpusOptions
 
-    return run_score(args)
-
-
-def _cmd_timeline(args: argparse.Namespace) -> int:
-    from analysis.corpus.cli import run_timeline
-
-    return run_timeline(args)
+    options = CorpusOptions(
+        mapping=ColumnMapping(text=args.text_column or "", time=args.time_column, author=args.author_column),
+        tz=args.tz,
+        year=args.year,
+        export_time=args.export_time,
+        clean=clean_options(clean=not args.no_clean, dedupe=True, drop_duplicates=args.drop_duplicates),
+        model=args.model,
+        lang=args.lang,
+    )
+    return run_timeline(
+        args.path, options, freq=args.freq, out=args.out, chunk_size=args.chunk_size, report=args.report
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="evidence for every sentence from the accurate model too (occlusion: one encoder pass "
         "per word, a few seconds per sentence); the fast model always gives its evidence",
     )
-    art.set_defaults(func=_cmd_article)
+    art.set_defaults(func=_article)
 
     score = sub.add_parser(
         "score",
@@ -158,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="score the text as written (default: drop reply prefixes, repost chains, URLs, "
         "truncation markers and map Weibo emoticons before scoring; rows are never dropped)",
     )
-    score.set_defaults(func=_cmd_score)
+    score.set_defaults(func=_score)
 
     tl = sub.add_parser(
         "timeline",
@@ -172,9 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     tl.add_argument(
         "--freq", choices=["H", "D", "W"], default="D", help="period: hour, day or week (default: D)"
     )
-    tl.add_argument(
-        "--tz", default="Asia/Shanghai", metavar="ZONE", help="time zone (default: Asia/Shanghai)"
-    )
+    tl.add_argument("--tz", default=DEFAULT_TZ, metavar="ZONE", help=f"time zone (default: {DEFAULT_TZ})")
     tl.add_argument("--model", default="default", choices=list(SUITES), help=f"sentiment model: {models}")
     tl.add_argument("--out", metavar="OUT", help="write the CSV here instead of standard output")
     tl.add_argument(
@@ -217,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="write a JSON report here: what happened to every row, duplicates, coordinated posting",
     )
-    tl.set_defaults(func=_cmd_timeline)
+    tl.set_defaults(func=_timeline)
     return parser
 
 
