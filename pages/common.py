@@ -5,7 +5,7 @@ models load once per process (`st.cache_resource`), an analysis is cached by its
 (`st.cache_data`: the text, hashed by Streamlit, plus model, band and metadata).
 
 Names other pages import (keep them stable): get_library, ui_lang, tr, get_scorer, analysis_for,
-active_article, export_buttons, first_run_note, set_active_article, band_caption, label_name.
+active_article, export_buttons, first_run_note, band_caption, label_name.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ LAST_UI_LANG_KEY = "_ui_lang_last"  # survives a widget-ID change of the switch 
 ARTICLE_KEY = "article_id"
 MODEL_KEY = "model"
 BAND_KEY = "band"
-PENDING_ARTICLE_KEY = "_pending_article_id"  # set by set_active_article, applied before the picker
+PENDING_ARTICLE_KEY = "_pending_article_id"  # an article to make active, applied before the picker
 INTRO_DISMISSED_KEY = "_intro_dismissed"
 
 
@@ -329,13 +329,6 @@ def sample_article_id() -> int | None:
     except (OpinionLensError, OSError) as exc:  # reader, model and storage errors
         st.warning(tr("dash.sample_failed", error=str(exc)))
         return None
-
-
-def set_active_article(article_id: int) -> None:
-    """Make an article the active one (e.g. after an upload) and rerun: the sidebar picker is
-    drawn before the page, so its value can only change on the next run."""
-    st.session_state[PENDING_ARTICLE_KEY] = article_id
-    st.rerun()
 
 
 def active_article() -> tuple[ArticleRecord, ArticleAnalysis]:

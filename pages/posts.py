@@ -240,7 +240,8 @@ def _results(corpus: ca.CorpusAnalysis) -> None:
     csv = lambda: corpus.timeline_csv(freq).to_csv(index=False).encode("utf-8")  # noqa: E731 (on click)
     st.download_button(tr("posts.download"), csv, f"timeline_{freq}.csv", "text/csv", key="posts_download")
     st.subheader(tr("posts.spikes"))
-    st.caption(tr("posts.spike_rule", background="、".join(sorted(corpus.background_keywords())) or "—"))
+    background = "、".join(sorted(corpus.background_keywords())) or "—"
+    st.caption(tr("posts.spike_rule", background=background, **ca.SPIKE_RULE_FIELDS))
     if not spikes:
         st.info(tr("posts.no_spikes"))
     for i, spike in enumerate(spikes[:12]):

@@ -165,18 +165,10 @@ def _period_range(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.Date
 
 def timeline_csv_frame(result: pd.DataFrame, freq: str) -> pd.DataFrame:
     """The CLI's contract: period, n, positive, neutral, negative, nev, nev_polar (4 decimals)."""
-    out = pd.DataFrame(
-        {
-            "period": period_label(result["period"], freq).to_numpy(),
-            "n": result["n"].to_numpy(),
-            "positive": result["positive"].to_numpy(),
-            "neutral": result["neutral"].to_numpy(),
-            "negative": result["negative"].to_numpy(),
-            "nev": result["nev"].round(4).to_numpy(),
-            "nev_polar": result["nev_polar"].round(4).to_numpy(),
-        }
-    )
-    return out
+    out = result.loc[:, list(TIMELINE_COLUMNS)].copy()
+    out["period"] = period_label(result["period"], freq).to_numpy()
+    out[["nev", "nev_polar"]] = out[["nev", "nev_polar"]].round(4)
+    return out.reset_index(drop=True)
 
 
 def breakdown(posts: pd.DataFrame, column: str) -> pd.DataFrame:

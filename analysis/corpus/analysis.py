@@ -23,6 +23,8 @@ from analysis.corpus import aggregate
 from analysis.corpus.aggregate import TimelineAccumulator, check_freq, period_label, period_start
 from analysis.corpus.pipeline import CorpusOptions, IngestReport, frame_chunks, process_chunks
 from analysis.corpus.spikes import (
+    MIN_POSTS,
+    Z_THRESHOLD,
     PeriodExplanation,
     Spike,
     background_keywords,
@@ -47,6 +49,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 TableKind = Literal["top", "spike", "period"]
 FigureKind = Literal["volume", "nev", "themes", "breakdown"]
+
+# The spike rule's numbers, for its caption (posts.spike_rule names them as placeholders).
+SPIKE_RULE_FIELDS: dict[str, object] = {"z": Z_THRESHOLD, "min_posts": MIN_POSTS}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.corpus.aggregate import check_freq, engagement_weight, period_start
+from analysis.corpus.aggregate import check_freq, engagement_weight
 from analysis.corpus.clean import CleanOptions, CleanReport, Deduplicator, clean_texts
 from analysis.corpus.coordination import CoordinationTracker
 from analysis.corpus.ingest import ROLES, ColumnMapping, CorpusError, parse_counts, validate_mapping
@@ -356,12 +356,6 @@ def check_report(report: IngestReport, options: CorpusOptions) -> None:
 def frame_chunks(frame: pd.DataFrame, chunk_size: int) -> Iterable[pd.DataFrame]:
     for start in range(0, len(frame), chunk_size):
         yield frame.iloc[start : start + chunk_size]
-
-
-def with_periods(posts: pd.DataFrame, freq: str) -> pd.DataFrame:
-    out = posts.copy()
-    out["period"] = period_start(out["time"], freq)
-    return out
 
 
 def options_with(options: CorpusOptions, **changes: Any) -> CorpusOptions:

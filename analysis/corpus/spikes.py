@@ -22,10 +22,6 @@ from analysis.model import Keyword, SentimentSummary
 
 Z_THRESHOLD = 3.5
 MIN_POSTS = 10
-SPIKE_RULE = (
-    "robust z = 0.6745·(x − median)/MAD; volume spike when z(posts per period) ≥ 3.5; "
-    "sentiment turn when |z(Δnev)| ≥ 3.5 between periods with ≥ 10 posts"
-)
 
 
 @dataclass(frozen=True)

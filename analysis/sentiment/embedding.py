@@ -85,10 +85,6 @@ class Embedder:
                     self._engine = engine
         return self._engine
 
-    @property
-    def loaded(self) -> bool:
-        return self._engine is not None
-
     def embed(self, texts: Sequence[str], batch: int = 64) -> np.ndarray:
         """(n, DIM) float32 unit vectors, one per text; cached texts are not re-embedded."""
         prepared = [prepare_text(t) for t in texts]

@@ -210,18 +210,6 @@ def pick_evidence(
     return tuple(out)
 
 
-ARRAYS = (
-    "mean",
-    "scale",
-    "hidden_weights",
-    "hidden_bias",
-    "head_weights",
-    "head_bias",
-    "stack_weights",
-    "stack_bias",
-)
-
-
 def artefact_paths(lang: str, data_dir: Path = DATA_DIR) -> tuple[Path, Path]:
     return data_dir / f"{lang}_accurate.npz", data_dir / f"{lang}_accurate.json"
 
