@@ -4,14 +4,21 @@ The stamp says what produced the numbers: app version, model name / version / co
 neutral band (thresholds), both NEV formulas, and the SHA-256 of the input text. In the CSV it is
 repeated as columns on every row (so it survives any CSV reader and any row filter); in the XLSX
 it is a `stamp` sheet plus the same columns on the sentences sheet; in the JSON it is a `stamp` key.
+
+With an analyst's review (`Review`), every sentence row carries both labels (`model_label`, and
+`label`: the reviewed one), the stamp says how many labels were reviewed and overridden, the XLSX
+gets an `audit` sheet with the item's whole audit trail, and the JSON `sentiment_model` and
+`sentiment_reviewed` summaries plus the `audit` list.
 """
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -19,6 +26,18 @@ import analysis
 from analysis.format import evidence_string
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
 from analysis.model import ArticleAnalysis, SentimentSummary
+
+if TYPE_CHECKING:
+    from analysis.review import ReviewedAnalysis, ReviewEntry
+
+
+@dataclass(frozen=True)
+class Review:
+    """An analyst's review of the exported article: the reviewed view and the item's audit trail."""
+
+    view: ReviewedAnalysis
+    audit: Sequence[ReviewEntry]
+
 
 SENTENCE_COLUMNS = [
     "position",
@@ -28,18 +47,32 @@ SENTENCE_COLUMNS = [
     "text",
     "lang",
     "score",
+    "model_label",
     "label",
+    "reviewed",
     "themes",
     "evidence",
     "uncertain",
     "citations",
 ]
-STAMP_COLUMNS = ["app_version", "model", "model_version", "thresholds", "formula", "input_sha256"]
+STAMP_COLUMNS = [
+    "app_version",
+    "model",
+    "model_version",
+    "thresholds",
+    "formula",
+    "input_sha256",
+    "labels_overridden",
+]
 
 
-def stamp(analysis_: ArticleAnalysis, *, generated_at: datetime | None = None) -> dict[str, Any]:
+def stamp(
+    analysis_: ArticleAnalysis, *, generated_at: datetime | None = None, review: Review | None = None
+) -> dict[str, Any]:
     """What produced this analysis. `generated_at` defaults to now (UTC)."""
     when = generated_at or datetime.now(UTC)
+    reviewed = review.view.reviewed if review else 0
+    overridden = review.view.changed if review else 0
     return {
         "app": "Opinion Lens 舆情透镜",
         "app_version": analysis.__version__,
@@ -51,12 +84,14 @@ def stamp(analysis_: ArticleAnalysis, *, generated_at: datetime | None = None) -
         "thresholds": dict(analysis_.model.thresholds),
         "formula": {"nev": NEV_FORMULA, "nev_polar": NEV_POLAR_FORMULA},
         "input_sha256": analysis_.input_sha256,
+        "labels_reviewed": reviewed,
+        "labels_overridden": overridden,
         "generated_at": when.isoformat(timespec="seconds"),
     }
 
 
-def _stamp_columns(analysis_: ArticleAnalysis) -> dict[str, str]:
-    s = stamp(analysis_)
+def _stamp_columns(analysis_: ArticleAnalysis, review: Review | None = None) -> dict[str, str]:
+    s = stamp(analysis_, review=review)
     return {
         "app_version": s["app_version"],
         "model": s["model"],
@@ -64,6 +99,7 @@ def _stamp_columns(analysis_: ArticleAnalysis) -> dict[str, str]:
         "thresholds": json.dumps(s["thresholds"], sort_keys=True),
         "formula": f"{NEV_FORMULA}; {NEV_POLAR_FORMULA}",
         "input_sha256": s["input_sha256"],
+        "labels_overridden": str(s["labels_overridden"]),
     }
 
 
@@ -86,7 +122,9 @@ def sentences_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
                         "text": s.text,
                         "lang": s.lang,
                         "score": s.score,
+                        "model_label": s.model_label if s.reviewed else s.label,
                         "label": s.label,
+                        "reviewed": s.reviewed,
                         "themes": ";".join(s.themes),
                         "evidence": evidence_string(s.evidence),
                         "uncertain": "; ".join(s.uncertain),
@@ -159,22 +197,41 @@ def figures_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
     )
 
 
-def export_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
+def _shown(analysis_: ArticleAnalysis, review: Review | None) -> ArticleAnalysis:
+    """What the rows show: the reviewed view when there is a review, else the model's analysis."""
+    return review.view.analysis if review is not None else analysis_
+
+
+def export_frame(analysis_: ArticleAnalysis, review: Review | None = None) -> pd.DataFrame:
     """The sentences frame with the stamp columns appended (what the CSV holds)."""
-    frame = sentences_frame(analysis_)
-    for key, value in _stamp_columns(analysis_).items():
+    frame = sentences_frame(_shown(analysis_, review))
+    for key, value in _stamp_columns(analysis_, review).items():
         frame[key] = value
     return frame
 
 
-def to_csv_bytes(analysis_: ArticleAnalysis) -> bytes:
+def to_csv_bytes(analysis_: ArticleAnalysis, review: Review | None = None) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens Chinese text correctly."""
-    return export_frame(analysis_).to_csv(index=False).encode("utf-8-sig")
+    return export_frame(analysis_, review).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_xlsx_bytes(analysis_: ArticleAnalysis) -> bytes:
-    """Sheets: sentences (with stamp columns), groups, themes, figures, stamp."""
-    s = stamp(analysis_)
+AUDIT_COLUMNS = [
+    "id", "created_at", "editor", "position", "model", "model_version", "model_score", "model_label",
+    "label", "note", "batch", "text_sha256",
+]  # fmt: skip
+
+
+def audit_frame(review: Review | None) -> pd.DataFrame:
+    """The item's audit trail, oldest first (a reset shows an empty label)."""
+    rows = [e.as_dict() for e in review.audit] if review is not None else []
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+
+
+def to_xlsx_bytes(analysis_: ArticleAnalysis, review: Review | None = None) -> bytes:
+    """Sheets: sentences (with stamp columns), groups, themes, figures, stamp, and with a review
+    the groups as the model saw them (groups_model) and the audit trail (audit)."""
+    s = stamp(analysis_, review=review)
+    shown = _shown(analysis_, review)
     stamp_rows = [
         ("app", s["app"]),
         ("app_version", s["app_version"]),
@@ -185,33 +242,54 @@ def to_xlsx_bytes(analysis_: ArticleAnalysis) -> bytes:
         ("formula.nev", NEV_FORMULA),
         ("formula.nev_polar", NEV_POLAR_FORMULA),
         ("input_sha256", s["input_sha256"]),
+        ("labels_reviewed", s["labels_reviewed"]),
+        ("labels_overridden", s["labels_overridden"]),
         ("generated_at", s["generated_at"]),
         ("title", analysis_.document.title or ""),
     ]
+    sheets = {
+        "sentences": export_frame(analysis_, review),
+        "groups": groups_frame(shown),
+        "themes": themes_frame(shown),
+        "figures": figures_frame(analysis_),
+        "stamp": pd.DataFrame(stamp_rows, columns=["key", "value"]).astype({"value": str}),
+    }
+    if review is not None:
+        sheets["groups_model"] = groups_frame(analysis_)
+        sheets["audit"] = audit_frame(review)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        sheets = {
-            "sentences": export_frame(analysis_),
-            "groups": groups_frame(analysis_),
-            "themes": themes_frame(analysis_),
-            "figures": figures_frame(analysis_),
-            "stamp": pd.DataFrame(stamp_rows, columns=["key", "value"]).astype({"value": str}),
-        }
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             sheet.freeze_panes(1, 0)
             for i, col in enumerate(frame.columns):
-                width = 60 if col in ("text", "context", "value") else max(10, min(30, len(str(col)) + 4))
+                width = (
+                    60 if col in ("text", "context", "value", "note") else max(10, min(30, len(str(col)) + 4))
+                )
                 sheet.set_column(i, i, width)
     return buffer.getvalue()
 
 
-def to_json_bytes(analysis_: ArticleAnalysis) -> bytes:
-    """The full analysis (the CLI's JSON contract) plus a `stamp` key, UTF-8, Chinese unescaped."""
-    payload = analysis_.to_dict()
-    payload["stamp"] = stamp(analysis_)
-    return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+def to_json_dict(analysis_: ArticleAnalysis, review: Review | None = None) -> dict[str, Any]:
+    """The full analysis (the CLI's JSON contract) plus `stamp`, `sentiment_model` and
+    `sentiment_reviewed` (equal without a review) and the `audit` list."""
+    shown = _shown(analysis_, review)
+    payload = shown.to_dict()
+    payload["sentiment_model"] = asdict_summary(analysis_.sentiment)
+    payload["sentiment_reviewed"] = asdict_summary(shown.sentiment)
+    payload["audit"] = [e.as_dict() for e in review.audit] if review is not None else []
+    payload["stamp"] = stamp(analysis_, review=review)
+    return payload
+
+
+def asdict_summary(s: SentimentSummary) -> dict[str, Any]:
+    return {k: v for k, v in _summary_row("", s).items() if k != "name"}
+
+
+def to_json_bytes(analysis_: ArticleAnalysis, review: Review | None = None) -> bytes:
+    """`to_json_dict` as UTF-8 JSON, Chinese unescaped."""
+    return json.dumps(to_json_dict(analysis_, review), ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def export_filename(analysis_: ArticleAnalysis, ext: str) -> str:

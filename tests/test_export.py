@@ -97,8 +97,11 @@ def test_xlsx_sheets(analysis_) -> None:
 
 def test_json_is_the_contract_plus_stamp(analysis_) -> None:
     payload = json.loads(to_json_bytes(analysis_).decode("utf-8"))
-    assert {k: v for k, v in payload.items() if k != "stamp"} == analysis_.to_dict()
+    extra = ("stamp", "sentiment_model", "sentiment_reviewed", "audit")
+    assert {k: v for k, v in payload.items() if k not in extra} == analysis_.to_dict()
     assert payload["stamp"]["input_sha256"] == "ab" * 32
+    assert payload["sentiment_model"] == payload["sentiment_reviewed"] and payload["audit"] == []
+    assert payload["stamp"]["labels_overridden"] == 0
     assert "小米" in to_json_bytes(analysis_).decode("utf-8")  # not \\u-escaped
 
 

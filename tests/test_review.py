@@ -224,3 +224,38 @@ def test_reviewed_rows_feed_the_training_script(tmp_path: Path) -> None:
     with pytest.raises(train.ExtraError, match="unknown labels"):
         train.load_extra([bad])
     assert train.main(["--lang", "en", "--extra", str(bad), "--out-dir", str(tmp_path)]) == 2
+
+
+def test_exports_carry_both_labels_the_counts_and_the_audit_trail(tmp_path: Path, analysis) -> None:
+    import io
+    import json
+
+    import pandas as pd
+
+    from analysis.export import Review, to_csv_bytes, to_json_bytes, to_xlsx_bytes
+
+    lib = Library(f"sqlite:///{tmp_path / 'library.db'}")
+    aid = _article(lib)
+    target = next(s for s in analysis.sentences if s.label != "positive")
+    record_reviews(
+        lib, article_targets(analysis, aid, [target.position]), "positive", note="<b>讽刺</b>", editor="ana"
+    )
+    trail = list_reviews(lib, "article", aid)
+    review = Review(apply_reviews(analysis, trail), trail)
+
+    csv = pd.read_csv(io.BytesIO(to_csv_bytes(analysis, review)), encoding="utf-8-sig")
+    row = csv[csv["position"] == target.position].iloc[0]
+    assert (row["model_label"], row["label"], bool(row["reviewed"])) == (target.label, "positive", True)
+    assert (csv["labels_overridden"] == 1).all()
+
+    sheets = pd.read_excel(io.BytesIO(to_xlsx_bytes(analysis, review)), sheet_name=None)
+    assert {"audit", "groups_model", "stamp"} <= set(sheets)
+    audit = sheets["audit"]
+    assert audit["note"].tolist() == ["<b>讽刺</b>"] and audit["editor"].tolist() == ["ana"]
+
+    payload = json.loads(to_json_bytes(analysis, review))
+    assert payload["sentiment_model"]["positive"] + 1 == payload["sentiment_reviewed"]["positive"]
+    assert payload["stamp"]["labels_overridden"] == 1 and len(payload["audit"]) == 1
+    reviewed = [s for g in payload["groups"] for b in g["bullets"] for s in b["sentences"] if s["reviewed"]]
+    assert [(s["model_label"], s["label"]) for s in reviewed] == [(target.label, "positive")]
+    lib.dispose()
