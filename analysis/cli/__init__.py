@@ -1,7 +1,8 @@
-"""Command line: `python -m analysis article|score|timeline ...` (contract in ARCHITECTURE.md).
+"""Command line: `python -m analysis article|score|timeline|library ...` (contract in ARCHITECTURE.md).
 
 This module holds the argument parser and turns parsed arguments into typed calls of the runners
-(`article.run_article`, `posts.run_score`, `posts.run_timeline`), which tests and scripts can call
+(`article.run_article`, `posts.run_score`, `posts.run_timeline`, `library.run_*`), which tests and
+scripts can call
 directly. Errors are one line on stderr and a non-zero exit status, never a traceback.
 """
 
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from analysis.cli.common import EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE, CliError, OneLineArgumentParser
+from analysis.errors import OpinionLensError
 from analysis.text.dates import DEFAULT_TZ
 
 __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_USAGE", "CliError", "build_parser", "main"]
@@ -55,6 +57,27 @@ def _timeline(args: argparse.Namespace) -> int:
     return run_timeline(
         args.path, options, freq=args.freq, out=args.out, chunk_size=args.chunk_size, report=args.report
     )
+
+
+def _library(args: argparse.Namespace) -> int:
+    from analysis.cli import library
+
+    if args.library_command == "list":
+        return library.run_list(output_format=args.format)
+    if args.library_command == "add":
+        return library.run_add(args.path, title=args.title, source=args.source, model=args.model)
+    if args.library_command == "review":
+        return library.run_review(
+            args.id,
+            sentence=args.sentence,
+            label=args.label,
+            note=args.note,
+            editor=args.editor,
+            model=args.model,
+        )
+    if args.library_command == "undo":
+        return library.run_undo(args.id, editor=args.editor)
+    return library.run_export(args.id, output_format=args.format, out=args.out, model=args.model)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -176,6 +199,43 @@ def build_parser() -> argparse.ArgumentParser:
         help="write a JSON report here: what happened to every row, duplicates, coordinated posting",
     )
     tl.set_defaults(func=_timeline)
+
+    lib = sub.add_parser(
+        "library",
+        help="the app's article library: list, add, review labels, export",
+        description="The app's library (the same database: $OPINION_LENS_DB_URL, else the app's "
+        "secrets file, else the per-user SQLite file). Reviews append to the audit trail.",
+    )
+    lib_sub = lib.add_subparsers(dest="library_command", required=True, metavar="ACTION")
+    ls = lib_sub.add_parser("list", help="every article: id, date, language, n, NEV, reviews, title")
+    ls.add_argument("--format", choices=["text", "json"], default="text")
+    add = lib_sub.add_parser("add", help="store and analyse one article file; prints its id")
+    add.add_argument("path", metavar="PATH|-", help="the article file, or - to read standard input")
+    add.add_argument("--title", help="title (default: from the file)")
+    add.add_argument("--source", help="source (default: from the file)")
+    rev = lib_sub.add_parser("review", help="set one sentence's label (an audit entry)")
+    rev.add_argument("id", type=int, metavar="ID", help="the article id (see `library list`)")
+    rev.add_argument(
+        "--sentence", type=int, required=True, metavar="N", help="sentence number (# in the app)"
+    )
+    rev.add_argument(
+        "--label",
+        required=True,
+        metavar="LABEL",
+        help="positive, neutral, negative, or model (back to the model's)",
+    )
+    rev.add_argument("--note", default="", help="why (up to 2,000 characters)")
+    rev.add_argument("--editor", help="who reviews (default: $OPINION_LENS_EDITOR, else your user name)")
+    undo = lib_sub.add_parser("undo", help="undo the article's last review change")
+    undo.add_argument("id", type=int, metavar="ID")
+    undo.add_argument("--editor", help="who undoes (default: $OPINION_LENS_EDITOR, else your user name)")
+    exp = lib_sub.add_parser("export", help="the reviewed analysis with both labels and the audit trail")
+    exp.add_argument("id", type=int, metavar="ID")
+    exp.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    exp.add_argument("--out", metavar="OUT", help="write here instead of standard output")
+    for p in (add, rev, exp):
+        p.add_argument("--model", default="default", choices=list(SUITES), help=f"sentiment model: {models}")
+    lib.set_defaults(func=_library)
     return parser
 
 
@@ -187,6 +247,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.status
+    except OpinionLensError as exc:  # any other user-facing error: one line, the input's status
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
