@@ -12,6 +12,8 @@ never applied to another sentence. The position is kept to show where the senten
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,9 +21,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+import pandas as pd
+
 from analysis.errors import OpinionLensError
 from analysis.metrics import summarize_labels, wilson_interval
-from analysis.model import ArticleAnalysis, Bullet, Label, Sentence
+from analysis.model import ArticleAnalysis, Bullet, Label, Sentence, SentimentSummary
 from analysis.text.normalize import content_hash
 
 if TYPE_CHECKING:
@@ -112,19 +116,23 @@ def check_label(label: str | None) -> Label | None:
     return _LABEL_OF[label]
 
 
-def _check_change(targets: Sequence[ReviewTarget], note: str, editor: str) -> str:
-    if not targets:
+def check_change(n_items: int, label: str | None, note: str, editor: str | None) -> tuple[Label | None, str]:
+    """A change's label and editor name, checked before anything is written; ReviewError if the
+    label is unknown, nothing or more than MAX_BULK items are touched, the note is too long or
+    nobody is named."""
+    checked = check_label(label)
+    if n_items < 1:
         raise ReviewError("nothing to review: no sentence or post was chosen", code="empty")
-    if len(targets) > MAX_BULK:
+    if n_items > MAX_BULK:
         raise ReviewError(
-            f"{len(targets)} items is more than one change may touch ({MAX_BULK}); narrow the filter",
+            f"{n_items} items is more than one change may touch ({MAX_BULK}); narrow the filter",
             code="too_many",
         )
     if len(note) > MAX_NOTE_CHARS:
         raise ReviewError(
             f"the note has {len(note)} characters; the limit is {MAX_NOTE_CHARS}", code="note_too_long"
         )
-    return check_editor(editor)
+    return checked, check_editor(editor)
 
 
 def check_editor(editor: str | None) -> str:
@@ -142,8 +150,7 @@ def record_reviews(
 ) -> list[ReviewEntry]:
     """Set `label` (None: back to the model's) on every target, as one change (one batch, one
     transaction: all rows are written or none). Raises ReviewError for bad input, changing nothing."""
-    checked = check_label(label)
-    name = _check_change(targets, note, editor)
+    checked, name = check_change(len(targets), label, note, editor)
     batch = uuid.uuid4().hex
     rows = [_row(t, checked, note, name, batch) for t in targets]
     ids = library.append_reviews(rows)
@@ -179,11 +186,9 @@ def undo_last(library: Library, item_kind: ItemKind, item_id: int, *, editor: st
     touched the label it had before (None where that was the model's). Returns the new rows."""
     name = check_editor(editor)
     entries = list_reviews(library, item_kind, item_id)
-    undone = {e.note.removeprefix(UNDO_PREFIX) for e in entries if e.note.startswith(UNDO_PREFIX)}
-    batches = [e.batch for e in entries if not e.note.startswith(UNDO_PREFIX) and e.batch not in undone]
-    if not batches:
+    last = _undoable_batch(entries)
+    if last is None:
         raise ReviewError("there is no change to undo on this item", code="nothing_to_undo")
-    last = batches[-1]
     first_id = min(e.id for e in entries if e.batch == last)
     before = current_by_hash(e for e in entries if e.id < first_id)
     batch = uuid.uuid4().hex
@@ -213,6 +218,20 @@ def undo_last(library: Library, item_kind: ItemKind, item_id: int, *, editor: st
 
 
 UNDO_PREFIX = "undo of change "
+
+
+def _undoable_batch(entries: Sequence[ReviewEntry]) -> str | None:
+    """The batch `undo_last` would undo: the latest change that is neither an undo nor undone."""
+    undone = {e.note.removeprefix(UNDO_PREFIX) for e in entries if e.note.startswith(UNDO_PREFIX)}
+    batches = [e.batch for e in entries if not e.note.startswith(UNDO_PREFIX) and e.batch not in undone]
+    return batches[-1] if batches else None
+
+
+def last_change(entries: Sequence[ReviewEntry]) -> tuple[ReviewEntry, ...]:
+    """The entries of the change `undo_last` would undo (empty when there is none), to say what
+    an Undo button will do before it is pressed."""
+    last = _undoable_batch(entries)
+    return tuple(e for e in entries if e.batch == last) if last is not None else ()
 
 
 def current_by_hash(entries: Iterable[ReviewEntry]) -> dict[str, ReviewEntry]:
@@ -316,6 +335,65 @@ def apply_reviews(analysis: ArticleAnalysis, entries: Iterable[ReviewEntry]) -> 
     return ReviewedAnalysis(reviewed_analysis, reviewed, changed, stale)
 
 
+# --- what to review next, and what a bulk change would do ----------------------------------------
+
+
+def edge_distance(analysis: ArticleAnalysis, s: Sentence) -> float | None:
+    """How far the sentence's score is from the nearest edge of its language's neutral band
+    (None when unscored or the band is unknown): the closer, the less sure the label."""
+    lo = analysis.model.thresholds.get(f"{s.lang}.negative_below")
+    hi = analysis.model.thresholds.get(f"{s.lang}.positive_above")
+    if s.score is None or lo is None or hi is None:
+        return None
+    return min(abs(s.score - lo), abs(s.score - hi))
+
+
+def review_queue(analysis: ArticleAnalysis, entries: Iterable[ReviewEntry]) -> list[Sentence]:
+    """The scored sentences no analyst has labelled yet (a reset counts as not labelled), those
+    that most need a human first: flagged uncertain (more reasons first: the fast and accurate
+    tiers disagree, the score is at a band edge), then the rest; within each, the score closest to
+    a band edge first, then document order. `analysis` is the model's (not a reviewed view)."""
+    done = overrides(entries)
+
+    def rank(s: Sentence) -> tuple[int, int, float, int]:
+        d = edge_distance(analysis, s)
+        return (0 if s.uncertain else 1, -len(s.uncertain), d if d is not None else float("inf"), s.position)
+
+    waiting = [s for s in analysis.sentences if s.label is not None and content_hash(s.text) not in done]
+    return sorted(waiting, key=rank)
+
+
+@dataclass(frozen=True)
+class BulkPreview:
+    """What setting one label on a set of sentences would do, before it is confirmed."""
+
+    n: int  # sentences the change touches
+    changes: int  # of those, how many would show another label than now
+    reviewed_before: int  # of those, how many an analyst had already labelled
+    too_many: bool  # over MAX_BULK: refused
+
+    @property
+    def limit(self) -> int:
+        return MAX_BULK
+
+
+def bulk_preview(
+    analysis: ArticleAnalysis, entries: Iterable[ReviewEntry], positions: Iterable[int], label: str
+) -> BulkPreview:
+    """The preview count of a bulk change: `label` on the sentences at `positions` of the model's
+    `analysis`, given the item's review entries. ReviewError for an unknown label."""
+    checked = check_label(label)
+    current = overrides(entries)
+    by_position = {s.position: s for s in analysis.sentences}
+    chosen = [by_position[p] for p in dict.fromkeys(positions) if p in by_position]
+    changes = reviewed = 0
+    for s in chosen:
+        e = current.get(content_hash(s.text))
+        reviewed += e is not None
+        changes += (e.label if e is not None else s.label) != checked
+    return BulkPreview(len(chosen), changes, reviewed, len(chosen) > MAX_BULK)
+
+
 # --- the model measured on the analyst's corrections -----------------------------------------------------
 
 
@@ -400,6 +478,25 @@ def agreement_by(pairs: Sequence[ReviewedPair], key: Literal["lang", "source"]) 
     return {k: agreement(v) for k, v in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
 
 
+def agreement_table(by: Mapping[str, Agreement]) -> list[dict[str, Any]]:
+    """One row per group of `agreement_by`: group, n, accuracy, its 95% interval (low, high) and
+    macro-F1 (None where there is nothing to measure), for a table on screen."""
+    rows = []
+    for group, a in by.items():
+        lo, hi = a.accuracy_interval or (None, None)
+        rows.append(
+            {
+                "group": group,
+                "n": a.n,
+                "accuracy": a.accuracy,
+                "interval_low": lo,
+                "interval_high": hi,
+                "macro_f1": a.macro_f1,
+            }
+        )
+    return rows
+
+
 _TRAIN_LABEL = {"positive": "pos", "neutral": "neu", "negative": "neg"}
 
 
@@ -418,6 +515,16 @@ def training_rows(library: Library) -> list[tuple[str, str]]:
     return rows
 
 
+def training_csv(rows: Iterable[tuple[str, str]]) -> bytes:
+    """`text,label` CSV (UTF-8, no BOM) of `training_rows`, as `scripts/train_sentiment.py --extra`
+    reads it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["text", "label"])
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
 def _sentences_of(text: str) -> list[str]:
     from analysis.structure import parse_document
 
@@ -425,3 +532,75 @@ def _sentences_of(text: str) -> list[str]:
         return [s.text for s in parse_document(text).sentences]
     except OpinionLensError:
         return []
+
+
+# --- posts of a corpus -------------------------------------------------------------------------------
+#
+# A post is reviewed by its row in the file (`position`), with its text hash: a review applies to
+# the post at that row only while its text is the same (a corpus re-read with other rows reports
+# it as stale). Copies of one text by other authors are separate posts, reviewed separately.
+
+
+def post_targets(
+    posts: pd.DataFrame, corpus_id: int, rows: Iterable[int], components: Mapping[str, str]
+) -> list[ReviewTarget]:
+    """Review targets for posts by their file row (`posts["row"]`); ReviewError for an unknown row.
+    `components` maps a language to the `name@version` of the model that scored it."""
+    by_row = posts.set_index("row", drop=False)
+    targets = []
+    for r in rows:
+        if int(r) not in by_row.index:
+            raise ReviewError(f"the corpus has no post in row {r}", code="unknown_post")
+        p = by_row.loc[int(r)]
+        model, _, version = components.get(str(p["lang"]), "—@—").partition("@")
+        score = None if pd.isna(p["score"]) else float(p["score"])
+        label = _LABEL_OF.get(str(p["label"])) if isinstance(p["label"], str) else None
+        targets.append(
+            ReviewTarget("corpus", corpus_id, str(int(r)), str(p["text"]), model, version, score, label)
+        )
+    return targets
+
+
+def current_by_position(entries: Iterable[ReviewEntry]) -> dict[str, ReviewEntry]:
+    """The latest entry per position (entries in id order); a reset's entry has label None."""
+    latest: dict[str, ReviewEntry] = {}
+    for e in sorted(entries, key=lambda e: e.id):
+        latest[e.position] = e
+    return latest
+
+
+@dataclass(frozen=True)
+class ReviewedPosts:
+    """The corpus with the analyst's labels: `labels` aligned with the posts, and both summaries."""
+
+    labels: pd.Series
+    model: SentimentSummary
+    reviewed_summary: SentimentSummary
+    reviewed: int  # posts whose label an analyst set
+    changed: int  # of those, how many differ from the model's label
+    stale: tuple[ReviewEntry, ...]  # reviews of rows whose text is no longer the same
+
+
+def apply_post_reviews(posts: pd.DataFrame, entries: Iterable[ReviewEntry]) -> ReviewedPosts:
+    """Every reviewed post's label set by the analyst; both summaries over the whole corpus."""
+    labels = posts["label"].astype(object).where(posts["label"].notna(), None).copy()
+    current = {k: e for k, e in current_by_position(entries).items() if e.label is not None}
+    rows = {str(int(r)): i for i, r in zip(posts.index, posts["row"], strict=True)}
+    reviewed = changed = 0
+    stale = []
+    for position, e in current.items():
+        i = rows.get(position)
+        if i is None or content_hash(str(posts.at[i, "text"])) != e.text_sha256:
+            stale.append(e)
+            continue
+        reviewed += 1
+        changed += labels.at[i] != e.label
+        labels.at[i] = e.label
+    return ReviewedPosts(
+        labels,
+        summarize_labels(posts["label"].where(posts["label"].notna(), None)),
+        summarize_labels(labels),
+        reviewed,
+        changed,
+        tuple(stale),
+    )

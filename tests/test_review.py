@@ -18,13 +18,19 @@ from analysis.review import (
     ReviewError,
     agreement,
     agreement_by,
+    agreement_table,
     apply_reviews,
     article_targets,
+    bulk_preview,
     current_by_hash,
+    edge_distance,
+    last_change,
     list_reviews,
     overrides,
     record_reviews,
+    review_queue,
     reviewed_pairs,
+    training_csv,
     training_rows,
     undo_last,
 )
@@ -259,3 +265,100 @@ def test_exports_carry_both_labels_the_counts_and_the_audit_trail(tmp_path: Path
     reviewed = [s for g in payload["groups"] for b in g["bullets"] for s in b["sentences"] if s["reviewed"]]
     assert [(s["model_label"], s["label"]) for s in reviewed] == [(target.label, "positive")]
     lib.dispose()
+
+
+def test_the_queue_puts_uncertain_sentences_first_then_the_closest_to_a_band_edge(lib: Library) -> None:
+    from dataclasses import replace
+
+    from tests.dashboard_fixtures import make_analysis
+
+    a = make_analysis()  # band ±0.2; scores -0.6 -0.8 0.7 0.0 -0.5 and one unscored
+    sentences = list(a.sentences)
+    sentences[4] = replace(sentences[4], uncertain=("near a band edge",))
+    sentences[2] = replace(sentences[2], uncertain=("tiers disagree (fast: neutral)", "near a band edge"))
+    flagged = {s.position: s for s in sentences}
+
+    def flag(b):
+        return replace(b, sentences=tuple(flagged[s.position] for s in b.sentences))
+
+    doc = a.document
+    a = replace(
+        a,
+        document=replace(
+            doc,
+            core_viewpoint=flag(doc.core_viewpoint),
+            groups=tuple(replace(g, bullets=tuple(flag(b) for b in g.bullets)) for g in doc.groups),
+        ),
+    )
+    assert edge_distance(a, a.sentences[3]) == pytest.approx(0.2)
+    assert edge_distance(a, a.sentences[5]) is None
+    # two reasons, one reason, then by distance to ±0.2: 0.0 (0.2), -0.6 (0.4), -0.8 (0.6)
+    assert [s.position for s in review_queue(a, [])] == [2, 4, 3, 0, 1]
+    aid = lib.add_article("x", title="t")[0].id
+    record_reviews(lib, article_targets(a, aid, [2]), "neutral", editor="ana")
+    assert [s.position for s in review_queue(a, list_reviews(lib, "article", aid))] == [4, 3, 0, 1]
+    record_reviews(lib, article_targets(a, aid, [2]), None, editor="ana")  # reset: back in the queue
+    assert review_queue(a, list_reviews(lib, "article", aid))[0].position == 2
+
+
+def test_bulk_preview_counts_what_would_change(lib: Library, analysis) -> None:
+    aid = _article(lib)
+    positions = [s.position for s in analysis.sentences]
+    negative = sum(s.label == "negative" for s in analysis.sentences)
+    preview = bulk_preview(analysis, [], positions, "negative")
+    assert (preview.n, preview.changes, preview.reviewed_before, preview.too_many) == (
+        len(positions),
+        len(positions) - negative,
+        0,
+        False,
+    )
+    first = analysis.sentences[0]
+    other = next(x for x in ("positive", "neutral") if x != first.label)
+    record_reviews(lib, article_targets(analysis, aid, [first.position]), other, editor="ana")
+    after = bulk_preview(analysis, list_reviews(lib, "article", aid), [first.position], other)
+    assert (after.n, after.changes, after.reviewed_before) == (1, 0, 1)  # already labelled so
+    with pytest.raises(ReviewError) as err:
+        bulk_preview(analysis, [], positions, "great")
+    assert err.value.code == "bad_label"
+
+
+def test_bulk_preview_over_the_limit_says_so() -> None:
+    from dataclasses import replace
+
+    from tests.dashboard_fixtures import make_analysis
+
+    a = make_analysis()
+    many = tuple(replace(a.sentences[1], text=f"s{i}", position=i) for i in range(MAX_BULK + 1))
+    group = replace(a.document.groups[0], bullets=(replace(a.document.groups[0].bullets[0], sentences=many),))
+    big = replace(a, document=replace(a.document, core_viewpoint=None, groups=(group,)))
+    preview = bulk_preview(big, [], range(MAX_BULK + 1), "neutral")
+    assert preview.n == MAX_BULK + 1 and preview.too_many
+
+
+def test_last_change_names_what_undo_would_undo(lib: Library, analysis) -> None:
+    aid = _article(lib)
+    assert last_change([]) == ()
+    record_reviews(lib, article_targets(analysis, aid, [0]), "positive", editor="ana")
+    record_reviews(lib, article_targets(analysis, aid, [1, 2]), "negative", editor="bo")
+    change = last_change(list_reviews(lib, "article", aid))
+    assert [(e.position, e.label, e.editor) for e in change] == [
+        ("1", "negative", "bo"),
+        ("2", "negative", "bo"),
+    ]
+    undo_last(lib, "article", aid, editor="ana")
+    assert [e.position for e in last_change(list_reviews(lib, "article", aid))] == ["0"]
+
+
+def test_agreement_table_and_training_csv() -> None:
+    import io
+
+    import pandas as pd
+
+    pairs = [ReviewedPair("negative", "negative", "zh", "a"), ReviewedPair("neutral", "negative", "en", "b")]
+    rows = agreement_table(agreement_by(pairs, "lang"))
+    assert [(r["group"], r["n"], r["accuracy"]) for r in rows] == [("en", 1, 0.0), ("zh", 1, 1.0)]
+    assert rows[1]["interval_low"] < 1.0 == rows[1]["interval_high"]
+    data = training_csv([('用户非常失望, "很糟"', "neg"), ("Fine.", "pos")])
+    assert not data.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.BytesIO(data), dtype=str)
+    assert frame.values.tolist() == [['用户非常失望, "很糟"', "neg"], ["Fine.", "pos"]]
