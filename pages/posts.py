@@ -5,7 +5,7 @@ Widget keys (stable, for tests): posts_upload, posts_sample, posts_library_pick,
 posts_mapping_form, posts_map_<role>, posts_tz, posts_year, posts_export_time, posts_clean_<step>,
 posts_confirm, posts_freq, posts_weighted, posts_volume_chart, posts_nev_chart, posts_show_themes,
 posts_theme_chart, posts_breakdown_<role>, posts_top_table, posts_period, posts_period_table,
-posts_spike_table_<i>, posts_download.
+posts_spike_table_<i>, posts_download; posts_review_* (pages/posts_review.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from analysis.corpus.pipeline import CorpusOptions, IngestReport, options_with, 
 from analysis.corpus.timeparse import DEFAULT_TZ
 from analysis.errors import OpinionLensError
 from analysis.library import LibraryError
-from pages import common
+from pages import common, posts_review
 from pages.common import md_escape, tr, ui_lang
 from pages.frame import page_shell
 
@@ -37,8 +37,7 @@ SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "sample_data" / "weibo_cct
 SOURCE_KEY = "_posts_source"
 ANALYSED_CORPORA = 3  # kept per process: each can hold 200,000 posts
 # Rows drawn in a post table (the browser builds a grid per table on each page switch): the rest is a download.
-PERIOD_TABLE_ROWS = 100
-TOP_TABLE_ROWS = 50
+PERIOD_TABLE_ROWS, TOP_TABLE_ROWS = 100, 50
 THEMES_AUTO_LIMIT = 20_000  # above this many posts, themes over time are computed on request
 PLAIN_ERRORS = ("bad_tz", "bad_export_time", "no_time_column", "model")  # shown without their detail
 
@@ -70,8 +69,8 @@ def _error(exc: OpinionLensError) -> None:  # a file's error comes with its deta
 
 
 def _use(data: bytes, filename: str, origin: str, sha: str, options: CorpusOptions | None = None) -> None:
-    source = {"data": data, "filename": filename, "origin": origin, "sha": sha}
-    st.session_state[SOURCE_KEY] = {**source, "options": options.to_dict() if options else None}
+    st.session_state[SOURCE_KEY] = {"data": data, "filename": filename, "origin": origin, "sha": sha,
+                                    "options": options.to_dict() if options else None}  # fmt: skip
 
 
 def _input_row() -> None:
@@ -259,6 +258,7 @@ def _results(corpus: ca.CorpusAnalysis) -> None:
         st.markdown(f"**{tr('posts.period_posts', period=chosen, n=int(row['n'] + row['unscored']))}**")
         st.caption(ca.period_caption(row, lang))
         _post_table(corpus, "period", "posts_period_table", freq, row["period"], limit=PERIOD_TABLE_ROWS)
+        posts_review.section(st.session_state[SOURCE_KEY], corpus, freq, row["period"])
     st.subheader(tr("posts.themes"))
     if st.toggle(tr("posts.show_themes"), len(corpus.posts) <= THEMES_AUTO_LIMIT, key="posts_show_themes"):
         if corpus.themes(freq, lang).empty:

@@ -1,0 +1,154 @@
+"""Review posts (Posts page section; layout and widgets only, the logic is analysis.review).
+
+An analyst sets the label of any listed post of the chosen period, or one label for every post of
+that period (up to analysis.review.MAX_BULK, after a preview and a confirmation), undoes the last
+change, and sees the model's and the reviewed NEV side by side. The corpus is kept in the library
+(a review needs its id); the reviews are the library's append-only audit trail.
+
+Widget keys: posts_review_editor, posts_review_post, posts_review_label, posts_review_note,
+posts_review_apply, posts_review_bulk_confirm, posts_review_bulk, posts_review_undo.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from analysis.corpus import analysis as ca
+from analysis.corpus.analysis import CorpusAnalysis
+from analysis.corpus.scoring import model_components
+from analysis.errors import OpinionLensError
+from analysis.review import (
+    LABELS,
+    MAX_BULK,
+    apply_post_reviews,
+    check_change,
+    check_editor,
+    list_reviews,
+    post_targets,
+    record_reviews,
+    undo_last,
+)
+from pages import common
+from pages.common import tr, ui_lang
+
+EDITOR_NAME_KEY = "_review_editor_name"  # typed once per session where there is no sign-in
+CHOICES = (*LABELS, "model")
+
+
+def corpus_id(source: dict[str, Any], corpus: CorpusAnalysis, *, create: bool) -> int | None:
+    """The library id of the corpus on show; with `create`, one not stored yet (the sample) is
+    stored first (a review needs it), else None."""
+    origin = str(source.get("origin", ""))
+    if origin.startswith("library:"):
+        return int(origin.split(":", 1)[1])
+    library = common.get_library()
+    found = next((c.id for c in library.list_corpora() if c.sha256 == source["sha"]), None)
+    if found is not None or not create:
+        return found
+    record, _ = library.add_corpus(
+        source["filename"], source["data"], source["filename"], corpus.options.to_stored(),
+        rows=corpus.report.rows_read,
+    )  # fmt: skip
+    return record.id
+
+
+def _editor() -> str | None:
+    """The signed-in email, else the name this session typed (asked for once)."""
+    if (who := common.editor_identity()) is not None:
+        return who
+    name = st.text_input(
+        tr("posts.review.editor"), key="posts_review_editor", value=st.session_state.get(EDITOR_NAME_KEY, "")
+    )
+    if name.strip():
+        st.session_state[EDITOR_NAME_KEY] = name.strip()
+    return st.session_state.get(EDITOR_NAME_KEY)
+
+
+def section(source: dict[str, Any], corpus: CorpusAnalysis, freq: str, period: pd.Timestamp) -> None:
+    """The review section for the posts of one period."""
+    st.subheader(tr("posts.review.posts_title"), anchor=False)
+    try:
+        cid = corpus_id(source, corpus, create=False)
+        trail = list_reviews(common.get_library(), "corpus", cid) if cid is not None else []
+    except OpinionLensError as exc:
+        st.warning(tr("posts.review.unavailable", error=str(exc)))
+        return
+    view = apply_post_reviews(corpus.posts, trail)
+    m = st.columns(3)
+    m[0].metric(
+        tr("posts.review.posts_reviewed"),
+        f"{view.reviewed:,}",
+        help=tr("posts.review.changed", n=view.changed),
+    )
+    m[1].metric(tr("posts.review.nev_model"), ca.nev_text(view.model.nev, ui_lang()))
+    m[2].metric(tr("posts.review.nev_reviewed"), ca.nev_text(view.reviewed_summary.nev, ui_lang()))
+    if view.stale:
+        st.caption(tr("posts.review.stale_posts", n=len(view.stale)))
+    if not common.editing_allowed():
+        return
+    editor = _editor()
+    posts = corpus.period_posts(freq, period)
+    if posts.empty:
+        return
+    labels = view.labels.loc[posts.index]
+    names = {
+        int(r): f"#{int(r)} · {common.label_name(lab)} · {str(t)[:60]}"
+        for r, lab, t in zip(posts["row"], labels, posts["text"], strict=True)
+    }
+    c1, c2 = st.columns([3, 1])
+    row = c1.selectbox(
+        tr("posts.review.post"), list(names), key="posts_review_post", format_func=names.__getitem__
+    )
+    choices = {c: _choice_name(c) for c in CHOICES}  # named now: AppTest formats outside the session
+    label = c2.radio(
+        tr("posts.review.label"), CHOICES, key="posts_review_label", format_func=choices.__getitem__
+    )
+    note = st.text_input(tr("posts.review.note"), key="posts_review_note", max_chars=2000)
+    components = model_components(corpus.options.model)
+    b = st.columns(3)
+    if b[0].button(tr("posts.review.apply"), key="posts_review_apply", icon=":material/check:"):
+        _record(source, corpus, [row], label, note, editor, components)
+    n = len(posts)
+    confirm = b[1].checkbox(
+        tr("posts.review.bulk_confirm", n=n, label=_choice_name(label)), key="posts_review_bulk_confirm"
+    )
+    if b[1].button(
+        tr("posts.review.bulk", n=n), key="posts_review_bulk", disabled=not confirm or n > MAX_BULK
+    ):
+        _record(source, corpus, list(posts["row"]), label, note, editor, components)
+    if n > MAX_BULK:
+        b[1].caption(tr("posts.review.bulk_too_many", n=n, max=MAX_BULK))
+    if b[2].button(
+        tr("posts.review.undo"), key="posts_review_undo", icon=":material/undo:", disabled=cid is None
+    ):
+        try:
+            undo_last(common.get_library(), "corpus", cid or 0, editor=check_editor(editor))
+        except OpinionLensError as exc:
+            st.error(str(exc))
+        else:
+            st.rerun()
+
+
+def _choice_name(choice: str) -> str:
+    return tr("posts.review.back_to_model") if choice == "model" else tr(f"label.{choice}")
+
+
+def _record(
+    source: dict[str, Any], corpus: CorpusAnalysis, rows: list[int], label: str, note: str, editor: str | None,
+    components: dict[str, str],
+) -> None:  # fmt: skip
+    try:
+        check_change(len(rows), None if label == "model" else label, note, editor)  # before storing anything
+        cid = corpus_id(source, corpus, create=True)
+        assert cid is not None
+        targets = post_targets(corpus.posts, cid, rows, components)
+        record_reviews(
+            common.get_library(), targets, None if label == "model" else label, note=note, editor=editor or ""
+        )
+    except OpinionLensError as exc:
+        st.error(str(exc))
+    else:
+        st.rerun()
