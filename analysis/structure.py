@@ -25,8 +25,11 @@ of the headings this parser knows:
   viewpoint when there is none. A short headline-like last line (no citation, no full stop) is
   the title when none was found at the top.
 
-*Article* (kind "article") — anything else: title, source and date are taken from the first
-lines (and source lines at the end; a leading `【标题】` is the headline, or the outlet if known); sections start at headings (Markdown `#`, `一、…`, `**…**`,
+*Article* (kind "article") — anything else: title, source and date are taken from a key-value
+header block or front matter at the top (`标题：/日期：/来源：…`, `Title:/Published:/Source:…`, a
+`---`/`+++` fence), whose values win, then from the first lines (and source or labelled date lines
+at the end; a wire dateline "LOS ANGELES (Reuters) -" / "新华社巴黎12月9日电" names the source when
+nothing else does; a leading `【标题】` is the headline, or the outlet if known); sections start at headings (Markdown `#`, `一、…`, `**…**`,
 short unpunctuated lines before a paragraph); otherwise blank-line blocks that hold several
 paragraphs are sections; otherwise the whole body is one section. Each paragraph is a bullet.
 Sections without a heading get a derived title.
@@ -314,7 +317,7 @@ def derive_title(text: str, max_terms: int = 3) -> str:
 # Metadata (title, source, date)
 
 _SOURCE_LINE = re.compile(
-    r"^[（(【\[]?\s*(?:来源|来自|出处|稿源|Source|Sources|From)\s*[:：]\s*(?P<src>[^)）】\]\n]{1,60})[)）】\]]?\s*$",
+    r"^[（(【\[]?\s*(?:来源于|来源|来自|出处|稿源|Source|Sources|From)\s*[:：]\s*(?P<src>[^)）】\]\n]{1,60})[)）】\]]?\s*$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^By\s+(?P<who>[^\n]{1,120})$", re.IGNORECASE)
@@ -332,10 +335,28 @@ class _Meta:
     published_at: datetime | None = None
 
 
+# Labels that end a source value on its line: "来源：证券时报网 作者：李在山", "Source: Reuters | By …".
+_NEXT_LABEL = re.compile(
+    r"\s*(?:作者|记者|编辑|责任编辑|责编|原标题|摄影|通讯员|Author|Editor|By)\s*[:：]|\s+By\s|\s{2,}|\s*[|｜]\s*",
+    re.IGNORECASE,
+)
+_WEEKDAY = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun|星期[一二三四五六日天]|周[一二三四五六日天])\.?$",
+    re.IGNORECASE,
+)
+
+
+def _cut_at_next_label(value: str) -> str:
+    """A source value without what follows the next label on its line (作者：…, By …)."""
+    return _NEXT_LABEL.split(value, maxsplit=1)[0].strip(_SEPARATORS + "()（）")
+
+
 def _source_from_prefix(prefix: str) -> tuple[str | None, str]:
     """Split "小米汽车陷入困境? Xin Lang Cai Jing" into (source, rest before it)."""
     prefix = prefix.rstrip(_SEPARATORS)
     if not prefix:
+        return None, ""
+    if _WEEKDAY.match(prefix.strip()):  # "Friday, December 23, 2016": a weekday, not an outlet
         return None, ""
     squashed = _alias_key(prefix)
     for name in _KNOWN_SOURCES:
@@ -370,7 +391,7 @@ def _read_meta_line(line: str, meta: _Meta) -> str | None:
     stripped = line.strip()
     m = _SOURCE_LINE.match(stripped)
     if m:
-        src = m.group("src").strip()
+        src = _cut_at_next_label(m.group("src"))
         found = find_date(src)
         if found:
             meta.published_at = meta.published_at or found[0]
@@ -399,11 +420,13 @@ def _read_meta_line(line: str, meta: _Meta) -> str | None:
     before = stripped[:start]
     if len(after) > 40 or (_ends_like_sentence(stripped) and len(stripped) > 60):
         return None  # a sentence that mentions a date, not a date line
+    if _ends_like_sentence(stripped) and re.search(r"[，,；;]\s*\S", after):
+        return None  # "2019年2月27日下午，调研组一行……调研。": a sentence that opens with a date
     if meta.published_at is None:
         meta.published_at = date
     labelled = _SOURCE_LINE.match(before.strip(_SEPARATORS)) or _SOURCE_LINE.match(after)
-    if labelled:  # "来源：新华社 2016年10月14日" / "2016年10月14日07:17 来源：新华社"
-        source, rest = labelled.group("src").strip(), ""
+    if labelled:  # "来源：新华社 2016年10月14日" / "2016年10月14日07:17 来源：新华社 作者：…"
+        source, rest = _cut_at_next_label(labelled.group("src")) or None, ""
     else:
         source, rest = _source_from_prefix(before)
     if source is None and after and len(after) <= 30:
@@ -785,7 +808,7 @@ _HEADER_KEYS = {
     "title": ("标题", "题目", "新闻标题", "文章标题", "title", "headline"),
     "date": ("日期", "时间", "发布时间", "发表时间", "发布日期", "发文时间", "date", "published",
              "publish date", "published at", "publication date", "time"),
-    "source": ("来源", "来自", "出处", "媒体", "稿源", "source", "publisher", "outlet"),
+    "source": ("来源", "来源于", "来自", "出处", "媒体", "稿源", "source", "publisher", "outlet"),
     "author": ("作者", "记者", "撰文", "author", "authors", "by"),
     "url": ("链接", "原文链接", "网址", "原文地址", "url", "link", "original link"),
 }  # fmt: skip
@@ -798,9 +821,65 @@ _HEADER_LINE = re.compile(
 )
 
 
+# Front matter, as Markdown exports, static-site posts and web clippers write it: a block fenced by
+# "---" (YAML, "key: value") or "+++" (TOML, "key = value") at the very top. Keys this parser does not
+# know (layout, tags, categories...) are skipped inside the fence.
+_FRONT_MATTER_FENCE = re.compile(r"^\s*(---|\+\+\+)\s*$")
+_FRONT_MATTER_LINE = re.compile(
+    r"^\s*(?P<key>[A-Za-z_\u4e00-\u9fff][\w \-\u4e00-\u9fff]{0,30}?)\s*[:=：]\s*(?P<value>.*?)\s*$"
+)
+_FRONT_MATTER_MAX_LINES = 60
+
+
+def _header_value(meta: _Meta, role: str, value: str) -> None:
+    """Store one header value in `meta` (header values replace whatever was there)."""
+    if role == "title":
+        meta.title = _strip_heading_marks(value) or meta.title
+    elif role == "date":
+        date = find_date(value)
+        if date is not None:
+            meta.published_at = date[0]
+    elif role == "source":
+        date = find_date(value)
+        if date is not None:  # "来源: 新华社 2016-10-14"
+            meta.published_at = meta.published_at or date[0]
+            value = (value[: date[1][0]] + value[date[1][1] :]).strip(_SEPARATORS)
+        meta.source = _cut_at_next_label(value) or meta.source
+
+
+def _front_matter(lines: list[str], meta: _Meta) -> int:
+    """Read a fenced front matter block at the top into `meta`; return the line after its closing
+    fence (0 when the text does not open with one)."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return 0
+    opening = _FRONT_MATTER_FENCE.match(lines[first])
+    if opening is None:
+        return 0
+    fence = opening.group(1)
+    for end in range(first + 1, min(len(lines), first + _FRONT_MATTER_MAX_LINES)):
+        closing = _FRONT_MATTER_FENCE.match(lines[end])
+        if closing is not None and closing.group(1) == fence:
+            break
+    else:
+        return 0
+    for line in lines[first + 1 : end]:
+        m = _FRONT_MATTER_LINE.match(line)
+        if m is None:
+            continue
+        role = _HEADER_ROLE.get(m.group("key").strip().lower())
+        value = m.group("value").strip().strip("\"'").strip()
+        if role and value:
+            _header_value(meta, role, value)
+    return end + 1
+
+
 def _header_block(lines: list[str], meta: _Meta) -> int:
-    """Read a key-value header block at the top into `meta`; return the first line after it
-    (0 when the text has none)."""
+    """Read front matter or a key-value header block at the top into `meta`; return the first line
+    after it (0 when the text has none)."""
+    fenced = _front_matter(lines, meta)
+    if fenced:
+        return fenced
     i, found = 0, 0
     while i < len(lines):
         line = lines[i]
@@ -813,21 +892,25 @@ def _header_block(lines: list[str], meta: _Meta) -> int:
         role, value = _HEADER_ROLE[m.group("key").lower()], m.group("value").strip()
         found += 1
         i += 1
-        if not value:
-            continue
-        if role == "title":
-            meta.title = _strip_heading_marks(value)
-        elif role == "date":
-            date = find_date(value)
-            if date is not None:
-                meta.published_at = date[0]
-        elif role == "source":
-            date = find_date(value)
-            if date is not None:  # "来源: 新华社 2016-10-14"
-                meta.published_at = meta.published_at or date[0]
-                value = (value[: date[1][0]] + value[date[1][1] :]).strip(_SEPARATORS)
-            meta.source = value or meta.source
+        if value:
+            _header_value(meta, role, value)
     return i if found else 0
+
+
+# A labelled publication date closing an article: "发布日期：2019-03-06 责任编辑：龙慧", "Published: …".
+_TRAILING_DATE = re.compile(
+    r"^[（(]?\s*(?:发布日期|发布时间|发表时间|发表日期|发稿时间|Published(?: on)?|Posted(?: on)?|First published)\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+# A wire-service dateline opening the first paragraph: the agency is the source.
+_WIRE_DATELINE = re.compile(
+    r"^[A-Z]{2,}[A-Z .,'’/-]{0,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"\s*\((?P<agency>[A-Z][A-Za-z.&]+(?:\s[A-Z][A-Za-z.&]+){0,2})\)\s*[-–—]"
+)
+_CN_WIRE_DATELINE = re.compile(
+    r"^(?P<agency>新华社|中新社|中新网|法新社|路透社|美联社|共同社|塔斯社|韩联社)[\u4e00-\u9fff]{0,12}"
+    r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*电"
+)
 
 
 def _article_meta(lines: list[str], meta: _Meta) -> tuple[int, int]:
@@ -840,6 +923,8 @@ def _article_meta(lines: list[str], meta: _Meta) -> tuple[int, int]:
             start += 1
             continue
         seen += 1
+        if _WIRE_DATELINE.match(line.strip()) or _CN_WIRE_DATELINE.match(line.strip()):
+            break  # "LOS ANGELES (Reuters) - …" opens the body
         rest = _read_meta_line(line, meta)
         if rest is not None:
             rest = _strip_heading_marks(rest)
@@ -873,7 +958,18 @@ def _article_meta(lines: list[str], meta: _Meta) -> tuple[int, int]:
             _read_meta_line(stripped, meta)
             end -= 1
             continue
+        dated = _TRAILING_DATE.match(stripped)
+        found = find_date(stripped) if dated else None
+        if found is not None and found[1][0] == dated.end():  # "发布日期：2019-03-06 责任编辑：龙慧"
+            meta.published_at = meta.published_at or found[0]
+            end -= 1
+            continue
         break
+    if meta.source is None:
+        first = next((line.strip() for line in lines[start:end] if line.strip()), "")
+        wire = _WIRE_DATELINE.match(first) or _CN_WIRE_DATELINE.match(first)
+        if wire:  # "LOS ANGELES (Reuters) - …", "新华社巴黎12月9日电（记者唐霁）…"
+            meta.source = wire.group("agency")
     return start, end
 
 

@@ -264,6 +264,156 @@ def test_html_with_no_visible_text_is_no_text() -> None:
     assert str(error) == "the HTML page has no visible text"
 
 
+# -- page titles, dates and sources (issue 11 item 5: article layouts) --------------------------------
+
+_BODY = (
+    "<p>法国9日再次爆发全国跨行业大罢工，反对政府进行退休制度改革，首都巴黎交通几乎完全瘫痪。</p>"
+    "<p>工会号召10日继续举行全国跨行业大罢工及游行，预计交通、教育等多个行业都将受到影响。</p>"
+)
+
+
+def html_page(head: str, body: str = _BODY) -> bytes:
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>".encode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "source"),
+    [
+        # og:title agrees with the start of <title>: the rest is section and site names
+        (
+            "<title>中国人习以为常的地方 为何老外却说“了不得”？|公园_新浪新闻</title>"
+            "<meta property='og:title' content='中国人习以为常的地方 为何老外却说“了不得”？'>",
+            "中国人习以为常的地方 为何老外却说“了不得”？",
+            "新浪新闻",
+        ),
+        # og:title carries the suffix too: the JSON-LD headline agrees
+        (
+            "<title>Obama admits US gun laws are his 'biggest frustration' - BBC News</title>"
+            "<meta property='og:title' content=\"Obama admits US gun laws are his 'biggest frustration' - BBC News\">"
+            '<script type="application/ld+json">{"@type": "Article", "headline": '
+            "\"Obama admits US gun laws are his 'biggest frustration'\", "
+            '"publisher": {"@type": "Organization", "name": "BBC News"}}</script>',
+            "Obama admits US gun laws are his 'biggest frustration'",
+            "BBC News",
+        ),
+        # the site name before the headline
+        (
+            "<title>Python Insider: Python 3.6.0 is now available!</title>"
+            "<meta property='og:title' content='Python 3.6.0 is now available!'>",
+            "Python 3.6.0 is now available!",
+            "Python Insider",
+        ),
+        # nothing agrees: only segments naming the site go, sections joined to them too
+        (
+            "<title>共享充电宝涨价告别1元时代：是“收割韭菜”还是回归理性_10%公司_澎湃新闻-The Paper</title>",
+            "共享充电宝涨价告别1元时代：是“收割韭菜”还是回归理性",
+            "澎湃新闻",
+        ),
+        (
+            "<title>Angela Carter's 'carnival' London home receives blue plaque | Books | The Guardian</title>"
+            "<meta property='og:site_name' content='the Guardian'>",
+            "Angela Carter's 'carnival' London home receives blue plaque",
+            "The Guardian",  # as the <title> writes it
+        ),
+    ],
+)
+def test_html_title_loses_the_site_name_and_gives_the_source(head: str, title: str, source: str) -> None:
+    result = read_document(html_page(head), "page.html")
+    assert (result.title, result.source) == (title, source)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Bitcoin - the next bubble?",
+        "Why I left - and why I came back",
+        "Brexit: what happens next",
+        "Annual Report 2023",
+    ],
+)
+def test_html_long_title_containing_a_dash_keeps_its_full_text(title: str) -> None:
+    head = f"<title>{title} - Reuters</title><link rel='canonical' href='https://www.reuters.com/article/x'>"
+    assert read_document(html_page(head), "page.html").title == title
+    bare = read_document(html_page(f"<title>{title}</title><h1>Annual Report</h1>"), "page.html")
+    assert bare.title == title  # a heading that is only the start of the title does not cut it
+
+
+def test_html_chinese_meta_dates_and_a_same_day_dateline_adds_the_time() -> None:
+    head = (
+        "<title>法国全国大罢工再次严重影响交通-新华网</title><meta name='publishdate' content='2019-12-10'>"
+    )
+    body = (
+        "<h1>法国全国大罢工再次严重影响交通</h1><div>2019-12-10 07:57:40 <span>来源：<em>新华网</em></span></div>"
+        + _BODY
+    )
+    result = read_document(html_page(head, body), "page.html")
+    assert result.title == "法国全国大罢工再次严重影响交通"
+    assert result.published_at == datetime(2019, 12, 10, 7, 57, 40, tzinfo=BEIJING)
+    assert result.source == "新华网"
+    weibo = html_page("<title>x</title><meta name='weibo: article:create_at' content='2019-11-25 18:57:38'>")
+    assert read_document(weibo, "page.html").published_at == datetime(
+        2019, 11, 25, 18, 57, 38, tzinfo=BEIJING
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "published", "source"),
+    [
+        # the dateline under the headline, an unlabelled outlet on it
+        (
+            "<h1>中国人习以为常的地方</h1><div class='date-source'><span>2019年11月25日 18:57</span>"
+            "<a class='source'>参考消息</a></div>",
+            datetime(2019, 11, 25, 18, 57, tzinfo=BEIJING),
+            "参考消息",
+        ),
+        # "来源：… 作者：…" on one line: the source stops at the next label
+        (
+            "<h2>午间公告：天奇股份中标广汽丰田项目</h2><div>2019-09-26 12:11<span>来源：证券时报网</span>"
+            "<span>作者：李在山</span></div>",
+            datetime(2019, 9, 26, 12, 11, tzinfo=BEIJING),
+            "证券时报网",
+        ),
+        # an event date opens the body; the labelled publication date is at the bottom
+        (
+            "<b>顺德区大良街道党工委委员到众创金融街开展调研工作</b><br><font>来源于：东区办事处</font>"
+            "<p>2019年2月27日下午，佛山顺德区大良街道党工委委员一行八人到众创金融街进行实地考察调研。</p>"
+            + _BODY
+            + "<div>发布日期：2019-03-06 责任编辑：龙慧</div>",
+            datetime(2019, 3, 6, tzinfo=BEIJING),
+            "东区办事处",
+        ),
+    ],
+)
+def test_html_visible_dateline_and_source_when_the_head_has_none(
+    body: str, published: datetime | None, source: str | None
+) -> None:
+    result = read_document(html_page("<title>新闻</title>", body), "page.html")
+    assert (result.published_at, result.source) == (published, source)
+
+
+def test_html_dates_in_a_sidebar_below_the_article_do_not_refine_its_date() -> None:
+    head = "<title>法国全国大罢工再次严重影响交通</title><meta name='publishdate' content='2019-12-10'>"
+    body = (
+        "<h1>法国全国大罢工再次严重影响交通</h1>"
+        + _BODY
+        + "<ul><li>热帖<div>2019-12-10 08:58:39</div></li><li>热帖<div>2018-03-02 08:58:39</div></li></ul>"
+    )
+    assert read_document(html_page(head, body), "page.html").published_at == datetime(
+        2019, 12, 10, tzinfo=BEIJING
+    )
+
+
+def test_html_site_names_that_are_hosts_or_copyright_lines_are_not_sources() -> None:
+    head = "<title>女儿出嫁，郑板桥画了几笔兰花当嫁妆--文化--人民网</title><meta name='copyright' content='人民网版权所有'>"
+    result = read_document(html_page(head), "page.html")
+    assert result.title == "女儿出嫁，郑板桥画了几笔兰花当嫁妆"
+    assert result.source == "人民网"
+    edition = html_page("<title>Parasite wins</title><meta property='og:site_name' content='U.S.'>")
+    assert read_document(edition, "page.html").source is None
+
+
 # ---------------------------------------------------------------------------------------------
 # DOCX
 
@@ -399,6 +549,96 @@ def test_pdf_text_and_metadata() -> None:
     assert result.title == "Trust Report"
     assert result.published_at == datetime(2025, 10, 27, 20, 11, tzinfo=BEIJING)
     assert read_document(data).format == "pdf"  # sniffed from %PDF-
+
+
+def pdf_with_heading(
+    lines: list[tuple[int, str]],
+    *,
+    title: str | None = None,
+    producer: str | None = None,
+    creation_date: str | None = None,
+) -> bytes:
+    """A one-page PDF whose lines are set in the given sizes (pt), top down, with document info."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(minimal_pdf(["x"]))))
+    page = writer.pages[0]
+    y, operators = 740, []
+    for size, text in lines:
+        y -= int(size * 1.6)
+        operators.append(f"BT /F1 {size} Tf 72 {y} Td ({text}) Tj ET")
+    stream = pypdf.generic.DecodedStreamObject()
+    stream.set_data(" ".join(operators).encode("latin-1"))
+    page[pypdf.generic.NameObject("/Contents")] = writer._add_object(stream)
+    info = {"/Title": title, "/Producer": producer, "/CreationDate": creation_date}
+    writer.add_metadata({key: value for key, value in info.items() if value is not None})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+_PDF_PAGE = [
+    (12, "Python Insider"),
+    (18, "Friday, December 23, 2016"),
+    (24, "Python 3.6.0 is now available!"),
+    (12, "Python 3.6.0 is the newest major release of the Python language."),
+    (12, "It contains many new features and optimizations for everyone."),
+    (16, "Related Links"),
+]
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "Microsoft Word - release notes.docx",
+        "untitled",
+        "Untitled-1",
+        "release_2016.pdf",
+        "3969073602705017876",
+    ],
+)
+def test_pdf_junk_title_gives_way_to_the_first_heading_of_page_one(junk: str) -> None:
+    result = read_document(pdf_with_heading(_PDF_PAGE, title=junk), "notes.pdf")
+    assert result.title == "Python 3.6.0 is now available!"
+    assert result.published_at == datetime(2016, 12, 23, tzinfo=BEIJING)  # the dateline on page 1
+    assert result.source == "Python Insider"  # the masthead above the heading
+    assert read_document(pdf_with_heading(_PDF_PAGE), "notes.pdf").title == "Python 3.6.0 is now available!"
+
+
+def test_pdf_good_title_is_kept_and_a_site_suffix_gives_way_to_the_page_line() -> None:
+    good = read_document(pdf_with_heading(_PDF_PAGE, title="Release notes, winter 2016"), "a.pdf")
+    assert good.title == "Release notes, winter 2016"
+    page = [
+        (12, "Xinhua"),
+        (12, "Strikes paralyse Paris transport"),
+        (12, "2019-12-10 07:57:40 Source: Xinhua"),
+    ]
+    page += [(12, "Paris was at a standstill on Monday as unions walked out again over pensions.")]
+    printed = read_document(
+        pdf_with_heading(
+            page,
+            title="Strikes paralyse Paris transport - Xinhua",
+            producer="Skia/PDF m156",
+            creation_date="D:20261129183848+00'00'",
+        ),
+        "printed.pdf",
+    )
+    assert printed.title == "Strikes paralyse Paris transport"
+    # a browser's /CreationDate is the print time; the dateline on the page is the article's
+    assert printed.published_at == datetime(2019, 12, 10, 7, 57, 40, tzinfo=BEIJING)
+    assert printed.source == "Xinhua"
+
+
+def test_pdf_creation_date_stays_when_the_page_has_no_dateline_and_no_browser_printed_it() -> None:
+    page = [(20, "Quarterly outlook"), (12, "Demand recovered in the second half of the year.")]
+    result = read_document(
+        pdf_with_heading(page, producer="Microsoft Word 2016", creation_date="D:20251027201100+08'00'"),
+        "q.pdf",
+    )
+    assert result.title == "Quarterly outlook"
+    assert result.published_at == datetime(2025, 10, 27, 20, 11, tzinfo=BEIJING)
+    printed = read_document(
+        pdf_with_heading(page, producer="Skia/PDF m156", creation_date="D:20251027201100+08'00'"), "q.pdf"
+    )
+    assert printed.published_at is None
 
 
 def test_pdf_kangxi_radicals_from_a_cjk_font_come_out_as_ideographs() -> None:

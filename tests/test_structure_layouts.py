@@ -315,3 +315,82 @@ def test_header_values_beat_the_body() -> None:
     )
     assert (doc.title, doc.source) == ("真正的标题", "财新网")
     assert doc.published_at is not None and doc.published_at.year == 2024
+
+
+# -- front matter, labelled lines and wire datelines (issue 11 item 5) ---------------------------
+
+
+def test_yaml_front_matter_is_a_header_block_and_unknown_keys_are_skipped() -> None:
+    doc = parse_document(
+        '---\nlayout: post\ntitle: "Python 3.6.0 is now available!"\ndate: 2016-12-23T05:11:00-05:00\n'
+        "author: Ned Deily\npublisher: Python Insider\ntags: [release, python]\n---\n\n"
+        "Python 3.6.0 is the newest major release of the Python language. It contains many new features."
+    )
+    assert (doc.title, doc.source) == ("Python 3.6.0 is now available!", "Python Insider")
+    assert doc.published_at == datetime(2016, 12, 23, 5, 11, tzinfo=timezone(timedelta(hours=-5)))
+    assert doc.sentences[0].text.startswith("Python 3.6.0 is the newest")
+    assert not any("layout" in s.text or "---" in s.text for s in doc.sentences)
+
+
+def test_toml_front_matter_and_chinese_keys() -> None:
+    doc = parse_document(
+        '+++\n标题 = "顺德区大良街道党工委委员一行到众创金融街开展调研工作"\n日期 = 2019-03-06\n来源于 = "东区办事处"\n+++\n'
+        "2019年2月27日下午，调研组一行八人到众创金融街进行实地考察调研。"
+    )
+    assert (doc.title, doc.source) == ("顺德区大良街道党工委委员一行到众创金融街开展调研工作", "东区办事处")
+    assert doc.published_at == datetime(2019, 3, 6, tzinfo=CHINA)
+
+
+def test_unclosed_fence_is_not_front_matter() -> None:
+    doc = parse_document("---\n小米汽车宣布召回部分车辆。\n原因是辅助驾驶存在隐患。")
+    assert doc.title is None and len(doc.sentences) == 2
+
+
+def test_source_stops_at_the_next_label_and_laiyuanyu_is_a_source_label() -> None:
+    doc = parse_document(
+        "# 午间公告：天奇股份中标广汽丰田项目\n\n2019-09-26 12:11 来源：证券时报网 作者：李在山\n\n"
+        "证券时报e公司讯，当升科技竞得常州市工业用地。金陵药业获公司总裁助理增持。"
+    )
+    assert doc.source == "证券时报网"
+    assert doc.published_at == datetime(2019, 9, 26, 12, 11, tzinfo=CHINA)
+    doc = parse_document(
+        "调研工作座谈会召开\n来源于：东区办事处\n\n会上，市、区领导分别介绍了众创金融街的发展情况。"
+    )
+    assert doc.source == "东区办事处"
+
+
+def test_a_weekday_before_the_date_is_not_a_source() -> None:
+    doc = parse_document(
+        "Friday, December 23, 2016\nPython 3.6.0 is now available!\n\n"
+        "Python 3.6.0 is the newest major release of the Python language. It contains many new features."
+    )
+    assert (doc.title, doc.source) == ("Python 3.6.0 is now available!", None)
+    assert doc.published_at is not None and doc.published_at.date().isoformat() == "2016-12-23"
+
+
+def test_labelled_publication_date_closing_the_article() -> None:
+    doc = parse_document(
+        "调研工作座谈会召开\n来源于：东区办事处\n\n2019年2月27日下午，调研组一行八人到众创金融街进行实地考察调研。\n\n"
+        "发布日期：2019-03-06 责任编辑：龙慧"
+    )
+    assert doc.published_at == datetime(2019, 3, 6, tzinfo=CHINA)  # not the event date in the body
+    assert not any("发布日期" in s.text for s in doc.sentences)
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("LOS ANGELES (Reuters) - South Korean thriller Parasite won on Sunday. It was an upset.", "Reuters"),
+        ("BEIJING, Oct 27 (Reuters) - China's exports rose in September. Imports fell.", "Reuters"),
+        ("WASHINGTON (AP) — The Senate voted on Tuesday. The vote was close.", "AP"),
+        ("新华社巴黎12月9日电（记者唐霁）法国9日再次爆发全国跨行业大罢工。巴黎交通几乎完全瘫痪。", "新华社"),
+    ],
+)
+def test_wire_dateline_names_the_source(text: str, source: str) -> None:
+    doc = parse_document(text)
+    assert (doc.title, doc.source) == (None, source)
+
+
+def test_header_source_beats_a_wire_dateline() -> None:
+    doc = parse_document("来源：新华网\n\n新华社巴黎12月9日电（记者唐霁）法国9日再次爆发全国跨行业大罢工。")
+    assert doc.source == "新华网"
