@@ -6,6 +6,12 @@ models load once per process (`st.cache_resource`), an analysis is cached by its
 
 Names other pages import (keep them stable): get_library, ui_lang, tr, get_scorer, analysis_for,
 active_article, export_buttons, first_run_note, band_caption, label_name.
+
+Analyst review (issue 12): `active_article()` returns the labels the sidebar's "labels shown"
+switch selects (`label_view()`: the reviewed view by default, or the model's);
+`active_article_views()` gives the model's analysis together with the article's `Review` (its
+reviewed view and audit trail) for the pages that show both (Overview, Viewpoints) and for the
+exports. `review_editor()` names who is reviewing.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import contextlib
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -24,6 +30,10 @@ from analysis.i18n import t
 from analysis.library import DB_URL_ENV, ArticleRecord, Library, LibraryError
 from analysis.model import ArticleAnalysis, Evidence
 from analysis.sentiment import Scorer, Thresholds
+
+if TYPE_CHECKING:
+    from analysis.export import Review
+    from analysis.review import ReviewedAnalysis, ReviewEntry
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_PATH = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
@@ -36,6 +46,10 @@ MODEL_KEY = "model"
 BAND_KEY = "band"
 PENDING_ARTICLE_KEY = "_pending_article_id"  # an article to make active, applied before the picker
 INTRO_DISMISSED_KEY = "_intro_dismissed"
+VIEW_KEY = "label_view"  # the sidebar switch: which labels the pages show, "reviewed" or "model"
+LAST_VIEW_KEY = "_label_view_last"  # the switch's value, kept as the language's is (frame.py)
+REVIEW_EDITOR_KEY = "_review_editor"  # the reviewer's name typed once per session (never a secret)
+LAST_REVIEWS_KEY = "_reviews_last"  # article id -> its audit trail as this session last read it
 
 
 # -- library -----------------------------------------------------------------------------------------
@@ -332,8 +346,21 @@ def sample_article_id() -> int | None:
 
 
 def active_article() -> tuple[ArticleRecord, ArticleAnalysis]:
-    """The article picked in the sidebar and its analysis; stops the page with a clear message
-    when the library is empty or the article cannot be analysed."""
+    """The article picked in the sidebar and its analysis, with the labels the sidebar's switch
+    selects (reviewed by default); stops the page with a clear message when the library is empty
+    or the article cannot be analysed."""
+    record, analysis, review = active_article_views()
+    return record, shown_analysis(analysis, review)
+
+
+def active_article_views() -> tuple[ArticleRecord, ArticleAnalysis, Review | None]:
+    """The active article, the model's analysis of it and its analyst review (None when nobody
+    has reviewed it); stops the page like `active_article`."""
+    record, analysis = _active_model_analysis()
+    return record, analysis, article_review(record, analysis)
+
+
+def _active_model_analysis() -> tuple[ArticleRecord, ArticleAnalysis]:
     article_id = st.session_state.get(ARTICLE_KEY)
     if article_id is None:
         st.info(tr("dash.no_article"))
@@ -372,6 +399,99 @@ def _refresh_stored_summary(record: ArticleRecord, result: ArticleAnalysis) -> N
     st.info(tr("dash.rescored", old=record.model, new=stamp), icon=":material/update:")
 
 
+# -- analyst review -------------------------------------------------------------------------------
+def label_view() -> str:
+    """Which labels the pages show: "reviewed" (the analyst's where set; the default) or "model"."""
+    view = st.session_state.get(VIEW_KEY)
+    if view not in ("reviewed", "model"):
+        view = st.session_state.get(LAST_VIEW_KEY, "reviewed")
+    return view if view in ("reviewed", "model") else "reviewed"
+
+
+def review_editor() -> str | None:
+    """Who the audit trail names: the signed-in email, else the name typed once this session."""
+    return editor_identity() or st.session_state.get(REVIEW_EDITOR_KEY) or None
+
+
+def set_review_editor(name: str | None) -> str:
+    """Remember who is reviewing, for this session only: one line, not blank, and never the edit
+    passphrase typed into the wrong box. Returns the name; ReviewError when it cannot be used."""
+    from analysis.review import ReviewError, check_editor
+
+    checked = check_editor(name)
+    secret = _edit_passphrase()
+    if secret and checked == " ".join(secret.split()):
+        raise ReviewError(tr("rv.name_is_passphrase"), code="bad_editor")
+    st.session_state[REVIEW_EDITOR_KEY] = checked
+    return checked
+
+
+def article_reviews(article_id: int) -> list[ReviewEntry]:
+    """The article's audit trail (oldest first). While the database cannot be reached, the trail
+    this session last read, so the figures on screen stay what they were (nothing can be saved)."""
+    from analysis.review import list_reviews
+
+    try:
+        entries = list_reviews(get_library(), "article", article_id)
+    except LibraryError:
+        return list(st.session_state.get(LAST_REVIEWS_KEY, {}).get(article_id, []))
+    st.session_state.setdefault(LAST_REVIEWS_KEY, {})[article_id] = entries
+    return entries
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _reviewed_view(
+    _analysis: ArticleAnalysis,
+    _entries: tuple[ReviewEntry, ...],
+    article_id: int,
+    input_sha256: str,
+    model: str,
+    thresholds: tuple[tuple[str, float], ...],
+    trail: str,
+) -> ReviewedAnalysis:
+    # Keyed by what determines the result: the text, the model and band that labelled it, and a
+    # digest of the audit trail (so another database's trail with the same ids never matches).
+    # The result is immutable, so one object serves every session.
+    from analysis.review import apply_reviews
+
+    return apply_reviews(_analysis, _entries)
+
+
+def _trail_digest(entries: tuple[ReviewEntry, ...]) -> str:
+    import hashlib
+
+    parts = (f"{e.id}:{e.text_sha256}:{e.label}:{e.created_at.isoformat()}" for e in entries)
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def article_review(record: ArticleRecord, analysis: ArticleAnalysis) -> Review | None:
+    """The article's review: its reviewed view (the model's `analysis` with the analyst's labels)
+    and audit trail; None when the article has none. Cached per text, model, band and audit
+    trail, so switching pages stays fast."""
+    from analysis.export import Review
+
+    entries = tuple(article_reviews(record.id))
+    if not entries:
+        return None
+    view = _reviewed_view(
+        analysis,
+        entries,
+        record.id,
+        analysis.input_sha256,
+        f"{analysis.model.name}@{analysis.model.version}",
+        tuple(sorted(analysis.model.thresholds.items())),
+        _trail_digest(entries),
+    )
+    return Review(view, entries)
+
+
+def shown_analysis(analysis: ArticleAnalysis, review: Review | None) -> ArticleAnalysis:
+    """The analysis in the view the sidebar's switch selects."""
+    if review is None or label_view() == "model":
+        return analysis
+    return review.view.analysis
+
+
 # -- small shared pieces of layout ------------------------------------------------------------------
 def band_caption(analysis: ArticleAnalysis) -> str:
     """One line naming the model and the neutral band that produced the labels on screen."""
@@ -391,9 +511,11 @@ def band_caption(analysis: ArticleAnalysis) -> str:
     )
 
 
-def export_buttons(analysis: ArticleAnalysis) -> None:
-    """CSV, XLSX and JSON downloads of the analysis on screen, each with a reproducibility stamp.
-    The files are made only when a button is clicked (deferred), so pages stay fast."""
+def export_buttons(analysis: ArticleAnalysis, review: Review | None = None) -> None:
+    """CSV, XLSX and JSON downloads of the analysis on screen, each with a reproducibility stamp;
+    with the article's `review`, every row carries the model's and the reviewed label and the
+    files carry the audit trail. The files are made only when a button is clicked (deferred), so
+    pages stay fast."""
     from functools import partial
 
     from analysis import export
@@ -412,7 +534,7 @@ def export_buttons(analysis: ArticleAnalysis) -> None:
     for kind, mime, widget_key, label_key, make in specs:
         st.download_button(
             tr(label_key),
-            data=partial(make, analysis),
+            data=partial(make, analysis, review),
             file_name=export.export_filename(analysis, kind),
             mime=mime,
             key=widget_key,
@@ -421,6 +543,8 @@ def export_buttons(analysis: ArticleAnalysis) -> None:
             width="stretch",
         )
     st.caption(tr("dash.download_caption", sha=analysis.input_sha256[:12]))
+    if review is not None and review.audit:
+        st.caption(tr("rv.download_caption", k=review.view.reviewed, changed=review.view.changed))
 
 
 def first_run_note() -> None:
@@ -445,11 +569,17 @@ def theme_labels(analysis: ArticleAnalysis) -> dict[str, str]:
     return names
 
 
+def _has_reviewed(analysis: ArticleAnalysis) -> bool:
+    return any(s.reviewed for s in analysis.sentences)
+
+
 def sentence_rows(analysis: ArticleAnalysis, sentences: Any = None) -> list[dict[str, Any]]:
-    """Rows for a sentence table in the UI language: position, group, score, label, language,
-    themes, evidence, text (plain text: st.dataframe never interprets it)."""
+    """Rows for a sentence table in the UI language: position, group, score, label (in a reviewed
+    view with reviews, the model's label beside it), language, themes, evidence, text (plain
+    text: st.dataframe never interprets it)."""
     names = theme_labels(analysis)
     groups = {g.index: g.title for g in analysis.document.groups}
+    reviewed = _has_reviewed(analysis)
     rows: list[dict[str, Any]] = []
     for s in analysis.sentences if sentences is None else sentences:
         rows.append(
@@ -460,6 +590,11 @@ def sentence_rows(analysis: ArticleAnalysis, sentences: Any = None) -> list[dict
                 else f"{s.group}. {groups.get(s.group, '')}",
                 tr("vp.col.score"): s.score,
                 tr("vp.col.label"): label_name(s.label),
+                **(
+                    {tr("rv.col.model_label"): label_name(s.model_label if s.reviewed else s.label)}
+                    if reviewed
+                    else {}
+                ),
                 tr("vp.col.lang"): s.lang,
                 tr("vp.col.themes"): ", ".join(names.get(x, x) for x in s.themes),
                 tr("vp.col.evidence"): evidence_string(s.evidence, ", "),
@@ -476,10 +611,9 @@ def sentence_table(analysis: ArticleAnalysis, sentences: Any, *, key: str) -> No
 
     columns = [
         "#",
-        *(
-            tr(f"vp.col.{c}")
-            for c in ("group", "score", "label", "lang", "themes", "evidence", "uncertain", "text")
-        ),
+        *(tr(f"vp.col.{c}") for c in ("group", "score", "label")),
+        *([tr("rv.col.model_label")] if _has_reviewed(analysis) else []),
+        *(tr(f"vp.col.{c}") for c in ("lang", "themes", "evidence", "uncertain", "text")),
     ]
     st.dataframe(
         pd.DataFrame(sentence_rows(analysis, sentences), columns=columns),  # headers even when empty

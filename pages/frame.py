@@ -1,5 +1,10 @@
 """The app's frame: what every page shares (page config, UI language, the active article, model
-and neutral band, downloads, who may edit) in the sidebar, and the navigation to the pages.
+and neutral band, which labels to show, downloads, who may edit) in the sidebar, and the
+navigation to the pages.
+
+Sidebar widget keys: `ui_lang`, `article_id`, `model`, `band`, `band_reset`, `label_view` (the
+labels the pages show: "reviewed", the analyst's where set, or "model"), `download_csv`,
+`download_xlsx`, `download_json`, and the access controls of pages.common.editing_controls.
 
 `dashboard.py` (the entry point) and every page's `page_shell()` both draw it from here, so the
 entry point is imported by nothing and nothing imports back into it.
@@ -23,12 +28,16 @@ from pages.common import (
     ARTICLE_KEY,
     BAND_KEY,
     LAST_UI_LANG_KEY,
+    LAST_VIEW_KEY,
     MODEL_KEY,
     PENDING_ARTICLE_KEY,
     UI_LANG_KEY,
+    VIEW_KEY,
+    article_review,
     calibrated_band,
     editing_controls,
     export_buttons,
+    label_view,
     library_down,
     list_articles_or_last,
     record_analysis,
@@ -169,16 +178,44 @@ def _model_and_band(record: ArticleRecord | None) -> None:
         st.button(tr("dash.band_reset"), key="band_reset", on_click=reset_band, icon=":material/restart_alt:")
 
 
+def _label_view_switch(reviewed: int, n: int) -> None:
+    """Model or reviewed labels on every page; says how many sentences an analyst labelled."""
+
+    # Kept in LAST_VIEW_KEY too, as the language is (see _language_switch).
+    def remember_view() -> None:
+        if st.session_state.get(VIEW_KEY) in ("reviewed", "model"):
+            st.session_state[LAST_VIEW_KEY] = st.session_state[VIEW_KEY]
+
+    if st.session_state.get(VIEW_KEY) in ("reviewed", "model"):
+        st.session_state[LAST_VIEW_KEY] = st.session_state[VIEW_KEY]
+    st.segmented_control(
+        tr("rv.view"),
+        options=["reviewed", "model"],
+        default=label_view(),
+        required=True,
+        format_func={x: tr(f"rv.view.{x}") for x in ("reviewed", "model")}.__getitem__,
+        key=VIEW_KEY,
+        on_change=remember_view,
+        selection_mode="single",
+        help=tr("rv.view_help"),
+    )
+    if reviewed:
+        st.caption(tr("rv.k_of_n", k=reviewed, n=n))
+
+
 def _downloads(record: ArticleRecord | None) -> None:
-    """Downloads of the active article's analysis, on every page."""
+    """The labels switch and the downloads of the active article's analysis (with its analyst
+    review: both labels per row and the audit trail), on every page."""
     if record is None:
         return
     try:
         analysis = record_analysis(record)  # cached: the page reads the same object
     except OpinionLensError:  # the page says what went wrong
         return
+    review = article_review(record, analysis)  # cached per latest review
+    _label_view_switch(review.view.reviewed if review else 0, len(analysis.sentences))
     st.markdown(f"**{tr('dash.export')}**")
-    export_buttons(analysis)
+    export_buttons(analysis, review)
 
 
 def _navigation() -> st.navigation:

@@ -1,13 +1,26 @@
-"""Method: how sentences are scored and labelled, how NEV and themes are computed, and the
-models with their measured accuracy (from the model card)."""
+"""Method: how sentences are scored and labelled, how NEV and themes are computed, the models
+with their measured accuracy (from the model card), and the model measured on the analysts' own
+corrections (issue 12).
+
+Widget keys: suites_table, card_targets, card_sample, card_accuracy, card_band_sweep, card_lodo,
+card_cases, card_speed, model_card_md; the corrections section: review_confusion,
+review_by_lang, review_by_source, review_training_csv (the reviewed items as `text,label` for
+`scripts/train_sentiment.py --extra`).
+"""
 
 from __future__ import annotations
+
+from functools import partial
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
 
 from analysis import model_card
+from analysis.format import share_percent
+from analysis.library import Library, LibraryError
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE
+from analysis.model import LABELS
 from analysis.model_card import (
     accuracy_table,
     band_sweep_figure,
@@ -19,8 +32,17 @@ from analysis.model_card import (
     speed_table,
     targets_table,
 )
+from analysis.review import (
+    ReviewedPair,
+    agreement,
+    agreement_by,
+    agreement_table,
+    reviewed_pairs,
+    training_csv,
+    training_rows,
+)
 from analysis.sentiment import SUITES, SentimentError
-from pages.common import ROOT, calibrated_band, current_model, tr
+from pages.common import ROOT, calibrated_band, current_model, get_library, label_name, tr
 from pages.frame import page_shell
 
 page_shell()
@@ -118,6 +140,80 @@ else:
                 rss=latency.get("default_models_rss_mb", "?"),
             )
         )
+
+
+def _training_bytes(library: Library) -> bytes:
+    return training_csv(training_rows(library))
+
+
+def _interval(lo: float | None, hi: float | None) -> str:
+    return "—" if lo is None or hi is None else f"{share_percent(lo, digits=0)}–{share_percent(hi, digits=0)}"
+
+
+def _agreement_frame(key: Literal["lang", "source"], pairs: list[ReviewedPair]) -> pd.DataFrame:
+    rows = agreement_table(agreement_by(pairs, key))
+    return pd.DataFrame(
+        [
+            {
+                tr(f"me.rv_col.{key}"): r["group"],
+                "n": r["n"],
+                tr("me.rv_col.accuracy"): share_percent(r["accuracy"]),
+                tr("me.rv_col.interval"): _interval(r["interval_low"], r["interval_high"]),
+                "macro-F1": "—" if r["macro_f1"] is None else f"{r['macro_f1']:.3f}",
+            }
+            for r in rows
+        ]
+    )
+
+
+def corrections_section() -> None:
+    """The model against the analysts' reviewed labels: accuracy with n and its 95% interval,
+    macro-F1 and the confusion matrix, overall, per language and per source."""
+    st.subheader(tr("me.rv"), anchor=False)
+    try:
+        library = get_library()
+        pairs = reviewed_pairs(library)
+    except LibraryError as exc:
+        st.warning(tr("me.rv_unavailable", error=str(exc)), icon=":material/cloud_off:")
+        return
+    if not pairs:
+        st.info(tr("me.rv_none"), icon=":material/rate_review:")
+        return
+    overall = agreement(pairs)
+    st.caption(tr("me.rv_intro"))
+    lo, hi = overall.accuracy_interval or (None, None)
+    c = st.columns(3)
+    c[0].metric(tr("me.rv_n"), f"{overall.n}")
+    c[1].metric(tr("me.rv_accuracy"), share_percent(overall.accuracy), help=tr("me.rv_interval_help"))
+    c[2].metric("macro-F1", "—" if overall.macro_f1 is None else f"{overall.macro_f1:.3f}")
+    st.caption(tr("me.rv_interval", n=overall.n, interval=_interval(lo, hi)))
+    st.markdown(f"**{tr('me.rv_confusion')}**")
+    confusion = pd.DataFrame(
+        [[overall.confusion[a][m] for m in LABELS] for a in LABELS],
+        index=[label_name(a) for a in LABELS],
+        columns=[label_name(m) for m in LABELS],
+    )
+    confusion.index.name = tr("me.rv_confusion_axes")
+    st.dataframe(confusion, key="review_confusion")
+    by: tuple[Literal["lang", "source"], ...] = ("lang", "source")
+    for key in by:
+        st.markdown(f"**{tr(f'me.rv_by.{key}')}**")
+        st.dataframe(_agreement_frame(key, pairs), hide_index=True, key=f"review_by_{key}", width="stretch")
+    st.download_button(
+        tr("me.rv_download"),
+        data=partial(_training_bytes, library),  # made on click: it reads every reviewed article
+        file_name="reviewed_items.csv",
+        mime="text/csv",
+        key="review_training_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    st.caption(tr("me.rv_download_caption"))
+    st.code("python scripts/train_sentiment.py --lang zh --extra reviewed_items.csv", language="bash")
+
+
+corrections_section()
+
 if CARD_MD.exists():
     with st.expander(tr("me.card_md"), expanded=False, key="model_card_md"):
         # Our own documentation file, not article text.

@@ -1,4 +1,12 @@
-"""Overview: the article's headline numbers, each with the counts and formula behind it."""
+"""Overview: the article's headline numbers, each with the counts and formula behind it.
+
+Charts and counts show the labels the sidebar's switch selects (reviewed by default); the
+`review_summary` box puts the model's and the reviewed NEV side by side with "k of n sentences
+reviewed", and lists the stored reviews whose text is no longer in the article (`stale_reviews`).
+
+Widget keys: nev_gauge, label_shares, group_nev, stated_table, review_summary, stale_reviews
+(and dismiss_intro from the first-run note).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +14,23 @@ import streamlit as st
 
 from analysis.charts import group_nev_bars, label_shares, nev_gauge
 from analysis.figures import stated_sentiment  # the figures module owns what "stated" means
-from analysis.format import display_source, display_title, measure_percent, nev_percent, share_percent
+from analysis.format import (
+    display_source,
+    display_title,
+    measure_percent,
+    nev_percent,
+    percent_points,
+    share_percent,
+)
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, wilson_interval
-from analysis.model import LABELS
+from analysis.model import LABELS, SentimentSummary
 from pages.common import (
-    active_article,
+    active_article_views,
     band_caption,
     first_run_note,
     label_name,
+    label_view,
+    shown_analysis,
     tr,
     ui_lang,
 )
@@ -23,7 +40,8 @@ page_shell()
 
 
 first_run_note()
-record, analysis = active_article()
+record, model_analysis, review = active_article_views()
+analysis = shown_analysis(model_analysis, review)  # the labels the sidebar's switch selects
 lang = ui_lang()
 doc = analysis.document
 summary = analysis.sentiment
@@ -80,6 +98,59 @@ for col, label in zip(m[2:], LABELS, strict=True):
     )
 st.caption(f"{NEV_FORMULA} · {NEV_POLAR_FORMULA} · {counts}")
 st.caption(band_caption(analysis))
+
+
+def review_box() -> None:
+    """The model's and the reviewed NEV side by side, how many sentences an analyst labelled, and
+    the stored reviews that no longer apply because their text changed."""
+    model_s = model_analysis.sentiment
+    reviewed_s = review.view.analysis.sentiment if review else model_s
+    k = review.view.reviewed if review else 0
+    n = len(model_analysis.sentences)
+
+    def counts_of(x: SentimentSummary) -> str:
+        return tr("chart.counts", p=x.positive, u=x.neutral, n=x.negative, total=x.n)
+
+    c = st.columns([1, 1, 2])
+    c[0].metric(tr("rv.nev_model"), nev_percent(model_s.nev), help=f"{NEV_FORMULA}\n\n{counts_of(model_s)}")
+    moved = None
+    if model_s.nev is not None and reviewed_s.nev is not None and reviewed_s.nev != model_s.nev:
+        moved = tr("rv.nev_moved", points=f"{percent_points(reviewed_s.nev - model_s.nev):+.1f}")
+    c[1].metric(
+        tr("rv.nev_reviewed"),
+        nev_percent(reviewed_s.nev),
+        moved,
+        delta_color="off",
+        help=f"{NEV_FORMULA}\n\n{counts_of(reviewed_s)}",
+    )
+    with c[2]:
+        st.markdown(f"**{tr('rv.k_of_n', k=k, n=n)}**")
+        if review is not None and review.view.changed:
+            st.caption(tr("rv.changed", changed=review.view.changed))
+        st.caption(tr(f"rv.showing.{label_view()}"))
+    stale = review.view.stale if review else ()
+    if stale:
+        st.warning(tr("rv.stale", count=len(stale)), icon=":material/history:")
+        st.dataframe(
+            [
+                {
+                    tr("rv.col.position_was"): e.position,
+                    tr("rv.col.label"): label_name(e.label),
+                    tr("rv.col.model_label"): label_name(e.model_label),
+                    tr("rv.col.editor"): e.editor,
+                    tr("rv.col.when"): e.created_at.strftime("%Y-%m-%d %H:%M"),
+                    tr("rv.col.note"): e.note,  # user text: plain data, never interpreted
+                }
+                for e in stale
+            ],
+            hide_index=True,
+            key="stale_reviews",
+            width="stretch",
+        )
+
+
+with st.container(border=True, key="review_summary"):
+    review_box()
 
 if summary.n < SMALL_SAMPLE:
     interval = wilson_interval(summary.negative, summary.n)

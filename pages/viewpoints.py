@@ -1,25 +1,56 @@
 """Viewpoints: the core viewpoint and each viewpoint group, down to every sentence and the words
-that moved its score."""
+that moved its score; and the analyst's review of the labels (issue 12).
+
+Labels follow the sidebar's switch (pages.common.label_view: reviewed by default); a sentence an
+analyst labelled carries ✎ and the model's label beside it.
+
+Reading, widget keys: vp_labels, vp_themes, vp_sort, vp_search (keyword), vp_uncertain,
+vp_explain, core_viewpoint, group_<n>, strip_core, strip_g<n>, sentence_table (the last table of
+the page).
+
+Review, only when pages.common.editing_allowed() (in the container `review_panel`):
+- who: the signed-in email, else a name asked once per session: rv_editor_name, rv_editor_set
+  (form rv_editor_form), rv_editor_change;
+- rv_undo: undo the last change (its caption says what it undoes);
+- tab "queue": the sentences that most need a human (analysis.review.review_queue), 20 at a time,
+  one click per label: rv_queue_<position>_<label> (the first row's buttons answer the keys 1, 2, 3);
+- tab "one sentence": rv_sentence, rv_label, rv_note, rv_save, rv_reset (back to the model's label);
+- tab "bulk": one label on every sentence of the current filter (label, theme, keyword,
+  uncertain), at most analysis.review.MAX_BULK: rv_bulk_label, rv_bulk_note, rv_bulk_preview, then
+  rv_bulk_confirm / rv_bulk_cancel;
+- tab "history": the latest entries of the audit trail (notes as plain text, never HTML).
+"""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import replace
 
 import streamlit as st
 
+from analysis import review as rv
 from analysis.charts import highlight_evidence, share_strip
+from analysis.errors import OpinionLensError
 from analysis.format import evidence_string, label_colour, label_text_colour, nev_percent
-from analysis.model import LABELS, Bullet, Evidence, Sentence, SentimentSummary
+from analysis.model import LABELS, ArticleAnalysis, Bullet, Evidence, Sentence, SentimentSummary
+from analysis.text.normalize import content_hash
 from analysis.themes import dominant_themes
 from pages.common import (
-    active_article,
+    REVIEW_EDITOR_KEY,
+    active_article_views,
     band_caption,
     current_model,
+    editing_allowed,
+    editor_identity,
+    get_library,
     label_name,
     md_escape,
+    review_editor,
     sentence_evidence,
     sentence_table,
+    set_review_editor,
+    shown_analysis,
     theme_labels,
     tr,
     ui_lang,
@@ -28,7 +59,9 @@ from pages.frame import page_shell
 
 page_shell()
 
-record, analysis = active_article()
+record, model_analysis, review = active_article_views()
+analysis = shown_analysis(model_analysis, review)  # the labels the sidebar's switch selects
+entries = list(review.audit) if review else []
 lang = ui_lang()
 names = theme_labels(analysis)
 
@@ -62,7 +95,9 @@ sort = f3.selectbox(
 )
 
 
-only_uncertain = st.toggle(tr("vp.filter_uncertain"), key="vp_uncertain")
+s1, s2 = st.columns([3, 4], vertical_alignment="bottom")
+query = s1.text_input(tr("vp.search"), key="vp_search", placeholder=tr("vp.search_placeholder")).strip()
+only_uncertain = s2.toggle(tr("vp.filter_uncertain"), key="vp_uncertain")
 
 # Evidence the scoring model gives for free (the fast tier) is on every sentence; the accurate
 # tier's comes from occlusion, one encoder pass per word, so only for the sentences opened here.
@@ -91,7 +126,8 @@ def with_evidence(s: Sentence) -> Sentence:
 def keep(s: Sentence) -> bool:
     label_ok = (s.label or "unscored") in chosen_labels
     theme_ok = not chosen_themes or any(x in chosen_themes for x in s.themes)
-    return label_ok and theme_ok and (not only_uncertain or bool(s.uncertain))
+    text_ok = not query or query.casefold() in s.text.casefold()
+    return label_ok and theme_ok and text_ok and (not only_uncertain or bool(s.uncertain))
 
 
 def ordered(sentences: list[Sentence]) -> list[Sentence]:
@@ -106,13 +142,15 @@ def ordered(sentences: list[Sentence]) -> list[Sentence]:
 
 def sentence_html(s: Sentence) -> str:
     score = "—" if s.score is None else f"{s.score:+.2f}"
+    mark = " ✎" if s.reviewed else ""  # an analyst set this label
     badge = (
         f'<span style="background:{label_colour(s.label)};color:{label_text_colour(s.label)};'
         f"border-radius:4px;padding:0 6px;"
-        f'font-size:0.8em;white-space:nowrap">{html.escape(label_name(s.label))} {score}</span>'
+        f'font-size:0.8em;white-space:nowrap">{html.escape(label_name(s.label))}{mark} {score}</span>'
     )
     meta = html.escape(
         f" #{s.position} · {s.lang}"
+        + (f" · {tr('rv.model_said', label=label_name(s.model_label))}" if s.reviewed else "")
         + (f" · {', '.join(names.get(x, x) for x in s.themes)}" if s.themes else "")
         + (f" · ⚠ {'; '.join(s.uncertain)}" if s.uncertain else "")
     )
@@ -173,3 +211,337 @@ st.subheader(tr("vp.all_sentences"), anchor=False)
 rows = ordered([with_evidence(s) for s in analysis.sentences if keep(s)])
 st.caption(tr("vp.showing", shown=len(rows), total=len(analysis.sentences)))
 sentence_table(analysis, rows, key="sentence_table")
+
+
+# -- review: correct any label, one sentence, the queue or the whole filter at once ------------------
+QUEUE_SIZE = 20  # rows of the review queue on screen at once
+QUEUE_KEYS = ("1", "2", "3")  # keyboard: the first queued sentence's buttons, in LABELS order
+MESSAGE_KEY = "_rv_message"  # (kind, text) of the last review action, shown once
+BULK_KEY = "_rv_bulk_pending"  # the bulk change previewed and awaiting confirmation
+
+
+def error_text(exc: Exception) -> str:
+    """A review error in the UI language where the UI can cause it; the store's message else."""
+    code = getattr(exc, "code", None)
+    if code == "too_many":
+        return tr("rv.err.too_many", limit=rv.MAX_BULK)
+    if code == "note_too_long":
+        return tr("rv.err.note_too_long", limit=rv.MAX_NOTE_CHARS)
+    if code in ("nothing_to_undo", "no_editor", "empty"):
+        return tr(f"rv.err.{code}")
+    return str(exc)
+
+
+def change_label(
+    source: ArticleAnalysis,
+    article_id: int,
+    positions: Sequence[int],
+    label: str | None,
+    note: str = "",
+    clear: tuple[str, ...] = (),
+) -> bool:
+    """Record one change (one batch) in the audit trail; says what happened on the next run."""
+    try:
+        targets = rv.article_targets(source, article_id, positions)
+        rv.record_reviews(get_library(), targets, label, note=note, editor=review_editor() or "")
+    except OpinionLensError as exc:  # ReviewError and LibraryError: nothing was written
+        st.session_state[MESSAGE_KEY] = ("error", error_text(exc))
+        return False
+    for key in clear:
+        st.session_state[key] = ""
+    what = tr("rv.back_to_model") if label is None else label_name(label)
+    st.session_state[MESSAGE_KEY] = ("success", tr("rv.saved", count=len(targets), label=what))
+    return True
+
+
+def save_one(source: ArticleAnalysis, article_id: int) -> None:
+    position = st.session_state.get("rv_sentence")
+    label = st.session_state.get("rv_label")
+    if position is None or label is None:
+        return
+    change_label(
+        source, article_id, [position], label, str(st.session_state.get("rv_note") or ""), ("rv_note",)
+    )
+
+
+def reset_one(source: ArticleAnalysis, article_id: int) -> None:
+    position = st.session_state.get("rv_sentence")
+    if position is not None:
+        change_label(source, article_id, [position], None, clear=("rv_note",))
+
+
+def preview_bulk(article_id: int, positions: list[int], label: str) -> None:
+    st.session_state[BULK_KEY] = {"article": article_id, "positions": sorted(positions), "label": label}
+
+
+def confirm_bulk(source: ArticleAnalysis, article_id: int, positions: list[int], label: str) -> None:
+    note = str(st.session_state.get("rv_bulk_note") or "")
+    if change_label(source, article_id, positions, label, note, ("rv_bulk_note",)):
+        st.session_state.pop(BULK_KEY, None)
+
+
+def cancel_bulk() -> None:
+    st.session_state.pop(BULK_KEY, None)
+
+
+def undo(article_id: int) -> None:
+    try:
+        undone = rv.undo_last(get_library(), "article", article_id, editor=review_editor() or "")
+    except OpinionLensError as exc:
+        st.session_state[MESSAGE_KEY] = ("error", error_text(exc))
+        return
+    st.session_state[MESSAGE_KEY] = ("success", tr("rv.undone", count=len(undone)))
+
+
+def set_editor() -> None:
+    try:
+        set_review_editor(st.session_state.get("rv_editor_name"))
+    except OpinionLensError as exc:
+        st.session_state[MESSAGE_KEY] = ("error", error_text(exc))
+    st.session_state["rv_editor_name"] = ""  # the name lives in REVIEW_EDITOR_KEY, not the field
+
+
+def change_editor() -> None:
+    st.session_state.pop(REVIEW_EDITOR_KEY, None)
+
+
+def review_word(label: str | None) -> str:
+    return label_name(label) if label else tr("rv.back_to_model")
+
+
+def show_message() -> None:
+    message = st.session_state.pop(MESSAGE_KEY, None)
+    if message is None:
+        return
+    kind, text = message
+    if kind == "error":
+        st.error(text, icon=":material/error:")
+    else:
+        st.success(text, icon=":material/check:")
+
+
+def ask_editor() -> None:
+    """The name the audit trail gives this session's changes, asked before the first change."""
+    st.info(tr("rv.who"), icon=":material/badge:")
+    with st.form("rv_editor_form", border=False, enter_to_submit=True):
+        st.text_input(tr("rv.editor_name"), key="rv_editor_name", max_chars=rv.MAX_EDITOR_CHARS)
+        st.form_submit_button(tr("rv.editor_set"), key="rv_editor_set", on_click=set_editor)
+
+
+def editor_line(editor: str) -> None:
+    line = st.columns([4, 1], vertical_alignment="center")
+    line[0].caption(tr("rv.reviewing_as", editor=md_escape(editor)))
+    if editor_identity() is None:  # a typed name can be changed; a sign-in cannot
+        line[1].button(
+            tr("rv.editor_change"), key="rv_editor_change", on_click=change_editor, type="tertiary"
+        )
+
+
+def undo_line() -> None:
+    change = rv.last_change(entries)
+    if not change:
+        return
+    first = change[0]
+    line = st.columns([4, 1], vertical_alignment="center")
+    line[0].caption(
+        tr(
+            "rv.undo_what",
+            label=review_word(first.label),
+            count=len(change),
+            editor=md_escape(first.editor),
+            when=first.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    )
+    line[1].button(
+        tr("rv.undo"),
+        key="rv_undo",
+        on_click=undo,
+        args=(record.id,),
+        icon=":material/undo:",
+        width="stretch",
+    )
+
+
+def queue_tab() -> None:
+    queue = rv.review_queue(model_analysis, entries)
+    if not queue:
+        st.success(tr("rv.queue_empty"), icon=":material/done_all:")
+        return
+    st.caption(tr("rv.queue_caption", waiting=len(queue), shown=min(QUEUE_SIZE, len(queue))))
+    for i, s in enumerate(queue[:QUEUE_SIZE]):
+        with st.container(key=f"rv_queue_row_{s.position}", border=True):
+            text_col, *buttons = st.columns([6, 1, 1, 1], vertical_alignment="center")
+            score = "—" if s.score is None else f"{s.score:+.2f}"
+            text_col.markdown(f"**#{s.position}** {md_escape(' '.join(s.text.split()))}")
+            reasons = f" · ⚠ {'; '.join(s.uncertain)}" if s.uncertain else ""
+            text_col.caption(md_escape(tr("rv.model_said", label=label_name(s.label)) + f" {score}{reasons}"))
+            for col, label, shortcut in zip(buttons, LABELS, QUEUE_KEYS, strict=True):
+                col.button(
+                    label_name(label),
+                    key=f"rv_queue_{s.position}_{label}",
+                    on_click=change_label,
+                    args=(model_analysis, record.id, [s.position], label),
+                    type="primary" if label == s.label else "secondary",
+                    help=tr("rv.queue_confirm") if label == s.label else None,
+                    shortcut=shortcut if i == 0 else None,
+                    width="stretch",
+                )
+
+
+def one_sentence_tab() -> None:
+    shown = {s.position: s for s in analysis.sentences}
+    options = [s.position for s in model_analysis.sentences]
+    names = {p: f"#{p} · {label_name(shown[p].label)} · {shown[p].text[:60]}" for p in options}
+    position = st.selectbox(tr("rv.sentence"), options, format_func=names.__getitem__, key="rv_sentence")
+    if position is None:
+        return
+    s = next(x for x in model_analysis.sentences if x.position == position)
+    score = "—" if s.score is None else f"{s.score:+.2f}"
+    st.caption(tr("rv.model_said", label=label_name(s.label)) + f" {score}")
+    current = rv.current_by_hash(entries).get(content_hash(s.text))
+    if current is not None and current.label is not None:
+        st.caption(
+            tr(
+                "rv.current",
+                label=label_name(current.label),
+                editor=md_escape(current.editor),
+                when=current.created_at.strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+        if current.note:
+            st.text(current.note)  # user text: shown literally, never as HTML or Markdown
+    label = st.segmented_control(
+        tr("rv.new_label"),
+        options=list(LABELS),
+        format_func={x: label_name(x) for x in LABELS}.__getitem__,
+        key="rv_label",
+        selection_mode="single",
+    )
+    st.text_area(
+        tr("rv.note"),
+        key="rv_note",
+        max_chars=rv.MAX_NOTE_CHARS,
+        height=80,
+        placeholder=tr("rv.note_placeholder"),
+    )
+    c1, c2 = st.columns(2)
+    c1.button(
+        tr("rv.save"),
+        key="rv_save",
+        on_click=save_one,
+        args=(model_analysis, record.id),
+        type="primary",
+        disabled=label is None,
+        icon=":material/edit:",
+        width="stretch",
+    )
+    c2.button(
+        tr("rv.reset"),
+        key="rv_reset",
+        on_click=reset_one,
+        args=(model_analysis, record.id),
+        disabled=current is None or current.label is None,
+        icon=":material/restart_alt:",
+        width="stretch",
+    )
+
+
+def bulk_tab(positions: list[int]) -> None:
+    st.caption(tr("rv.bulk_scope", n=len(positions), total=len(analysis.sentences), limit=rv.MAX_BULK))
+    label = st.segmented_control(
+        tr("rv.new_label"),
+        options=list(LABELS),
+        format_func={x: label_name(x) for x in LABELS}.__getitem__,
+        key="rv_bulk_label",
+        selection_mode="single",
+    )
+    st.text_input(tr("rv.note"), key="rv_bulk_note", max_chars=rv.MAX_NOTE_CHARS)
+    pending = st.session_state.get(BULK_KEY)
+    wanted = {"article": record.id, "positions": sorted(positions), "label": label}
+    if pending is not None and pending != wanted:  # the filter or the label changed: preview again
+        st.session_state.pop(BULK_KEY, None)
+        pending = None
+    if pending is None or label is None:
+        st.button(
+            tr("rv.bulk_preview"),
+            key="rv_bulk_preview",
+            on_click=preview_bulk,
+            args=(record.id, positions, label),
+            disabled=not positions or label is None,
+            icon=":material/preview:",
+        )
+        return
+    preview = rv.bulk_preview(model_analysis, entries, positions, label)
+    if preview.too_many:
+        st.error(tr("rv.err.bulk_too_many", n=preview.n, limit=preview.limit), icon=":material/block:")
+        st.button(tr("rv.bulk_cancel"), key="rv_bulk_cancel", on_click=cancel_bulk)
+        return
+    st.warning(
+        tr(
+            "rv.bulk_confirm_text",
+            label=label_name(label),
+            n=preview.n,
+            changes=preview.changes,
+            reviewed=preview.reviewed_before,
+        ),
+        icon=":material/warning:",
+    )
+    c1, c2 = st.columns(2)
+    c1.button(
+        tr("rv.bulk_confirm", n=preview.n),
+        key="rv_bulk_confirm",
+        on_click=confirm_bulk,
+        args=(model_analysis, record.id, positions, label),
+        type="primary",
+        width="stretch",
+    )
+    c2.button(tr("rv.bulk_cancel"), key="rv_bulk_cancel", on_click=cancel_bulk, width="stretch")
+
+
+def history_tab() -> None:
+    if not entries:
+        st.caption(tr("rv.history_none"))
+        return
+    st.caption(tr("rv.history_caption", n=len(entries)))
+    for e in reversed(entries[-15:]):
+        st.markdown(
+            f"`{e.created_at.strftime('%Y-%m-%d %H:%M')}` **{md_escape(e.editor)}** · #{md_escape(e.position)} "
+            f"→ {review_word(e.label)} ({tr('rv.model_said', label=label_name(e.model_label))})"
+        )
+        if e.note:
+            st.text(e.note)  # user text: literal
+
+
+def review_panel(filtered: list[int]) -> None:
+    st.subheader(tr("rv.heading"), anchor=False)
+    if not editing_allowed():
+        st.caption(tr("rv.read_only"))
+        return
+    show_message()
+    editor = review_editor()
+    if editor is None:
+        ask_editor()
+        return
+    editor_line(editor)
+    undo_line()
+    waiting = len(rv.review_queue(model_analysis, entries))
+    queue, one, bulk, history = st.tabs(
+        [
+            tr("rv.tab.queue", n=waiting),
+            tr("rv.tab.one"),
+            tr("rv.tab.bulk", n=len(filtered)),
+            tr("rv.tab.history"),
+        ]
+    )
+    with queue:
+        queue_tab()
+    with one:
+        one_sentence_tab()
+    with bulk:
+        bulk_tab(filtered)
+    with history:
+        history_tab()
+
+
+with st.container(key="review_panel"):
+    review_panel([s.position for s in rows])
