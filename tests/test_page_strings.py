@@ -18,6 +18,9 @@ FILES = [
     "pages/timeline.py",
     "pages/compare.py",
     "pages/method.py",
+    "pages/posts.py",
+    "pages/posts_review.py",
+    "pages/library.py",
     "analysis/charts.py",
 ]
 # tr("key") / t("key", ...) with a literal key; keys built with f-strings are listed below.
