@@ -12,11 +12,11 @@ analysis.format).
 from __future__ import annotations
 
 import json
-from functools import cache
 from importlib import resources
 from typing import Literal
 
 from analysis.format import NEV_ZONE_NEGATIVE, NEV_ZONE_POSITIVE, prose_minus, zone_bound
+from analysis.lazy import once
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
 
 UiLang = Literal["zh", "en"]
@@ -32,7 +32,7 @@ DEFAULT_FIELDS: dict[str, str] = {
 }
 
 
-@cache
+@once
 def catalog() -> dict[str, dict[str, str]]:
     """All strings, merged from every file; a key defined twice is an error."""
     merged: dict[str, dict[str, str]] = {}

@@ -50,7 +50,6 @@ excepted: the standard writes them in UTC).
 from __future__ import annotations
 
 import codecs
-import functools
 import io
 import logging
 import re
@@ -62,6 +61,7 @@ from pathlib import PurePath
 from typing import Any, Literal
 
 from analysis.errors import ReaderError
+from analysis.lazy import once
 from analysis.text.dates import find_date, parse_date
 from analysis.text.decode import (
     binary_kind_hint,
@@ -343,7 +343,7 @@ def _read_html(raw: str, encoding: str) -> _Parsed:
     return text, "html", encoding, title, source, published_at
 
 
-@functools.cache
+@once
 def _trafilatura_config() -> Any:
     """trafilatura's defaults, except: never fall back to the whole-page baseline for short pages.
 

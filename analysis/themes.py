@@ -23,10 +23,11 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from analysis.errors import OpinionLensError
+from analysis.lazy import once
 from analysis.metrics import summarize_labels
 from analysis.model import Sentence, ThemeScore
 from analysis.text.keywords import EN_WORD
@@ -82,7 +83,7 @@ def _read_theme(raw: dict, parent: str | None) -> list[Theme]:
     return [Theme(theme_id, name_en, name_zh, terms_zh, terms_en, parent, children), *subs]
 
 
-@cache
+@once
 def _taxonomy() -> tuple[Theme, ...]:
     try:
         data = json.loads((_DATA / "themes.json").read_text(encoding="utf-8"))
@@ -100,7 +101,7 @@ def load_taxonomy() -> list[Theme]:
     return list(_taxonomy())
 
 
-@cache
+@once
 def _themes_by_id() -> dict[str, Theme]:
     return {t.id: t for t in _taxonomy()}
 
@@ -171,7 +172,7 @@ class _Matcher:
     zh_terms: dict[str, list[tuple[Term, str]]]
 
 
-@cache
+@once
 def _matcher() -> _Matcher:
     en_exact: dict[str, list[tuple[Term, str]]] = defaultdict(list)
     en_prefix: dict[str, list[tuple[Term, str]]] = defaultdict(list)

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Sequence
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from analysis.lazy import once
 from analysis.model import Evidence
 
 from .base import SentimentError, Thresholds
@@ -69,15 +70,22 @@ class HashedLinearModel:
         self.bias = np.asarray(bias, dtype=np.float64)
         self.dense_weights = None if dense_weights is None else np.asarray(dense_weights, np.float64)
         self.metadata = metadata or {}
+        self._lazy_lock = threading.Lock()
+        self._logit_difference_value: np.ndarray | None = None
 
-    @cached_property
+    @property
     def _lexicon(self) -> dict[str, float]:
-        return load_vader_lexicon()
+        return _vader_lexicon()
 
-    @cached_property
+    @property
     def _logit_difference(self) -> np.ndarray:
-        """Per bucket: weight towards positive minus weight towards negative (what explain shows)."""
-        return self.weights[:, 0].astype(np.float64) - self.weights[:, 1]
+        """Per bucket: weight towards positive minus weight towards negative (what explain shows).
+        Built on first use, once, also when sessions ask at the same moment."""
+        if self._logit_difference_value is None:
+            with self._lazy_lock:
+                if self._logit_difference_value is None:
+                    self._logit_difference_value = self.weights[:, 0].astype(np.float64) - self.weights[:, 1]
+        return self._logit_difference_value
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         """(n, 2) logits (pos, neg) relative to neutral."""
@@ -331,6 +339,12 @@ def load(lang: str, data_dir: Path = DATA_DIR) -> HashedLinearModel:
         thresholds=Thresholds(band["negative_below"], band["positive_above"]),
         metadata=meta,
     )
+
+
+@once
+def _vader_lexicon() -> dict[str, float]:
+    """VADER's lexicon, read once per process (the English model's features use it)."""
+    return load_vader_lexicon()
 
 
 def register(register_model: Callable[[str, Callable[[], HashedLinearModel]], None]) -> None:
