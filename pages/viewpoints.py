@@ -12,7 +12,7 @@ Review, only when pages.common.editing_allowed() (in the container `review_panel
 - who: the signed-in email, else a name asked once per session: rv_editor_name, rv_editor_set
   (form rv_editor_form), rv_editor_change;
 - rv_undo: undo the last change (its caption says what it undoes);
-- tab "queue": the sentences that most need a human (analysis.review.review_queue), 20 at a time,
+- rv_tabs, tab "queue": the sentences that most need a human (analysis.review.review_queue), 20 at a time,
   one click per label: rv_queue_<position>_<label> (the first row's buttons answer the keys 1, 2, 3);
 - tab "one sentence": rv_sentence, rv_label, rv_note, rv_save, rv_reset (back to the model's label);
 - tab "bulk": one label on every sentence of the current filter (label, theme, keyword,
@@ -389,9 +389,10 @@ def queue_tab() -> None:
 
 
 def one_sentence_tab() -> None:
-    shown = {s.position: s for s in analysis.sentences}
+    # Options name the sentence only: a label in them would change with every review, and the
+    # browser keeps showing an option's old text.
     options = [s.position for s in model_analysis.sentences]
-    names = {p: f"#{p} · {label_name(shown[p].label)} · {shown[p].text[:60]}" for p in options}
+    names = {s.position: f"#{s.position} · {' '.join(s.text.split())[:70]}" for s in model_analysis.sentences}
     position = st.selectbox(tr("rv.sentence"), options, format_func=names.__getitem__, key="rv_sentence")
     if position is None:
         return
@@ -524,14 +525,10 @@ def review_panel(filtered: list[int]) -> None:
         return
     editor_line(editor)
     undo_line()
-    waiting = len(rv.review_queue(model_analysis, entries))
+    # Labels without counts: a tab whose label changes is a new element, and the browser would
+    # jump back to the first tab after every change made in another.
     queue, one, bulk, history = st.tabs(
-        [
-            tr("rv.tab.queue", n=waiting),
-            tr("rv.tab.one"),
-            tr("rv.tab.bulk", n=len(filtered)),
-            tr("rv.tab.history"),
-        ]
+        [tr("rv.tab.queue"), tr("rv.tab.one"), tr("rv.tab.bulk"), tr("rv.tab.history")], key="rv_tabs"
     )
     with queue:
         queue_tab()

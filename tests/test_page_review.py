@@ -267,3 +267,27 @@ def test_method_page_measures_the_model_on_the_corrections(app_env: str) -> None
     assert list(by_lang["n"]) == [3] and list(by_lang[t("me.rv_col.lang", "en")]) == ["en"]  # the sample
     assert list(by_source["n"]) == [3] and list(by_source[t("me.rv_col.source", "en")]) == ["新浪财经"]
     assert "review_training_csv" in {b.key for b in at.get("download_button")}
+
+
+def test_overview_says_which_stored_reviews_no_longer_apply(app_env: str) -> None:
+    from analysis.review import ReviewTarget, record_reviews
+
+    library = Library(app_env)
+    try:
+        (record,) = library.list_articles()
+        # A review of a sentence whose text is no longer in the article (it was edited since).
+        gone = ReviewTarget(
+            "article", record.id, "4", "A sentence edited away.", "en-accurate", "1", -0.1, "neutral"
+        )
+        record_reviews(library, [gone], "negative", note="<i>was sarcastic</i>", editor="bo")
+    finally:
+        library.dispose()
+    at = open_app(lang="en")
+    assert t("rv.stale", "en", count=1) in [w.value for w in at.warning]
+    stale = next(d.value for d in at.main.dataframe if t("rv.col.position_was", "en") in d.value.columns)
+    row = stale.iloc[0]
+    assert (row[t("rv.col.position_was", "en")], row[t("rv.col.note", "en")]) == ("4", "<i>was sarcastic</i>")
+    figures = _metrics(at)
+    assert figures[t("rv.nev_model", "en")] == figures[t("rv.nev_reviewed", "en")]  # applied to nothing
+    n = int(figures[t("ov.sentences", "en")])
+    assert any(m.value == f"**{t('rv.k_of_n', 'en', k=0, n=n)}**" for m in at.markdown)
