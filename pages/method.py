@@ -194,7 +194,7 @@ def corrections_section() -> None:
         columns=[label_name(m) for m in LABELS],
     )
     confusion.index.name = tr("me.rv_confusion_axes")
-    st.dataframe(confusion, key="review_confusion")
+    st.dataframe(confusion, key="review_confusion", width="content")
     by: tuple[Literal["lang", "source"], ...] = ("lang", "source")
     for key in by:
         st.markdown(f"**{tr(f'me.rv_by.{key}')}**")
@@ -209,7 +209,11 @@ def corrections_section() -> None:
         icon=":material/download:",
     )
     st.caption(tr("me.rv_download_caption"))
-    st.code("python scripts/train_sentiment.py --lang zh --extra reviewed_items.csv", language="bash")
+    langs = [x for x in ("zh", "en") if any(p.lang == x for p in pairs)] or ["zh"]
+    st.code(
+        "\n".join(f"python scripts/train_sentiment.py --lang {x} --extra reviewed_items.csv" for x in langs),
+        language="bash",
+    )
 
 
 corrections_section()

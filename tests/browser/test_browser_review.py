@@ -122,5 +122,14 @@ def test_override_sentence_2_changes_the_reviewed_nev_and_the_csv_has_both_label
         expect(widget(page, f"rv_queue_row_{position}")).to_have_count(0)
         expect(page.get_by_text(t("rv.k_of_n", LANG, k=2, n=11)).first).to_be_visible()
         assert exceptions_on(page) == []
+
+        # The Method page measures the model on these two corrections.
+        go_to_page(page, "method")
+        heading = page.get_by_role("heading", name=t("me.rv", LANG))
+        heading.scroll_into_view_if_needed()
+        expect(_metric(page, t("me.rv_n", LANG))).to_have_text("2")
+        expect(widget(page, "review_training_csv").locator("button")).to_be_visible()
+        assert exceptions_on(page) == []
+        screenshot(page, "review-method")
     finally:
         page.context.close()
