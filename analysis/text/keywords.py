@@ -11,6 +11,7 @@ of the text and the merged list is normalised so the top keyword weighs 1.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -22,6 +23,7 @@ from pathlib import Path
 import jieba
 
 from analysis.lang import detect_lang
+from analysis.lazy import once
 from analysis.model import Keyword
 from analysis.text.scripts import HAN
 
@@ -43,7 +45,34 @@ def _build_tokenizer() -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     tok.load_userdict(str(_DATA / "userdict.txt"))  # initialises the main dictionary too (once, ~1 s)
+    for word, tag in _entity_words():  # names of the entity table stay whole too
+        if not tok.FREQ.get(word):  # a word jieba knows keeps its own frequency and tag
+            tok.add_word(word, ENTITY_WORD_FREQ, tag)
     return tok
+
+
+ENTITY_WORD_FREQ = 2000
+
+
+def _entity_words() -> list[tuple[str, str]]:
+    """(word, POS tag) of the entity table's Chinese aliases (analysis/data/entities.json).
+
+    Read here rather than through analysis.entities, which imports this module; that module
+    validates the file (a broken one is reported there, keywords still work) and its tests check
+    that every alias it lists is in this tokenizer."""
+    try:
+        entries = json.loads((_DATA / "entities.json").read_text(encoding="utf-8"))["entities"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    tags = {"person": "nr", "place": "ns", "organisation": "nt", "company": "nt"}
+    words = []
+    for e in entries if isinstance(entries, list) else ():
+        if not isinstance(e, dict):
+            continue
+        for w in [e.get("name"), *(e.get("aliases") or ()), *(e.get("case_sensitive") or ())]:
+            if isinstance(w, str) and HAN.search(w) and not any(c.isspace() for c in w.strip()):
+                words.append((w.strip(), tags.get(e.get("type"), "nz")))
+    return words
 
 
 def tokenizer() -> jieba.Tokenizer:
@@ -56,7 +85,7 @@ def tokenizer() -> jieba.Tokenizer:
         return _build_tokenizer()
 
 
-@cache
+@once
 def _tfidf():  # -> jieba.analyse.TFIDF
     # Imported here: importing jieba.analyse builds its default extractor (reads a 6 MB IDF table).
     import jieba.analyse
