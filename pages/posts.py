@@ -139,17 +139,16 @@ def _mapping_form(frame: pd.DataFrame, source: dict[str, Any]) -> None:
 
 
 def _analyse(frame: pd.DataFrame, source: dict[str, Any], options: CorpusOptions) -> ca.CorpusAnalysis:
-    if (found := _analysed().get(key := options.cache_key(source["sha"]))) is not None:
-        return found
-    total = len(frame)
-    bar = st.progress(0.0, text=tr("posts.progress", done=0, total=total))
-    try:
-        corpus = ca.CorpusAnalysis.run(frame, options, lambda done: bar.progress(
-            min(1.0, done / max(total, 1)), text=tr("posts.progress", done=done, total=total)))  # fmt: skip
-    finally:
-        bar.empty()
-    corpus = _analysed().put(key, corpus)  # another session's, if it stored this corpus first
-    if source["origin"] == "upload":  # only a corpus that parsed with a confirmed mapping is stored
+    def build() -> ca.CorpusAnalysis:  # one session builds; others asking for the same corpus wait
+        bar = st.progress(0.0, text=tr("posts.progress", done=0, total=(total := len(frame))))
+        try:
+            return ca.CorpusAnalysis.run(frame, options, lambda done: bar.progress(
+                min(1.0, done / max(total, 1)), text=tr("posts.progress", done=done, total=total)))  # fmt: skip
+        finally:
+            bar.empty()
+
+    corpus, built = _analysed().get_or_build(options.cache_key(source["sha"]), build)
+    if built and source["origin"] == "upload":  # only a corpus that parsed with a confirmed mapping is stored
         name, stored = source["filename"], options.to_stored()
         try:
             record, created = common.get_library().add_corpus(name, source["data"], name, stored,

@@ -396,3 +396,34 @@ def test_posts_page_imports_no_computation_it_gets_from_corpus_analysis() -> Non
     assert not re.search(r"\)\s*/\s*\(?\s*\w+\s*\+", source), "a (P - N) / (P + ...) formula in the page"
     for computing in ("process_chunks", "Scorer(", "Thresholds(", "json.dumps([", ".explain("):
         assert computing not in source, computing
+
+
+def test_sessions_asking_for_one_corpus_at_once_share_one_build() -> None:
+    import threading
+    import time
+
+    from analysis.corpus.analysis import AnalysisCache
+
+    cache = AnalysisCache(3)
+    builds: list[int] = []
+    sentinel = object()
+
+    def build():
+        builds.append(1)
+        time.sleep(0.05)
+        return sentinel
+
+    got: list[tuple[object, bool]] = []
+    barrier = threading.Barrier(8)
+
+    def session() -> None:
+        barrier.wait()
+        got.append(cache.get_or_build("corpus-key", build))
+
+    threads = [threading.Thread(target=session) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert builds == [1]
+    assert all(g[0] is sentinel for g in got) and sum(g[1] for g in got) == 1

@@ -419,6 +419,7 @@ class AnalysisCache:
         self.max_items = max_items
         self._lock = threading.Lock()
         self._items: dict[str, CorpusAnalysis] = {}
+        self._building: dict[str, threading.Lock] = {}  # one lock per corpus being analysed
 
     def get(self, key: str) -> CorpusAnalysis | None:
         with self._lock:
@@ -434,6 +435,22 @@ class AnalysisCache:
                 self._items.pop(next(iter(self._items)))
             self._items[key] = analysis
             return analysis
+
+    def get_or_build(self, key: str, build: Callable[[], CorpusAnalysis]) -> tuple[CorpusAnalysis, bool]:
+        """The analysis for `key`, built by `build` if absent; (analysis, True when built by this
+        call). Sessions asking for the same corpus at once wait for one build (a 200,000-post
+        analysis twice at the same moment would double the memory it takes)."""
+        if (found := self.get(key)) is not None:
+            return found, False
+        with self._lock:
+            key_lock = self._building.setdefault(key, threading.Lock())
+        with key_lock:
+            if (found := self.get(key)) is not None:
+                return found, False
+            kept = self.put(key, build())
+        with self._lock:
+            self._building.pop(key, None)
+        return kept, True
 
     def __len__(self) -> int:
         with self._lock:
