@@ -96,6 +96,7 @@ __all__ = [
 EntityType = Literal["company", "person", "product", "organisation", "place", "index"]
 EntityKind = Literal["known", "detected"]
 ENTITY_TYPES: tuple[EntityType, ...] = get_args(EntityType)
+_TYPE_OF: dict[str, EntityType] = {t: t for t in ENTITY_TYPES}  # a checked string as its EntityType
 UserAlias = tuple[str, str, str]  # (alias, canonical name, type), as the library stores them
 ClauseScorer = Callable[[list[str]], list[Label | None]]  # texts -> labels (None: unscored)
 
@@ -255,7 +256,7 @@ class EntityTable:
                 )
             blockers = [b for b in blockers if _key(b) != _key(alias)]
             if current is None:
-                current = Entity(canonical, kind, None, (canonical,), frozenset(), None, True)
+                current = Entity(canonical, _TYPE_OF[kind], None, (canonical,), frozenset(), None, True)
             if all(_key(a) != _key(alias) for a in current.aliases):
                 current = _replace_aliases(current, (*current.aliases, alias.strip()))
             entities[canonical] = current
@@ -759,10 +760,10 @@ def _detect_zh(text: str, known: list[Mention]) -> tuple[list[Mention], list[Men
         out.append(Mention(word, s, e, word, kind, "detected"))
     busy += org_spans
     for word, flag, start, end in tokens:
-        kind = _zh_name(word, flag)
-        if kind is None or _overlaps(start, end, busy):
+        name_type = _zh_name(word, flag)
+        if name_type is None or _overlaps(start, end, busy):
             continue
-        out.append(Mention(word, start, end, word, kind, "detected"))
+        out.append(Mention(word, start, end, word, name_type, "detected"))
     return kept, out
 
 
@@ -883,8 +884,7 @@ def _detect_en(
                 continue
             if _overlaps(start, end, busy) or (len(span) < 2):
                 continue
-            kind: EntityType | None = hint or None  # type: ignore[assignment]
-            mentions.append(Mention(text[start:end], start, end, span, kind, "detected"))
+            mentions.append(Mention(text[start:end], start, end, span, _TYPE_OF.get(hint), "detected"))
         out.append(mentions)
     return out
 
@@ -1182,12 +1182,14 @@ def article_entities(
         mentions = [[_rolled(m, table) for m in ms] for ms in mentions]
     score: ClauseScorer | None = None
     if clause_level:
+        from analysis.sentiment import Scorer as ScorerClass  # loads no model
+
         if scorer is None:
             score = _scorer_for(analysis)
-        elif callable(scorer) and not hasattr(scorer, "score"):
-            score = scorer
+        elif isinstance(scorer, ScorerClass):
+            score = clause_scorer(scorer)
         else:
-            score = clause_scorer(scorer)  # type: ignore[arg-type]
+            score = scorer
     attributions = attribute(
         [(s.text, s.label, ms) for s, ms in zip(sentences, mentions, strict=True)],
         score,
@@ -1207,9 +1209,9 @@ def article_entities(
             seen = tuple(dict.fromkeys(m.text for m in ms if m.name == name))
             label = att.label if s.label is not None else None
             per[name].append(EntitySentence(s.position, label, s.label, att.span, att.split, seen))
-            for ev in s.evidence:
-                if not att.split or ev.term in att.span:
-                    evidence[name][ev.term] += ev.weight
+            for item in s.evidence:
+                if not att.split or item.term in att.span:
+                    evidence[name][item.term] += item.weight
     out = []
     for name, rows in per.items():
         m = info[name]

@@ -71,7 +71,7 @@ def _entity_words() -> list[tuple[str, str]]:
             continue
         for w in [e.get("name"), *(e.get("aliases") or ()), *(e.get("case_sensitive") or ())]:
             if isinstance(w, str) and HAN.search(w) and not any(c.isspace() for c in w.strip()):
-                words.append((w.strip(), tags.get(e.get("type"), "nz")))
+                words.append((w.strip(), tags.get(str(e.get("type")), "nz")))
     return words
 
 
