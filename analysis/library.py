@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import tempfile
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -115,6 +116,31 @@ class CorpusRecord:
 
 # --------------------------------------------------------------------------------------------------
 # Paths, URLs and text
+
+
+@dataclass(frozen=True)
+class EntityAliasRecord:
+    """A user's entity alias (analysis.entities reads it as (alias, canonical, type))."""
+
+    id: int
+    alias: str
+    canonical: str
+    type: str
+    editor: str
+    created_at: datetime  # UTC
+
+    def as_alias(self) -> tuple[str, str, str]:
+        """(alias, canonical name, type): what `analysis.entities.default_table(extras)` takes."""
+        return (self.alias, self.canonical, self.type)
+
+
+MAX_ALIAS_CHARS: Final = 200  # an alias or a canonical name; longer is not a name
+
+
+def alias_key(alias: str) -> str:
+    """The form an alias is unique in: NFKC, case-folded, single spaces (as the entity matcher
+    compares aliases, so "Xiaomi" and "xiaomi " are one alias)."""
+    return " ".join(unicodedata.normalize("NFKC", alias).casefold().split())
 
 
 def data_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -284,6 +310,21 @@ reviews_table = sa.Table(
     sa.Index("ix_reviews_item", "item_kind", "item_id", "id"),
 )
 
+# Entity aliases users add from the app (analysis.entities merges them into the shipped table):
+# one row per alias, unique in its normalised form (`alias_key`); deleting one removes its row.
+entity_aliases_table = sa.Table(
+    "entity_aliases",
+    _metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("alias", sa.String(MAX_ALIAS_CHARS), nullable=False),
+    sa.Column("alias_key", sa.String(MAX_ALIAS_CHARS * 3), nullable=False),  # NFKC may lengthen it
+    sa.Column("canonical", sa.String(MAX_ALIAS_CHARS), nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("editor", sa.String(320), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("alias_key", name="uq_entity_aliases_alias_key"),
+)
+
 _ARTICLE_COLUMNS = [c for c in articles_table.c]
 _CORPUS_LIST_COLUMNS = [c for c in corpora_table.c if c.name != "data"]
 
@@ -324,6 +365,13 @@ def _corpus_from_row(row: sa.Row[Any], *, with_data: bool) -> CorpusRecord:
         rows=m["rows"],
         size=m["size"],
     )
+
+
+def _alias_from_row(row: sa.Row[Any]) -> EntityAliasRecord:
+    m = row._mapping
+    created = _from_db(m["created_at"])
+    assert created is not None  # the column is NOT NULL
+    return EntityAliasRecord(m["id"], m["alias"], m["canonical"], m["type"], m["editor"], created)
 
 
 def _summary_values(summary: SentimentSummary | None) -> dict[str, Any]:
@@ -785,6 +833,77 @@ class Library:
                 {**dict(r._mapping), "created_at": _from_db(r._mapping["created_at"])}
                 for r in conn.execute(query)
             ]
+
+    # -- entity aliases added by users ---------------------------------------------------------------
+    def add_entity_alias(
+        self, alias: str, canonical: str, type_: str, *, editor: str = ""
+    ) -> EntityAliasRecord:
+        """Store a user's alias of an entity. Checks only what storage needs (non-empty one-line
+        strings, not too long, the alias not stored yet in any case or width); whether the alias
+        fits the entity table is `analysis.entities.EntityTable.with_aliases`' call. Raises
+        LibraryError (code `alias_exists` when the alias is already stored, `alias_invalid`)."""
+        values = {
+            "alias": " ".join(str(alias or "").split()),
+            "canonical": " ".join(str(canonical or "").split()),
+            "type": str(type_ or "").strip(),
+            "editor": " ".join(str(editor or "").split())[:320],
+        }
+        for field in ("alias", "canonical", "type"):
+            if not values[field]:
+                raise LibraryError(f"the entity alias needs a non-empty {field}", code="alias_invalid")
+            if len(values[field]) > MAX_ALIAS_CHARS:
+                raise LibraryError(
+                    f"the entity alias' {field} is longer than {MAX_ALIAS_CHARS} characters",
+                    code="alias_invalid",
+                )
+        key = alias_key(values["alias"])
+        try:
+            with self._write() as conn:
+                new_id = conn.execute(
+                    entity_aliases_table.insert()
+                    .values(**values, alias_key=key, created_at=datetime.now(UTC))
+                    .returning(entity_aliases_table.c.id)
+                ).scalar_one()
+        except IntegrityError as exc:
+            taken = self._alias_by_key(key)
+            raise LibraryError(
+                f"the alias {values['alias']!r} is already stored"
+                + (f" (for {taken.canonical!r})" if taken else ""),
+                code="alias_exists",
+                alias=values["alias"],
+                canonical=taken.canonical if taken else None,
+            ) from exc
+        record = self._alias_by_id(int(new_id))
+        assert record is not None  # written in the transaction above
+        return record
+
+    def list_entity_aliases(self) -> list[EntityAliasRecord]:
+        """Every user alias, oldest first (the order `with_aliases` applies them in)."""
+        query = sa.select(entity_aliases_table).order_by(entity_aliases_table.c.id)
+        with self._read() as conn:
+            return [_alias_from_row(r) for r in conn.execute(query)]
+
+    def delete_entity_alias(self, alias_id: int) -> EntityAliasRecord:
+        """Remove one user alias; returns what was removed (LibraryError when there is none)."""
+        t = entity_aliases_table
+        with self._write() as conn:
+            row = conn.execute(sa.select(t).where(t.c.id == alias_id)).one_or_none()
+            if row is None:
+                raise LibraryError(f"there is no entity alias with id {alias_id}", code="alias_missing")
+            conn.execute(t.delete().where(t.c.id == alias_id))
+        return _alias_from_row(row)
+
+    def _alias_by_id(self, alias_id: int) -> EntityAliasRecord | None:
+        t = entity_aliases_table
+        with self._read() as conn:
+            row = conn.execute(sa.select(t).where(t.c.id == alias_id)).one_or_none()
+        return None if row is None else _alias_from_row(row)
+
+    def _alias_by_key(self, key: str) -> EntityAliasRecord | None:
+        t = entity_aliases_table
+        with self._read() as conn:
+            row = conn.execute(sa.select(t).where(t.c.alias_key == key)).one_or_none()
+        return None if row is None else _alias_from_row(row)
 
     def delete_corpus(self, corpus_id: int) -> None:
         with self._write() as conn:

@@ -524,3 +524,64 @@ def test_postgres_outage_gives_a_clear_error_and_recovers_by_itself() -> None:
     finally:
         lib.dispose()
         _reset_postgres(url)
+
+
+# -- entity aliases (issue 13) ----------------------------------------------------------------------
+
+
+def test_entity_aliases_add_list_delete(lib: Library) -> None:
+    first = lib.add_entity_alias("  小米汽车工厂 ", "小米汽车", "company", editor="ana@example.org")
+    assert (first.alias, first.canonical, first.type, first.editor) == (
+        "小米汽车工厂",
+        "小米汽车",
+        "company",
+        "ana@example.org",
+    )
+    assert first.created_at.tzinfo is not None
+    second = lib.add_entity_alias("Lei  Jun Jr", "雷军", "person")
+    assert [a.as_alias() for a in lib.list_entity_aliases()] == [
+        ("小米汽车工厂", "小米汽车", "company"),
+        ("Lei Jun Jr", "雷军", "person"),
+    ]
+    removed = lib.delete_entity_alias(first.id)
+    assert removed.alias == "小米汽车工厂"
+    assert [a.id for a in lib.list_entity_aliases()] == [second.id]
+    with pytest.raises(LibraryError) as missing:
+        lib.delete_entity_alias(first.id)
+    assert missing.value.code == "alias_missing"
+
+
+def test_an_alias_is_unique_in_any_case_or_width(lib: Library) -> None:
+    lib.add_entity_alias("Xiaomi EV Unit", "小米汽车", "company")
+    for again in ("xiaomi ev unit", "ＸＩＡＯＭＩ EV UNIT", " Xiaomi  EV Unit "):
+        with pytest.raises(LibraryError) as taken:
+            lib.add_entity_alias(again, "特斯拉", "company")
+        assert taken.value.code == "alias_exists"
+        assert "小米汽车" in str(taken.value)
+    assert len(lib.list_entity_aliases()) == 1
+
+
+@pytest.mark.parametrize(
+    ("alias", "canonical", "type_"),
+    [("", "小米", "company"), ("米厂", " ", "company"), ("米厂", "小米", ""), ("x" * 201, "小米", "company")],
+)
+def test_an_incomplete_alias_is_refused_and_stores_nothing(
+    lib: Library, alias: str, canonical: str, type_: str
+) -> None:
+    with pytest.raises(LibraryError) as bad:
+        lib.add_entity_alias(alias, canonical, type_)
+    assert bad.value.code == "alias_invalid"
+    assert lib.list_entity_aliases() == []
+
+
+def test_aliases_survive_a_restart(db_url: str) -> None:
+    first = Library(db_url)
+    try:
+        first.add_entity_alias("米厂", "小米", "company", editor="ana")
+    finally:
+        first.dispose()
+    again = Library(db_url)
+    try:
+        assert [a.as_alias() for a in again.list_entity_aliases()] == [("米厂", "小米", "company")]
+    finally:
+        again.dispose()
