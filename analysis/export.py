@@ -9,6 +9,12 @@ With an analyst's review (`Review`), every sentence row carries both labels (`mo
 `label`: the reviewed one), the stamp says how many labels were reviewed and overridden, the XLSX
 gets an `audit` sheet with the item's whole audit trail, and the JSON `sentiment_model` and
 `sentiment_reviewed` summaries plus the `audit` list.
+
+With the article's entities (`analysis.entities.article_entities`, computed by the caller on the
+analysis the rows show, so this module stays cheap): the CSV's sentence rows gain an `entities`
+column naming the entities each sentence mentions, the XLSX an `entities` sheet (one row per
+entity: counts, NEV, evidence and the sentence positions behind them) and the JSON an `entities`
+list (`analysis.entities.entity_dict`). Without them the files are as before.
 """
 
 from __future__ import annotations
@@ -28,7 +34,10 @@ from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
 from analysis.model import ArticleAnalysis, SentimentSummary
 
 if TYPE_CHECKING:
+    from analysis.entities import EntitySummary
     from analysis.review import ReviewedAnalysis, ReviewEntry
+
+Entities = Sequence["EntitySummary"]
 
 
 @dataclass(frozen=True)
@@ -202,17 +211,70 @@ def _shown(analysis_: ArticleAnalysis, review: Review | None) -> ArticleAnalysis
     return review.view.analysis if review is not None else analysis_
 
 
-def export_frame(analysis_: ArticleAnalysis, review: Review | None = None) -> pd.DataFrame:
-    """The sentences frame with the stamp columns appended (what the CSV holds)."""
+ENTITY_COLUMNS = [
+    "entity", "name_en", "type", "kind", "parent", "mentions", "occurrences", "positive", "neutral",
+    "negative", "unscored", "nev", "nev_polar", "evidence", "surfaces", "sentence_positions",
+    "sentence_labels",
+]  # fmt: skip
+
+
+def entities_frame(entities: Entities) -> pd.DataFrame:
+    """One row per entity, most mentioned first: counts and both NEV values over the sentences
+    that name it (each with the entity's clause-level label), `sentence_positions` joined by `,`
+    and `sentence_labels` as `position:label` items (the label the entity got in that sentence)."""
+    rows = [
+        {
+            "entity": e.name,
+            "name_en": e.name_en,
+            "type": e.type,
+            "kind": e.kind,
+            "parent": e.parent,
+            "mentions": e.mentions,
+            "occurrences": e.occurrences,
+            "positive": e.sentiment.positive,
+            "neutral": e.sentiment.neutral,
+            "negative": e.sentiment.negative,
+            "unscored": e.sentiment.unscored,
+            "nev": e.sentiment.nev,
+            "nev_polar": e.sentiment.nev_polar,
+            "evidence": evidence_string(e.evidence),
+            "surfaces": "; ".join(e.surfaces),
+            "sentence_positions": ",".join(str(p) for p in e.sentence_positions),
+            "sentence_labels": "; ".join(f"{s.position}:{s.label or ''}" for s in e.sentences),
+        }
+        for e in entities
+    ]
+    return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+
+
+def sentence_entities(entities: Entities) -> dict[int, list[str]]:
+    """Sentence position -> the entities it mentions (most mentioned entity first)."""
+    out: dict[int, list[str]] = {}
+    for e in entities:
+        for p in e.sentence_positions:
+            out.setdefault(p, []).append(e.name)
+    return out
+
+
+def export_frame(
+    analysis_: ArticleAnalysis, review: Review | None = None, entities: Entities | None = None
+) -> pd.DataFrame:
+    """The sentences frame with the stamp columns appended (what the CSV holds); with the
+    article's entities, an `entities` column (names joined by `; `) before the stamp columns."""
     frame = sentences_frame(_shown(analysis_, review))
+    if entities is not None:
+        named = sentence_entities(entities)
+        frame["entities"] = ["; ".join(named.get(int(p), ())) for p in frame["position"]]
     for key, value in _stamp_columns(analysis_, review).items():
         frame[key] = value
     return frame
 
 
-def to_csv_bytes(analysis_: ArticleAnalysis, review: Review | None = None) -> bytes:
+def to_csv_bytes(
+    analysis_: ArticleAnalysis, review: Review | None = None, entities: Entities | None = None
+) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens Chinese text correctly."""
-    return export_frame(analysis_, review).to_csv(index=False).encode("utf-8-sig")
+    return export_frame(analysis_, review, entities).to_csv(index=False).encode("utf-8-sig")
 
 
 AUDIT_COLUMNS = [
@@ -227,9 +289,12 @@ def audit_frame(review: Review | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
 
 
-def to_xlsx_bytes(analysis_: ArticleAnalysis, review: Review | None = None) -> bytes:
-    """Sheets: sentences (with stamp columns), groups, themes, figures, stamp, and with a review
-    the groups as the model saw them (groups_model) and the audit trail (audit)."""
+def to_xlsx_bytes(
+    analysis_: ArticleAnalysis, review: Review | None = None, entities: Entities | None = None
+) -> bytes:
+    """Sheets: sentences (with stamp columns), groups, themes, entities (when given), figures,
+    stamp, and with a review the groups as the model saw them (groups_model) and the audit trail
+    (audit)."""
     s = stamp(analysis_, review=review)
     shown = _shown(analysis_, review)
     stamp_rows = [
@@ -248,9 +313,10 @@ def to_xlsx_bytes(analysis_: ArticleAnalysis, review: Review | None = None) -> b
         ("title", analysis_.document.title or ""),
     ]
     sheets = {
-        "sentences": export_frame(analysis_, review),
+        "sentences": export_frame(analysis_, review, entities),
         "groups": groups_frame(shown),
         "themes": themes_frame(shown),
+        **({"entities": entities_frame(entities)} if entities is not None else {}),
         "figures": figures_frame(analysis_),
         "stamp": pd.DataFrame(stamp_rows, columns=["key", "value"]).astype({"value": str}),
     }
@@ -265,17 +331,26 @@ def to_xlsx_bytes(analysis_: ArticleAnalysis, review: Review | None = None) -> b
             sheet.freeze_panes(1, 0)
             for i, col in enumerate(frame.columns):
                 width = (
-                    60 if col in ("text", "context", "value", "note") else max(10, min(30, len(str(col)) + 4))
+                    60
+                    if col in ("text", "context", "value", "note", "sentence_labels")
+                    else max(10, min(30, len(str(col)) + 4))
                 )
                 sheet.set_column(i, i, width)
     return buffer.getvalue()
 
 
-def to_json_dict(analysis_: ArticleAnalysis, review: Review | None = None) -> dict[str, Any]:
+def to_json_dict(
+    analysis_: ArticleAnalysis, review: Review | None = None, entities: Entities | None = None
+) -> dict[str, Any]:
     """The full analysis (the CLI's JSON contract) plus `stamp`, `sentiment_model` and
-    `sentiment_reviewed` (equal without a review) and the `audit` list."""
+    `sentiment_reviewed` (equal without a review), the `audit` list and, when given, `entities`
+    (`analysis.entities.entity_dict` of each)."""
     shown = _shown(analysis_, review)
     payload = shown.to_dict()
+    if entities is not None:
+        from analysis.entities import entity_dict  # only when there are entities to write
+
+        payload["entities"] = [entity_dict(e) for e in entities]
     payload["sentiment_model"] = asdict_summary(analysis_.sentiment)
     payload["sentiment_reviewed"] = asdict_summary(shown.sentiment)
     payload["audit"] = [e.as_dict() for e in review.audit] if review is not None else []
@@ -287,9 +362,12 @@ def asdict_summary(s: SentimentSummary) -> dict[str, Any]:
     return {k: v for k, v in _summary_row("", s).items() if k != "name"}
 
 
-def to_json_bytes(analysis_: ArticleAnalysis, review: Review | None = None) -> bytes:
+def to_json_bytes(
+    analysis_: ArticleAnalysis, review: Review | None = None, entities: Entities | None = None
+) -> bytes:
     """`to_json_dict` as UTF-8 JSON, Chinese unescaped."""
-    return json.dumps(to_json_dict(analysis_, review), ensure_ascii=False, indent=2).encode("utf-8")
+    payload = to_json_dict(analysis_, review, entities)
+    return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def export_filename(analysis_: ArticleAnalysis, ext: str) -> str:

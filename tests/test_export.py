@@ -1,4 +1,5 @@
-"""Exports: CSV (UTF-8 with BOM, stamp columns), XLSX (five sheets), JSON (contract + stamp)."""
+"""Exports: CSV (UTF-8 with BOM, stamp columns), XLSX (five sheets), JSON (contract + stamp), and
+with the article's entities an `entities` column, sheet and key."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import pandas as pd
 import pytest
 
 import analysis
+from analysis.entities import EntitySentence, EntitySummary, article_entities, entity_dict
 from analysis.export import (
+    ENTITY_COLUMNS,
     SENTENCE_COLUMNS,
     STAMP_COLUMNS,
     export_filename,
@@ -20,7 +23,8 @@ from analysis.export import (
     to_json_bytes,
     to_xlsx_bytes,
 )
-from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
+from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_labels
+from analysis.model import Evidence
 from tests.dashboard_fixtures import make_analysis
 
 
@@ -107,3 +111,70 @@ def test_json_is_the_contract_plus_stamp(analysis_) -> None:
 
 def test_export_filename(analysis_) -> None:
     assert export_filename(analysis_, "csv") == "opinion-lens_abababababab.csv"
+
+
+# -- entities (issue 13) -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def entities(analysis_):
+    """The fixture's entities (sentence-level labels: no scorer needed) plus a hand-made one whose
+    clause-level label differs from its sentence's, as a contrast sentence gives."""
+    found = article_entities(analysis_, clause_level=False, detect=False)
+    assert [e.name for e in found] == ["小米"]
+    tesla = EntitySummary(
+        name="特斯拉",
+        name_en="Tesla",
+        type="company",
+        kind="known",
+        mentions=1,
+        occurrences=1,
+        sentiment=summarize_labels(["negative"]),
+        evidence=(Evidence("bad", -0.5),),
+        sentences=(EntitySentence(2, "negative", "positive", "特斯拉下滑", True, ("特斯拉",)),),
+    )
+    return (*found, tesla)
+
+
+def test_csv_names_the_entities_of_each_sentence(analysis_, entities) -> None:
+    frame = pd.read_csv(io.BytesIO(to_csv_bytes(analysis_, None, entities)), encoding="utf-8-sig")
+    assert list(frame.columns) == [*SENTENCE_COLUMNS, "entities", *STAMP_COLUMNS]
+    assert len(frame) == 6  # still one row per sentence
+    by_position = dict(zip(frame["position"], frame["entities"].fillna(""), strict=True))
+    assert by_position[2] == "小米; 特斯拉"
+    assert all(by_position[p] == "" for p in (0, 1, 3, 4, 5))
+
+
+def test_xlsx_has_an_entities_sheet(analysis_, entities) -> None:
+    sheets = pd.read_excel(io.BytesIO(to_xlsx_bytes(analysis_, None, entities)), sheet_name=None)
+    assert list(sheets) == ["sentences", "groups", "themes", "entities", "figures", "stamp"]
+    assert "entities" in sheets["sentences"].columns
+    sheet = sheets["entities"]
+    assert list(sheet.columns) == ENTITY_COLUMNS
+    rows = sheet.set_index("entity")
+    assert rows.loc["小米", "name_en"] == "Xiaomi" and rows.loc["小米", "kind"] == "known"
+    assert (rows.loc["小米", "mentions"], rows.loc["小米", "positive"]) == (1, 1)
+    assert rows.loc["小米", "nev"] == pytest.approx(1.0)
+    assert str(rows.loc["小米", "sentence_positions"]) == "2"
+    # The clause-level label is what the entity's numbers count, and the row says so per sentence.
+    assert rows.loc["特斯拉", "nev"] == pytest.approx(-1.0)
+    assert rows.loc["特斯拉", "sentence_labels"] == "2:negative"
+    assert rows.loc["特斯拉", "evidence"] == "bad(-0.50)"
+
+
+def test_json_carries_the_entities(analysis_, entities) -> None:
+    payload = json.loads(to_json_bytes(analysis_, None, entities).decode("utf-8"))
+    assert payload["entities"] == [entity_dict(e) for e in entities]
+    assert payload["entities"][0]["name"] == "小米"
+    assert payload["entities"][0]["sentence_positions"] == [2]
+    assert payload["entities"][1]["sentences"][0]["sentence_label"] == "positive"
+    # Without entities the payload is the contract as before (no empty key).
+    assert "entities" not in json.loads(to_json_bytes(analysis_).decode("utf-8"))
+
+
+def test_no_entities_found_still_gives_the_column_and_sheet(analysis_) -> None:
+    frame = pd.read_csv(io.BytesIO(to_csv_bytes(analysis_, None, ())), encoding="utf-8-sig")
+    assert frame["entities"].isna().all()
+    sheets = pd.read_excel(io.BytesIO(to_xlsx_bytes(analysis_, None, ())), sheet_name=None)
+    assert list(sheets["entities"].columns) == ENTITY_COLUMNS and sheets["entities"].empty
+    assert json.loads(to_json_bytes(analysis_, None, ()).decode("utf-8"))["entities"] == []
