@@ -5,7 +5,7 @@ Widget keys (stable, for tests): posts_upload, posts_sample, posts_library_pick,
 posts_mapping_form, posts_map_<role>, posts_tz, posts_year, posts_export_time, posts_clean_<step>,
 posts_confirm, posts_freq, posts_weighted, posts_volume_chart, posts_nev_chart, posts_show_themes,
 posts_theme_chart, posts_breakdown_<role>, posts_top_table, posts_period, posts_period_table,
-posts_spike_table_<i>, posts_download; posts_review_* (pages/posts_review.py).
+posts_spike_table_<i>, posts_download; posts_review_*, posts_entities_* (in their pages/ modules).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from analysis.corpus.pipeline import CorpusOptions, IngestReport, options_with, 
 from analysis.corpus.timeparse import DEFAULT_TZ
 from analysis.errors import OpinionLensError
 from analysis.library import LibraryError
-from pages import common, posts_review
+from pages import common, posts_entities, posts_review
 from pages.common import md_escape, tr, ui_lang
 from pages.frame import page_shell
 
@@ -264,6 +264,7 @@ def _results(corpus: ca.CorpusAnalysis) -> None:
             st.info(tr("posts.no_themes"))
         else:
             st.plotly_chart(corpus.figure("themes", lang, freq), key="posts_theme_chart", width="stretch")
+    posts_entities.section(corpus, freq)
     st.subheader(tr("posts.top_engaged"))
     _post_table(corpus, "top", "posts_top_table", limit=TOP_TABLE_ROWS)
     if roles := corpus.breakdown_roles():

@@ -20,6 +20,8 @@ FILES = [
     "pages/method.py",
     "pages/posts.py",
     "pages/posts_review.py",
+    "pages/posts_entities.py",
+    "analysis/corpus/charts.py",
     "pages/library.py",
     "analysis/charts.py",
 ]

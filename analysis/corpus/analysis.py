@@ -1,6 +1,7 @@
 """One analysed corpus: the scored posts, their ingest report, and everything the Posts page shows
 of them (timeline per frequency, spikes and their explanations, top posts, themes over time,
-background keywords, per-post evidence, the post tables), each computed once and kept.
+background keywords, per-post evidence, the post tables, entities and their share of voice per
+period), each computed once and kept.
 
 A `CorpusAnalysis` is shared: the dashboard keeps a few of them per process and every session
 reading the same corpus with the same options gets the same object. So each result is memoised
@@ -41,6 +42,7 @@ from analysis.sentiment import Scorer, Thresholds
 CHUNK_ROWS = 20_000  # rows scored at a time (and the step of the progress callback)
 EVIDENCE_ROWS = 50  # posts of a period table explained with their top terms (~5 ms each)
 EVIDENCE_TERMS = 4
+TOP_ENTITIES = 10  # entities the Posts page shows when no competitor set is picked
 TABLE_ROLES = ("likes", "reposts", "comments", "source", "region", "author")  # shown when mapped
 
 if TYPE_CHECKING:
@@ -48,7 +50,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 TableKind = Literal["top", "spike", "period"]
-FigureKind = Literal["volume", "nev", "themes", "breakdown"]
+FigureKind = Literal["volume", "nev", "themes", "breakdown", "entity_share", "entity_mentions", "entity_nev"]
+ENTITY_FIGURES = ("entity_share", "entity_mentions", "entity_nev")
 
 # The spike rule's numbers, for its caption (posts.spike_rule names them as placeholders).
 SPIKE_RULE_FIELDS: dict[str, object] = {"z": Z_THRESHOLD, "min_posts": MIN_POSTS}
@@ -61,6 +64,20 @@ class Span:
     first: pd.Timestamp
     last: pd.Timestamp
     days: int
+
+
+@dataclass(frozen=True)
+class EntityView:
+    """The entities shown per period: `rows` (analysis.entities.POSTS_COLUMNS) of `names` only.
+    Without a competitor set, `names` are the top entities by mentions and share_of_voice is their
+    share of *all* entity mentions of the period, the rest of it is `others` (period, mentions,
+    share_of_voice of every other entity); with one (`competitors`), share_of_voice is recomputed
+    within the set (analysis.entities.share_of_voice: it sums to 1 per period) and `others` is empty."""
+
+    rows: pd.DataFrame
+    names: tuple[str, ...]
+    competitors: bool
+    others: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -241,16 +258,106 @@ class CorpusAnalysis:
     def breakdown_roles(self) -> list[str]:
         return [r for r in ("source", "region") if r in self.posts]
 
+    # -- entities ----------------------------------------------------------------------------------
+    def entities(self, freq: str) -> pd.DataFrame:
+        """Mentions, label counts, nev and share of voice per period and entity (known aliases of
+        the shipped alias table in the cleaned text; a post counts once per entity it names, with
+        its own label): analysis.entities.posts_entities, one regex pass over the posts."""
+        from analysis.entities import EntityAccumulator  # lazy: the alias table and jieba
+
+        f = check_freq(freq)
+
+        def build() -> pd.DataFrame:
+            acc = EntityAccumulator()
+            acc.add(self.posts["text_clean"], self.posts["label"], self.periods(f))
+            return acc.result()
+
+        return self.cached(("entities", f), build)
+
+    def entity_totals(self, freq: str, chosen: Iterable[str] = ()) -> pd.DataFrame:
+        """One row per entity over the whole corpus (POSTS_COLUMNS without period), most mentioned
+        first; share_of_voice of all entity mentions, or within `chosen` (only those rows)."""
+        f, names = check_freq(freq), tuple(dict.fromkeys(chosen))
+
+        def build() -> pd.DataFrame:
+            table = self.entities(f)
+            if names:
+                table = table[table["entity"].isin(names)]
+            return totals_by_entity(table)
+
+        return self.cached(("entity_totals", f, names), build)
+
+    def top_entities(self, freq: str, n: int = TOP_ENTITIES) -> tuple[str, ...]:
+        return tuple(self.entity_totals(freq)["entity"].head(n))
+
+    def entity_view(self, freq: str, chosen: Iterable[str] = ()) -> EntityView:
+        """The rows the entity charts and table show: the top entities, or a competitor set."""
+        from analysis.entities import share_of_voice
+
+        f, names = check_freq(freq), tuple(dict.fromkeys(chosen))
+
+        def build() -> EntityView:
+            table = self.entities(f)
+            if names:
+                none = table.iloc[:0][["period", "mentions", "share_of_voice"]]
+                return EntityView(share_of_voice(table, names), names, True, none)
+            top = self.top_entities(f)
+            shown = table["entity"].isin(top)
+            rest = table[~shown].groupby("period", sort=True)[["mentions", "share_of_voice"]].sum()
+            return EntityView(table[shown].reset_index(drop=True), top, False, rest.reset_index())
+
+        return self.cached(("entity_view", f, names), build)
+
+    def entity_names(self, lang: UiLang) -> dict[str, str]:
+        """Every entity of the alias table by its name in `lang` (English names where there are)."""
+        from analysis.entities import default_table
+
+        def build() -> dict[str, str]:
+            table = default_table()
+            return {name: table.display(name, lang) for name in table.entities}
+
+        return self.cached(("entity_names", lang), build)
+
+    def entity_table(self, freq: str, lang: UiLang, chosen: Iterable[str] = ()) -> pd.DataFrame:
+        """The entity view's rows as shown: period, entity in `lang`, counts, nev, share (column
+        names in `lang`)."""
+        f, names = check_freq(freq), tuple(dict.fromkeys(chosen))
+
+        def build() -> pd.DataFrame:
+            rows = entities_csv_frame(self.entity_view(f, names).rows, f)
+            rows["entity"] = rows["entity"].map(lambda n: self.entity_names(lang).get(n, n))
+            return rows.rename(columns=lambda c: t(ENTITY_COLUMN_KEYS[c], lang))
+
+        return self.cached(("entity_table", f, lang, names), build)
+
+    def entities_csv(self, freq: str, chosen: Iterable[str] = ()) -> bytes:
+        """The entity download: the `entities` command's CSV contract, all entities or the set
+        (UTF-8 with BOM, so Excel reads Chinese)."""
+        from analysis.entities import share_of_voice
+
+        f, names = check_freq(freq), tuple(dict.fromkeys(chosen))
+        table = share_of_voice(self.entities(f), names) if names else self.entities(f)
+        return entities_csv_frame(table, f).to_csv(index=False).encode("utf-8-sig")
+
     # -- charts ------------------------------------------------------------------------------------
     def figure(
-        self, kind: FigureKind, lang: UiLang, freq: str = "D", *, weighted: bool = False, role: str = ""
+        self,
+        kind: FigureKind,
+        lang: UiLang,
+        freq: str = "D",
+        *,
+        weighted: bool = False,
+        role: str = "",
+        entities: Iterable[str] = (),
     ) -> go.Figure:
         """A chart of analysis.corpus.charts, built once per arguments (Plotly builds and validates
         every trace, ~20-100 ms a chart, which a page switch need not pay again). `weighted` is for
-        the nev chart, `role` (source, region) for the breakdown."""
+        the nev chart, `role` (source, region) for the breakdown, `entities` (a competitor set;
+        none: the top entities) for the entity charts."""
         from analysis.corpus import charts  # lazy: plotly
 
         f = check_freq(freq)
+        chosen = tuple(dict.fromkeys(entities)) if kind in ENTITY_FIGURES else ()
 
         def build() -> go.Figure:
             if kind == "volume":
@@ -261,9 +368,29 @@ class CorpusAnalysis:
                 return charts.theme_figure(self.themes(f, lang), f, lang)
             if kind == "breakdown":
                 return charts.breakdown_figure(self.breakdown(role), t(f"posts.col.{role}", lang), lang)
+            if kind in ENTITY_FIGURES:
+                view = self.entity_view(f, chosen)
+                names = {n: self.entity_names(lang).get(n, n) for n in view.names}
+                periods = self.timeline(f)["period"]
+                if kind == "entity_nev":
+                    return charts.entity_nev_figure(view.rows, periods, f, names, lang)
+                others = None if view.competitors else view.others
+                if kind == "entity_mentions":
+                    return charts.entity_volume_figure(view.rows, periods, f, names, lang, "mentions", others)
+                return charts.entity_volume_figure(
+                    view.rows, periods, f, names, lang, "share_of_voice", others
+                )
             raise ValueError(f"unknown chart {kind!r}")
 
-        key = ("figure", kind, lang, f, weighted and kind == "nev", role if kind == "breakdown" else "")
+        key = (
+            "figure",
+            kind,
+            lang,
+            f,
+            weighted and kind == "nev",
+            role if kind == "breakdown" else "",
+            chosen,
+        )
         return self.cached(key, build)
 
     # -- tables ------------------------------------------------------------------------------------
@@ -409,6 +536,52 @@ def posts_table(rows: pd.DataFrame, lang: UiLang, evidence: Iterable[str] | None
         table[col("duplicate")] = rows["duplicate"].map(lambda x: t(f"posts.dup.{x}", lang) if x else "")
     table[col("row")] = rows["row"]
     return table
+
+
+# The entity table's columns (analysis.entities.POSTS_COLUMNS) as the Posts page names them.
+ENTITY_COLUMN_KEYS = {
+    "period": "posts.entities.col.period",
+    "entity": "posts.entities.col.entity",
+    "mentions": "posts.entities.col.mentions",
+    "positive": "posts.entities.col.positive",
+    "neutral": "posts.entities.col.neutral",
+    "negative": "posts.entities.col.negative",
+    "nev": "posts.entities.col.nev",
+    "share_of_voice": "posts.entities.col.share_of_voice",
+}
+
+
+def entities_csv_frame(table: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """The `entities` command's CSV contract (and the page's download): period (as the timeline
+    writes it), entity, mentions, positive, neutral, negative, nev (4 decimals), share_of_voice
+    (6 decimals, so a period's shares still sum to 1 within 1e-5)."""
+    from analysis.entities import POSTS_COLUMNS
+
+    out = table.loc[:, list(POSTS_COLUMNS)].copy()
+    out["period"] = period_label(table["period"], freq).to_numpy()
+    for col in ("mentions", "positive", "neutral", "negative"):
+        out[col] = out[col].astype("int64")
+    out["nev"] = out["nev"].astype(float).round(4)
+    out["share_of_voice"] = out["share_of_voice"].astype(float).round(6)
+    return out.reset_index(drop=True)
+
+
+def totals_by_entity(table: pd.DataFrame) -> pd.DataFrame:
+    """A posts entity table summed over its periods: entity, mentions, positive, neutral,
+    negative, nev (analysis.metrics), share_of_voice of the table's mentions; most mentioned first."""
+    counts = ["mentions", "positive", "neutral", "negative"]
+    sums = table.groupby("entity", sort=False)[counts].sum()
+    out = sums.reset_index()
+    for col in counts:
+        out[col] = out[col].astype("int64")
+    out["nev"] = [
+        np.nan if (v := summarize_counts(int(p), int(u), int(n)).nev) is None else v
+        for p, u, n in zip(out["positive"], out["neutral"], out["negative"], strict=True)
+    ]
+    total = int(out["mentions"].sum())
+    out["share_of_voice"] = out["mentions"] / total if total else 0.0
+    out = out.sort_values(["mentions", "entity"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)
 
 
 class AnalysisCache:

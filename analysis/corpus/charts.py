@@ -3,7 +3,8 @@ on them). Labels come from the i18n catalogue in the requested UI language."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,14 @@ from analysis.corpus.aggregate import WEIGHT_FORMULA, period_label
 from analysis.corpus.spikes import Spike
 from analysis.format import LABEL_COLOURS
 from analysis.i18n import UiLang, t
+
+# One colour per shown entity, in the order shown (plotly's default qualitative palette), the same
+# entity the same colour in every entity chart; the other entities' share in grey.
+ENTITY_PALETTE = (
+    "#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a",
+    "#19d3f3", "#ff6692", "#b6e880", "#ff97ff", "#fecb52",
+)  # fmt: skip
+OTHER_ENTITIES_COLOUR = "#bdbdbd"
 
 
 def volume_figure(
@@ -172,4 +181,137 @@ def breakdown_figure(by_group: pd.DataFrame, group_label: str, lang: UiLang = "z
         yaxis={"range": [-1.05, 1.05], "title": "NEV"},
         margin={"t": 50},
     )
+    return fig
+
+
+def _entity_grid(rows: pd.DataFrame, periods: pd.Series, names: Sequence[str], column: str) -> pd.DataFrame:
+    """`column` of the entity rows as periods × `names` (every period of the timeline, NaN where
+    an entity is not mentioned)."""
+    wide = rows.pivot_table(index="period", columns="entity", values=column, aggfunc="first")
+    return wide.reindex(index=pd.DatetimeIndex(periods), columns=list(names))
+
+
+def _plain(values: pd.Series, digits: int | None = None) -> list[float | None]:
+    """A column as JSON-ready numbers, None where missing (a gap in a line, no bar)."""
+    return [
+        None if pd.isna(v) else (round(float(v), digits) if digits is not None else float(v)) for v in values
+    ]
+
+
+def entity_volume_figure(
+    rows: pd.DataFrame,
+    periods: pd.Series,
+    freq: str,
+    names: Mapping[str, str],
+    lang: UiLang = "zh",
+    measure: Literal["share_of_voice", "mentions"] = "share_of_voice",
+    others: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Share of voice (or mentions) per period stacked by entity, one bar per period of the
+    timeline. `rows` are an entity view's (analysis.entities.POSTS_COLUMNS), `names` the shown
+    entities (name -> name as shown, in order); `others` (period, mentions, share_of_voice) adds
+    the other entities' share in grey, so a period's bar reaches 1 (the top entities' view)."""
+    x = period_label(periods, freq).tolist()
+    mentions, share, nev = (
+        _entity_grid(rows, periods, list(names), c) for c in ("mentions", "share_of_voice", "nev")
+    )
+    fig = go.Figure()
+    hover = (
+        "%{x} · %{fullData.name}<br>"
+        + t("posts.chart.share_of_voice", lang)
+        + " = %{customdata[1]:.1%}<br>"
+        + t("posts.chart.mentions", lang)
+        + " = %{customdata[0]}<br>nev = %{customdata[2]}<extra></extra>"
+    )
+    for i, (name, shown) in enumerate(names.items()):
+        if mentions[name].isna().all():
+            continue
+        custom = [
+            [int(m), float(s), v]
+            for m, s, v in zip(
+                mentions[name].fillna(0), share[name].fillna(0), _plain(nev[name], 3), strict=True
+            )
+        ]
+        fig.add_bar(
+            x=x,
+            y=_plain((mentions if measure == "mentions" else share)[name]),
+            name=shown,
+            marker_color=ENTITY_PALETTE[i % len(ENTITY_PALETTE)],
+            customdata=custom,
+            hovertemplate=hover,
+        )
+    if others is not None and measure == "share_of_voice" and not others.empty:
+        rest = others.set_index("period").reindex(pd.DatetimeIndex(periods))
+        fig.add_bar(
+            x=x,
+            y=_plain(rest["share_of_voice"]),
+            name=t("posts.chart.other_entities", lang),
+            marker_color=OTHER_ENTITIES_COLOUR,
+            customdata=np.stack([rest["mentions"].fillna(0), rest["share_of_voice"].fillna(0)], -1).tolist(),
+            hovertemplate="%{x} · %{fullData.name}<br>"
+            + t("posts.chart.share_of_voice", lang)
+            + " = %{customdata[1]:.1%}<br>"
+            + t("posts.chart.mentions", lang)
+            + " = %{customdata[0]}<extra></extra>",
+        )
+    share_axis = measure == "share_of_voice"
+    fig.update_layout(
+        barmode="stack",
+        title=t(
+            "posts.chart.entity_share_title" if share_axis else "posts.chart.entity_mentions_title", lang
+        ),
+        xaxis_title=t("posts.chart.period", lang),
+        yaxis={
+            "title": t("posts.chart.share_of_voice" if share_axis else "posts.chart.mentions", lang),
+            **({"range": [0, 1.0001], "tickformat": ".0%"} if share_axis else {}),
+        },
+        legend={"orientation": "h", "y": -0.25},
+        margin={"t": 50, "b": 40},
+    )
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def entity_nev_figure(
+    rows: pd.DataFrame, periods: pd.Series, freq: str, names: Mapping[str, str], lang: UiLang = "zh"
+) -> go.Figure:
+    """nev per period of each shown entity (over the posts naming it), gaps where it is not
+    mentioned or none of its posts is scored; counts on hover. Colours as in the volume chart."""
+    x = period_label(periods, freq).tolist()
+    columns = ("nev", "mentions", "positive", "neutral", "negative")
+    grids = {c: _entity_grid(rows, periods, list(names), c) for c in columns}
+    hover = (
+        "%{x} · %{fullData.name}<br>nev = %{y:.3f}<br>"
+        + t("posts.chart.mentions", lang)
+        + " = %{customdata[0]} · P = %{customdata[1]} · U = %{customdata[2]} · N = %{customdata[3]}"
+        "<extra></extra>"
+    )
+    fig = go.Figure()
+    for i, (name, shown) in enumerate(names.items()):
+        if grids["mentions"][name].isna().all():
+            continue
+        custom = np.stack(
+            [grids[c][name].fillna(0).astype(int) for c in ("mentions", "positive", "neutral", "negative")],
+            -1,
+        )
+        fig.add_scatter(
+            x=x,
+            y=_plain(grids["nev"][name], 4),
+            mode="lines+markers",
+            name=shown,
+            line={"color": ENTITY_PALETTE[i % len(ENTITY_PALETTE)]},
+            marker={"size": 5},
+            customdata=custom.tolist(),
+            hovertemplate=hover,
+            connectgaps=False,
+        )
+    fig.add_hline(y=0, line_color="#bdbdbd", line_width=1)
+    fig.update_layout(
+        title=t("posts.chart.entity_nev_title", lang),
+        xaxis_title=t("posts.chart.period", lang),
+        yaxis={"range": [-1.05, 1.05], "title": "NEV"},
+        legend={"orientation": "h", "y": -0.25},
+        margin={"t": 50, "b": 40},
+    )
+    fig.update_xaxes(type="category")
     return fig

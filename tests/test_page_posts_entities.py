@@ -1,0 +1,193 @@
+"""Entities on the Posts page (pages/posts_entities.py) through AppTest on the sample corpus, and the
+CorpusAnalysis views under it: the top entities with their share of all entity mentions (with the
+other entities' share it sums to 1 per period), a competitor set recomputes share of voice within
+the set (1 per period) and keeps each entity's mentions and NEV."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis.corpus.analysis import TOP_ENTITIES, CorpusAnalysis, entities_csv_frame
+from analysis.corpus.ingest import ColumnMapping
+from analysis.corpus.pipeline import CorpusOptions
+from analysis.entities import POSTS_COLUMNS, default_table
+from analysis.i18n import t
+from tests.dashboard_fixtures import ROOT
+
+LANG = "en"
+SET = ["美国", "中国", "意大利"]
+
+
+def _col(name: str) -> str:
+    return t(f"posts.entities.col.{name}", LANG)
+
+
+@pytest.fixture
+def page(temp_library: str) -> AppTest:
+    """The sample corpus on the Posts page (fast model): daily periods, no competitor set, bars
+    showing share of voice."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=240)
+    at.session_state["ui_lang"] = LANG
+    at.session_state["model"] = "fast"
+    at.run()
+    at.switch_page("pages/posts.py").run()
+    at.button(key="posts_sample").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _tables(at: AppTest) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(whole-corpus totals, per-period table) of the entity section."""
+    entity = [d.value for d in at.dataframe if _col("entity") in d.value.columns]
+    [totals] = [d for d in entity if _col("period") not in d.columns]
+    [per_period] = [d for d in entity if _col("period") in d.columns]
+    return totals, per_period
+
+
+def _chart(at: AppTest, title_key: str) -> dict[str, Any]:
+    title = t(title_key, LANG)
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    [spec] = [s for s in specs if s["layout"].get("title", {}).get("text") == title]
+    return spec
+
+
+def _stacked_sums(spec: dict[str, Any]) -> pd.Series:
+    """Per period, the sum of the stacked bars (periods without any bar left out)."""
+    frames = [pd.Series(trace["y"], index=trace["x"], dtype=float) for trace in spec["data"]]
+    together = pd.concat(frames, axis=1)
+    return together[together.notna().any(axis=1)].sum(axis=1)
+
+
+def test_top_entities_with_share_of_voice_per_period(page: AppTest) -> None:
+    at = page
+    assert t("posts.entities.title", LANG) in [s.value for s in at.subheader]
+    assert t("posts.entities.top_caption", LANG, n=TOP_ENTITIES) in [c.value for c in at.caption]
+    picker = at.multiselect(key="posts_entities_set")
+    assert picker.value == [] and len(picker.options) > TOP_ENTITIES
+    totals, per_period = _tables(at)
+    assert len(totals) == TOP_ENTITIES
+    mentions = totals[_col("mentions")].tolist()
+    assert mentions == sorted(mentions, reverse=True) and mentions[0] > 500  # 央视 on most posts
+    names = {default_table().display(n, LANG) for n in ("央视", "武汉", "中国")}
+    assert names <= set(totals[_col("entity")])  # in the UI language
+    counts = totals[[_col(c) for c in ("positive", "neutral", "negative")]].sum(axis=1)
+    assert (counts <= totals[_col("mentions")]).all()
+    assert totals[_col("nev")].between(-1, 1).all()
+    # The per-period table: only the top entities, each share a part of all entity mentions.
+    assert set(per_period[_col("entity")]) == set(totals[_col("entity")])
+    assert per_period[_col("period")].str.match(r"^2020-\d\d-\d\d$").all()
+    by_period = per_period.groupby(_col("period"))[_col("share_of_voice")].sum()
+    assert (by_period <= 1 + 1e-6).all() and (by_period < 1 - 1e-3).any()  # the rest is other entities
+    # The stacked share chart: the top entities plus the other entities reach 1 in every period.
+    share = _chart(at, "posts.chart.entity_share_title")
+    assert [tr["name"] for tr in share["data"]][-1] == t("posts.chart.other_entities", LANG)
+    assert len(share["data"]) == TOP_ENTITIES + 1
+    assert _stacked_sums(share).to_numpy() == pytest.approx(1.0, abs=1e-9)
+    nev = _chart(at, "posts.chart.entity_nev_title")
+    assert len(nev["data"]) == TOP_ENTITIES
+    assert all(v is None or -1 <= v <= 1 for trace in nev["data"] for v in trace["y"])
+
+
+def test_competitor_set_recomputes_share_of_voice(page: AppTest) -> None:
+    at = page
+    _, top = _tables(at)
+    at.multiselect(key="posts_entities_set").set_value(SET).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("posts.entities.set_caption", LANG, n=len(SET)) in [c.value for c in at.caption]
+    totals, per_period = _tables(at)
+    shown = [default_table().display(n, LANG) for n in SET]
+    assert set(totals[_col("entity")]) == set(shown) == set(per_period[_col("entity")])
+    assert totals[_col("share_of_voice")].sum() == pytest.approx(1, abs=1e-3)
+    by_period = per_period.groupby(_col("period"))[_col("share_of_voice")].sum()
+    assert by_period.to_numpy() == pytest.approx(1, abs=1e-5)  # recomputed within the set
+    # Mentions and NEV of an entity do not depend on the set; its share does.
+    china = default_table().display("中国", LANG)
+    keys = [_col("period"), _col("entity")]
+    joined = per_period.merge(top, on=keys, suffixes=("", "_top"))
+    assert (joined[_col("entity")] == china).any()
+    assert (joined[_col("mentions")] == joined[_col("mentions") + "_top"]).all()
+    assert joined[_col("nev")].equals(joined[_col("nev") + "_top"])
+    assert (joined[_col("share_of_voice")] > joined[_col("share_of_voice") + "_top"]).all()
+    share = _chart(at, "posts.chart.entity_share_title")
+    assert [tr["name"] for tr in share["data"]] == shown  # no "other entities" within a set
+    assert _stacked_sums(share).to_numpy() == pytest.approx(1.0, abs=1e-9)
+    # Mentions instead of shares, then weekly periods: the set stays and still sums to 1.
+    at.segmented_control(key="posts_entities_measure").set_value("mentions").run()
+    mentions = _chart(at, "posts.chart.entity_mentions_title")
+    assert sum(v or 0 for trace in mentions["data"] for v in trace["y"]) == per_period[_col("mentions")].sum()
+    at.segmented_control(key="posts_freq").set_value("W").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="posts_entities_set").value == SET
+    _, weekly = _tables(at)
+    assert weekly.groupby(_col("period"))[_col("share_of_voice")].sum().to_numpy() == pytest.approx(
+        1, abs=1e-5
+    )
+    assert weekly[_col("mentions")].sum() == per_period[_col("mentions")].sum()  # same posts, coarser periods
+    # Clearing the set goes back to the top entities.
+    at.multiselect(key="posts_entities_set").set_value([]).run()
+    assert len(_tables(at)[0]) == TOP_ENTITIES
+
+
+# -- the views under the page (a small corpus, the SnowNLP baseline) -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def small() -> CorpusAnalysis:
+    posts = pd.DataFrame(
+        {
+            "text": [
+                "小米销量大涨，非常好",
+                "特斯拉降价了",
+                "小米和特斯拉都在降价",
+                "华为发布新机",
+                "今天天气不错",
+                "Xiaomi is doing great",
+            ],
+            "time": [
+                "2025-10-01 09:00",
+                "2025-10-01 10:00",
+                "2025-10-01 11:00",
+                "2025-10-02 09:00",
+                "2025-10-02 10:00",
+                "2025-10-02 11:00",
+            ],
+        }
+    )
+    options = CorpusOptions(ColumnMapping(text="text", time="time"), model="snownlp")
+    return CorpusAnalysis.run(posts, options)
+
+
+def test_views_of_a_small_corpus(small: CorpusAnalysis) -> None:
+    table = small.entities("D")
+    assert tuple(table.columns) == POSTS_COLUMNS
+    day1 = table[table["period"] == pd.Timestamp("2025-10-01")].set_index("entity")
+    assert day1["mentions"].to_dict() == {"小米": 2, "特斯拉": 2}
+    assert day1["share_of_voice"].tolist() == [0.5, 0.5]
+    assert small.top_entities("D")[0] == "小米"  # 3 posts (Xiaomi is 小米)
+    assert small.entities("D") is table  # memoised
+    view = small.entity_view("D", ["华为", "小米"])
+    assert view.competitors and view.names == ("华为", "小米") and view.others.empty
+    day2 = view.rows[view.rows["period"] == pd.Timestamp("2025-10-02")]
+    assert sorted(day2["share_of_voice"]) == [0.5, 0.5]
+    csv = pd.read_csv(io.BytesIO(small.entities_csv("D", ["华为", "小米"])), encoding="utf-8-sig")
+    assert tuple(csv.columns) == POSTS_COLUMNS and set(csv["entity"]) == {"华为", "小米"}
+    assert csv.groupby("period")["share_of_voice"].sum().to_numpy() == pytest.approx(1)
+    weekly = entities_csv_frame(small.entities("W"), "W")
+    assert set(weekly["period"]) == {"2025-09-29"}  # weekly periods start on Monday
+    assert weekly.set_index("entity")["mentions"].to_dict() == {"小米": 3, "特斯拉": 2, "华为": 1}
+
+
+def test_no_entity_named() -> None:
+    posts = pd.DataFrame({"text": ["今天天气不错", "吃饭了吗"], "time": ["2025-10-01", "2025-10-02"]})
+    corpus = CorpusAnalysis.run(
+        posts, CorpusOptions(ColumnMapping(text="text", time="time"), model="snownlp")
+    )
+    assert corpus.entities("D").empty and corpus.entity_totals("D").empty
+    assert corpus.top_entities("D") == ()
+    assert len(corpus.figure("entity_share", "zh", "D").data) == 0
