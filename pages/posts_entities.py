@@ -66,9 +66,13 @@ def section(corpus: ca.CorpusAnalysis, freq: str) -> None:
     c1, c2 = st.columns([2, 3])
     c1.markdown(f"**{tr('posts.entities.totals')}**")
     summary = corpus.entity_totals(freq, chosen) if chosen else totals.head(ca.TOP_ENTITIES)
-    c1.dataframe(_totals_table(summary, names), hide_index=True, key="posts_entities_totals")
+    percent = {tr("posts.entities.col.share_of_voice"): st.column_config.NumberColumn(format="percent")}
+    c1.dataframe(
+        _totals_table(summary, names), hide_index=True, key="posts_entities_totals", column_config=percent
+    )
     c2.markdown(f"**{tr('posts.entities.per_period')}**")
-    c2.dataframe(corpus.entity_table(freq, lang, chosen), hide_index=True, key="posts_entities_table")
+    table = corpus.entity_table(freq, lang, chosen)
+    c2.dataframe(table, hide_index=True, key="posts_entities_table", column_config=percent)
     st.download_button(
         tr("posts.entities.download"), lambda: corpus.entities_csv(freq, chosen), f"entities_{freq}.csv",
         "text/csv", key="posts_entities_download", icon=":material/download:",
@@ -78,8 +82,6 @@ def section(corpus: ca.CorpusAnalysis, freq: str) -> None:
 def _totals_table(summary: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Whole-corpus rows as shown: entity in the UI language, counts, NEV, share of voice."""
     table = summary.assign(
-        entity=summary["entity"].map(lambda n: names.get(n, n)),
-        nev=summary["nev"].round(3),
-        share_of_voice=summary["share_of_voice"].round(4),
+        entity=summary["entity"].map(lambda n: names.get(n, n)), nev=summary["nev"].round(4)
     )
     return table.rename(columns=lambda c: tr(ca.ENTITY_COLUMN_KEYS[c]))

@@ -105,7 +105,7 @@ def test_competitor_set_recomputes_share_of_voice(page: AppTest) -> None:
     assert set(totals[_col("entity")]) == set(shown) == set(per_period[_col("entity")])
     assert totals[_col("share_of_voice")].sum() == pytest.approx(1, abs=1e-3)
     by_period = per_period.groupby(_col("period"))[_col("share_of_voice")].sum()
-    assert by_period.to_numpy() == pytest.approx(1, abs=1e-5)  # recomputed within the set
+    assert by_period.to_numpy() == pytest.approx(1, abs=1e-6)  # recomputed within the set
     # Mentions and NEV of an entity do not depend on the set; its share does.
     china = default_table().display("中国", LANG)
     keys = [_col("period"), _col("entity")]
@@ -126,7 +126,7 @@ def test_competitor_set_recomputes_share_of_voice(page: AppTest) -> None:
     assert at.multiselect(key="posts_entities_set").value == SET
     _, weekly = _tables(at)
     assert weekly.groupby(_col("period"))[_col("share_of_voice")].sum().to_numpy() == pytest.approx(
-        1, abs=1e-5
+        1, abs=1e-6
     )
     assert weekly[_col("mentions")].sum() == per_period[_col("mentions")].sum()  # same posts, coarser periods
     # Clearing the set goes back to the top entities.

@@ -1,20 +1,26 @@
-"""Command line: `python -m analysis article|score|timeline|library ...` (contract in ARCHITECTURE.md).
+"""Command line: `python -m analysis article|score|timeline|entities|library ...` (contract in
+ARCHITECTURE.md).
 
 This module holds the argument parser and turns parsed arguments into typed calls of the runners
-(`article.run_article`, `posts.run_score`, `posts.run_timeline`, `library.run_*`), which tests and
-scripts can call
-directly. Errors are one line on stderr and a non-zero exit status, never a traceback.
+(`article.run_article`, `posts.run_score`, `posts.run_timeline`, `posts.run_entities`,
+`library.run_*`), which tests and scripts can call directly. Errors are one line on stderr and a
+non-zero exit status, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from analysis.cli.common import EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE, CliError, OneLineArgumentParser
 from analysis.errors import OpinionLensError
 from analysis.text.dates import DEFAULT_TZ
+
+if TYPE_CHECKING:
+    from analysis.corpus.pipeline import CorpusOptions
 
 __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_USAGE", "CliError", "build_parser", "main"]
 
@@ -40,12 +46,13 @@ def _score(args: argparse.Namespace) -> int:
     )
 
 
-def _timeline(args: argparse.Namespace) -> int:
-    from analysis.cli.posts import clean_options, run_timeline
+def _corpus_options(args: argparse.Namespace) -> CorpusOptions:
+    """The options `timeline` and `entities` share (see `_corpus_arguments`)."""
+    from analysis.cli.posts import clean_options
     from analysis.corpus.ingest import ColumnMapping
     from analysis.corpus.pipeline import CorpusOptions
 
-    options = CorpusOptions(
+    return CorpusOptions(
         mapping=ColumnMapping(text=args.text_column or "", time=args.time_column, author=args.author_column),
         tz=args.tz,
         year=args.year,
@@ -54,8 +61,33 @@ def _timeline(args: argparse.Namespace) -> int:
         model=args.model,
         lang=args.lang,
     )
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    from analysis.cli.posts import run_timeline
+
     return run_timeline(
-        args.path, options, freq=args.freq, out=args.out, chunk_size=args.chunk_size, report=args.report
+        args.path,
+        _corpus_options(args),
+        freq=args.freq,
+        out=args.out,
+        chunk_size=args.chunk_size,
+        report=args.report,
+    )
+
+
+def _entities(args: argparse.Namespace) -> int:
+    from analysis.cli.posts import run_entities
+
+    return run_entities(
+        args.path,
+        _corpus_options(args),
+        freq=args.freq,
+        out=args.out,
+        chunk_size=args.chunk_size,
+        competitors=re.split(r"[,，]", args.competitors) if args.competitors is not None else (),
+        rollup=args.rollup,
+        report=args.report,
     )
 
 
@@ -78,6 +110,61 @@ def _library(args: argparse.Namespace) -> int:
     if args.library_command == "undo":
         return library.run_undo(args.id, editor=args.editor)
     return library.run_export(args.id, output_format=args.format, out=args.out, model=args.model)
+
+
+def _corpus_arguments(p: argparse.ArgumentParser, models: str) -> None:
+    """The arguments of the commands over dated posts (`timeline`, `entities`)."""
+    from analysis.sentiment import SUITES
+
+    p.add_argument("path", metavar="PATH|-", help="the input file, or - to read standard input")
+    p.add_argument("--time-column", required=True, metavar="COL", help="column holding the post time")
+    p.add_argument("--text-column", metavar="COL", help="column holding the text (default: detected)")
+    p.add_argument(
+        "--freq", choices=["H", "D", "W"], default="D", help="period: hour, day or week (default: D)"
+    )
+    p.add_argument("--tz", default=DEFAULT_TZ, metavar="ZONE", help=f"time zone (default: {DEFAULT_TZ})")
+    p.add_argument("--model", default="default", choices=list(SUITES), help=f"sentiment model: {models}")
+    p.add_argument("--out", metavar="OUT", help="write the CSV here instead of standard output")
+    p.add_argument(
+        "--chunk-size", type=int, default=50_000, metavar="N", help="rows per chunk (default: 50000)"
+    )
+    p.add_argument(
+        "--lang",
+        choices=["auto", "zh", "en"],
+        default="auto",
+        help="language of the texts; auto decides per text (default: auto)",
+    )
+    p.add_argument(
+        "--year", type=int, metavar="YYYY", help="year for dates written without one (5月31日 23:54)"
+    )
+    p.add_argument(
+        "--export-time",
+        metavar="TIME",
+        help="when the file was exported, for relative times (3分钟前, 昨天 12:30)",
+    )
+    p.add_argument(
+        "--no-clean",
+        action="store_true",
+        help="no cleaning and no duplicate detection (default: clean social text, flag duplicate "
+        "posts and count every post)",
+    )
+    p.add_argument(
+        "--drop-duplicates",
+        action="store_true",
+        help="leave posts flagged as duplicates out of the counts (default: every post counts; "
+        "the summary on stderr says how many were flagged and left out)",
+    )
+    p.add_argument(
+        "--author-column",
+        metavar="COL",
+        help="column holding the author: finds coordinated posting (the same text from 3 or more "
+        "authors within an hour), listed in --report",
+    )
+    p.add_argument(
+        "--report",
+        metavar="PATH",
+        help="write a JSON report here: what happened to every row, duplicates, coordinated posting",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,56 +236,31 @@ def build_parser() -> argparse.ArgumentParser:
         description="Score dated posts and write one row per period: "
         "period, n, positive, neutral, negative, nev, nev_polar. Streams in chunks.",
     )
-    tl.add_argument("path", metavar="PATH|-", help="the input file, or - to read standard input")
-    tl.add_argument("--time-column", required=True, metavar="COL", help="column holding the post time")
-    tl.add_argument("--text-column", metavar="COL", help="column holding the text (default: detected)")
-    tl.add_argument(
-        "--freq", choices=["H", "D", "W"], default="D", help="period: hour, day or week (default: D)"
-    )
-    tl.add_argument("--tz", default=DEFAULT_TZ, metavar="ZONE", help=f"time zone (default: {DEFAULT_TZ})")
-    tl.add_argument("--model", default="default", choices=list(SUITES), help=f"sentiment model: {models}")
-    tl.add_argument("--out", metavar="OUT", help="write the CSV here instead of standard output")
-    tl.add_argument(
-        "--chunk-size", type=int, default=50_000, metavar="N", help="rows per chunk (default: 50000)"
-    )
-    tl.add_argument(
-        "--lang",
-        choices=["auto", "zh", "en"],
-        default="auto",
-        help="language of the texts; auto decides per text (default: auto)",
-    )
-    tl.add_argument(
-        "--year", type=int, metavar="YYYY", help="year for dates written without one (5月31日 23:54)"
-    )
-    tl.add_argument(
-        "--export-time",
-        metavar="TIME",
-        help="when the file was exported, for relative times (3分钟前, 昨天 12:30)",
-    )
-    tl.add_argument(
-        "--no-clean",
-        action="store_true",
-        help="no cleaning and no duplicate detection (default: clean social text, flag duplicate "
-        "posts and count every post)",
-    )
-    tl.add_argument(
-        "--drop-duplicates",
-        action="store_true",
-        help="leave posts flagged as duplicates out of the counts (default: every post counts; "
-        "the summary on stderr says how many were flagged and left out)",
-    )
-    tl.add_argument(
-        "--author-column",
-        metavar="COL",
-        help="column holding the author: finds coordinated posting (the same text from 3 or more "
-        "authors within an hour), listed in --report",
-    )
-    tl.add_argument(
-        "--report",
-        metavar="PATH",
-        help="write a JSON report here: what happened to every row, duplicates, coordinated posting",
-    )
+    _corpus_arguments(tl, models)
     tl.set_defaults(func=_timeline)
+
+    ent = sub.add_parser(
+        "entities",
+        help="mentions, sentiment and share of voice of entities per period of a table of dated posts",
+        description="Score dated posts, find the entities of the alias table they name (companies, "
+        "people, products, organisations, places; Chinese and English aliases) and write one row per "
+        "period and entity: period, entity, mentions, positive, neutral, negative, nev, "
+        "share_of_voice (the entity's share of all entity mentions of the period). A post counts "
+        "once per entity it names, with its own label. Streams in chunks.",
+    )
+    _corpus_arguments(ent, models)
+    ent.add_argument(
+        "--competitors",
+        metavar="A,B,C",
+        help="only these entities (canonical names or aliases, comma-separated, e.g. 小米,华为,Tesla), "
+        "share of voice recomputed within the set",
+    )
+    ent.add_argument(
+        "--rollup",
+        action="store_true",
+        help="count a child entity under its parent (小米汽车 and SU7 as 小米)",
+    )
+    ent.set_defaults(func=_entities)
 
     lib = sub.add_parser(
         "library",

@@ -1,21 +1,34 @@
-"""`python -m analysis article`: one article, as a text report or the JSON contract."""
+"""`python -m analysis article`: one article, as a text report or the JSON contract.
+
+Both carry the article's entities (`analysis.entities.article_entities`, clause-level sentiment
+scored by the same `Scorer` as the sentences): the JSON's `entities` list (`entity_dict`), and the
+most-mentioned of them in a section at the end of the text report.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
 
 from analysis.cli.common import CliError, read_input_bytes
 from analysis.errors import ReaderError
 
+if TYPE_CHECKING:
+    from analysis.entities import EntitySummary
+
+TEXT_ENTITIES = 10  # entities listed in the text report
+
 
 def run_article(path: str, *, output_format: Literal["json", "text"], model: str, explain: bool) -> int:
     """Read PATH (or `-`), analyse it with `model` and print the report; 0 on success."""
+    from analysis.entities import article_entities, entity_dict
     from analysis.format import merge_metadata
     from analysis.pipeline import analyze_text
     from analysis.readers import read_document
     from analysis.report import format_text_report
+    from analysis.sentiment import Scorer
 
     data, name = read_input_bytes(path)
     try:
@@ -23,9 +36,10 @@ def run_article(path: str, *, output_format: Literal["json", "text"], model: str
     except ReaderError as exc:
         raise CliError(str(exc)) from None
     meta = merge_metadata(doc)  # the library's rule, so both give one file the same source
+    scorer = Scorer(model)  # one scorer for the sentences and the entities' clauses
     analysis = analyze_text(
         doc.text,
-        model=model,
+        scorer=scorer,
         title=meta.title,
         source=meta.source,
         published_at=meta.published_at,
@@ -33,9 +47,34 @@ def run_article(path: str, *, output_format: Literal["json", "text"], model: str
     )
     if analysis.model.note:
         print(f"note: {analysis.model.note}", file=sys.stderr)
+    entities = article_entities(analysis, scorer=scorer)
     if output_format == "json":
-        json.dump(analysis.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        result = {**analysis.to_dict(), "entities": [entity_dict(e) for e in entities]}
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(format_text_report(analysis))
+        report, section = format_text_report(analysis), entities_text(entities)
+        head, mark, tail = report.rpartition("\nREPRODUCIBILITY\n")  # the section goes before it
+        sys.stdout.write(head + section + mark + tail if mark else report + section)
     return 0
+
+
+def entities_text(entities: Sequence[EntitySummary], top: int = TEXT_ENTITIES) -> str:
+    """The text report's entity section: the most-mentioned entities with their counts, NEV and
+    the sentence positions behind them (empty when the article names none)."""
+    if not entities:
+        return ""
+    title = f"ENTITIES (top {min(top, len(entities))} of {len(entities)} by sentences naming them)"
+    lines = ["", title, "-" * len(title)]
+    for e in entities[:top]:
+        s = e.sentiment
+        name = f"{e.name} / {e.name_en}" if e.name_en and e.name_en != e.name else e.name
+        nev = "n/a" if s.nev is None else f"{s.nev:+.3f}"
+        where = ", ".join(str(p) for p in e.sentence_positions[:12])
+        more = " …" if len(e.sentences) > 12 else ""
+        lines.append(
+            f"  {name} ({e.type or '?'}, {e.kind}): {e.mentions} sentence{'s' if e.mentions != 1 else ''}  "
+            f"P={s.positive} U={s.neutral} N={s.negative}  nev={nev}  [{where}{more}]"
+        )
+    lines.append("  Entity sentiment is clause-level (contrast clauses go to the entity they name).")
+    return "\n".join(lines) + "\n"

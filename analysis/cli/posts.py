@@ -1,13 +1,15 @@
-"""`python -m analysis score` and `python -m analysis timeline`: tables of posts.
+"""`python -m analysis score`, `timeline` and `entities`: tables of posts.
 
-Both stream: the file is read in chunks of `chunk_size` rows, each chunk is scored and written
-(score) or added to per-period counts (timeline) and then dropped, so memory stays flat as the file
-grows.
+All stream: the file is read in chunks of `chunk_size` rows, each chunk is scored and written
+(score) or added to per-period counts (timeline: `TimelineAccumulator`; entities:
+`analysis.entities.EntityAccumulator`) and then dropped, so memory stays flat as the file grows.
+`timeline` and `entities` share one chunk loop (`stream_posts`).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -136,6 +138,47 @@ def run_score(
     return 0
 
 
+PostsSink = Callable[[pd.DataFrame, pd.Series], None]  # (a chunk's scored posts, their period starts)
+
+
+def stream_posts(
+    path: str, options: CorpusOptions, *, freq: str, chunk_size: int, sinks: Sequence[PostsSink]
+) -> ChunkProcessor:
+    """The chunk loop of `timeline` and `entities`: check the options (before the file is read),
+    open the file, detect the text column if `options.mapping` leaves it empty, then clean, score
+    and date each chunk (`ChunkProcessor`) and hand its posts and their periods to every sink.
+    Returns the processor (its report says what happened to every row)."""
+    try:
+        validate_options(options, freq=freq)
+    except (CorpusError, TimeZoneError) as exc:
+        raise CliError(str(exc)) from None
+    table = _open(path)
+    m = options.mapping
+    options = options_with(options, mapping=_mapping(table, m.text or None, m.time, m.author))
+    proc = ChunkProcessor(options)
+    row = 1
+    try:
+        for chunk in table.iter_chunks(chunk_size):
+            posts = proc.process(chunk, row)
+            row += len(chunk)
+            periods = period_start(posts["time"], freq)
+            for sink in sinks:
+                sink(posts, periods)
+        check_report(proc.report, options)
+    except (CorpusError, SentimentError) as exc:
+        raise CliError(str(exc)) from None
+    return proc
+
+
+def _write_csv(frame: pd.DataFrame, out: str | None) -> None:
+    stream, close = open_output(out)
+    try:
+        frame.to_csv(stream, index=False, lineterminator="\n")
+    finally:
+        if close:
+            stream.close()
+
+
 def run_timeline(
     path: str,
     options: CorpusOptions,
@@ -147,36 +190,80 @@ def run_timeline(
 ) -> int:
     """One row per period: period, n, positive, neutral, negative, nev, nev_polar. An empty text
     column in `options.mapping` is detected from the file."""
-    try:  # the options first, before the file is read (the text column is detected from it below)
-        validate_options(options, freq=freq)
-    except (CorpusError, TimeZoneError) as exc:
-        raise CliError(str(exc)) from None
-    table = _open(path)
-    m = options.mapping
-    options = options_with(options, mapping=_mapping(table, m.text or None, m.time, m.author))
-    proc = ChunkProcessor(options)
     acc = TimelineAccumulator(freq)
-    row = 1
-    try:
-        for chunk in table.iter_chunks(chunk_size):
-            posts = proc.process(chunk, row)
-            row += len(chunk)
-            acc.add(period_start(posts["time"], freq), posts["label"])
-        check_report(proc.report, options)
-    except CorpusError as exc:
-        raise CliError(str(exc)) from None
-    except SentimentError as exc:
-        raise CliError(str(exc)) from None
-    frame = timeline_csv_frame(acc.result(), freq)
-    stream, close = open_output(out)
-    try:
-        frame.to_csv(stream, index=False, lineterminator="\n")
-    finally:
-        if close:
-            stream.close()
+    proc = stream_posts(
+        path,
+        options,
+        freq=freq,
+        chunk_size=chunk_size,
+        sinks=[lambda posts, periods: acc.add(periods, posts["label"])],
+    )
+    _write_csv(timeline_csv_frame(acc.result(), freq), out)
     if report:
         _write_report(report, proc)
     print(proc.report.summary_line(), file=sys.stderr)
+    return 0
+
+
+def competitor_names(names: Sequence[str], *, rollup: bool = False) -> tuple[str, ...]:
+    """`--competitors` as the alias table's canonical names: a name or any alias (Xiaomi, 小米集团
+    -> 小米), each once, in the order given; with `rollup`, a child as its top parent. An unknown
+    name is a `CliError` that names it."""
+    from analysis.entities import default_table
+
+    table = default_table()
+    wanted = [n.strip() for n in names if n.strip()]
+    if not wanted:
+        raise CliError(
+            "--competitors names no entity; give canonical names or aliases, e.g. 小米,华为,特斯拉"
+        )
+    out: list[str] = []
+    for name in wanted:
+        entity = table.get(name) or table.resolve(name)
+        if entity is None:
+            raise CliError(
+                f"--competitors: {name!r} is not in the entity table ({table.source}); "
+                "use a canonical name or an alias, e.g. 小米 or Xiaomi"
+            )
+        out.append(table.root(entity.name) if rollup else entity.name)
+    return tuple(dict.fromkeys(out))
+
+
+def run_entities(
+    path: str,
+    options: CorpusOptions,
+    *,
+    freq: str,
+    out: str | None,
+    chunk_size: int,
+    competitors: Sequence[str] = (),
+    rollup: bool = False,
+    report: str | None = None,
+) -> int:
+    """One row per period and entity: period, entity, mentions, positive, neutral, negative, nev,
+    share_of_voice (analysis.entities.POSTS_COLUMNS; known aliases of the alias table in the
+    cleaned text, a post counting once per entity with its own label). With `competitors`, only
+    those entities, share of voice recomputed within them (1 per period)."""
+    from analysis.corpus.analysis import entities_csv_frame
+    from analysis.entities import EntityAccumulator, default_table, share_of_voice
+
+    chosen = competitor_names(competitors, rollup=rollup) if competitors else ()
+    acc = EntityAccumulator(default_table(), rollup=rollup)
+    proc = stream_posts(
+        path,
+        options,
+        freq=freq,
+        chunk_size=chunk_size,
+        sinks=[lambda posts, periods: acc.add(posts["text_clean"], posts["label"], periods)],
+    )
+    table = acc.result()
+    if chosen:
+        table = share_of_voice(table, chosen)
+    _write_csv(entities_csv_frame(table, freq), out)
+    if report:
+        _write_report(report, proc)
+    entities, periods = table["entity"].nunique(), table["period"].nunique()
+    print(f"{proc.report.summary_line()}; {entities} entities named in {periods} periods", file=sys.stderr)
     return 0
 
 

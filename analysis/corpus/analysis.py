@@ -554,7 +554,7 @@ ENTITY_COLUMN_KEYS = {
 def entities_csv_frame(table: pd.DataFrame, freq: str) -> pd.DataFrame:
     """The `entities` command's CSV contract (and the page's download): period (as the timeline
     writes it), entity, mentions, positive, neutral, negative, nev (4 decimals), share_of_voice
-    (6 decimals, so a period's shares still sum to 1 within 1e-5)."""
+    (8 decimals, so a period's shares still sum to 1 within 1e-6)."""
     from analysis.entities import POSTS_COLUMNS
 
     out = table.loc[:, list(POSTS_COLUMNS)].copy()
@@ -562,7 +562,7 @@ def entities_csv_frame(table: pd.DataFrame, freq: str) -> pd.DataFrame:
     for col in ("mentions", "positive", "neutral", "negative"):
         out[col] = out[col].astype("int64")
     out["nev"] = out["nev"].astype(float).round(4)
-    out["share_of_voice"] = out["share_of_voice"].astype(float).round(6)
+    out["share_of_voice"] = out["share_of_voice"].astype(float).round(8)
     return out.reset_index(drop=True)
 
 
