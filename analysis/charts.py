@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 
@@ -35,6 +36,9 @@ from analysis.format import (
 from analysis.i18n import t
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_labels
 from analysis.model import LABELS, ArticleAnalysis, Evidence, SentimentSummary
+
+if TYPE_CHECKING:  # the entities module loads the alias table; the figures need only its types
+    from analysis.entities import EntitySummary
 
 _ZONE_FILLS = {"negative": "#f6c9c7", "neutral": "#ececec", "positive": "#c8e8d1"}
 _MARK_FILLS = {"negative": "#f8c4c1", "positive": "#bfe6c9", "neutral": "#fff3b0"}
@@ -615,5 +619,190 @@ def share_strip(summary: SentimentSummary, lang: str = "zh", *, height: int = 36
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         xaxis={"range": [0, 100], "visible": False},
         yaxis={"visible": False},
+    )
+    return fig
+
+
+# --- entities (issue 13) ------------------------------------------------------------------------
+
+
+def entity_label(e: EntitySummary, lang: str = "zh", *, limit: int = 24) -> str:
+    """An entity's name for a chart (escaped: detected names come from the article's text), in
+    the UI language, marked when detected rather than found in the alias table."""
+    name = e.display(lang)
+    name = name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+    if e.kind == "detected":
+        name = f"{name} ({t('ent.kind_short.detected', lang)})"
+    return html.escape(name)
+
+
+def _unique(names: Sequence[str]) -> list[str]:
+    """Category labels made distinct (Plotly merges equal labels into one bar or row)."""
+    seen: Counter[str] = Counter()
+    out = []
+    for name in names:
+        seen[name] += 1
+        out.append(name if seen[name] == 1 else f"{name} [{seen[name]}]")
+    return out
+
+
+def _entity_hover(e: EntitySummary, lang: str) -> str:
+    kind = t(f"ent.kind.{e.kind}", lang)
+    kind_type = f"{kind} · {t(f'ent.type.{e.type}', lang)}" if e.type else kind
+    return "<br>".join(
+        [
+            kind_type,
+            t("ent.hover_mentions", lang, mentions=e.mentions, occurrences=e.occurrences),
+            summary_hover(e.sentiment, lang),
+        ]
+    )
+
+
+def entity_nev_bars(entities: Sequence[EntitySummary], lang: str = "zh", *, top: int = 10) -> go.Figure:
+    """The `top` most-mentioned entities (in the order given: `article_entities` sorts by
+    mentions), one bar each at its net emotional value; the label carries the mentions, the
+    hover the counts and formulas. Detected entities are hatched and marked as such."""
+    shown = list(entities)[:top]
+    names = _unique([f"{entity_label(e, lang)} · {e.mentions}" for e in shown])
+    fig = go.Figure(
+        go.Bar(
+            x=[percent_points(e.sentiment.nev) for e in shown],
+            y=names,
+            orientation="h",
+            marker={
+                "color": [LABEL_COLOURS.get(nev_zone(e.sentiment.nev) or "neutral") for e in shown],
+                "pattern": {"shape": ["/" if e.kind == "detected" else "" for e in shown]},
+            },
+            text=[nev_percent(e.sentiment.nev) for e in shown],
+            textposition="auto",
+            cliponaxis=False,
+            customdata=[_entity_hover(e, lang) for e in shown],
+            hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=max(220, 60 + 34 * len(shown)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"range": [-110, 110], "title": t("chart.nev_axis", lang), "zeroline": True},
+        yaxis={"autorange": "reversed", "automargin": True, "title": t("ent.axis", lang)},
+        meta={"formula": NEV_FORMULA, "entities": [e.name for e in shown]},
+    )
+    return fig
+
+
+def entity_group_matrix(
+    analysis: ArticleAnalysis, entities: Sequence[EntitySummary], lang: str = "zh", *, top: int = 12
+) -> go.Figure:
+    """Heatmap: the `top` entities (rows) × core viewpoint and viewpoint groups (columns). A cell's
+    colour is the NEV of the entity's labels in the sentences of that group that name it (its
+    clause-level labels), its text the number of those sentences; empty cells stay blank."""
+    names = group_names(analysis, lang)
+    columns: list[int | None] = []
+    if analysis.document.core_viewpoint is not None:
+        columns.append(None)
+    columns += [g.index for g in analysis.document.groups]
+    group_of = {s.position: s.group for s in analysis.sentences}
+    shown = list(entities)[:top]
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    hover: list[list[str]] = []
+    for e in shown:
+        row_z, row_t, row_h = [], [], []
+        for col in columns:
+            in_cell = [s for s in e.sentences if s.position in group_of and group_of[s.position] == col]
+            summary = summarize_labels(s.label for s in in_cell)
+            row_z.append(summary.nev)
+            row_t.append(str(len(in_cell)) if in_cell else "")
+            row_h.append(summary_hover(summary, lang) if in_cell else "—")
+        z.append(row_z)
+        text.append(row_t)
+        hover.append(row_h)
+    short = short_group_names(analysis, lang)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[short[c] for c in columns],
+            y=_unique([entity_label(e, lang) for e in shown]),
+            text=text,
+            texttemplate="%{text}",
+            customdata=[[f"{names[c]}<br>{h}" for c, h in zip(columns, row, strict=True)] for row in hover],
+            hovertemplate="%{y} × %{customdata}<extra></extra>",
+            colorscale=NEV_COLOURSCALE,
+            zmin=-1,
+            zmax=1,
+            zmid=0,
+            colorbar={"title": {"text": "nev"}},
+        )
+    )
+    fig.update_layout(
+        height=max(240, 80 + 30 * len(shown)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"side": "top", "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True},
+        meta={"formula": NEV_FORMULA, "entities": [e.name for e in shown], "columns": columns},
+    )
+    return fig
+
+
+def top_compared_entities(
+    items: Sequence[tuple[str, Sequence[EntitySummary]]], *, top: int = 10
+) -> list[str]:
+    """The entities most mentioned across the compared articles (sum of mentions; ties by the
+    number of articles naming them, then by name): the rows of `compare_entities`."""
+    mentions: Counter[str] = Counter()
+    articles: Counter[str] = Counter()
+    for _, entities in items:
+        for e in entities:
+            mentions[e.name] += e.mentions
+            articles[e.name] += 1
+    return sorted(mentions, key=lambda n: (-mentions[n], -articles[n], n))[:top]
+
+
+def compare_entities(
+    items: Sequence[tuple[str, Sequence[EntitySummary]]], lang: str = "zh", *, top: int = 10
+) -> go.Figure:
+    """Heatmap: the entities most mentioned across the compared articles (rows) × articles
+    (columns), colour = the entity's NEV in that article, text = its mentions there; blank where
+    the article does not name it."""
+    rows = top_compared_entities(items, top=top)
+    first: dict[str, EntitySummary] = {}
+    for _, entities in items:
+        for e in entities:
+            first.setdefault(e.name, e)
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    hover: list[list[str]] = []
+    for name in rows:
+        row_z, row_t, row_h = [], [], []
+        for _, entities in items:
+            found = next((e for e in entities if e.name == name), None)
+            row_z.append(found.sentiment.nev if found else None)
+            row_t.append(str(found.mentions) if found else "")
+            row_h.append(_entity_hover(found, lang) if found else "—")
+        z.append(row_z)
+        text.append(row_t)
+        hover.append(row_h)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=_unique([html.escape(name) for name, _ in items]),
+            y=_unique([entity_label(first[n], lang) for n in rows]),
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{y} × %{x}<br>%{customdata}<extra></extra>",
+            colorscale=NEV_COLOURSCALE,
+            zmin=-1,
+            zmax=1,
+            zmid=0,
+            colorbar={"title": {"text": "nev"}},
+        )
+    )
+    fig.update_layout(
+        height=max(240, 80 + 30 * len(rows)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"side": "top", "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True},
+        meta={"formula": NEV_FORMULA, "entities": rows},
     )
     return fig

@@ -7,6 +7,12 @@ models load once per process (`st.cache_resource`), an analysis is cached by its
 Names other pages import (keep them stable): get_library, ui_lang, tr, get_scorer, analysis_for,
 active_article, export_buttons, first_run_note, band_caption, label_name.
 
+Entities (issue 13): `entities_for(analysis)` gives the article's entities for the labels on
+screen (`analysis.entities.article_entities`, cached per text, model, band, labels and user
+aliases; clause scoring reuses the page's Scorer and its stored scores); `entity_table()` is the
+shipped alias table with the library's user aliases (`user_aliases()`), which every analysis uses.
+The downloads carry the entities of the analysis the rows show.
+
 Analyst review (issue 12): `active_article()` returns the labels the sidebar's "labels shown"
 switch selects (`label_view()`: the reviewed view by default, or the model's);
 `active_article_views()` gives the model's analysis together with the article's `Review` (its
@@ -32,6 +38,7 @@ from analysis.model import ArticleAnalysis, Evidence
 from analysis.sentiment import Scorer, Thresholds
 
 if TYPE_CHECKING:
+    from analysis.entities import EntitySummary, EntityTable
     from analysis.export import Review
     from analysis.review import ReviewedAnalysis, ReviewEntry
 
@@ -50,6 +57,8 @@ VIEW_KEY = "label_view"  # the sidebar switch: which labels the pages show, "rev
 LAST_VIEW_KEY = "_label_view_last"  # the switch's value, kept as the language's is (frame.py)
 REVIEW_EDITOR_KEY = "_review_editor"  # the reviewer's name typed once per session (never a secret)
 LAST_REVIEWS_KEY = "_reviews_last"  # article id -> its audit trail as this session last read it
+LAST_ALIASES_KEY = "_entity_aliases_last"  # the user aliases this session last read
+ENTITY_FILTER_PENDING_KEY = "_vp_entities_pending"  # entities for Viewpoints' filter, set elsewhere
 
 
 # -- library -----------------------------------------------------------------------------------------
@@ -531,10 +540,12 @@ def export_buttons(analysis: ArticleAnalysis, review: Review | None = None) -> N
         ),
         ("json", "application/json", "download_json", "dash.download_json", export.to_json_bytes),
     ]
+    # The entities are computed when a file is asked for (deferred), for the analysis the rows show.
+    entity_args = (current_model(), current_band(), aliases_in_use(warn=False))
     for kind, mime, widget_key, label_key, make in specs:
         st.download_button(
             tr(label_key),
-            data=partial(make, analysis, review),
+            data=partial(_export_with_entities, make, analysis, review, *entity_args),
             file_name=export.export_filename(analysis, kind),
             mime=mime,
             key=widget_key,
@@ -547,6 +558,26 @@ def export_buttons(analysis: ArticleAnalysis, review: Review | None = None) -> N
         st.caption(tr("rv.download_caption", k=review.view.reviewed, changed=review.view.changed))
 
 
+def _export_with_entities(
+    make: Any,
+    analysis: ArticleAnalysis,
+    review: Review | None,
+    model: str,
+    band: tuple[float, float] | None,
+    aliases: tuple[tuple[str, str, str], ...],
+) -> bytes:
+    """A download's bytes with the entity table (runs when the button is clicked, outside the
+    script run: no session state here, only the process-wide caches)."""
+    shown = review.view.analysis if review is not None else analysis
+    try:
+        entities = _cached_entities(shown, _entity_digest(shown), model, band, aliases)
+    except OpinionLensError:  # e.g. a clause could not be scored: the sentence-level attribution
+        from analysis.entities import article_entities, default_table
+
+        entities = article_entities(shown, table=default_table(aliases), clause_level=False)
+    return bytes(make(analysis, review, entities))
+
+
 def first_run_note() -> None:
     """What this is and what to do next; one click hides it for the session."""
     if st.session_state.get(INTRO_DISMISSED_KEY):
@@ -556,6 +587,137 @@ def first_run_note() -> None:
         if st.button(tr("dash.intro_dismiss"), key="dismiss_intro", icon=":material/check:"):
             st.session_state[INTRO_DISMISSED_KEY] = True
             st.rerun()
+
+
+# -- entities (issue 13) -------------------------------------------------------------------------
+UserAliasTuple = tuple[str, str, str]
+
+
+def user_aliases() -> tuple[UserAliasTuple, ...]:
+    """The library's user aliases as (alias, canonical, type), oldest first; while the database
+    cannot be reached, the ones this session last read."""
+    try:
+        records = get_library().list_entity_aliases()
+    except LibraryError:
+        return tuple(st.session_state.get(LAST_ALIASES_KEY, ()))
+    aliases = tuple(r.as_alias() for r in records)
+    st.session_state[LAST_ALIASES_KEY] = aliases
+    return aliases
+
+
+def _valid_aliases(
+    aliases: tuple[UserAliasTuple, ...],
+) -> tuple[tuple[UserAliasTuple, ...], tuple[UserAliasTuple, ...]]:
+    """(kept, skipped): a stored alias the shipped table no longer accepts (say, its entity became
+    another type in a newer table) is skipped rather than failing every analysis."""
+    from analysis.entities import EntityTableError, default_table
+
+    try:
+        default_table(aliases)
+        return aliases, ()
+    except EntityTableError:
+        pass
+    kept: list[UserAliasTuple] = []
+    skipped: list[UserAliasTuple] = []
+    for alias in aliases:
+        try:
+            default_table((*kept, alias))
+        except EntityTableError:
+            skipped.append(alias)
+        else:
+            kept.append(alias)
+    return tuple(kept), tuple(skipped)
+
+
+def aliases_in_use(*, warn: bool = True) -> tuple[UserAliasTuple, ...]:
+    """The user aliases every analysis applies (the library's, less any the table refuses, which
+    a warning names unless `warn` is False)."""
+    kept, skipped = _valid_aliases(user_aliases())
+    if skipped and warn:
+        st.warning(
+            tr("ent.aliases_skipped", aliases=", ".join(a for a, _, _ in skipped)), icon=":material/warning:"
+        )
+    return kept
+
+
+def entity_table(*, warn: bool = True) -> EntityTable:
+    """The shipped entity table with the library's user aliases (those it accepts)."""
+    from analysis.entities import default_table
+
+    return default_table(aliases_in_use(warn=warn))
+
+
+def check_alias(alias: str, canonical: str, type_: str | None) -> tuple[UserAliasTuple, str | None]:
+    """A user alias as the entity table would take it next to the stored ones, and the entity it
+    named before (None when it named none). `canonical` may be any name the table knows for the
+    entity (Xiaomi -> 小米); `type_` None takes that entity's type. Raises EntityTableError (its
+    message shown as is) when the alias conflicts or says nothing new."""
+    from analysis.entities import EntityTableError, default_table
+
+    alias, canonical = " ".join(alias.split()), " ".join(canonical.split())
+    if not alias or not canonical:
+        raise EntityTableError(tr("ent.alias_empty"), code="alias_invalid")
+    kept = aliases_in_use(warn=False)
+    table = default_table(kept)
+    current = table.get(canonical) or table.resolve(canonical)
+    if current is not None:
+        canonical = current.name
+    elif type_ is None:
+        raise EntityTableError(tr("ent.alias_need_type", canonical=canonical), code="alias_invalid")
+    previous = table.resolve(alias)
+    if previous is not None and previous.name == canonical:
+        raise EntityTableError(tr("ent.alias_known", alias=alias, canonical=canonical), code="alias_known")
+    item = (alias, canonical, type_ or (current.type if current else ""))
+    default_table((*kept, item))  # raises EntityTableError on a conflict (e.g. another type)
+    return item, previous.name if previous is not None else None
+
+
+def _entity_digest(analysis: ArticleAnalysis) -> str:
+    """What an analysis' entities depend on besides the table: its sentences with their labels
+    (a review changes them), the model and the band that labelled them."""
+    import hashlib
+
+    h = hashlib.sha256(analysis.input_sha256.encode())
+    h.update(f"{analysis.model.name}@{analysis.model.version}".encode())
+    h.update(repr(sorted(analysis.model.thresholds.items())).encode())
+    for s in analysis.sentences:
+        h.update(f"\x1e{s.position}\x1f{s.label}\x1f{s.reviewed}\x1f{s.text}".encode())
+    return h.hexdigest()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_entities(
+    _analysis: ArticleAnalysis,
+    digest: str,
+    model: str,
+    band: tuple[float, float] | None,
+    aliases: tuple[UserAliasTuple, ...],
+) -> tuple[EntitySummary, ...]:
+    # Keyed by the digest of the analysis (text, labels, model), the Scorer's model and band and
+    # the user aliases. Clauses are scored by the Scorer that scored the sentences.
+    from analysis.entities import article_entities, default_table
+
+    return article_entities(_analysis, table=default_table(aliases), scorer=get_scorer(model, band))
+
+
+def entities_for(analysis: ArticleAnalysis) -> tuple[EntitySummary, ...]:
+    """The entities of an analysis (of the current model and band), most mentioned first, with
+    the labels it carries (the reviewed view keeps the analyst's labels)."""
+    from analysis.entities import article_entities, default_table
+
+    kept = aliases_in_use()
+    try:
+        with st.spinner(tr("ent.finding")):
+            return _cached_entities(analysis, _entity_digest(analysis), current_model(), current_band(), kept)
+    except OpinionLensError as exc:  # a clause could not be scored: every entity gets its sentence's label
+        st.warning(tr("ent.clause_failed", error=str(exc)), icon=":material/info:")
+        return article_entities(analysis, table=default_table(kept), clause_level=False)
+
+
+def entity_name(e: EntitySummary, lang: str) -> str:
+    """An entity's name in the UI language, marked when it was detected rather than known."""
+    name = e.display(lang)
+    return name if e.kind == "known" else f"{name} ({tr('ent.kind_short.detected')})"
 
 
 def theme_labels(analysis: ArticleAnalysis) -> dict[str, str]:
@@ -573,10 +735,13 @@ def _has_reviewed(analysis: ArticleAnalysis) -> bool:
     return any(s.reviewed for s in analysis.sentences)
 
 
-def sentence_rows(analysis: ArticleAnalysis, sentences: Any = None) -> list[dict[str, Any]]:
+def sentence_rows(
+    analysis: ArticleAnalysis, sentences: Any = None, extra: dict[int, str] | None = None
+) -> list[dict[str, Any]]:
     """Rows for a sentence table in the UI language: position, group, score, label (in a reviewed
-    view with reviews, the model's label beside it), language, themes, evidence, text (plain
-    text: st.dataframe never interprets it)."""
+    view with reviews, the model's label beside it), with `extra` the entities' labels in each
+    sentence (position -> text), language, themes, evidence, text (plain text: st.dataframe never
+    interprets it)."""
     names = theme_labels(analysis)
     groups = {g.index: g.title for g in analysis.document.groups}
     reviewed = _has_reviewed(analysis)
@@ -595,6 +760,7 @@ def sentence_rows(analysis: ArticleAnalysis, sentences: Any = None) -> list[dict
                     if reviewed
                     else {}
                 ),
+                **({tr("ent.vp_col"): extra.get(s.position, "")} if extra is not None else {}),
                 tr("vp.col.lang"): s.lang,
                 tr("vp.col.themes"): ", ".join(names.get(x, x) for x in s.themes),
                 tr("vp.col.evidence"): evidence_string(s.evidence, ", "),
@@ -605,18 +771,22 @@ def sentence_rows(analysis: ArticleAnalysis, sentences: Any = None) -> list[dict
     return rows
 
 
-def sentence_table(analysis: ArticleAnalysis, sentences: Any, *, key: str) -> None:
-    """The drill-down table of sentences (plain text cells; article text is never HTML here)."""
+def sentence_table(
+    analysis: ArticleAnalysis, sentences: Any, *, key: str, extra: dict[int, str] | None = None
+) -> None:
+    """The drill-down table of sentences (plain text cells; article text is never HTML here);
+    `extra`: the chosen entities' labels per sentence position, as a column after the labels."""
     import pandas as pd
 
     columns = [
         "#",
         *(tr(f"vp.col.{c}") for c in ("group", "score", "label")),
         *([tr("rv.col.model_label")] if _has_reviewed(analysis) else []),
+        *([tr("ent.vp_col")] if extra is not None else []),
         *(tr(f"vp.col.{c}") for c in ("lang", "themes", "evidence", "uncertain", "text")),
     ]
     st.dataframe(
-        pd.DataFrame(sentence_rows(analysis, sentences), columns=columns),  # headers even when empty
+        pd.DataFrame(sentence_rows(analysis, sentences, extra), columns=columns),  # headers even when empty
         key=key,
         hide_index=True,
         width="stretch",

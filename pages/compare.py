@@ -1,17 +1,33 @@
-"""Compare: two or more library articles side by side (NEV, shares, themes, groups)."""
+"""Compare: two or more library articles side by side (NEV, shares, themes, entities, groups).
+
+Entities (issue 13): the entities most mentioned across the chosen articles, each one's NEV and
+mentions per article (heatmap and table), from the labels the other comparisons use.
+
+Widget keys: compare_ids, compare_table, compare_nev, compare_shares, compare_themes,
+compare_entities, compare_entity_table, compare_groups_<k>.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from analysis.charts import compare_nev_bars, compare_shares, compare_themes, group_nev_bars
+from analysis.charts import (
+    compare_entities,
+    compare_nev_bars,
+    compare_shares,
+    compare_themes,
+    group_nev_bars,
+    top_compared_entities,
+)
 from analysis.errors import OpinionLensError
-from analysis.format import display_title, percent_points
+from analysis.format import display_title, nev_percent, percent_points
 from analysis.library import LibraryError
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
 from pages.common import (
     ARTICLE_KEY,
     band_caption,
+    entities_for,
+    entity_name,
     get_library,
     label_name,
     md_escape,
@@ -99,6 +115,41 @@ if any(th.sentence_positions for _, a in items for th in a.themes):
     st.plotly_chart(compare_themes(items, lang), key="compare_themes", width="stretch", config=no_bar)
 else:
     st.caption(tr("th.no_themes"))
+
+ENTITY_TOP = 10  # entities compared
+st.subheader(tr("ent.cmp_heading"), anchor=False)
+entity_items = [(name, entities_for(a)) for name, a in items]
+top_names = top_compared_entities(entity_items, top=ENTITY_TOP)
+if top_names:
+    st.plotly_chart(
+        compare_entities(entity_items, lang, top=ENTITY_TOP),
+        key="compare_entities",
+        width="stretch",
+        config=no_bar,
+    )
+    first = {}
+    for _, found in entity_items:
+        for e in found:
+            first.setdefault(e.name, e)
+    by_article = [{e.name: e for e in found} for _, found in entity_items]
+    st.dataframe(
+        [
+            {
+                tr("ent.col.entity"): entity_name(first[n], lang),
+                **{
+                    name: (f"{nev_percent(e.sentiment.nev)} ({e.mentions})" if (e := found.get(n)) else "—")
+                    for (name, _), found in zip(entity_items, by_article, strict=True)
+                },
+            }
+            for n in top_names
+        ],
+        hide_index=True,
+        key="compare_entity_table",
+        width="stretch",
+    )
+    st.caption(tr("ent.cmp_caption", top=len(top_names)))
+else:
+    st.caption(tr("ent.cmp_none"))
 
 st.subheader(tr("cmp.groups"), anchor=False)
 cols = st.columns(len(items))

@@ -4,7 +4,16 @@ Charts and counts show the labels the sidebar's switch selects (reviewed by defa
 `review_summary` box puts the model's and the reviewed NEV side by side with "k of n sentences
 reviewed", and lists the stored reviews whose text is no longer in the article (`stale_reviews`).
 
-Widget keys: nev_gauge, label_shares, group_nev, stated_table, review_summary, stale_reviews
+The entity panel (issue 13, container `entity_panel`) shows the most-mentioned entities with their
+NEV and counts, known and detected marked, for the labels on screen; every number is traced to
+its sentences (`entity_pick`, `entity_sentences`) and `entity_open` opens Viewpoints filtered by
+the picked entity. Editors (pages.common.editing_allowed) add and remove the library's entity
+aliases in the expander `entity_aliases`; read-only visitors see no alias controls.
+
+Widget keys: nev_gauge, label_shares, group_nev, stated_table, review_summary, stale_reviews,
+entity_panel, entity_nev, entity_table, entity_pick, entity_sentences, entity_open,
+entity_aliases (expander), entity_alias_form (form), entity_alias, entity_alias_canonical,
+entity_alias_type, entity_alias_add, entity_alias_table, entity_alias_pick, entity_alias_delete
 (and dismiss_intro from the first-run note).
 """
 
@@ -12,7 +21,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.charts import group_nev_bars, label_shares, nev_gauge
+from analysis.charts import entity_nev_bars, group_nev_bars, label_shares, nev_gauge
+from analysis.entities import ENTITY_TYPES, EntitySummary, EntityTableError
 from analysis.figures import stated_sentiment  # the figures module owns what "stated" means
 from analysis.format import (
     display_source,
@@ -22,17 +32,27 @@ from analysis.format import (
     percent_points,
     share_percent,
 )
+from analysis.library import LibraryError
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, wilson_interval
 from analysis.model import LABELS, SentimentSummary
 from pages.common import (
+    ENTITY_FILTER_PENDING_KEY,
     active_article_views,
     band_caption,
+    check_alias,
+    editing_allowed,
+    entities_for,
+    entity_name,
     first_run_note,
+    get_library,
     label_name,
     label_view,
+    md_escape,
+    review_editor,
     shown_analysis,
     tr,
     ui_lang,
+    user_aliases,
 )
 from pages.frame import page_shell
 
@@ -177,6 +197,230 @@ if doc.groups or analysis.core_sentiment is not None:
 else:
     st.caption(tr("ov.no_groups"))
 st.page_link("pages/viewpoints.py", label=tr("ov.trace_link"), icon=":material/manage_search:")
+
+# Entities: who the coverage is about; every number traced to its sentences.
+ENTITY_TOP = 10  # entities in the chart (the table lists them all)
+ALIAS_MESSAGE_KEY = "_entity_alias_message"  # (kind, text) of the last alias action, shown once
+
+
+def entity_rows(entities: tuple[EntitySummary, ...]) -> list[dict[str, object]]:
+    return [
+        {
+            tr("ent.col.entity"): entity_name(e, lang),
+            tr("ent.col.type"): tr(f"ent.type.{e.type}") if e.type else "—",
+            tr("ent.col.kind"): tr(f"ent.kind.{e.kind}"),
+            tr("ent.col.mentions"): e.mentions,
+            tr("ent.col.nev"): percent_points(e.sentiment.nev),
+            label_name("positive"): e.sentiment.positive,
+            label_name("neutral"): e.sentiment.neutral,
+            label_name("negative"): e.sentiment.negative,
+            tr("ent.col.evidence"): ", ".join(ev.term for ev in e.evidence),
+            tr("ent.col.sentences"): ", ".join(f"#{p}" for p in e.sentence_positions),
+        }
+        for e in entities
+    ]
+
+
+def open_in_viewpoints(name: str) -> None:
+    st.session_state[ENTITY_FILTER_PENDING_KEY] = [name]
+    st.switch_page("pages/viewpoints.py")
+
+
+def trace(entities: tuple[EntitySummary, ...]) -> None:
+    """One entity's numbers down to its sentences: the entity's label in each, the sentence's,
+    and the clause the entity's label came from."""
+    names = [e.name for e in entities]
+    if st.session_state.get("entity_pick") not in names:  # a new article: start at the top
+        st.session_state.pop("entity_pick", None)
+    by_name = {e.name: e for e in entities}
+    picked = st.selectbox(
+        tr("ent.pick"),
+        options=names,
+        format_func={e.name: f"{entity_name(e, lang)} ({e.mentions})" for e in entities}.__getitem__,
+        key="entity_pick",
+    )
+    e = by_name[picked]
+    s = e.sentiment
+    st.caption(
+        tr(
+            "ent.pick_summary",
+            nev=nev_percent(s.nev),
+            p=s.positive,
+            u=s.neutral,
+            n=s.negative,
+            total=s.n,
+            surfaces=md_escape(" / ".join(e.surfaces)),
+        )
+    )
+    texts = {x.position: x.text for x in analysis.sentences}
+    st.dataframe(
+        [
+            {
+                "#": x.position,
+                tr("ent.col.entity_label"): label_name(x.label),
+                tr("ent.col.sentence_label"): label_name(x.sentence_label),
+                tr("ent.col.clause"): x.span if x.split else "",
+                tr("ent.col.text"): texts.get(x.position, ""),  # plain text: never interpreted
+            }
+            for x in e.sentences
+        ],
+        hide_index=True,
+        key="entity_sentences",
+        width="stretch",
+        column_config={tr("ent.col.text"): st.column_config.TextColumn(width="large")},
+    )
+    if st.button(tr("ent.open_viewpoints"), key="entity_open", icon=":material/manage_search:"):
+        open_in_viewpoints(e.name)
+
+
+def entity_panel() -> None:
+    entities = entities_for(analysis)
+    if not entities:
+        st.caption(tr("ent.none"))
+        return
+    left, right = st.columns([2, 3])
+    with left:
+        st.plotly_chart(
+            entity_nev_bars(entities, lang, top=ENTITY_TOP),
+            key="entity_nev",
+            width="stretch",
+            config={"displayModeBar": False},
+        )
+    with right:
+        st.dataframe(
+            entity_rows(entities),
+            hide_index=True,
+            key="entity_table",
+            width="stretch",
+            height=min(38 + 35 * len(entities), 400),
+            column_config={tr("ent.col.nev"): st.column_config.NumberColumn(format="%+.1f")},
+        )
+    st.caption(tr("ent.caption"))
+    if len(entities) > ENTITY_TOP:
+        st.caption(tr("ent.top_note", shown=ENTITY_TOP, total=len(entities)))
+    trace(entities)
+
+
+def add_alias() -> None:
+    """Form callback: check the alias against the entity table, then store it."""
+    alias = str(st.session_state.get("entity_alias") or "")
+    canonical = str(st.session_state.get("entity_alias_canonical") or "")
+    kind = st.session_state.get("entity_alias_type")
+    try:
+        item, previous = check_alias(alias, canonical, None if kind in (None, "auto") else str(kind))
+        get_library().add_entity_alias(*item, editor=review_editor() or "")
+    except EntityTableError as exc:
+        text = (
+            str(exc) if exc.code in ("alias_invalid", "alias_known") else tr("ent.alias_conflict", error=exc)
+        )
+        st.session_state[ALIAS_MESSAGE_KEY] = ("error", text)
+        return
+    except LibraryError as exc:
+        if exc.code == "alias_exists":
+            text = tr("ent.alias_exists", alias=alias.strip(), canonical=exc.fields.get("canonical") or "?")
+        else:
+            text = str(exc)
+        st.session_state[ALIAS_MESSAGE_KEY] = ("error", text)
+        return
+    added = tr("ent.alias_added", alias=item[0], canonical=item[1], type=tr(f"ent.type.{item[2]}"))
+    if previous is not None:
+        added += " " + tr("ent.alias_moved", alias=item[0], previous=previous, canonical=item[1])
+    st.session_state[ALIAS_MESSAGE_KEY] = ("success", added)
+    st.session_state["entity_alias"] = ""
+    st.session_state["entity_alias_canonical"] = ""
+
+
+def delete_alias() -> None:
+    alias_id = st.session_state.get("entity_alias_pick")
+    if alias_id is None:
+        return
+    try:
+        removed = get_library().delete_entity_alias(int(alias_id))
+    except LibraryError as exc:
+        st.session_state[ALIAS_MESSAGE_KEY] = ("error", str(exc))
+        return
+    st.session_state[ALIAS_MESSAGE_KEY] = (
+        "success",
+        tr("ent.alias_deleted", alias=removed.alias, canonical=removed.canonical),
+    )
+
+
+def alias_section() -> None:
+    """Editors: add and remove the library's entity aliases (used by every analysis)."""
+    with st.expander(tr("ent.aliases_heading"), icon=":material/badge:", key="entity_aliases"):
+        st.caption(tr("ent.aliases_help"))
+        message = st.session_state.pop(ALIAS_MESSAGE_KEY, None)
+        if message is not None:
+            kind, text = message
+            if kind == "error":
+                st.error(text, icon=":material/error:")
+            else:
+                st.success(text, icon=":material/check:")
+        with st.form("entity_alias_form", border=False, enter_to_submit=True):
+            c = st.columns([2, 2, 1], vertical_alignment="bottom")
+            c[0].text_input(tr("ent.alias"), key="entity_alias", max_chars=200, placeholder="米厂")
+            c[1].text_input(
+                tr("ent.alias_canonical"), key="entity_alias_canonical", max_chars=200, placeholder="小米"
+            )
+            types = ["auto", *ENTITY_TYPES]
+            c[2].selectbox(
+                tr("ent.alias_type"),
+                options=types,
+                format_func={
+                    x: tr("ent.alias_type_auto") if x == "auto" else tr(f"ent.type.{x}") for x in types
+                }.__getitem__,
+                key="entity_alias_type",
+            )
+            st.form_submit_button(
+                tr("ent.alias_add"), key="entity_alias_add", on_click=add_alias, icon=":material/add:"
+            )
+        try:
+            records = get_library().list_entity_aliases()
+        except LibraryError as exc:
+            st.error(str(exc))
+            return
+        if not records:
+            return
+        if st.session_state.get("entity_alias_pick") not in {r.id for r in records}:
+            st.session_state.pop("entity_alias_pick", None)
+        st.dataframe(
+            [
+                {
+                    tr("ent.col.alias"): r.alias,
+                    tr("ent.col.canonical"): r.canonical,
+                    tr("ent.col.type"): tr(f"ent.type.{r.type}") if r.type in ENTITY_TYPES else r.type,
+                    tr("ent.col.editor"): r.editor,
+                    tr("ent.col.when"): r.created_at.strftime("%Y-%m-%d %H:%M"),
+                }
+                for r in records
+            ],
+            hide_index=True,
+            key="entity_alias_table",
+            width="stretch",
+        )
+        c = st.columns([4, 1], vertical_alignment="bottom")
+        c[0].selectbox(
+            tr("ent.alias_pick"),
+            options=[r.id for r in records],
+            format_func={r.id: f"{r.alias} → {r.canonical}" for r in records}.__getitem__,
+            key="entity_alias_pick",
+        )
+        c[1].button(
+            tr("ent.alias_delete"),
+            key="entity_alias_delete",
+            on_click=delete_alias,
+            icon=":material/delete:",
+            width="stretch",
+        )
+
+
+st.subheader(tr("ent.heading"), anchor=False)
+with st.container(border=True, key="entity_panel"):
+    entity_panel()
+if editing_allowed():
+    alias_section()
+elif aliases := user_aliases():
+    st.caption(tr("ent.aliases_count", count=len(aliases)))
 
 # Stated vs computed: the figures the article itself gives, beside ours.
 st.subheader(tr("ov.stated_heading"), anchor=False)

@@ -1,14 +1,27 @@
-"""Themes: keywords, the theme taxonomy coloured by net emotional value, theme × group, and the
-sentences behind a chosen theme."""
+"""Themes: keywords, the theme taxonomy coloured by net emotional value, theme × group, the
+sentences behind a chosen theme, and entity × group (issue 13: the most-mentioned entities' NEV
+and mentions per viewpoint group, from their clause-level labels).
+
+Widget keys: keyword_bars, theme_treemap, theme_matrix, theme_pick, theme_sentences,
+entity_matrix.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from analysis.charts import keyword_bars, theme_group_matrix, theme_treemap
+from analysis.charts import entity_group_matrix, keyword_bars, theme_group_matrix, theme_treemap
 from analysis.format import nev_percent
 from analysis.themes import load_taxonomy
-from pages.common import active_article, band_caption, sentence_table, theme_labels, tr, ui_lang
+from pages.common import (
+    active_article,
+    band_caption,
+    entities_for,
+    sentence_table,
+    theme_labels,
+    tr,
+    ui_lang,
+)
 from pages.frame import page_shell
 
 page_shell()
@@ -69,3 +82,19 @@ if themed:
     sentence_table(
         analysis, [x for x in analysis.sentences if x.position in positions], key="theme_sentences"
     )
+
+ENTITY_TOP = 12  # rows of the entity matrix
+st.subheader(tr("ent.matrix"), anchor=False)
+entities = entities_for(analysis)
+if not entities:
+    st.caption(tr("ent.none"))
+elif not (analysis.document.groups or analysis.document.core_viewpoint is not None):
+    st.caption(tr("ov.no_groups"))
+else:
+    st.plotly_chart(
+        entity_group_matrix(analysis, entities, lang, top=ENTITY_TOP),
+        key="entity_matrix",
+        width="stretch",
+        config=no_bar,
+    )
+    st.caption(tr("ent.matrix_caption", top=min(ENTITY_TOP, len(entities))))

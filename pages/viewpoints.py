@@ -4,9 +4,14 @@ that moved its score; and the analyst's review of the labels (issue 12).
 Labels follow the sidebar's switch (pages.common.label_view: reviewed by default); a sentence an
 analyst labelled carries ✎ and the model's label beside it.
 
-Reading, widget keys: vp_labels, vp_themes, vp_sort, vp_search (keyword), vp_uncertain,
-vp_explain, core_viewpoint, group_<n>, strip_core, strip_g<n>, sentence_table (the last table of
-the page).
+Reading, widget keys: vp_labels, vp_themes, vp_sort, vp_search (keyword), vp_entities (entity
+filter, issue 13: the sentences naming any chosen entity; the Overview's entity_open sets it),
+vp_uncertain, vp_explain, core_viewpoint, group_<n>, strip_core, strip_g<n>, sentence_table (the
+last table of the page).
+
+With entities chosen, a sentence where a chosen entity's clause-level label differs from the
+sentence's shows the entity's label after it (the clause in its tooltip), and the sentence table
+gains a column with each chosen entity's label in the sentence.
 
 Review, only when pages.common.editing_allowed() (in the container `review_panel`):
 - who: the signed-in email, else a name asked once per session: rv_editor_name, rv_editor_set
@@ -37,12 +42,15 @@ from analysis.model import LABELS, ArticleAnalysis, Bullet, Evidence, Sentence, 
 from analysis.text.normalize import content_hash
 from analysis.themes import dominant_themes
 from pages.common import (
+    ENTITY_FILTER_PENDING_KEY,
     REVIEW_EDITOR_KEY,
     active_article_views,
     band_caption,
     current_model,
     editing_allowed,
     editor_identity,
+    entities_for,
+    entity_name,
     get_library,
     label_name,
     md_escape,
@@ -95,9 +103,32 @@ sort = f3.selectbox(
 )
 
 
-s1, s2 = st.columns([3, 4], vertical_alignment="bottom")
+s1, s2, s3 = st.columns([3, 3, 3], vertical_alignment="bottom")
 query = s1.text_input(tr("vp.search"), key="vp_search", placeholder=tr("vp.search_placeholder")).strip()
-only_uncertain = s2.toggle(tr("vp.filter_uncertain"), key="vp_uncertain")
+entities = entities_for(analysis)  # of the labels on screen, most mentioned first
+entity_by_name = {e.name: e for e in entities}
+pending = st.session_state.pop(ENTITY_FILTER_PENDING_KEY, None)  # from the Overview's entity panel
+if pending is not None:
+    st.session_state["vp_entities"] = [x for x in pending if x in entity_by_name]
+elif "vp_entities" in st.session_state:  # another article: keep only its entities
+    st.session_state["vp_entities"] = [x for x in st.session_state["vp_entities"] if x in entity_by_name]
+chosen_entities = s2.multiselect(
+    tr("ent.vp_filter"),
+    options=list(entity_by_name),
+    format_func={e.name: f"{entity_name(e, lang)} ({e.mentions})" for e in entities}.__getitem__,
+    key="vp_entities",
+    placeholder=tr("ent.vp_filter_all"),
+)
+only_uncertain = s3.toggle(tr("vp.filter_uncertain"), key="vp_uncertain")
+# position -> [(entity, its label there, the clause)] for the chosen entities
+attributed: dict[int, list[tuple[str, str | None, str, bool]]] = {}
+for name in chosen_entities:
+    for es in entity_by_name[name].sentences:
+        attributed.setdefault(es.position, []).append(
+            (entity_name(entity_by_name[name], lang), es.label, es.span, es.split)
+        )
+if chosen_entities:
+    st.caption(tr("ent.vp_caption"))
 
 # Evidence the scoring model gives for free (the fast tier) is on every sentence; the accurate
 # tier's comes from occlusion, one encoder pass per word, so only for the sentences opened here.
@@ -127,7 +158,8 @@ def keep(s: Sentence) -> bool:
     label_ok = (s.label or "unscored") in chosen_labels
     theme_ok = not chosen_themes or any(x in chosen_themes for x in s.themes)
     text_ok = not query or query.casefold() in s.text.casefold()
-    return label_ok and theme_ok and text_ok and (not only_uncertain or bool(s.uncertain))
+    entity_ok = not chosen_entities or s.position in attributed
+    return label_ok and theme_ok and text_ok and entity_ok and (not only_uncertain or bool(s.uncertain))
 
 
 def ordered(sentences: list[Sentence]) -> list[Sentence]:
@@ -157,7 +189,23 @@ def sentence_html(s: Sentence) -> str:
     # highlight_evidence escapes every character of the article's text; nothing else is raw. One
     # line, so Markdown treats the whole list as an HTML block and parses nothing inside it.
     text = highlight_evidence(" ".join(s.text.split()), s.evidence)
-    return f'{badge} {text} <span style="color:#888;font-size:0.8em">{meta}</span>'
+    return f'{badge} {text} <span style="color:#888;font-size:0.8em">{meta}</span>{entity_badges(s)}'
+
+
+def entity_badges(s: Sentence) -> str:
+    """A chosen entity's clause-level label after the sentence, where it differs from the
+    sentence's label (the clause it came from in the tooltip); escaped like the sentence."""
+    out = []
+    for name, label, span, split in attributed.get(s.position, ()):
+        if label == s.label:
+            continue
+        said = html.escape(tr("ent.vp_said", entity=name, label=label_name(label)))
+        clause = html.escape(tr("ent.vp_clause", span=" ".join(span.split())) if split else "", quote=True)
+        out.append(
+            f' <span class="entity-label" title="{clause}" style="border:1px solid {label_colour(label)};'
+            f'border-radius:4px;padding:0 5px;font-size:0.8em;white-space:nowrap">→ {said}</span>'
+        )
+    return "".join(out)
 
 
 def summary_line(s: SentimentSummary) -> str:
@@ -210,7 +258,15 @@ for g, gs in zip(doc.groups, analysis.group_sentiment, strict=True):
 st.subheader(tr("vp.all_sentences"), anchor=False)
 rows = ordered([with_evidence(s) for s in analysis.sentences if keep(s)])
 st.caption(tr("vp.showing", shown=len(rows), total=len(analysis.sentences)))
-sentence_table(analysis, rows, key="sentence_table")
+entity_column = (
+    {
+        p: "; ".join(tr("ent.vp_said", entity=name, label=label_name(label)) for name, label, _, _ in found)
+        for p, found in attributed.items()
+    }
+    if chosen_entities
+    else None
+)
+sentence_table(analysis, rows, key="sentence_table", extra=entity_column)
 
 
 # -- review: correct any label, one sentence, the queue or the whole filter at once ------------------
