@@ -21,6 +21,7 @@ from analysis.corpus import analysis as ca
 from pages.common import tr, ui_lang
 
 SET_KEY = "posts_entities_set"
+TABLE_ROWS = 2_000  # per-period rows drawn (whole periods; hourly periods can make tens of thousands)
 
 
 def section(corpus: ca.CorpusAnalysis, freq: str) -> None:
@@ -72,6 +73,11 @@ def section(corpus: ca.CorpusAnalysis, freq: str) -> None:
     )
     c2.markdown(f"**{tr('posts.entities.per_period')}**")
     table = corpus.entity_table(freq, lang, chosen)
+    if len(table) > TABLE_ROWS:  # whole periods only, so each shown period still adds up
+        periods = table[tr("posts.entities.col.period")]
+        shown = table[(periods < periods.iloc[TABLE_ROWS]).to_numpy()]
+        c2.caption(tr("posts.entities.table_capped", shown=len(shown), total=len(table)))
+        table = shown
     c2.dataframe(table, hide_index=True, key="posts_entities_table", column_config=percent)
     st.download_button(
         tr("posts.entities.download"), lambda: corpus.entities_csv(freq, chosen), f"entities_{freq}.csv",

@@ -1,6 +1,7 @@
 """Benchmark the corpus path: `python -m analysis timeline` on N posts of ~50 Chinese characters.
 
     python scripts/benchmark_corpus.py [--rows 1000000] [--model default] [--stages-only]
+                                       [--no-entities | --entities-only]
 
 1. Builds N posts (default 1,000,000) by recombining real sentences of the shared Chinese sentiment
    sets (Weibo, food delivery, stock forum) into ~50-character posts with random times over five
@@ -8,10 +9,15 @@
 2. Times each of our own stages on the file without the sentiment model (read, time parsing,
    cleaning, de-duplication, language detection, aggregation), to show they are not the bottleneck.
 3. Runs the real CLI in a child process pinned to one core (`taskset -c 0`), measuring wall time
-   and peak RSS (`resource.getrusage(RUSAGE_CHILDREN)`).
+   and peak RSS (the child's own, `os.wait4`).
 4. Scores the same 1,000-post sample with SnowNLP and with the chosen model in this process, and
    prints the speed ratio.
+5. The entity pass (issue 13): the same posts with aliases of the entity table put into 30% of
+   them (scripts/benchmark_entities.py builds that file), through `python -m analysis timeline`
+   and `python -m analysis entities` (the same chunk loop plus `EntityAccumulator`), each pinned to
+   one core in this run; prints the CPU seconds of both and their ratio.
 Targets (issue 5): 1,000,000 posts scored and aggregated by day in <= 60 s, peak memory <= 1.5 GB.
+Target (issue 13): entity extraction adds <= 15% to the timeline on one core.
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -135,25 +140,50 @@ def model_ratio(path: Path, model: str, sample: int = 1000) -> tuple[float, floa
     return rates[0], rates[1]
 
 
-def run_cli(path: Path, model: str, out: Path) -> tuple[float, float, float, int]:
+def run_cli(path: Path, model: str, out: Path, command: str = "timeline") -> tuple[float, float, float, int]:
     """Wall seconds, CPU seconds (user + sys: what the run costs even when other processes share
-    the core), peak RSS (MB) and exit status of the timeline CLI pinned to core 0."""
-    cmd = [sys.executable, "-m", "analysis", "timeline", str(path), "--time-column", "time", "--freq", "D"]
+    the core), peak RSS (MB) and exit status of a posts command (timeline, entities) pinned to
+    core 0; CPU and memory are that child's own (os.wait4)."""
+    cmd = [sys.executable, "-m", "analysis", command, str(path), "--time-column", "time", "--freq", "D"]
     cmd += ["--model", model, "--out", str(out)]
     if shutil.which("taskset"):
         cmd = ["taskset", "-c", "0", *cmd]
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
-    t = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak_kb, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        message = err.read().strip()
     if proc.returncode != 0:
-        print(proc.stderr.strip(), file=sys.stderr)
+        print(message, file=sys.stderr)
     else:
-        print("  cli:", proc.stderr.strip())
-    return wall, cpu, max(peak_kb, before) / 1024, proc.returncode
+        print(f"  {command}:", message)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
+
+
+def entity_overhead(base: Path, model: str, cache: Path) -> None:
+    """Timeline and entities commands on the same posts (30% naming table entities), one core each."""
+    from benchmark_entities import _posts_with_entities  # the entity benchmark's posts
+
+    path = cache / f"posts_entities_{base.stem.split('_')[-1]}.csv"
+    if not path.exists():
+        _posts_with_entities(base, path)
+    print(f"entity pass: {path.name} (30% of the posts given one or two aliases of the entity table)")
+    runs = {c: run_cli(path, model, cache / f"{c}_entities.csv", c) for c in ("timeline", "entities")}
+    for command, (wall, cpu, peak_mb, status) in runs.items():
+        print(
+            f"{command:9s} CLI on one core: {cpu:.1f} s CPU, {wall:.1f} s wall, peak RSS {peak_mb:,.0f} MB, exit {status}"
+        )
+    (_, tl_cpu, _, tl_status), (_, ent_cpu, _, ent_status) = runs["timeline"], runs["entities"]
+    if tl_status == 0 and ent_status == 0 and tl_cpu > 0:
+        ratio = ent_cpu / tl_cpu
+        verdict = "meets" if ratio <= 1.15 else "misses"
+        print(
+            f"entities / timeline CPU ratio {ratio:.3f}: the entity pass adds {100 * (ratio - 1):+.1f}% "
+            f"-> {verdict} the target (<= 15%)"
+        )
 
 
 def main() -> None:
@@ -164,6 +194,9 @@ def main() -> None:
     parser.add_argument(
         "--stages-only", action="store_true", help="skip the CLI run (e.g. while the model is slow)"
     )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--no-entities", action="store_true", help="skip the entity pass (step 5)")
+    which.add_argument("--entities-only", action="store_true", help="only the entity pass (step 5)")
     args = parser.parse_args()
 
     cache = Path(args.cache)
@@ -175,6 +208,10 @@ def main() -> None:
         print(f"built {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s")
     mean_len = pd.read_csv(path, nrows=10_000, dtype=str)["text"].str.len().mean()
     print(f"corpus: {args.rows:,} posts, mean {mean_len:.1f} characters, {path.stat().st_size / 1e6:.0f} MB")
+    if args.entities_only:
+        entity_overhead(path, args.model, cache)
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        return
 
     stages = stage_profile(path)
     total = sum(stages.values())
@@ -197,6 +234,9 @@ def main() -> None:
         f"peak RSS {peak_mb:,.0f} MB, exit {status} -> {verdict} the target (<= 60 s, <= 1.5 GB); "
         f"load average {load:.1f} on {os.cpu_count()} cores"
     )
+    if not args.no_entities:
+        entity_overhead(path, args.model, cache)
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

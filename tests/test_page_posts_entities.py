@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 import pandas as pd
@@ -132,6 +133,20 @@ def test_competitor_set_recomputes_share_of_voice(page: AppTest) -> None:
     # Clearing the set goes back to the top entities.
     at.multiselect(key="posts_entities_set").set_value([]).run()
     assert len(_tables(at)[0]) == TOP_ENTITIES
+
+
+def test_long_table_shows_whole_periods(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pages.posts_entities
+
+    monkeypatch.setattr(pages.posts_entities, "TABLE_ROWS", 100)
+    page.multiselect(key="posts_entities_set").set_value(SET).run()
+    _, table = _tables(page)
+    assert 90 <= len(table) <= 100  # cut before the period that would cross 100 rows
+    assert table.groupby(_col("period"))[_col("share_of_voice")].sum().to_numpy() == pytest.approx(
+        1, abs=1e-6
+    )
+    capped = re.escape(t("posts.entities.table_capped", LANG, shown=len(table), total=999_999))
+    assert any(re.fullmatch(capped.replace("999999", r"\d+"), c.value) for c in page.caption)
 
 
 # -- the views under the page (a small corpus, the SnowNLP baseline) -----------------------------------
