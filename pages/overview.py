@@ -204,6 +204,9 @@ ALIAS_MESSAGE_KEY = "_entity_alias_message"  # (kind, text) of the last alias ac
 
 
 def entity_rows(entities: tuple[EntitySummary, ...]) -> list[dict[str, object]]:
+    """One row per entity; the evidence column only when some entity has evidence terms (the
+    accurate tier computes them on demand, so an article scored by it has none here)."""
+    with_evidence = any(e.evidence for e in entities)
     return [
         {
             tr("ent.col.entity"): entity_name(e, lang),
@@ -214,8 +217,8 @@ def entity_rows(entities: tuple[EntitySummary, ...]) -> list[dict[str, object]]:
             label_name("positive"): e.sentiment.positive,
             label_name("neutral"): e.sentiment.neutral,
             label_name("negative"): e.sentiment.negative,
-            tr("ent.col.evidence"): ", ".join(ev.term for ev in e.evidence),
             tr("ent.col.sentences"): ", ".join(f"#{p}" for p in e.sentence_positions),
+            **({tr("ent.col.evidence"): ", ".join(ev.term for ev in e.evidence)} if with_evidence else {}),
         }
         for e in entities
     ]
@@ -253,13 +256,14 @@ def trace(entities: tuple[EntitySummary, ...]) -> None:
         )
     )
     texts = {x.position: x.text for x in analysis.sentences}
+    split = any(x.split for x in e.sentences)  # the clause column only when a sentence was split
     st.dataframe(
         [
             {
                 "#": x.position,
                 tr("ent.col.entity_label"): label_name(x.label),
                 tr("ent.col.sentence_label"): label_name(x.sentence_label),
-                tr("ent.col.clause"): x.span if x.split else "",
+                **({tr("ent.col.clause"): x.span if x.split else ""} if split else {}),
                 tr("ent.col.text"): texts.get(x.position, ""),  # plain text: never interpreted
             }
             for x in e.sentences
@@ -267,7 +271,13 @@ def trace(entities: tuple[EntitySummary, ...]) -> None:
         hide_index=True,
         key="entity_sentences",
         width="stretch",
-        column_config={tr("ent.col.text"): st.column_config.TextColumn(width="large")},
+        column_config={
+            "#": st.column_config.NumberColumn(width=48),
+            tr("ent.col.entity_label"): st.column_config.TextColumn(width=90),
+            tr("ent.col.sentence_label"): st.column_config.TextColumn(width=90),
+            tr("ent.col.clause"): st.column_config.TextColumn(width=260),
+            tr("ent.col.text"): st.column_config.TextColumn(width=400 if split else 660),
+        },
     )
     if st.button(tr("ent.open_viewpoints"), key="entity_open", icon=":material/manage_search:"):
         open_in_viewpoints(e.name)
@@ -278,7 +288,7 @@ def entity_panel() -> None:
     if not entities:
         st.caption(tr("ent.none"))
         return
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 2])
     with left:
         st.plotly_chart(
             entity_nev_bars(entities, lang, top=ENTITY_TOP),
@@ -293,7 +303,16 @@ def entity_panel() -> None:
             key="entity_table",
             width="stretch",
             height=min(38 + 35 * len(entities), 400),
-            column_config={tr("ent.col.nev"): st.column_config.NumberColumn(format="%+.1f")},
+            # Pixel widths: every column fits beside the chart (names longer than that show on hover).
+            column_config={
+                tr("ent.col.entity"): st.column_config.TextColumn(width=110),
+                tr("ent.col.type"): st.column_config.TextColumn(width=56),
+                tr("ent.col.kind"): st.column_config.TextColumn(width=56),
+                tr("ent.col.mentions"): st.column_config.NumberColumn(width=64),
+                tr("ent.col.nev"): st.column_config.NumberColumn(format="%+.1f", width=80),
+                **{label_name(x): st.column_config.NumberColumn(width=48) for x in LABELS},
+                tr("ent.col.sentences"): st.column_config.TextColumn(width=110),
+            },
         )
     st.caption(tr("ent.caption"))
     if len(entities) > ENTITY_TOP:
