@@ -700,12 +700,13 @@ def _cached_entities(
     return article_entities(_analysis, table=default_table(aliases), scorer=get_scorer(model, band))
 
 
-def entities_for(analysis: ArticleAnalysis) -> tuple[EntitySummary, ...]:
+def entities_for(analysis: ArticleAnalysis, *, warn: bool = True) -> tuple[EntitySummary, ...]:
     """The entities of an analysis (of the current model and band), most mentioned first, with
-    the labels it carries (the reviewed view keeps the analyst's labels)."""
+    the labels it carries (the reviewed view keeps the analyst's labels). `warn`: say which
+    stored aliases the table refuses (once per page: False for a page's further articles)."""
     from analysis.entities import article_entities, default_table
 
-    kept = aliases_in_use()
+    kept = aliases_in_use(warn=warn)
     try:
         with st.spinner(tr("ent.finding")):
             return _cached_entities(analysis, _entity_digest(analysis), current_model(), current_band(), kept)

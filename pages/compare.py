@@ -118,7 +118,7 @@ else:
 
 ENTITY_TOP = 10  # entities compared
 st.subheader(tr("ent.cmp_heading"), anchor=False)
-entity_items = [(name, entities_for(a)) for name, a in items]
+entity_items = [(name, entities_for(a, warn=k == 0)) for k, (name, a) in enumerate(items)]
 top_names = top_compared_entities(entity_items, top=ENTITY_TOP)
 if top_names:
     st.plotly_chart(

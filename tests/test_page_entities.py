@@ -159,6 +159,27 @@ def test_viewpoints_shows_the_entity_label_where_it_differs_from_the_sentence(ap
     assert html.count("entity-label") == 1
 
 
+def test_entity_sentiment_follows_the_labels_shown(app_env: str) -> None:
+    """An analyst relabels 雷军's one sentence: the reviewed view (the default) gives 雷军 that
+    label, the model's view the model's; Viewpoints' filter and table agree."""
+    at = open_app("pages/viewpoints.py", lang="en")
+    at.text_input(key="rv_editor_name").input("ana")
+    at.button(key="rv_editor_set").click().run()
+    at.selectbox(key="rv_sentence").set_value(8)
+    at.button_group(key="rv_label").set_value("positive")
+    at.run()
+    at.button(key="rv_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.multiselect(key="vp_entities").set_value(["雷军"]).run()
+    assert sentences_table(at).set_index("#").loc[8, "Entities (attributed label)"] == "Lei Jun: Positive"
+    at.switch_page("pages/overview.py").run()
+    row = entity_table(at).set_index("Entity").loc["Lei Jun"]
+    assert (row["Positive"], row["Negative"], row["NEV %"]) == (1, 0, 100.0)
+    at.sidebar.button_group(key="label_view").set_value("model").run()
+    row = entity_table(at).set_index("Entity").loc["Lei Jun"]
+    assert (row["Positive"], row["Negative"], row["NEV %"]) == (0, 1, -100.0)
+
+
 # -- Themes and Compare --------------------------------------------------------------------------
 
 
