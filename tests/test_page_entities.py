@@ -300,3 +300,14 @@ def test_read_only_visitors_see_the_panel_but_no_alias_controls(
     assert not {k for k in keys if k and k.startswith("entity_alias")}
     assert "entity_pick" in keys and "entity_open" in keys  # tracing is for everyone
     assert t("ent.aliases_count", "en", count=1) in [c.value for c in at.caption]
+
+
+def test_a_stored_alias_the_table_refuses_is_skipped_with_a_warning(app_env: str) -> None:
+    library = Library(app_env)  # stored without the page's check (say, before the table changed)
+    library.add_entity_alias("Jun Fans", "雷军", "company", editor="old")
+    library.add_entity_alias("OTA updates", "OTA", "product", editor="ana")
+    library.dispose()
+    at = open_app(lang="en")
+    assert t("ent.aliases_skipped", "en", aliases="Jun Fans") in [w.value for w in at.warning]
+    table = entity_table(at)
+    assert "OTA" in set(table["Entity"]) and "Lei Jun" in set(table["Entity"])  # the rest applies
