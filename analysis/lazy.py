@@ -8,8 +8,10 @@ one result wins. The server runs many sessions as threads, so every lazy load go
 from __future__ import annotations
 
 import functools
+import importlib
 import threading
 from collections.abc import Callable, Hashable
+from types import ModuleType
 from typing import Generic, ParamSpec, TypeVar
 
 P = ParamSpec("P")
@@ -55,3 +57,24 @@ class Once(Generic[P, R]):
 def once(fn: Callable[P, R]) -> Once[P, R]:
     """Decorator form of `Once`."""
     return Once(fn)
+
+
+_IMPORT_LOCK = threading.RLock()
+_IMPORTED: dict[str, ModuleType] = {}
+
+
+def import_once(name: str) -> ModuleType:
+    """`importlib.import_module(name)`, one thread at a time for the first import.
+
+    Heavy optional libraries are imported on first use (a page that never reads a PDF never loads
+    pypdf). Threads importing such package trees at the same moment can deadlock in Python's
+    per-module import locks (trafilatura and lxml import each other's parts), so first imports are
+    serialised by one lock; later calls return the finished module without taking it."""
+    try:
+        return _IMPORTED[name]
+    except KeyError:
+        pass
+    with _IMPORT_LOCK:
+        if name not in _IMPORTED:
+            _IMPORTED[name] = importlib.import_module(name)
+        return _IMPORTED[name]

@@ -61,7 +61,7 @@ from pathlib import PurePath
 from typing import Any, Literal
 
 from analysis.errors import ReaderError
-from analysis.lazy import once
+from analysis.lazy import import_once, once
 from analysis.text.dates import find_date, parse_date
 from analysis.text.decode import (
     binary_kind_hint,
@@ -351,7 +351,7 @@ def _trafilatura_config() -> Any:
     the navigation back in ("首页 新闻 ... 短文"). Our own fallback (visible text without nav/header/
     footer) takes over when trafilatura finds nothing. The size cap is raised to our upload limit.
     """
-    from trafilatura.settings import use_config
+    use_config = import_once("trafilatura.settings").use_config
 
     config = use_config()
     config["DEFAULT"]["MIN_EXTRACTED_SIZE"] = "1"
@@ -362,7 +362,7 @@ def _trafilatura_config() -> Any:
 def _html_article_text(html: str) -> str:
     """The article body as Markdown-like text by trafilatura ('' when it finds none)."""
     try:
-        import trafilatura
+        trafilatura = import_once("trafilatura")
     except ImportError:  # e.g. lxml without lxml_html_clean: fall back rather than fail the upload
         logger.warning("trafilatura unavailable; using plain visible-text extraction", exc_info=True)
         return ""
@@ -383,12 +383,11 @@ def _html_article_text(html: str) -> str:
 
 def _html_visible_text(html: str) -> str:
     """Visible text of the page without scripts and page furniture; paragraphs on their own lines."""
-    import lxml.etree
-    import lxml.html
+    lxml_etree, lxml_html = import_once("lxml.etree"), import_once("lxml.html")
 
     try:
-        root = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
+        root = lxml_html.fromstring(html)
+    except (lxml_etree.ParserError, ValueError):
         return ""
     for element in root.xpath("|".join(f"//{tag}" for tag in _BOILERPLATE_TAGS)):
         element.drop_tree()
@@ -414,7 +413,7 @@ def _html_metadata(html: str) -> tuple[str | None, str | None, datetime | None]:
     """
     fallback_title = fallback_site = fallback_date = None
     try:
-        import trafilatura
+        trafilatura = import_once("trafilatura")
 
         meta = trafilatura.extract_metadata(
             html,
@@ -537,9 +536,9 @@ class _PageInfo:
 
     @classmethod
     def parse(cls, html: str) -> _PageInfo:
-        import lxml.html
+        lxml_html = import_once("lxml.html")
 
-        root = lxml.html.fromstring(html)
+        root = lxml_html.fromstring(html)
         meta: dict[str, list[str]] = {}
         for element in root.iter("meta"):
             key = element.get("property") or element.get("name") or element.get("itemprop")
@@ -1073,8 +1072,8 @@ def _docx_blocks(container: Any, style_names: dict[str, str]) -> list[str]:
     `style_names` maps style ids to names; looked up once per document because python-docx's
     `paragraph.style` scans every style for every paragraph (seconds on a long document).
     """
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    Table = import_once("docx.table").Table
+    Paragraph = import_once("docx.text.paragraph").Paragraph
 
     blocks: list[str] = []
     for item in container.iter_inner_content():
@@ -1125,7 +1124,7 @@ def _docx_marker(style_name: str) -> str:
 
 def _read_docx(data: bytes) -> _Parsed:
     _check_zip(data)
-    import docx
+    docx = import_once("docx")
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -1158,8 +1157,8 @@ def _read_docx(data: bytes) -> _Parsed:
 
 
 def _read_pdf(data: bytes) -> _Parsed:
-    import pypdf
-    from pypdf import PasswordType
+    pypdf = import_once("pypdf")
+    PasswordType = pypdf.PasswordType
 
     _quiet_library_logger("pypdf")
 

@@ -70,6 +70,7 @@ sys.path.insert(0, ".")
 from pathlib import Path
 
 from analysis.i18n import catalog
+from analysis.lazy import import_once
 from analysis.library import Library
 from analysis.readers import _trafilatura_config, read_document
 from analysis.sentiment.default_models import _vader_lexicon
@@ -86,6 +87,8 @@ TASKS = {
     "catalog": catalog,
     "trafilatura": _trafilatura_config,
     "html": lambda: read_document(b"<html><body><p>hello world</p></body></html>", "a.html").text,
+    "pdf": lambda: import_once("pypdf").PdfReader,  # heavy first imports, serialised
+    "docx": lambda: import_once("docx").Document,
     "lexicon": _vader_lexicon,
     "library": lambda: Library(f"sqlite:///{db}").count_articles(),
 }
