@@ -122,12 +122,18 @@ def _article_picker() -> ArticleRecord | None:
         st.session_state[ARTICLE_KEY] = pending
     elif st.session_state.get(ARTICLE_KEY) not in by_id:  # first run, or the article was deleted
         st.session_state[ARTICLE_KEY] = sample_id if sample_id in by_id else ids[0]
+    def remember_pick() -> None:
+        # As for the language switch: a new session's first run can give the picker another
+        # widget ID than later runs, which would drop the first pick; the callback still sees it.
+        st.session_state[PENDING_ARTICLE_KEY] = st.session_state.get(ARTICLE_KEY)
+
     chosen = st.selectbox(
         tr("dash.article"),
         options=ids,
         format_func=lambda i: _article_label(by_id[i]),
         key=ARTICLE_KEY,
         help=tr("dash.article_help"),
+        on_change=remember_pick,
     )
     return by_id.get(chosen)
 
