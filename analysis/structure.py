@@ -960,7 +960,9 @@ def _article_meta(lines: list[str], meta: _Meta) -> tuple[int, int]:
             continue
         dated = _TRAILING_DATE.match(stripped)
         found = find_date(stripped) if dated else None
-        if dated is not None and found is not None and found[1][0] == dated.end():  # "发布日期：2019-03-06 责任编辑：龙慧"
+        if (
+            dated is not None and found is not None and found[1][0] == dated.end()
+        ):  # "发布日期：2019-03-06 责任编辑：龙慧"
             meta.published_at = meta.published_at or found[0]
             end -= 1
             continue

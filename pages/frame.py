@@ -122,6 +122,7 @@ def _article_picker() -> ArticleRecord | None:
         st.session_state[ARTICLE_KEY] = pending
     elif st.session_state.get(ARTICLE_KEY) not in by_id:  # first run, or the article was deleted
         st.session_state[ARTICLE_KEY] = sample_id if sample_id in by_id else ids[0]
+
     def remember_pick() -> None:
         # As for the language switch: a new session's first run can give the picker another
         # widget ID than later runs, which would drop the first pick; the callback still sees it.

@@ -30,8 +30,9 @@ def test_first_pick_of_an_article_in_the_first_session_sticks(
 ) -> None:
     """The sidebar's article picker takes the first pick of a new server's first session (it used
     to drop it and take only the second, as the language switch did before it remembered clicks)."""
-    from analysis.library import Library
     from server import choose_option, selected_option
+
+    from analysis.library import Library
 
     Library(fresh_server.db_url).add_article(
         "小米汽车发布新车型。\n\n用户反响热烈,订单大增。", title="第二篇文章", source="测试"
