@@ -244,6 +244,8 @@ class LoadResult:
     peak_rss_at_s: float | None = None  # seconds into the window
     peak_rss_doing: str = ""  # what the sessions were doing at the peak
     final_rss_mb: float = 0.0
+    server_cpu_s: float = 0.0  # CPU seconds the server (and its children) used in the window
+    browser_cpu_s: float = 0.0  # CPU seconds Chromium used in the window (it shares the machine)
     writes_present: int = 0
     writes_expected: int = 0
     p95_target_s: float = P95_TARGET_S
@@ -451,6 +453,7 @@ class LoadTest:
                 await page.context.close()
                 self.result.warm_up_s = time.monotonic() - began
             sessions = [Session(i, self) for i in range(self.args.sessions)]
+            cpu_before = _cpu_seconds(self.server.process.pid)
             started = self.started = time.monotonic()
             self.deadline = started + self.args.duration
             try:
@@ -458,9 +461,28 @@ class LoadTest:
             finally:
                 self.result.elapsed_s = time.monotonic() - started
                 self.result.final_rss_mb = self.server.rss_bytes() / 2**20
+                cpu_after = _cpu_seconds(self.server.process.pid)
+                self.result.server_cpu_s = cpu_after[0] - cpu_before[0]
+                self.result.browser_cpu_s = cpu_after[1] - cpu_before[1]
                 stop.set()
                 await sampler
                 await self.browser.close()
+
+
+def _cpu_seconds(server_pid: int) -> tuple[float, float]:
+    """(server tree, Chromium) CPU seconds so far: where the machine's two cores went."""
+    import psutil
+
+    def used(proc: psutil.Process) -> float:
+        with contextlib.suppress(psutil.Error):
+            t = proc.cpu_times()
+            return t.user + t.system
+        return 0.0
+
+    root = psutil.Process(server_pid)
+    server = sum(used(p) for p in [root, *root.children(recursive=True)])
+    browser = sum(used(p) for p in psutil.process_iter(["name"]) if "chrom" in (p.info["name"] or "").lower())
+    return server, browser
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -566,6 +588,8 @@ def report(result: LoadResult) -> str:
             else "—"
         )
         + " | | |",
+        f"| CPU in the window (2 cores × {result.elapsed_s:.0f} s = {2 * result.elapsed_s:.0f} s) | server "
+        f"{result.server_cpu_s:.0f} s, Chromium (all {result.sessions} sessions' pages) {result.browser_cpu_s:.0f} s | | |",
     ]
     if switches:
         p50, p95 = percentile(switches, 50), percentile(switches, 95)
