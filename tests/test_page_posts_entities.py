@@ -206,3 +206,14 @@ def test_no_entity_named() -> None:
     assert corpus.entities("D").empty and corpus.entity_totals("D").empty
     assert corpus.top_entities("D") == ()
     assert len(corpus.figure("entity_share", "zh", "D").data) == 0
+
+
+def test_the_librarys_user_aliases_count_too(small: CorpusAnalysis) -> None:
+    before = small.entities("D")
+    assert "天气" not in set(before["entity"])
+    small.use_entity_aliases([("天气", "天气公司", "company")])  # an alias a user stored in the library
+    after = small.entities("D")
+    assert after is not before and after.set_index("entity").loc["天气公司", "mentions"] == 1
+    assert "天气公司" in small.entity_names("zh")
+    small.use_entity_aliases([])
+    assert small.entities("D") is before  # back to the shipped table: the memoised view again

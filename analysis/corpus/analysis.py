@@ -98,6 +98,9 @@ class CorpusAnalysis:
         self._lock = threading.Lock()  # guards the two dicts below, never held during a build
         self._memo: dict[Hashable, Any] = {}
         self._building: dict[Hashable, threading.Lock] = {}
+        # The library's user aliases (the same for every session); entity views are memoised per
+        # alias set, so an alias added in the UI shows on the next run.
+        self._entity_aliases: tuple[tuple[str, str, str], ...] = ()
 
     @classmethod
     def run(
@@ -259,20 +262,28 @@ class CorpusAnalysis:
         return [r for r in ("source", "region") if r in self.posts]
 
     # -- entities ----------------------------------------------------------------------------------
+    def use_entity_aliases(self, aliases: Iterable[tuple[str, str, str]]) -> None:
+        """Count the entities with the library's user aliases (alias, canonical, type) too."""
+        self._entity_aliases = tuple(aliases)
+
+    def _entity_key(self, *parts: Hashable) -> tuple[Hashable, ...]:
+        return (*parts, self._entity_aliases)
+
     def entities(self, freq: str) -> pd.DataFrame:
         """Mentions, label counts, nev and share of voice per period and entity (known aliases of
         the shipped alias table in the cleaned text; a post counts once per entity it names, with
         its own label): analysis.entities.posts_entities, one regex pass over the posts."""
-        from analysis.entities import EntityAccumulator  # lazy: the alias table and jieba
+        from analysis.entities import EntityAccumulator, default_table  # lazy: the alias table
 
         f = check_freq(freq)
+        aliases = self._entity_aliases
 
         def build() -> pd.DataFrame:
-            acc = EntityAccumulator()
+            acc = EntityAccumulator(default_table(aliases))
             acc.add(self.posts["text_clean"], self.posts["label"], self.periods(f))
             return acc.result()
 
-        return self.cached(("entities", f), build)
+        return self.cached(self._entity_key("entities", f), build)
 
     def entity_totals(self, freq: str, chosen: Iterable[str] = ()) -> pd.DataFrame:
         """One row per entity over the whole corpus (POSTS_COLUMNS without period), most mentioned
@@ -285,7 +296,7 @@ class CorpusAnalysis:
                 table = table[table["entity"].isin(names)]
             return totals_by_entity(table)
 
-        return self.cached(("entity_totals", f, names), build)
+        return self.cached(self._entity_key("entity_totals", f, names), build)
 
     def top_entities(self, freq: str, n: int = TOP_ENTITIES) -> tuple[str, ...]:
         return tuple(self.entity_totals(freq)["entity"].head(n))
@@ -306,17 +317,19 @@ class CorpusAnalysis:
             rest = table[~shown].groupby("period", sort=True)[["mentions", "share_of_voice"]].sum()
             return EntityView(table[shown].reset_index(drop=True), top, False, rest.reset_index())
 
-        return self.cached(("entity_view", f, names), build)
+        return self.cached(self._entity_key("entity_view", f, names), build)
 
     def entity_names(self, lang: UiLang) -> dict[str, str]:
         """Every entity of the alias table by its name in `lang` (English names where there are)."""
         from analysis.entities import default_table
 
+        aliases = self._entity_aliases
+
         def build() -> dict[str, str]:
-            table = default_table()
+            table = default_table(aliases)
             return {name: table.display(name, lang) for name in table.entities}
 
-        return self.cached(("entity_names", lang), build)
+        return self.cached(self._entity_key("entity_names", lang), build)
 
     def entity_table(self, freq: str, lang: UiLang, chosen: Iterable[str] = ()) -> pd.DataFrame:
         """The entity view's rows as shown: period, entity in `lang`, counts, nev, share (column
@@ -328,7 +341,7 @@ class CorpusAnalysis:
             rows["entity"] = rows["entity"].map(lambda n: self.entity_names(lang).get(n, n))
             return rows.rename(columns=lambda c: t(ENTITY_COLUMN_KEYS[c], lang))
 
-        return self.cached(("entity_table", f, lang, names), build)
+        return self.cached(self._entity_key("entity_table", f, lang, names), build)
 
     def entities_csv(self, freq: str, chosen: Iterable[str] = ()) -> bytes:
         """The entity download: the `entities` command's CSV contract, all entities or the set
@@ -390,6 +403,7 @@ class CorpusAnalysis:
             weighted and kind == "nev",
             role if kind == "breakdown" else "",
             chosen,
+            self._entity_aliases if kind in ENTITY_FIGURES else (),
         )
         return self.cached(key, build)
 
