@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -230,6 +231,23 @@ def ui_lang() -> str:
 def tr(key: str, **fields: Any) -> str:
     """`t(key)` in the current UI language."""
     return t(key, ui_lang(), **fields)
+
+
+_TIERS_DISAGREE = re.compile(r"^tiers disagree \(fast: (\w+)\)$")
+
+
+def uncertain_text(reasons: Any) -> str:
+    """A sentence's reasons for doubt (analysis.sentiment.uncertainty, written in English) in the
+    UI language; an unknown reason is shown as written."""
+    shown = []
+    for reason in reasons:
+        if m := _TIERS_DISAGREE.match(reason):
+            shown.append(tr("uncertain.disagree", label=label_name(m.group(1))))
+        elif reason == "near a band edge":
+            shown.append(tr("uncertain.edge"))
+        else:
+            shown.append(reason)
+    return "; ".join(shown)
 
 
 def label_name(label: str | None) -> str:
@@ -765,7 +783,7 @@ def sentence_rows(
                 tr("vp.col.lang"): s.lang,
                 tr("vp.col.themes"): ", ".join(names.get(x, x) for x in s.themes),
                 tr("vp.col.evidence"): evidence_string(s.evidence, ", "),
-                tr("vp.col.uncertain"): "; ".join(s.uncertain),
+                tr("vp.col.uncertain"): uncertain_text(s.uncertain),
                 tr("vp.col.text"): s.text,
             }
         )

@@ -62,6 +62,7 @@ from pages.common import (
     theme_labels,
     tr,
     ui_lang,
+    uncertain_text,
 )
 from pages.frame import page_shell
 
@@ -184,7 +185,7 @@ def sentence_html(s: Sentence) -> str:
         f" #{s.position} · {s.lang}"
         + (f" · {tr('rv.model_said', label=label_name(s.model_label))}" if s.reviewed else "")
         + (f" · {', '.join(names.get(x, x) for x in s.themes)}" if s.themes else "")
-        + (f" · ⚠ {'; '.join(s.uncertain)}" if s.uncertain else "")
+        + (f" · ⚠ {uncertain_text(s.uncertain)}" if s.uncertain else "")
     )
     # highlight_evidence escapes every character of the article's text; nothing else is raw. One
     # line, so Markdown treats the whole list as an HTML block and parses nothing inside it.
@@ -429,7 +430,7 @@ def queue_tab() -> None:
             text_col, *buttons = st.columns([6, 1, 1, 1], vertical_alignment="center")
             score = "—" if s.score is None else f"{s.score:+.2f}"
             text_col.markdown(f"**#{s.position}** {md_escape(' '.join(s.text.split()))}")
-            reasons = f" · ⚠ {'; '.join(s.uncertain)}" if s.uncertain else ""
+            reasons = f" · ⚠ {uncertain_text(s.uncertain)}" if s.uncertain else ""
             text_col.caption(md_escape(tr("rv.model_said", label=label_name(s.label)) + f" {score}{reasons}"))
             for col, label, shortcut in zip(buttons, LABELS, QUEUE_KEYS, strict=True):
                 col.button(

@@ -157,3 +157,10 @@ def test_fallback_note_when_encoder_is_missing(app_env: str, monkeypatch) -> Non
         assert _table(at)["Evidence"].str.len().gt(0).any()  # the fast tier's evidence is free
     finally:
         get_scorer.clear()
+
+
+def test_reasons_for_doubt_are_in_the_ui_language(app_env: str) -> None:
+    at = open_app(PAGE, lang="zh")
+    shown = " ".join(m.value for m in at.markdown)
+    assert "两层模型不一致" in shown or "接近中性区间边界" in shown  # the sample has doubtful sentences
+    assert "tiers disagree" not in shown and "near a band edge" not in shown
