@@ -266,3 +266,21 @@ def test_article_text_report_lists_the_top_entities(capsys: pytest.CaptureFixtur
     assert code == 0, err
     section = out[out.index("ENTITIES (") : out.index("REPRODUCIBILITY")]
     assert "小米 / Xiaomi (company, known)" in section and "nev=" in section
+
+
+def test_library_aliases_join_the_table_on_request(
+    posts_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from analysis.library import DB_URL_ENV, Library
+
+    url = f"sqlite:///{tmp_path / 'library.db'}"
+    monkeypatch.setenv(DB_URL_ENV, url)
+    monkeypatch.chdir(tmp_path)
+    text = POSTS["内容"].iloc[0]
+    alias = next(w for w in ("销量", "降价", "新机", "发布") if w in "".join(POSTS["内容"]))
+    Library(url).add_entity_alias(alias, "测试实体", "company", editor="ana")
+    code, out, _ = _run(_entities(posts_csv), capsys)
+    assert code == 0 and "测试实体" not in set(_frame(out)["entity"])  # only when asked for
+    code, out, err = _run(_entities(posts_csv, "--library-aliases"), capsys)
+    assert code == 0, err
+    assert "测试实体" in set(_frame(out)["entity"]), (alias, text)

@@ -28,7 +28,10 @@ __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_USAGE", "CliError", "build_parse
 def _article(args: argparse.Namespace) -> int:
     from analysis.cli.article import run_article
 
-    return run_article(args.path, output_format=args.format, model=args.model, explain=args.explain)
+    aliases = _library_aliases() if args.library_aliases else ()
+    return run_article(
+        args.path, output_format=args.format, model=args.model, explain=args.explain, aliases=aliases
+    )
 
 
 def _score(args: argparse.Namespace) -> int:
@@ -88,7 +91,14 @@ def _entities(args: argparse.Namespace) -> int:
         competitors=re.split(r"[,，]", args.competitors) if args.competitors is not None else (),
         rollup=args.rollup,
         report=args.report,
+        aliases=_library_aliases() if args.library_aliases else (),
     )
+
+
+def _library_aliases() -> tuple[tuple[str, str, str], ...]:
+    from analysis.cli.library import library_aliases
+
+    return library_aliases()
 
 
 def _library(args: argparse.Namespace) -> int:
@@ -260,6 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="count a child entity under its parent (小米汽车 and SU7 as 小米)",
     )
+    for p in (art, ent):
+        p.add_argument(
+            "--library-aliases",
+            action="store_true",
+            help="add the entity aliases stored in the app's library (the same database as the app)",
+        )
     ent.set_defaults(func=_entities)
 
     lib = sub.add_parser(

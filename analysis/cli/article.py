@@ -21,9 +21,17 @@ if TYPE_CHECKING:
 TEXT_ENTITIES = 10  # entities listed in the text report
 
 
-def run_article(path: str, *, output_format: Literal["json", "text"], model: str, explain: bool) -> int:
-    """Read PATH (or `-`), analyse it with `model` and print the report; 0 on success."""
-    from analysis.entities import article_entities, entity_dict
+def run_article(
+    path: str,
+    *,
+    output_format: Literal["json", "text"],
+    model: str,
+    explain: bool,
+    aliases: Sequence[tuple[str, str, str]] = (),
+) -> int:
+    """Read PATH (or `-`), analyse it with `model` and print the report; 0 on success. `aliases`
+    (alias, canonical, type) join the entity table (e.g. the library's user aliases)."""
+    from analysis.entities import article_entities, default_table, entity_dict
     from analysis.format import merge_metadata
     from analysis.pipeline import analyze_text
     from analysis.readers import read_document
@@ -47,7 +55,7 @@ def run_article(path: str, *, output_format: Literal["json", "text"], model: str
     )
     if analysis.model.note:
         print(f"note: {analysis.model.note}", file=sys.stderr)
-    entities = article_entities(analysis, scorer=scorer)
+    entities = article_entities(analysis, table=default_table(tuple(aliases)), scorer=scorer)
     if output_format == "json":
         result = {**analysis.to_dict(), "entities": [entity_dict(e) for e in entities]}
         json.dump(result, sys.stdout, ensure_ascii=False, indent=2)

@@ -36,6 +36,14 @@ def library_url() -> str:
     return url or default_db_url()
 
 
+def library_aliases() -> tuple[tuple[str, str, str], ...]:
+    """The entity aliases users stored in the app's library (alias, canonical, type)."""
+    try:
+        return tuple(r.as_alias() for r in _open_library().list_entity_aliases())
+    except OpinionLensError as exc:
+        raise CliError(str(exc)) from None
+
+
 def _open_library() -> Library:
     try:
         return Library(library_url())

@@ -205,13 +205,15 @@ def run_timeline(
     return 0
 
 
-def competitor_names(names: Sequence[str], *, rollup: bool = False) -> tuple[str, ...]:
+def competitor_names(
+    names: Sequence[str], *, rollup: bool = False, aliases: Sequence[tuple[str, str, str]] = ()
+) -> tuple[str, ...]:
     """`--competitors` as the alias table's canonical names: a name or any alias (Xiaomi, 小米集团
     -> 小米), each once, in the order given; with `rollup`, a child as its top parent. An unknown
     name is a `CliError` that names it."""
     from analysis.entities import default_table
 
-    table = default_table()
+    table = default_table(tuple(aliases))
     wanted = [n.strip() for n in names if n.strip()]
     if not wanted:
         raise CliError(
@@ -239,6 +241,7 @@ def run_entities(
     competitors: Sequence[str] = (),
     rollup: bool = False,
     report: str | None = None,
+    aliases: Sequence[tuple[str, str, str]] = (),
 ) -> int:
     """One row per period and entity: period, entity, mentions, positive, neutral, negative, nev,
     share_of_voice (analysis.entities.POSTS_COLUMNS; known aliases of the alias table in the
@@ -247,8 +250,8 @@ def run_entities(
     from analysis.corpus.analysis import entities_csv_frame
     from analysis.entities import EntityAccumulator, default_table, share_of_voice
 
-    chosen = competitor_names(competitors, rollup=rollup) if competitors else ()
-    acc = EntityAccumulator(default_table(), rollup=rollup)
+    chosen = competitor_names(competitors, rollup=rollup, aliases=aliases) if competitors else ()
+    acc = EntityAccumulator(default_table(tuple(aliases)), rollup=rollup)
     proc = stream_posts(
         path,
         options,
