@@ -52,7 +52,9 @@ def _tables(at: AppTest) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _chart(at: AppTest, title_key: str) -> dict[str, Any]:
-    title = t(title_key, LANG)
+    from analysis.corpus.charts import MIN_ENTITY_MENTIONS
+
+    title = t(title_key, LANG, n=MIN_ENTITY_MENTIONS)
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     [spec] = [s for s in specs if s["layout"].get("title", {}).get("text") == title]
     return spec
@@ -217,3 +219,11 @@ def test_the_librarys_user_aliases_count_too(small: CorpusAnalysis) -> None:
     assert "天气公司" in small.entity_names("zh")
     small.use_entity_aliases([])
     assert small.entities("D") is before  # back to the shipped table: the memoised view again
+
+
+def test_nev_points_need_enough_mentions(small: CorpusAnalysis) -> None:
+    from analysis.corpus.charts import MIN_ENTITY_MENTIONS
+
+    fig = small.figure("entity_nev", "en", "D")
+    assert MIN_ENTITY_MENTIONS > 3  # the small corpus names each entity at most 3 times a day
+    assert fig.data and all(v is None for trace in fig.data for v in trace.y)  # gaps, not ±1 swings

@@ -22,6 +22,7 @@ ENTITY_PALETTE = (
     "#19d3f3", "#ff6692", "#b6e880", "#ff97ff", "#fecb52",
 )  # fmt: skip
 OTHER_ENTITIES_COLOUR = "#bdbdbd"
+MIN_ENTITY_MENTIONS = 5  # fewer posts naming an entity in a period: no NEV point drawn for it
 
 
 def volume_figure(
@@ -265,7 +266,7 @@ def entity_volume_figure(
             "title": t("posts.chart.share_of_voice" if share_axis else "posts.chart.mentions", lang),
             **({"range": [0, 1.0001], "tickformat": ".0%"} if share_axis else {}),
         },
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.4},
         margin={"t": 50, "b": 40},
     )
     fig.update_xaxes(type="category")
@@ -275,8 +276,9 @@ def entity_volume_figure(
 def entity_nev_figure(
     rows: pd.DataFrame, periods: pd.Series, freq: str, names: Mapping[str, str], lang: UiLang = "zh"
 ) -> go.Figure:
-    """nev per period of each shown entity (over the posts naming it), gaps where it is not
-    mentioned or none of its posts is scored; counts on hover. Colours as in the volume chart."""
+    """nev per period of each shown entity (over the posts naming it), gaps where it is named in
+    fewer than MIN_ENTITY_MENTIONS posts (a share of two posts swings from −1 to +1 and would
+    drown the trend) or none of its posts is scored; counts on hover. Colours as in the volume chart."""
     x = period_label(periods, freq).tolist()
     columns = ("nev", "mentions", "positive", "neutral", "negative")
     grids = {c: _entity_grid(rows, periods, list(names), c) for c in columns}
@@ -294,9 +296,10 @@ def entity_nev_figure(
             [grids[c][name].fillna(0).astype(int) for c in ("mentions", "positive", "neutral", "negative")],
             -1,
         )
+        enough = grids["mentions"][name].fillna(0) >= MIN_ENTITY_MENTIONS
         fig.add_scatter(
             x=x,
-            y=_plain(grids["nev"][name], 4),
+            y=_plain(grids["nev"][name].where(enough), 4),
             mode="lines+markers",
             name=shown,
             line={"color": ENTITY_PALETTE[i % len(ENTITY_PALETTE)]},
@@ -307,10 +310,10 @@ def entity_nev_figure(
         )
     fig.add_hline(y=0, line_color="#bdbdbd", line_width=1)
     fig.update_layout(
-        title=t("posts.chart.entity_nev_title", lang),
+        title=t("posts.chart.entity_nev_title", lang, n=MIN_ENTITY_MENTIONS),
         xaxis_title=t("posts.chart.period", lang),
         yaxis={"range": [-1.05, 1.05], "title": "NEV"},
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.4},
         margin={"t": 50, "b": 40},
     )
     fig.update_xaxes(type="category")
