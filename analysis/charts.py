@@ -373,28 +373,29 @@ def theme_treemap(
     return fig
 
 
-def theme_group_matrix(analysis: ArticleAnalysis, lang: str = "zh") -> go.Figure:
-    """Heatmap: themes (rows) × core viewpoint and groups (columns), cell colour = NEV of the
-    sentences carrying that theme in that group, cell text = their count. Empty cells stay blank."""
+def _group_heatmap(
+    analysis: ArticleAnalysis,
+    rows: Sequence[tuple[str, Sequence[tuple[int | None, str | None]]]],
+    lang: str,
+    meta: dict[str, Any] | None = None,
+) -> go.Figure:
+    """Heatmap: `rows` (a name and its members' (group, label)) × the core viewpoint and the
+    viewpoint groups. A cell's colour is the NEV of its members' labels, its text their count;
+    empty cells stay blank. `meta` (with the columns added) goes on the layout for tests."""
     names = group_names(analysis, lang)
-    columns: list[int | None] = []
-    if analysis.document.core_viewpoint is not None:
-        columns.append(None)
+    columns: list[int | None] = [None] if analysis.document.core_viewpoint is not None else []
     columns += [g.index for g in analysis.document.groups]
-    themes = [th for th in analysis.themes if th.sentence_positions]
-    by_pos = {s.position: s for s in analysis.sentences}
     z: list[list[float | None]] = []
     text: list[list[str]] = []
     hover: list[list[str]] = []
-    for th in themes:
+    for _, members in rows:
         row_z, row_t, row_h = [], [], []
-        members = [by_pos[p] for p in th.sentence_positions if p in by_pos]
         for col in columns:
-            in_cell = [s for s in members if s.group == col]
-            summary = summarize_labels(s.label for s in in_cell)
+            labels = [label for group, label in members if group == col]
+            summary = summarize_labels(labels)
             row_z.append(summary.nev)
-            row_t.append(str(len(in_cell)) if in_cell else "")
-            row_h.append(summary_hover(summary, lang) if in_cell else "—")
+            row_t.append(str(len(labels)) if labels else "")
+            row_h.append(summary_hover(summary, lang) if labels else "—")
         z.append(row_z)
         text.append(row_t)
         hover.append(row_h)
@@ -403,7 +404,7 @@ def theme_group_matrix(analysis: ArticleAnalysis, lang: str = "zh") -> go.Figure
         go.Heatmap(
             z=z,
             x=[short[c] for c in columns],
-            y=[theme_name(th, lang) for th in themes],
+            y=[name for name, _ in rows],
             text=text,
             texttemplate="%{text}",
             customdata=[[f"{names[c]}<br>{h}" for c, h in zip(columns, row, strict=True)] for row in hover],
@@ -416,12 +417,29 @@ def theme_group_matrix(analysis: ArticleAnalysis, lang: str = "zh") -> go.Figure
         )
     )
     fig.update_layout(
-        height=max(240, 80 + 30 * len(themes)),
+        height=max(240, 80 + 30 * len(rows)),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis={"side": "top", "automargin": True},
         yaxis={"autorange": "reversed", "automargin": True},
     )
+    if meta is not None:
+        fig.update_layout(meta={**meta, "columns": columns})
     return fig
+
+
+def theme_group_matrix(analysis: ArticleAnalysis, lang: str = "zh") -> go.Figure:
+    """Heatmap: themes (rows) × core viewpoint and groups (columns), cell colour = NEV of the
+    sentences carrying that theme in that group, cell text = their count. Empty cells stay blank."""
+    by_pos = {s.position: s for s in analysis.sentences}
+    rows = [
+        (
+            theme_name(th, lang),
+            [(by_pos[p].group, by_pos[p].label) for p in th.sentence_positions if p in by_pos],
+        )
+        for th in analysis.themes
+        if th.sentence_positions
+    ]
+    return _group_heatmap(analysis, rows, lang)
 
 
 def _rec(record: Any, name: str) -> Any:
@@ -696,52 +714,15 @@ def entity_group_matrix(
     """Heatmap: the `top` entities (rows) × core viewpoint and viewpoint groups (columns). A cell's
     colour is the NEV of the entity's labels in the sentences of that group that name it (its
     clause-level labels), its text the number of those sentences; empty cells stay blank."""
-    names = group_names(analysis, lang)
-    columns: list[int | None] = []
-    if analysis.document.core_viewpoint is not None:
-        columns.append(None)
-    columns += [g.index for g in analysis.document.groups]
     group_of = {s.position: s.group for s in analysis.sentences}
     shown = list(entities)[:top]
-    z: list[list[float | None]] = []
-    text: list[list[str]] = []
-    hover: list[list[str]] = []
-    for e in shown:
-        row_z, row_t, row_h = [], [], []
-        for col in columns:
-            in_cell = [s for s in e.sentences if s.position in group_of and group_of[s.position] == col]
-            summary = summarize_labels(s.label for s in in_cell)
-            row_z.append(summary.nev)
-            row_t.append(str(len(in_cell)) if in_cell else "")
-            row_h.append(summary_hover(summary, lang) if in_cell else "—")
-        z.append(row_z)
-        text.append(row_t)
-        hover.append(row_h)
-    short = short_group_names(analysis, lang)
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[short[c] for c in columns],
-            y=_unique([entity_label(e, lang) for e in shown]),
-            text=text,
-            texttemplate="%{text}",
-            customdata=[[f"{names[c]}<br>{h}" for c, h in zip(columns, row, strict=True)] for row in hover],
-            hovertemplate="%{y} × %{customdata}<extra></extra>",
-            colorscale=NEV_COLOURSCALE,
-            zmin=-1,
-            zmax=1,
-            zmid=0,
-            colorbar={"title": {"text": "nev"}},
-        )
-    )
-    fig.update_layout(
-        height=max(240, 80 + 30 * len(shown)),
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"side": "top", "automargin": True},
-        yaxis={"autorange": "reversed", "automargin": True},
-        meta={"formula": NEV_FORMULA, "entities": [e.name for e in shown], "columns": columns},
-    )
-    return fig
+    labels = _unique([entity_label(e, lang) for e in shown])
+    rows = [
+        (label, [(group_of[s.position], s.label) for s in e.sentences if s.position in group_of])
+        for label, e in zip(labels, shown, strict=True)
+    ]
+    meta = {"formula": NEV_FORMULA, "entities": [e.name for e in shown]}
+    return _group_heatmap(analysis, rows, lang, meta)
 
 
 def top_compared_entities(
