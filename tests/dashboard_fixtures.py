@@ -256,6 +256,20 @@ def open_app(page: str | None = None, lang: str = "zh") -> AppTest:
     return at
 
 
+def open_posts_sample(lang: str = "en", model: str = "fast") -> AppTest:
+    """The sample corpus on the Posts page (its one-click button), with `model`."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=240)
+    at.session_state["ui_lang"] = lang
+    at.session_state["model"] = model
+    at.run()
+    at.switch_page("pages/posts.py").run()
+    at.button(key="posts_sample").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def chart_keys(at: AppTest) -> list[str]:
     """Keys of the Plotly charts on the page (st.plotly_chart(..., key=...))."""
     return [el.key for el in at.get("plotly_chart")]

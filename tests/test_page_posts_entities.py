@@ -19,7 +19,7 @@ from analysis.corpus.ingest import ColumnMapping
 from analysis.corpus.pipeline import CorpusOptions
 from analysis.entities import POSTS_COLUMNS, default_table
 from analysis.i18n import t
-from tests.dashboard_fixtures import ROOT
+from tests.dashboard_fixtures import open_posts_sample
 
 LANG = "en"
 SET = ["美国", "中国", "意大利"]
@@ -33,14 +33,7 @@ def _col(name: str) -> str:
 def page(temp_library: str) -> AppTest:
     """The sample corpus on the Posts page (fast model): daily periods, no competitor set, bars
     showing share of voice."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=240)
-    at.session_state["ui_lang"] = LANG
-    at.session_state["model"] = "fast"
-    at.run()
-    at.switch_page("pages/posts.py").run()
-    at.button(key="posts_sample").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_posts_sample(LANG)
 
 
 def _tables(at: AppTest) -> tuple[pd.DataFrame, pd.DataFrame]:

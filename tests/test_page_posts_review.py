@@ -10,20 +10,13 @@ from analysis.access import PASSPHRASE_ENV
 from analysis.i18n import t
 from analysis.library import Library
 from analysis.review import list_reviews
-from tests.dashboard_fixtures import ROOT
+from tests.dashboard_fixtures import open_posts_sample
 
 LANG = "en"
 
 
-def _sample(monkeypatch: pytest.MonkeyPatch | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=240)
-    at.session_state["ui_lang"] = LANG
-    at.session_state["model"] = "fast"
-    at.run()
-    at.switch_page("pages/posts.py").run()
-    at.button(key="posts_sample").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def _sample() -> AppTest:
+    return open_posts_sample(LANG)
 
 
 def _metric(at: AppTest, key: str) -> str:
