@@ -72,6 +72,7 @@ from analysis.text.decode import (
     strict_decode,
 )
 from analysis.text.normalize import INVISIBLE, normalize_text
+from analysis.text.scripts import HAN, HAN_CLASS
 
 logger = logging.getLogger(__name__)
 
@@ -456,7 +457,7 @@ _TITLE_SEPARATOR = re.compile(r"\s*(?:\s[-–—]\s|--|\||_|·|•|»|::|\s/\s)\
 _SEPARATOR_START = re.compile(r"^\s*(?:[-–—|_·•»:/]|$)")
 # A segment naming a Chinese site: 新华网, 证券时报网, 新浪新闻, 中国载人航天官方网站, 央视网客户端.
 _CJK_SITE = re.compile(
-    r"^[\u4e00-\u9fff\w·]{1,12}?(?:网|网站|官网|报|新闻|在线|频道|客户端|电视台|广播电台)$"
+    rf"^[{HAN_CLASS}\w·]{{1,12}}?(?:网|网站|官网|报|新闻|在线|频道|客户端|电视台|广播电台)$"
 )
 _DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+$", re.I)
 _HOST_BRAND = re.compile(r"^(?:https?:)?//(?:www\.|m\.|news\.|en\.)?([^/:?#]+)", re.I)
@@ -764,7 +765,7 @@ def _site_like(segment: str, names: list[str], host: str | None, headline: str =
         return True
     return bool(
         headline
-        and re.search(r"[\u4e00-\u9fff]", headline)
+        and HAN.search(headline)
         and re.fullmatch(r"[A-Za-z][A-Za-z .&'-]{1,30}", segment)
         and len(segment.split()) <= 4
     )
@@ -788,12 +789,12 @@ def _strip_site_segments(title: str, names: list[str], host: str | None) -> tupl
     if dropped:
         # the name nearest the headline, in the headline's script when there is one (新华网, not
         # cjn.cn; 澎湃新闻, not The Paper)
-        cjk_headline = bool(re.search(r"[\u4e00-\u9fff]", headline))
+        cjk_headline = bool(HAN.search(headline))
         site = next(
             (
                 name
                 for name in reversed(dropped)
-                if not _DOMAIN.match(name) and (not cjk_headline or re.search(r"[\u4e00-\u9fff]", name))
+                if not _DOMAIN.match(name) and (not cjk_headline or HAN.search(name))
             ),
             dropped[0],
         )
@@ -863,7 +864,7 @@ def _plausible_site_name(name: str | None) -> str | None:
     name = _norm_line(name)
     if not name or _DOMAIN.match(name) or _NOISE_SOURCE.search(name) or len(name) > 60:
         return None
-    if not re.search(r"[A-Za-z]{2}|[\u4e00-\u9fff]", name) or re.fullmatch(r"(?:[A-Z]\.){1,3}", name):
+    if not (re.search(r"[A-Za-z]{2}", name) or HAN.search(name)) or re.fullmatch(r"(?:[A-Z]\.){1,3}", name):
         return None
     return name
 

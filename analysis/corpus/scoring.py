@@ -19,12 +19,6 @@ from analysis.text.scripts import HAN_RANGES
 
 PROGRESS_BATCH = 64  # texts per progress report when the (slow) accurate tier scores
 
-# Literal characters (not \u escapes) so pandas' Arrow regex engine reads the same classes as re.
-_HAN = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-_OTHER = "[\u3040-\u30ff\uac00-\ud7af\u0400-\u04ff\u0600-\u06ff\u0370-\u03ff\u0e00-\u0e7f\u0900-\u097f]"
-_LATIN_WORD = "[A-Za-z]{2,}"
-_ACCENTED = "[à-öø-ÿĀ-ž]"
-
 SCORE_COLUMNS: tuple[str, ...] = ("lang", "score", "label")
 
 
