@@ -45,7 +45,7 @@ import threading
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -1254,15 +1254,7 @@ def entity_dict(e: EntitySummary) -> dict[str, Any]:
         "parent": e.parent,
         "mentions": e.mentions,
         "occurrences": e.occurrences,
-        "sentiment": {
-            "n": e.sentiment.n,
-            "positive": e.sentiment.positive,
-            "neutral": e.sentiment.neutral,
-            "negative": e.sentiment.negative,
-            "nev": e.sentiment.nev,
-            "nev_polar": e.sentiment.nev_polar,
-            "unscored": e.sentiment.unscored,
-        },
+        "sentiment": asdict(e.sentiment),
         "evidence": [{"term": ev.term, "weight": ev.weight} for ev in e.evidence],
         "surfaces": list(e.surfaces),
         "sentence_positions": list(e.sentence_positions),
