@@ -34,7 +34,6 @@ from analysis.review import (
 from pages import common
 from pages.common import tr, ui_lang
 
-EDITOR_NAME_KEY = "_review_editor_name"  # typed once per session where there is no sign-in
 CHOICES = (*LABELS, "model")
 
 
@@ -56,15 +55,19 @@ def corpus_id(source: dict[str, Any], corpus: CorpusAnalysis, *, create: bool) -
 
 
 def _editor() -> str | None:
-    """The signed-in email, else the name this session typed (asked for once)."""
+    """The signed-in email, else the reviewer name this session gave (here or on Viewpoints:
+    common.set_review_editor keeps one name per session and refuses the edit passphrase)."""
     if (who := common.editor_identity()) is not None:
         return who
     name = st.text_input(
-        tr("posts.review.editor"), key="posts_review_editor", value=st.session_state.get(EDITOR_NAME_KEY, "")
+        tr("posts.review.editor"), key="posts_review_editor", value=common.review_editor() or ""
     )
-    if name.strip():
-        st.session_state[EDITOR_NAME_KEY] = name.strip()
-    return st.session_state.get(EDITOR_NAME_KEY)
+    if name.strip() and name.strip() != common.review_editor():
+        try:
+            common.set_review_editor(name)
+        except OpinionLensError as exc:
+            st.error(str(exc))
+    return common.review_editor()
 
 
 def section(source: dict[str, Any], corpus: CorpusAnalysis, freq: str, period: pd.Timestamp) -> None:
