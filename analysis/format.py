@@ -42,6 +42,18 @@ def nev_percent(value: float | None, *, missing: str = MISSING, digits: int = 1)
     return missing if value is None else f"{value * 100:+.{digits}f}%"
 
 
+def nev_decimal(value: float | None, *, missing: str = MISSING, digits: int = 3) -> str:
+    """A net emotional value on its own −1…+1 scale, signed (`+0.123`): the posts' convention,
+    whose charts plot that scale; `missing` when it does not exist (no scored post)."""
+    if value is None:
+        return missing
+    try:
+        undefined = bool(value != value)  # NaN
+    except TypeError:  # pandas' NA has no truth value
+        undefined = True
+    return missing if undefined else f"{value:+.{digits}f}"
+
+
 def share_percent(value: float | None, *, missing: str = MISSING, digits: int = 1) -> str:
     """A share (in [0, 1]) as an unsigned percentage: `45.6%`."""
     return missing if value is None else f"{value * 100:.{digits}f}%"

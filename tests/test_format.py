@@ -191,3 +191,13 @@ def test_nothing_to_parse_leaves_fields_empty() -> None:
     assert merge_metadata(_read(""), title="T", source="S", published_at=when) == ArticleMetadata(
         "T", "S", None, when
     )
+
+
+def test_nev_decimal_is_the_posts_scale() -> None:
+    import pandas as pd
+
+    from analysis.format import nev_decimal
+
+    assert [nev_decimal(0.0091), nev_decimal(-0.5), nev_decimal(0.0)] == ["+0.009", "-0.500", "+0.000"]
+    assert nev_decimal(None) == nev_decimal(float("nan")) == nev_decimal(pd.NA) == "—"
+    assert nev_decimal(None, missing="n/a") == "n/a"

@@ -33,7 +33,7 @@ from analysis.corpus.spikes import (
     find_spikes,
     rank_posts,
 )
-from analysis.format import evidence_string
+from analysis.format import evidence_string, nev_decimal
 from analysis.i18n import UiLang, t
 from analysis.metrics import summarize_counts
 from analysis.model import SentimentSummary
@@ -478,7 +478,7 @@ class CorpusAnalysis:
 # -- captions: the page's sentences about an analysis, in the UI language (as the charts are) -----------
 def nev_text(value: float | None, lang: UiLang) -> str:
     """A net emotional value as shown: signed, three decimals, a dash when undefined."""
-    return t("posts.na", lang) if value is None or pd.isna(value) else f"{value:+.3f}"
+    return nev_decimal(value, missing=t("posts.na", lang))
 
 
 def report_caption(r: IngestReport, lang: UiLang) -> str:
