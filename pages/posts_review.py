@@ -79,7 +79,10 @@ def section(source: dict[str, Any], corpus: CorpusAnalysis, freq: str, period: p
     except OpinionLensError as exc:
         st.warning(tr("posts.review.unavailable", error=str(exc)))
         return
-    view = apply_post_reviews(corpus.posts, trail)
+    # The trail only grows, so its length and last id name it: the reviewed counts are built once
+    # per change, not on every run (a pass over every post).
+    state = (common.get_library().url, cid, len(trail), trail[-1].id if trail else 0)
+    view = corpus.cached(("post_reviews", state), lambda: apply_post_reviews(corpus.posts, trail))
     m = st.columns(3)
     m[0].metric(
         tr("posts.review.posts_reviewed"),
