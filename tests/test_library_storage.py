@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -494,29 +495,44 @@ def _pg_ctl(action: str, data: Path, port: int) -> None:
     subprocess.run(cmd, check=True, capture_output=True, timeout=90)
 
 
-@pytest.mark.postgres
-def test_postgres_outage_gives_a_clear_error_and_recovers_by_itself() -> None:
-    """Stop the real server mid-session: saves fail with one clear line, nothing half-written;
-    start it again: the same Library object works without being recreated."""
+def _stoppable_postgres() -> tuple[str, Path, int]:
+    """(url, data folder, port) of the test cluster .ci/start_postgres.sh made, emptied; skips
+    when the URL does not name a cluster this test run may stop and start."""
     url = _postgres_url()
     data = Path(os.environ.get("OPINION_LENS_TEST_PG_DATA", ""))
     if not (data / "pgdata").is_dir():
         pytest.skip("OPINION_LENS_TEST_PG_DATA does not name the test cluster")
-    port = sa.engine.make_url(url).port
     _reset_postgres(url)
+    port = sa.engine.make_url(url).port
+    assert port is not None
+    return url, data, port
+
+
+@contextmanager
+def postgres_stopped(data: Path, port: int) -> Iterator[None]:
+    """The test cluster stopped for the block, started again however the block ends."""
+    _pg_ctl("stop", data, port)
+    try:
+        yield
+    finally:
+        _pg_ctl("start", data, port)
+
+
+@pytest.mark.postgres
+def test_postgres_outage_gives_a_clear_error_and_recovers_by_itself() -> None:
+    """Stop the real server mid-session: saves fail with one clear line, nothing half-written;
+    start it again: the same Library object works without being recreated."""
+    url, data, port = _stoppable_postgres()
     lib = Library(url)
     try:
         before, _ = lib.add_article("stored before the outage")
-        _pg_ctl("stop", data, port)
-        try:
+        with postgres_stopped(data, port):
             with pytest.raises(LibraryError) as err:
                 lib.add_article("written during the outage")
             message = str(err.value)
             assert "\n" not in message and "postgresql" in message and "Traceback" not in message
             with pytest.raises(LibraryError):
                 lib.list_articles()
-        finally:
-            _pg_ctl("start", data, port)
         # Back: the pool's pre-ping replaces the dead connections; nothing was half-written.
         assert [r.id for r in lib.list_articles()] == [before.id]
         _, created = lib.add_article("written after the outage")

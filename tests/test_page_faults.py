@@ -4,11 +4,9 @@ started). Each gives a clear message, never a traceback, and nothing stored is l
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 import streamlit as st
 
 from analysis.i18n import t
@@ -16,7 +14,7 @@ from analysis.intake import ensure_sample
 from analysis.library import DB_URL_ENV, Library
 from pages.common import SAMPLE_PATH
 from tests.dashboard_fixtures import ROOT, legacy_pages_off
-from tests.test_library_storage import _pg_ctl, _postgres_url, _reset_postgres
+from tests.test_library_storage import _reset_postgres, _stoppable_postgres, postgres_stopped
 
 
 def _fresh_caches() -> None:
@@ -85,20 +83,14 @@ def test_read_only_sqlite_reads_and_refuses_a_save_clearly(
 def test_postgres_outage_keeps_the_page_read_only_and_recovers_by_itself(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    url = _postgres_url()
-    data = Path(os.environ.get("OPINION_LENS_TEST_PG_DATA", ""))
-    if not (data / "pgdata").is_dir():
-        pytest.skip("OPINION_LENS_TEST_PG_DATA does not name the test cluster")
-    port = sa.engine.make_url(url).port
-    _reset_postgres(url)
+    url, data, port = _stoppable_postgres()
     monkeypatch.setenv(DB_URL_ENV, url)
     try:
         at = _open()
         assert not at.exception, [e.value for e in at.exception]
         figures_before = [(m.label, m.value) for m in at.metric]
         assert figures_before
-        _pg_ctl("stop", data, port)
-        try:
+        with postgres_stopped(data, port):
             at.run()  # any interaction reruns the page
             assert not at.exception, [e.value for e in at.exception]
             down = t("dash.library_down", "en", error="§").split("§")[0]
@@ -110,8 +102,6 @@ def test_postgres_outage_keeps_the_page_read_only_and_recovers_by_itself(
             assert not at.exception, [e.value for e in at.exception]
             keys = {getattr(w, "key", None) for kind in ("file_uploader", "button") for w in at.get(kind)}
             assert "library_upload" not in keys  # nothing can be saved: no control pretends otherwise
-        finally:
-            _pg_ctl("start", data, port)
         at.run()  # back: the next run reads the library again, editing returns by itself
         assert not at.exception, [e.value for e in at.exception]
         assert not any(w.startswith(down) for w in _messages(at))
