@@ -278,8 +278,8 @@ def to_csv_bytes(
 
 
 AUDIT_COLUMNS = [
-    "id", "created_at", "editor", "position", "model", "model_version", "model_score", "model_label",
-    "label", "note", "batch", "text_sha256",
+    "id", "created_at", "editor", "position", "text", "model", "model_version", "model_score",
+    "model_label", "label", "note", "batch", "text_sha256",
 ]  # fmt: skip
 
 

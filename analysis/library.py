@@ -298,6 +298,7 @@ reviews_table = sa.Table(
     sa.Column("item_id", sa.Integer, nullable=False),
     sa.Column("position", sa.String(200), nullable=False),  # sentence position or post key
     sa.Column("text_sha256", sa.String(64), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),  # what was reviewed, as the analyst saw it
     sa.Column("model", sa.String(200), nullable=False),
     sa.Column("model_version", sa.String(100), nullable=False),
     sa.Column("model_score", sa.Float, nullable=True),

@@ -68,6 +68,7 @@ class ReviewEntry:
     item_id: int
     position: str
     text_sha256: str
+    text: str  # what was reviewed (the audit shows it; reviewed items train the model)
     model: str
     model_version: str
     model_score: float | None
@@ -85,6 +86,7 @@ class ReviewEntry:
             "item_id": self.item_id,
             "position": self.position,
             "text_sha256": self.text_sha256,
+            "text": self.text,
             "model": self.model,
             "model_version": self.model_version,
             "model_score": self.model_score,
@@ -163,6 +165,7 @@ def _row(target: ReviewTarget, label: str | None, note: str, editor: str, batch:
         "item_id": target.item_id,
         "position": target.position,
         "text_sha256": content_hash(target.text),
+        "text": target.text,
         "model": target.model,
         "model_version": target.model_version,
         "model_score": target.model_score,
@@ -203,6 +206,7 @@ def undo_last(library: Library, item_kind: ItemKind, item_id: int, *, editor: st
                 "item_id": e.item_id,
                 "position": e.position,
                 "text_sha256": e.text_sha256,
+                "text": e.text,
                 "model": e.model,
                 "model_version": e.model_version,
                 "model_score": e.model_score,
@@ -501,18 +505,14 @@ _TRAIN_LABEL = {"positive": "pos", "neutral": "neu", "negative": "neg"}
 
 
 def training_rows(library: Library) -> list[tuple[str, str]]:
-    """(text, label) of every reviewed article sentence, label as the training sets write it
-    (pos / neu / neg), for `scripts/train_sentiment.py --extra`."""
-    texts: dict[str, str] = {}
-    for r in library.list_articles():
-        for line in _sentences_of(r.text):
-            texts.setdefault(content_hash(line), line)
-    rows = []
-    for e in overrides(list_reviews(library)).values():
-        text = texts.get(e.text_sha256)
-        if text is not None and e.label in _TRAIN_LABEL:
-            rows.append((text, _TRAIN_LABEL[e.label]))
-    return rows
+    """(text, label) of every reviewed sentence and post (the latest review of each text; resets
+    left out), label as the training sets write it (pos / neu / neg), for
+    `scripts/train_sentiment.py --extra`."""
+    return [
+        (e.text, _TRAIN_LABEL[e.label])
+        for e in overrides(list_reviews(library)).values()
+        if e.text and e.label in _TRAIN_LABEL
+    ]
 
 
 def training_csv(rows: Iterable[tuple[str, str]]) -> bytes:
@@ -523,15 +523,6 @@ def training_csv(rows: Iterable[tuple[str, str]]) -> bytes:
     writer.writerow(["text", "label"])
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
-
-
-def _sentences_of(text: str) -> list[str]:
-    from analysis.structure import parse_document
-
-    try:
-        return [s.text for s in parse_document(text).sentences]
-    except OpinionLensError:
-        return []
 
 
 # --- posts of a corpus -------------------------------------------------------------------------------

@@ -201,7 +201,7 @@ def corrections_section() -> None:
         st.dataframe(_agreement_frame(key, pairs), hide_index=True, key=f"review_by_{key}", width="stretch")
     st.download_button(
         tr("me.rv_download"),
-        data=partial(_training_bytes, library),  # made on click: it reads every reviewed article
+        data=partial(_training_bytes, library),  # made on click: it reads the whole audit trail
         file_name="reviewed_items.csv",
         mime="text/csv",
         key="review_training_csv",

@@ -362,3 +362,16 @@ def test_agreement_table_and_training_csv() -> None:
     assert not data.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(io.BytesIO(data), dtype=str)
     assert frame.values.tolist() == [['用户非常失望, "很糟"', "neg"], ["Fine.", "pos"]]
+
+
+def test_training_rows_take_reviewed_posts_too(lib: Library) -> None:
+    import pandas as pd
+
+    from analysis.review import post_targets
+
+    posts = pd.DataFrame({"row": [1, 2], "text": ["小米又降价了,真香", "退货太难"], "lang": ["zh", "zh"],
+                          "score": [0.1, -0.8], "label": ["neutral", "negative"]})  # fmt: skip
+    targets = post_targets(posts, 7, [1], {"zh": "zh-default@1"})
+    record_reviews(lib, targets, "positive", editor="ana")
+    assert training_rows(lib) == [("小米又降价了,真香", "pos")]  # the text is in the audit trail
+    assert list_reviews(lib, "corpus", 7)[0].text == "小米又降价了,真香"
