@@ -695,6 +695,12 @@ class Library:
         with self._write() as conn:
             return int(conn.execute(query).rowcount or 0)
 
+    def article_sources(self) -> dict[int, str | None]:
+        """Every article's source by id (without reading the texts)."""
+        query = sa.select(articles_table.c.id, articles_table.c.source)
+        with self._read() as conn:
+            return {int(i): s for i, s in conn.execute(query)}
+
     def count_articles(self) -> int:
         with self._read() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(articles_table)).scalar_one()

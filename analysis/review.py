@@ -415,7 +415,7 @@ def reviewed_pairs(library: Library) -> list[ReviewedPair]:
     by_item: dict[tuple[str, int], list[ReviewEntry]] = defaultdict(list)
     for e in list_reviews(library):
         by_item[(e.item_kind, e.item_id)].append(e)
-    sources = {r.id: r.source or "—" for r in library.list_articles()}
+    sources = {i: s or "—" for i, s in library.article_sources().items()}
     pairs = []
     for (kind, item_id), entries in sorted(by_item.items()):
         for e in overrides(entries).values():

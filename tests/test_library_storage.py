@@ -601,3 +601,9 @@ def test_aliases_survive_a_restart(db_url: str) -> None:
         assert [a.as_alias() for a in again.list_entity_aliases()] == [("米厂", "小米", "company")]
     finally:
         again.dispose()
+
+
+def test_article_sources_without_the_texts(lib: Library) -> None:
+    a, _ = lib.add_article("第一篇文章的正文。", source="新浪财经")
+    b, _ = lib.add_article("Second article body.")
+    assert lib.article_sources() == {a.id: "新浪财经", b.id: None}
