@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import tomllib
+from collections import defaultdict
 from pathlib import Path
 from typing import Literal
 
@@ -75,7 +76,7 @@ def _analysis(library: Library, record: ArticleRecord, model: str) -> ArticleAna
 def run_list(*, output_format: Literal["text", "json"]) -> int:
     """Every article: id, date, language, sentences, NEV (as stored), reviews and title."""
     from analysis.format import display_title, nev_percent
-    from analysis.review import list_reviews, overrides
+    from analysis.review import ReviewEntry, list_reviews, overrides
 
     library = _open_library()
     try:
@@ -83,9 +84,10 @@ def run_list(*, output_format: Literal["text", "json"]) -> int:
         trail = list_reviews(library, "article")
     except OpinionLensError as exc:
         raise CliError(str(exc)) from None
-    reviewed = {
-        r.id: len(overrides(e for e in trail if e.item_id == r.id)) for r in records
-    }  # current overrides per article
+    by_article: dict[int, list[ReviewEntry]] = defaultdict(list)
+    for e in trail:
+        by_article[e.item_id].append(e)
+    reviewed = {r.id: len(overrides(by_article[r.id])) for r in records}  # current overrides
     if output_format == "json":
         rows = [
             {
