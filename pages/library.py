@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.errors import ErrorCode, OpinionLensError, ReaderError
-from analysis.format import display_title
+from analysis.format import display_title, percent_points
 from analysis.intake import (
     Draft,
     SaveOutcome,
@@ -299,7 +299,7 @@ def _table(records: list[ArticleRecord]) -> None:
             "source": [r.source or "" for r in records],
             "date": [_format_date(r.published_at) for r in records],
             "language": [r.language or "" for r in records],
-            "nev": [r.nev for r in records],
+            "nev": [percent_points(r.nev) for r in records],  # percent, as on every article page
             "n": [r.n for r in records],
             "filename": [r.filename or "" for r in records],
             "added": [f"{r.created_at:%Y-%m-%d %H:%M}" for r in records],
@@ -317,7 +317,7 @@ def _table(records: list[ArticleRecord]) -> None:
             "date": st.column_config.TextColumn(tr("library.col.date")),
             "language": st.column_config.TextColumn(tr("library.col.language")),
             "nev": st.column_config.NumberColumn(
-                tr("library.col.nev"), format="%+.3f", help=tr("library.col.nev_help")
+                tr("library.col.nev"), format="%+.1f%%", help=tr("library.col.nev_help")
             ),
             "n": st.column_config.NumberColumn(tr("library.col.n"), format="%d"),
             "filename": st.column_config.TextColumn(tr("library.col.filename")),
