@@ -326,6 +326,20 @@ entity_aliases_table = sa.Table(
     sa.UniqueConstraint("alias_key", name="uq_entity_aliases_alias_key"),
 )
 
+# Page furniture an editor counted back in (or out again): append-only, the latest row of an
+# (article, block) wins, so the choice survives restarts and says who made it.
+furniture_choices_table = sa.Table(
+    "furniture_choices",
+    _metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.Integer, nullable=False),
+    sa.Column("block_key", sa.String(64), nullable=False),  # analysis.text.furniture.block_key
+    sa.Column("counted", sa.Boolean, nullable=False),
+    sa.Column("editor", sa.String(320), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_furniture_choices_article", "article_id", "id"),
+)
+
 _ARTICLE_COLUMNS = [c for c in articles_table.c]
 _CORPUS_LIST_COLUMNS = [c for c in corpora_table.c if c.name != "data"]
 
@@ -835,6 +849,51 @@ class Library:
             query = query.where(reviews_table.c.item_kind == item_kind)
         if item_id is not None:
             query = query.where(reviews_table.c.item_id == item_id)
+        with self._read() as conn:
+            return [
+                {**dict(r._mapping), "created_at": _from_db(r._mapping["created_at"])}
+                for r in conn.execute(query)
+            ]
+
+    # -- page furniture counted back in --------------------------------------------------------------
+    def set_furniture_counted(self, article_id: int, block_key: str, counted: bool, editor: str) -> None:
+        """Count a furniture block of an article in (True) or leave it out again (False)."""
+        if not block_key or len(block_key) > 64:
+            raise LibraryError("a furniture block key must be 1 to 64 characters")
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    furniture_choices_table.insert().values(
+                        article_id=article_id,
+                        block_key=block_key,
+                        counted=bool(counted),
+                        editor=editor,
+                        created_at=datetime.now(UTC),
+                    )
+                )
+        except SQLAlchemyError as exc:
+            raise LibraryError(f"the choice could not be stored: {exc}") from exc
+
+    def furniture_counted(self, article_id: int) -> frozenset[str]:
+        """The keys of the article's furniture blocks that an editor counted back in."""
+        query = (
+            sa.select(furniture_choices_table.c.block_key, furniture_choices_table.c.counted)
+            .where(furniture_choices_table.c.article_id == article_id)
+            .order_by(furniture_choices_table.c.id)
+        )
+        latest: dict[str, bool] = {}
+        with self._read() as conn:
+            for key, counted in conn.execute(query):
+                latest[key] = bool(counted)
+        return frozenset(k for k, v in latest.items() if v)
+
+    def furniture_history(self, article_id: int) -> list[dict[str, Any]]:
+        """Every furniture choice of an article, oldest first (who, when, which block, in or out)."""
+        query = (
+            sa.select(furniture_choices_table)
+            .where(furniture_choices_table.c.article_id == article_id)
+            .order_by(furniture_choices_table.c.id)
+        )
         with self._read() as conn:
             return [
                 {**dict(r._mapping), "created_at": _from_db(r._mapping["created_at"])}

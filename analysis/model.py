@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from analysis.text.furniture import FurnitureBlock
+
 Label = Literal["positive", "neutral", "negative"]
 Lang = Literal["zh", "en", "other"]
 LABELS: tuple[Label, ...] = ("positive", "neutral", "negative")
@@ -82,6 +84,10 @@ class Document:
     groups: tuple[Group, ...]
     kind: Literal["summary", "article"] = "article"
     source_alias: str | None = None  # e.g. 新浪财经 for "Xin Lang Cai Jing"
+    author: str | None = None  # from a byline ("作者 | …")
+    # Page furniture set apart from the counts (bylines, promos, navigation …), each with its reason;
+    # a block an editor counted back in is in the text and marked `counted`.
+    furniture: tuple[FurnitureBlock, ...] = ()
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:
@@ -187,6 +193,7 @@ class ArticleAnalysis:
             "title": doc.title,
             "source": doc.source,
             "source_alias": doc.source_alias,
+            "author": doc.author,
             "published_at": doc.published_at.isoformat() if doc.published_at else None,
             "language": self.language,
             "kind": doc.kind,
@@ -218,6 +225,7 @@ class ArticleAnalysis:
             "figures": [asdict(f) for f in self.figures],
             "model": asdict(self.model),
             "input_sha256": self.input_sha256,
+            "furniture": [asdict(b) for b in doc.furniture],
         }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
@@ -29,14 +30,16 @@ def analyze_text(
     scorer: Scorer | None = None,
     costly_evidence: bool = False,
     progress: Progress | None = None,
+    count_in: Iterable[str] = (),
 ) -> ArticleAnalysis:
     """Analyse one article's text. Metadata given here overrides what the parser finds.
+    `count_in`: keys of page-furniture blocks an editor counted back in (analysis.text.furniture).
 
     The sentences are scored by `scorer`, or by a new `Scorer(model, band)` when none is given
     (giving both a scorer and a model or band is a mistake, and says so)."""
     if scorer is not None and (model != "default" or band is not None):
         raise TypeError("analyze_text: give a scorer, or a model and band, not both")
-    document = parse_document(text)
+    document = parse_document(text, count_in)
     if title is not None or source is not None or published_at is not None:
         document = replace(
             document,

@@ -43,13 +43,15 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from analysis.errors import OpinionLensError
 from analysis.model import Bullet, Document, Group, Sentence
 from analysis.sentences import split_sentences
 from analysis.text.dates import find_date
+from analysis.text.furniture import Separated, separate_furniture
+from analysis.text.markdown import looks_like_markdown, render_markdown
 from analysis.text.scripts import CJK, HAN
 
 __all__ = [
@@ -798,7 +800,23 @@ def _parse_summary(text: str) -> Document | None:
 # Article layout
 
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
-_CN_HEADING = re.compile(r"^\s*(?:[" + _CN_NUM + r"]{1,3}\s*[、.．]|第[" + _CN_NUM + r"\d]{1,3}[章节部分])")
+_CN_HEADING = re.compile(
+    r"^\s*(?:["
+    + _CN_NUM
+    + r"]{1,3}\s*[、.．]|第["
+    + _CN_NUM
+    + r"\d]{1,3}[章节部分]|[（(]["
+    + _CN_NUM
+    + r"]{1,3}[)）]|Part\s*\d{1,2}\b)",
+    re.IGNORECASE,
+)
+# A line that is only a section number ("01", "02", "Part 1", "（一）"): WeChat writers put the
+# section's title on the next line.
+_SECTION_NUMBER_LINE = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:0\d|[1-9]\d?|Part\s*\d{1,2}|PART\s*\d{1,2}|[（(]?["
+    + _CN_NUM
+    + r"]{1,3}[)）、]?)\s*$"
+)
 _BOLD_HEADING = re.compile(r"^\s*[*_]{2}[^*_\n]{1,80}[*_]{2}\s*$")
 
 
@@ -975,9 +993,29 @@ def _article_meta(lines: list[str], meta: _Meta) -> tuple[int, int]:
     return start, end
 
 
+def _next_nonempty(lines: list[str], i: int) -> int | None:
+    j = i + 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j if j < len(lines) else None
+
+
+def _numbered_title(lines: list[str], i: int) -> int | None:
+    """For a section-number line ("01"), the index of the short title line after it, if any."""
+    if not _SECTION_NUMBER_LINE.match(lines[i]):
+        return None
+    j = _next_nonempty(lines, i)
+    if j is None:
+        return None
+    title = _strip_heading_marks(lines[j])
+    if title and len(title) <= 40 and not _ends_like_sentence(title):
+        return j
+    return None
+
+
 def _is_article_heading(lines: list[str], i: int) -> bool:
     line = lines[i]
-    if _MD_HEADING.match(line) or _BOLD_HEADING.match(line):
+    if _MD_HEADING.match(line) or _BOLD_HEADING.match(line) or _numbered_title(lines, i) is not None:
         return True
     stripped = line.strip()
     # the next non-empty line (an index walk: this runs once per line, so no slicing or islice)
@@ -998,6 +1036,14 @@ def _is_article_heading(lines: list[str], i: int) -> bool:
     )
 
 
+_SECTION_PREFIX = re.compile(
+    r"^(?:["
+    + _CN_NUM
+    + r"]{1,3}\s*[、.．]|[（(]["
+    + _CN_NUM
+    + r"]{1,3}[)）]|Part\s*\d{1,2}\s*[:：.\-–—]?)\s*",
+    re.I,
+)
 _BRACKET_HEADLINE = re.compile(r"^\s*【([^【】\n]{2,60})】")
 
 
@@ -1025,14 +1071,18 @@ def _parse_article(text: str) -> Document | None:
         current_lines = []
 
     headed = False
+    skip: int | None = None  # the title line of a numbered section, already used
     for i, line in enumerate(body):
+        if i == skip:
+            continue
         if line.strip() and _is_article_heading(body, i):
             flush()
             if current.bullets:
                 sections.append(current)
-            current = _RawGroup(
-                re.sub(r"^[" + _CN_NUM + r"]{1,3}\s*[、.．]\s*", "", _strip_heading_marks(line)) or None
-            )
+            title_at = _numbered_title(body, i)
+            if title_at is not None:
+                skip, line = title_at, body[title_at]
+            current = _RawGroup(_SECTION_PREFIX.sub("", _strip_heading_marks(line)) or None)
             headed = True
             continue
         current_lines.append(line)
@@ -1059,8 +1109,13 @@ def _blank_line_blocks(lines: list[str]) -> list[list[str]]:
 # --------------------------------------------------------------------------------------------
 
 
-def parse_document(text: str) -> Document:
+def parse_document(text: str, count_in: Iterable[str] = ()) -> Document:
     """Parse an article or an AI-style summary into a Document (sentences unscored).
+
+    Markdown is rendered to text first (analysis.text.markdown) and page furniture is set apart
+    (analysis.text.furniture): it is listed in `Document.furniture`, not parsed into sentences,
+    unless its block key is in `count_in` (an editor counted it back in). A byline fills
+    `author`; the account name fills `source` when the text names none.
 
     Raises StructureError only for empty or whitespace-only text; any other text yields a
     Document, with at least one sentence when the text has a letter, digit or CJK character.
@@ -1068,6 +1123,27 @@ def parse_document(text: str) -> Document:
     if text is None or not str(text).strip():
         raise StructureError("the text is empty: there is nothing to analyse")
     cleaned = _clean_input(str(text))
+    links: tuple[int, ...] | None = None
+    if looks_like_markdown(cleaned):
+        rendered = render_markdown(cleaned)
+        if _has_content(rendered.text):
+            cleaned, links = rendered.text, rendered.link_chars
+    separated = separate_furniture(cleaned, links, frozenset(count_in))
+    if not _has_content(separated.body):  # all of it looked like furniture: then it is the text
+        separated = Separated(cleaned, (), separated.author, separated.account)
+    document = _parse_structure(separated.body)
+    source = document.source
+    if separated.account and (source is None or source == separated.place):
+        source = separated.account  # "2025年10月27日 20:11 北京": 北京 is where, not who
+    return replace(
+        document,
+        source=source,
+        author=separated.author,
+        furniture=separated.blocks,
+    )
+
+
+def _parse_structure(cleaned: str) -> Document:
     document = _parse_summary(cleaned) or _parse_article(cleaned)
     if document is None:
         # Everything was read as metadata (e.g. a bare headline): analyse the text itself.

@@ -308,8 +308,10 @@ def analysis_for(
     title: str | None,
     source: str | None,
     published_at_iso: str | None,
+    count_in: tuple[str, ...] = (),
 ) -> ArticleAnalysis:
-    """The analysis of one text with the chosen model and band (None = the calibrated band)."""
+    """The analysis of one text with the chosen model and band (None = the calibrated band);
+    `count_in`: the page-furniture blocks an editor counted back in."""
     from analysis.pipeline import analyze_text  # lazy: pulls in jieba and the models
 
     return analyze_text(
@@ -318,7 +320,17 @@ def analysis_for(
         source=source,
         published_at=datetime.fromisoformat(published_at_iso) if published_at_iso else None,
         scorer=get_scorer(model, band_tuple),
+        count_in=count_in,
     )
+
+
+def furniture_counted(article_id: int) -> tuple[str, ...]:
+    """The furniture blocks an editor counted back in for this article (none when the library
+    cannot be read: the page then shows the default, and says why in the sidebar)."""
+    try:
+        return tuple(sorted(get_library().furniture_counted(article_id)))
+    except LibraryError:
+        return ()
 
 
 def current_model() -> str:
@@ -351,6 +363,7 @@ def record_analysis(record: ArticleRecord) -> ArticleAnalysis:
         record.title,
         record.source,
         record.published_at.isoformat() if record.published_at else None,
+        furniture_counted(record.id),
     )
 
 

@@ -46,6 +46,7 @@ from pages.common import (
     REVIEW_EDITOR_KEY,
     active_article_views,
     band_caption,
+    current_band,
     current_model,
     editing_allowed,
     editor_identity,
@@ -54,6 +55,7 @@ from pages.common import (
     get_library,
     label_name,
     md_escape,
+    record_analysis,
     review_editor,
     sentence_evidence,
     sentence_table,
@@ -268,6 +270,60 @@ entity_column = (
     else None
 )
 sentence_table(analysis, rows, key="sentence_table", extra=entity_column)
+
+
+# -- page furniture: what is not counted, why, and an editor's choice to count a block back in -------
+def set_furniture_choice(block_key: str, widget_key: str) -> None:
+    counted = bool(st.session_state.get(widget_key))
+    editor = review_editor() or editor_identity()
+    if editor is None:
+        return
+    try:
+        library = get_library()
+        library.set_furniture_counted(record.id, block_key, counted, editor)
+        if current_model() == "default" and current_band() is None:
+            fresh = record_analysis(library.get_article(record.id))
+            library.update_article(record.id, summary=fresh.sentiment)
+    except OpinionLensError as exc:
+        st.session_state[MESSAGE_KEY] = ("error", tr("vp.furniture.failed", error=str(exc)))
+
+
+def furniture_section() -> None:
+    blocks = doc.furniture
+    st.subheader(tr("vp.furniture.title", n=len(blocks)), anchor=False)
+    if not blocks:
+        st.caption(tr("vp.furniture.none"))
+        return
+    excluded = [b for b in blocks if not b.counted]
+    st.caption(
+        tr(
+            "vp.furniture.caption",
+            lines=sum(len(b.text.splitlines()) for b in excluded),
+            blocks=len(excluded),
+        )
+    )
+    can_edit = editing_allowed() and (review_editor() or editor_identity()) is not None
+    if editing_allowed() and not can_edit:
+        st.caption(tr("vp.furniture.name_first"))
+    for b in blocks:
+        with st.container(border=True, key=f"furniture_{b.key}"):
+            c1, c2 = st.columns([5, 2], vertical_alignment="top")
+            state = tr("vp.furniture.counted") if b.counted else tr("vp.furniture.not_counted")
+            c1.markdown(f"**{tr('furniture.' + b.reason)}** · {state}")
+            c1.text(b.text if len(b.text) <= 600 else b.text[:600] + " …")  # plain text, never HTML
+            if can_edit:
+                widget_key = f"vp_furniture_{b.key}"
+                c2.toggle(
+                    tr("vp.furniture.count_in"),
+                    value=b.counted,
+                    key=widget_key,
+                    on_change=set_furniture_choice,
+                    args=(b.key, widget_key),
+                )
+
+
+with st.container(key="furniture_panel"):
+    furniture_section()
 
 
 # -- review: correct any label, one sentence, the queue or the whole filter at once ------------------

