@@ -22,6 +22,7 @@ from analysis.format import (
 )
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, wilson_interval
 from analysis.model import ArticleAnalysis, Bullet, Sentence, SentimentSummary
+from analysis.text.furniture import FurnitureBlock
 
 WIDTH = 100
 _LABEL_MARK = {"positive": "+", "neutral": "·", "negative": "-", None: "?"}
@@ -98,6 +99,21 @@ def _section(title: str) -> list[str]:
     return ["", title, "-" * min(WIDTH, max(len(title), 20))]
 
 
+def _furniture_lines(blocks: tuple[FurnitureBlock, ...]) -> list[str]:
+    """What was left out as page furniture, with why (nothing is dropped silently)."""
+    excluded = [b for b in blocks if not b.counted]
+    if not blocks:
+        return []
+    lines = _section(f"NOT COUNTED (page furniture): {len(excluded)} of {len(blocks)} blocks")
+    for b in blocks:
+        first = b.text.split("\n")[0]
+        more = len(b.text.split("\n")) - 1
+        state = "counted back in" if b.counted else "not counted"
+        text = first[:60] + ("…" if len(first) > 60 else "") + (f" (+{more} lines)" if more else "")
+        lines.append(f"  [{b.reason}] {state}: {text}")
+    return lines
+
+
 def format_text_report(a: ArticleAnalysis, *, top_keywords: int = 15) -> str:
     """A readable plain-text report of one analysis (ends with a newline)."""
     doc = a.document
@@ -107,6 +123,8 @@ def format_text_report(a: ArticleAnalysis, *, top_keywords: int = 15) -> str:
     lines += [title, "=" * min(WIDTH, max(20, len(title) * 2))]
     lines.append(f"Source:    {display_source(doc, missing='unknown')}")
     lines.append(f"Published: {doc.published_at.isoformat() if doc.published_at else 'unknown'}")
+    if doc.author:
+        lines.append(f"Author:    {doc.author}")
     lines.append(f"Language:  {a.language}")
     lines.append(
         f"Model:     {a.model.name} {a.model.version}  ({', '.join(f'{k}={v}' for k, v in a.model.components.items())})"
@@ -134,6 +152,7 @@ def format_text_report(a: ArticleAnalysis, *, top_keywords: int = 15) -> str:
             )
         )
     lines += _stated_vs_computed(a)
+    lines += _furniture_lines(doc.furniture)
 
     if doc.core_viewpoint is not None:
         lines += _section("CORE VIEWPOINT")

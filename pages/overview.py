@@ -81,6 +81,12 @@ meta[2].metric(
     else analysis.language,
 )
 meta[3].metric(tr("ov.sentences"), f"{summary.n}", help=tr("ov.sentences_help", unscored=summary.unscored))
+left_out = [b for b in doc.furniture if not b.counted]
+if doc.author or left_out:
+    parts = [tr("ov.author", author=doc.author)] if doc.author else []
+    if left_out:
+        parts.append(tr("ov.furniture_left_out", n=len(left_out)))
+    st.caption(" · ".join(parts))
 
 left, right = st.columns([3, 2])
 with left:

@@ -66,7 +66,22 @@ _CREDIT_PAIR = re.compile(
     rf"(?:^|\s|[|｜丨])(?P<key>{_CREDIT_KEYS})\s*[|｜丨/／:：]\s*(?P<value>[^|｜丨/／:：\s]+)", re.I
 )
 _AUTHOR_KEYS = frozenset(
-    ["作者", "原作者", "文", "撰文", "撰稿", "执笔", "记者", "特约记者", "主笔", "采写", "author", "authors", "written", "by"]
+    [
+        "作者",
+        "原作者",
+        "文",
+        "撰文",
+        "撰稿",
+        "执笔",
+        "记者",
+        "特约记者",
+        "主笔",
+        "采写",
+        "author",
+        "authors",
+        "written",
+        "by",
+    ]
 ) | {"written by"}
 _ORIGINAL_LABEL = re.compile(r"^原创(?:\s|$)")
 _NOTICE = re.compile(
@@ -225,10 +240,16 @@ def _headline_restart(
     return restart
 
 
+# Credit keys that may follow a name with no separator once Markdown marks are gone ("曹思颀编辑| 郑玄").
+_NEXT_CREDIT = re.compile(
+    r"(?:编辑|责编|校对|审核|排版|美编|视觉|设计|出品|监制|策划|统筹|运营|编译|翻译|摄影|Editor)"
+)
+
+
 def _author_from(line: str) -> str | None:
     for m in _CREDIT_PAIR.finditer(line):
         if m.group("key").lower() in _AUTHOR_KEYS:
-            value = m.group("value").strip(_DECOR)
+            value = _NEXT_CREDIT.split(m.group("value"))[0].strip(_DECOR)
             if value:
                 return value
     return None
