@@ -220,7 +220,8 @@ def _results(corpus: ca.CorpusAnalysis) -> None:
     weighted = c2.toggle(tr("posts.weighted"), value=False, key="posts_weighted")
     total, spikes, labels = corpus.summary(freq), corpus.spikes(freq), list(corpus.period_labels(freq))
     m = st.columns(4)
-    m[0].metric(tr("posts.metric.posts"), f"{total.n:,}")
+    m[0].metric(tr("posts.metric.posts"), f"{total.n + total.unscored:,}",  # every post; n and unscored in help
+                help=tr("posts.metric.posts_help", n=f"{total.n:,}", unscored=f"{total.unscored:,}"))  # fmt: skip
     m[1].metric(tr("posts.metric.nev"), ca.nev_text(total.nev, lang))
     m[2].metric(tr("posts.metric.nev_polar"), ca.nev_text(total.nev_polar, lang))
     if span := corpus.span():
@@ -254,7 +255,7 @@ def _results(corpus: ca.CorpusAnalysis) -> None:
             st.session_state["posts_period"] = corpus.busiest_label(freq)
         chosen = st.selectbox(title, with_posts, key="posts_period", label_visibility="collapsed")
         row = corpus.timeline(freq).iloc[labels.index(chosen)]  # its posts: scored (n) and unscored
-        st.markdown(f"**{tr('posts.period_posts', period=chosen, n=int(row['n'] + row['unscored']))}**")
+        st.markdown(f"**{tr('posts.period_posts', period=chosen, n=int(row['posts']))}**")
         st.caption(ca.period_caption(row, lang))
         _post_table(corpus, "period", "posts_period_table", freq, row["period"], limit=PERIOD_TABLE_ROWS)
         posts_review.section(st.session_state[SOURCE_KEY], corpus, freq, row["period"])

@@ -48,6 +48,8 @@ def test_counts_are_conserved_and_nev_bounded(
     scored = sum(1 for _, lab, _ in rows if lab is not None)
     assert int(out["n"].sum()) == scored
     assert int(out["unscored"].sum()) == len(rows) - scored
+    assert int(out["posts"].sum()) == len(rows)  # every post, scored or not
+    assert (out["posts"] == out["n"] + out["unscored"]).all()
     assert ((out["nev"].dropna() >= -1) & (out["nev"].dropna() <= 1)).all()
     assert ((out["nev_polar"].dropna() >= -1) & (out["nev_polar"].dropna() <= 1)).all()
     assert (out["nev_weighted"].dropna().abs() <= 1 + 1e-12).all()
@@ -80,10 +82,15 @@ def test_csv_frame_contract() -> None:
     times = pd.Series(pd.to_datetime(["2020-01-01 10:00", "2020-01-03 10:00"])).dt.tz_localize(SH)
     acc = TimelineAccumulator("D")
     acc.add(period_start(times, "D"), pd.Series(["positive", "negative"]))
+    acc.add(period_start(times, "D"), pd.Series([None, None]))  # unscored: in posts, not in n
     frame = timeline_csv_frame(acc.result(), "D")
-    assert list(frame.columns) == ["period", "n", "positive", "neutral", "negative", "nev", "nev_polar"]
+    assert list(frame.columns) == [
+        "period", "posts", "n", "unscored", "positive", "neutral", "negative", "nev", "nev_polar",
+    ]  # fmt: skip
     assert frame["period"].tolist() == ["2020-01-01", "2020-01-02", "2020-01-03"]
+    assert frame["posts"].tolist() == [2, 0, 2]
     assert frame["n"].tolist() == [1, 0, 1]
+    assert frame["unscored"].tolist() == [1, 0, 1]
     assert frame["nev"].iloc[0] == 1.0 and np.isnan(frame["nev"].iloc[1]) and frame["nev"].iloc[2] == -1.0
 
 

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.corpus.clean import CleanOptions, CleanReport, Deduplicator, clean_texts, emoticon_net
+from analysis.corpus.clean import (
+    EMOTICONS,
+    CleanOptions,
+    CleanReport,
+    Deduplicator,
+    clean_texts,
+    emoticon_labels,
+    emoticon_net,
+    emoticon_scores,
+)
 
 OFF = CleanOptions.none()
 
@@ -60,6 +70,55 @@ def test_unknown_emoticons_are_removed_and_counted() -> None:
     cleaned, report = _clean(["好的[不存在的表情]"], emoticons=True)
     assert cleaned == ["好的"]
     assert report.unknown_emoticons == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[话筒]//@央视新闻:【发布会】今天下午三点举行", "[话筒]"),  # a repost whose own words are a code
+        ("[怒]//@a:太过分了//@b:原文", "[怒]"),
+        ("回复@a:[赞]", "[赞]"),
+        ("[泪][泪]。。。", "[泪][泪]"),  # punctuation around codes is not text
+        ("[哈哈] ", "[哈哈]"),
+        ("[不存在的表情]//@b:原文", "[不存在的表情]"),  # unknown: kept, for the scorer to leave unscored
+    ],
+)
+def test_a_post_of_emoticons_only_keeps_its_codes(text: str, expected: str) -> None:
+    """Before issue 17 these became empty (`[话筒]`, unknown codes) and the post left the counts."""
+    frame, report = clean_texts(pd.Series([text]))
+    assert frame["text_clean"].tolist() == [expected]
+    assert report.counts["emoticons"] == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "label"),
+    [
+        ("哈哈", "positive"), ("赞", "positive"), ("心", "positive"), ("鼓掌", "positive"),
+        ("怒", "negative"), ("泪", "negative"), ("抓狂", "negative"),
+        ("话筒", "neutral"), ("二哈", "neutral"), ("doge", "neutral"),
+    ],
+)  # fmt: skip
+def test_common_weibo_emoticons_have_a_label(code: str, label: str) -> None:
+    only, scores = emoticon_scores([f"[{code}]"])
+    assert only.tolist() == [True]
+    assert emoticon_labels(scores).tolist() == [label]
+
+
+def test_emoticon_scores_of_texts() -> None:
+    texts = ["[哈哈]", "[哈哈][泪]", "[哈哈][哈哈][泪]", "[不存在的表情]", "[哈哈][不存在的表情]", "😂[怒]！",
+             "[哈哈]太好了", "太好了", "", "[2]3"]  # fmt: skip
+    only, scores = emoticon_scores(texts)
+    assert only.tolist() == [True] * 6 + [False] * 4
+    assert scores[:3].tolist() == [1.0, 0.0, pytest.approx(1 / 3)]
+    assert np.isnan(scores[3]) and scores[4] == 1.0 and scores[5] == -1.0  # unknown codes do not vote
+    assert np.isnan(scores[6:]).all()
+    assert emoticon_labels(scores).tolist() == [
+        "positive", "neutral", "positive", None, "positive", "negative", None, None, None, None,
+    ]  # fmt: skip
+
+
+def test_every_emoticon_polarity_is_a_label() -> None:
+    assert {polarity for _, polarity in EMOTICONS.values()} == {-1, 0, 1}
 
 
 def test_emoticon_net_sign() -> None:

@@ -37,6 +37,10 @@ POSTS = pd.DataFrame(
 )
 
 
+# The timeline CSV's columns, written out (the contract users' scripts read).
+TIMELINE = ("period", "posts", "n", "unscored", "positive", "neutral", "negative", "nev", "nev_polar")
+
+
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(argv)
     out, err = capsys.readouterr()
@@ -54,10 +58,12 @@ def test_timeline_contract(posts_csv: Path, capsys: pytest.CaptureFixture[str]) 
     code, out, err = _run(["timeline", str(posts_csv), "--time-column", "发布时间", *MODEL], capsys)
     assert code == 0, err
     frame = pd.read_csv(io.StringIO(out), dtype={"period": str})
-    assert list(frame.columns) == ["period", "n", "positive", "neutral", "negative", "nev", "nev_polar"]
+    assert list(frame.columns) == list(TIMELINE)
     assert frame["period"].tolist() == ["2020-01-01", "2020-01-02", "2020-01-03"]
-    assert frame["n"].sum() == 5  # the Russian post is unscored
+    assert frame["posts"].sum() == 6  # every post
+    assert frame["n"].sum() == 5 and frame["unscored"].sum() == 1  # the Russian post is unscored
     assert (frame["n"] == frame[["positive", "neutral", "negative"]].sum(axis=1)).all()
+    assert (frame["posts"] == frame["n"] + frame["unscored"]).all()
     assert frame["nev"].between(-1, 1).all()
     assert "read 6 rows" in err and "year assumed 2020" in err
 
@@ -81,7 +87,7 @@ def test_timeline_hourly_weekly_and_zone(posts_csv: Path, capsys: pytest.Capture
     code, out, _ = _run(
         ["timeline", str(posts_csv), "--time-column", "发布时间", "--freq", "W", *MODEL], capsys
     )
-    assert code == 0 and out.splitlines()[1].startswith("2019-12-30,5,")
+    assert code == 0 and out.splitlines()[1].startswith("2019-12-30,6,5,1,")  # posts, n, unscored
     code, out, _ = _run(
         ["timeline", str(posts_csv), "--time-column", "发布时间", "--tz", "UTC", "--freq", "H", *MODEL],
         capsys,
@@ -203,7 +209,7 @@ def test_timeline_counts_every_post_and_reports_coordination(
     code, out, err = _run([*base, "--author-column", "user", "--report", str(tmp_path / "r.json")], capsys)
     assert code == 0, err
     day = pd.read_csv(io.StringIO(out))
-    assert int(day["n"].sum()) == len(rows)  # every post counted
+    assert int(day["posts"].sum()) == int(day["n"].sum()) == len(rows)  # every post counted (and scored)
     assert "duplicates flagged 5 (left out 0)" in err
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert report["duplicates_flagged"] == 5 and report["duplicates_left_out"] == 0
@@ -213,7 +219,7 @@ def test_timeline_counts_every_post_and_reports_coordination(
 
     code, out, err = _run([*base, "--drop-duplicates"], capsys)
     assert code == 0, err
-    assert int(pd.read_csv(io.StringIO(out))["n"].sum()) == len(rows) - 5
+    assert int(pd.read_csv(io.StringIO(out))["posts"].sum()) == len(rows) - 5
     assert "duplicates flagged 5 (left out 5)" in err
 
     code, _, err = _run([*base, "--report", str(tmp_path / "r2.json")], capsys)
@@ -224,3 +230,69 @@ def test_timeline_counts_every_post_and_reports_coordination(
 
     code, _, err = _run([*base, "--author-column", "nobody"], capsys)
     assert code != 0 and err.count("\n") == 1 and "no author column named 'nobody'" in err
+
+
+def test_timeline_posts_column_counts_every_input_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 17: Weibo reposts whose own words are only an emoticon, posts with only a link, only an
+    unknown emoticon, emoji, another language or no text are all in `posts`; the known emoticons
+    are scored by their label, the rest are `unscored`. The CSV's posts sum to the input rows."""
+    import json
+
+    start = pd.Timestamp("2020-02-01 08:00")
+    texts = [
+        "[话筒]//@央视新闻:【发布会】今天下午三点举行",  # neutral
+        "[哈哈]",  # positive
+        "[怒]//@a:太过分了",  # negative
+        "[泪][泪]//@b:一路走好",  # negative
+        "[不存在的表情]//@c:原文",  # unknown code: unscored
+        "http://t.cn/A6abcd",  # nothing left after cleaning: unscored
+        "",  # no text: unscored
+        "😂😂",  # emoji only: unscored
+        "Привет мир",  # neither language: unscored
+        "服务很好，非常满意",
+        "太差了，再也不来了",
+    ]
+    rows = [(text, str(start + pd.Timedelta(hours=7 * i))) for i, text in enumerate(texts * 3)]
+    path = tmp_path / "reposts.csv"
+    pd.DataFrame(rows, columns=["text", "time"]).to_csv(path, index=False)
+    report_path = tmp_path / "report.json"
+    code, out, err = _run(
+        ["timeline", str(path), "--time-column", "time", "--freq", "D", "--model", "fast",
+         "--report", str(report_path), "--chunk-size", "4"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    frame = pd.read_csv(io.StringIO(out), dtype={"period": str})
+    assert tuple(frame.columns) == TIMELINE
+    assert int(frame["posts"].sum()) == len(rows)
+    assert (frame["posts"] == frame["n"] + frame["unscored"]).all()
+    assert int(frame["n"].sum()) == 6 * 3 and int(frame["unscored"].sum()) == 5 * 3
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert (report["rows_read"], report["posts"], report["scored"], report["unscored"]) == (33, 33, 18, 15)
+    assert report["scored_by_emoticon"] == 4 * 3
+    assert (report["empty_text"], report["empty_after_cleaning"], report["unparsed_time"]) == (3, 3, 0)
+    assert "posts 33" in err and "by emoticon 12" in err
+
+
+def test_score_labels_emoticon_only_posts_by_the_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`score` shares the scorer: the emoticon table labels them, its stamp names it, --explain
+    shows the codes; an unknown code stays unscored."""
+    path = tmp_path / "posts.csv"
+    pd.DataFrame({"text": ["[话筒]//@央视新闻:发布会", "[泪]", "[不存在的表情]", "太差了"]}).to_csv(
+        path, index=False
+    )
+    out_path = tmp_path / "scored.csv"
+    for tier in ("fast", "accurate"):
+        code, _, err = _run(
+            ["score", str(path), "--model", tier, "--explain", "--out", str(out_path)], capsys
+        )
+        assert code == 0, err
+        scored = pd.read_csv(out_path, dtype=str, keep_default_na=False)
+        assert scored["lang"].tolist()[:3] == ["emoticon"] * 3
+        assert scored["label"].tolist()[:3] == ["neutral", "negative", ""]
+        assert scored["model"].str.startswith("weibo-emoticons@").tolist() == [True, True, False, False]
+        assert scored["evidence"].tolist()[:3] == ["[话筒](+0.00)", "[泪](-1.00)", ""]

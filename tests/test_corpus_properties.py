@@ -39,7 +39,9 @@ def _ingest(data: bytes, filename: str | None) -> None:
         assert exc.code and str(exc), "a CorpusError says what went wrong"
         return
     assert report.accounted == report.rows_read == len(frame)
-    assert len(posts) == report.scored + report.unscored
+    assert len(posts) == report.posts == report.scored + report.unscored
+    # Only rows without a time (or duplicates, when asked) are left out of the posts.
+    assert report.posts == report.rows_read - report.bad_time - report.duplicates_dropped
 
 
 @BOUNDED

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.corpus.scoring import detect_langs, score_frame, score_meta
+from analysis.corpus.clean import EMOTICON_MODEL
+from analysis.corpus.scoring import detect_langs, model_components, score_frame, score_meta
 from analysis.lang import detect_lang
 from analysis.sentiment import Scorer, SentimentError, Thresholds
 
@@ -96,3 +97,26 @@ def test_missing_column_and_bad_lang() -> None:
         score_frame(pd.DataFrame({"x": ["a"]}), model=MODEL)
     with pytest.raises(SentimentError, match="unknown language"):
         score_frame(pd.DataFrame({"text": ["a"]}), model=MODEL, lang="fr")
+
+
+# Emoticon-only posts: labelled by the table whatever the tier and band (issue 17).
+EMOTICON_TEXTS = ["[话筒]", "[哈哈]", "[怒]", "[泪][泪]", "[哈哈][泪]", "[不存在的表情]", "服务很好，非常满意"]  # fmt: skip
+
+
+@pytest.mark.parametrize("model", ["fast", "accurate", "default", MODEL])
+def test_emoticon_only_texts_are_labelled_by_the_table_in_every_tier(model: str) -> None:
+    df = pd.DataFrame({"text": EMOTICON_TEXTS})
+    for band in (None, Thresholds(-0.95, 0.95)):  # the model's band, or one that makes almost all neutral
+        out = score_frame(df, model=model, band=band)
+        assert out["lang"].tolist() == ["emoticon"] * 6 + ["zh"]
+        assert out["label"].tolist()[:6] == ["neutral", "positive", "negative", "negative", "neutral", None]
+        assert out["score"].tolist()[:5] == [0.0, 1.0, -1.0, -1.0, 0.0]
+        assert np.isnan(out["score"].iloc[5])  # no known code: unscored
+        assert out["label"].iloc[6] is not None  # text still goes to the model
+
+
+def test_emoticon_only_with_forced_language_and_the_stamp() -> None:
+    out = score_frame(pd.DataFrame({"text": ["[赞]", "great"]}), model=MODEL, lang="zh")
+    assert out["lang"].tolist() == ["emoticon", "zh"] and out["label"].iloc[0] == "positive"
+    components = model_components(MODEL)
+    assert components["emoticon"] == EMOTICON_MODEL and components["zh"].startswith("snownlp@")

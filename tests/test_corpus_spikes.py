@@ -45,6 +45,14 @@ def test_volume_spike_and_sentiment_turn() -> None:
     assert all(s.kind != "turn" or s.value < 0 for s in spikes)
 
 
+def test_volume_counts_every_post_not_only_the_scored() -> None:
+    """A day of 300 posts of which only 50 could be scored is still a volume spike of 300 posts."""
+    frame = _timeline([50] * 20, [0.5] * 20)
+    frame.loc[7, "unscored"] = 250
+    spikes = find_spikes(add_nev(frame))
+    assert [(s.kind, s.period.day, s.value, s.n) for s in spikes] == [("volume", 8, 300.0, 50)]
+
+
 def test_quiet_series_has_no_spike() -> None:
     assert find_spikes(_timeline([50] * 20, [0.5] * 20)) == []
     assert find_spikes(_timeline([], [])) == []

@@ -177,18 +177,18 @@ def test_sample_corpus_in_one_click(temp_library: str) -> None:
     assert options[0] == "2020-01-01" and options[-1] == "2020-05-31"
     # Every post counts (41 duplicates flagged, not dropped): no day of the sample's volume is an
     # outlier by the stated rule (the busiest reaches robust z 3.25 < 3.5), and the page says so.
-    assert any(t("posts.report", LANG, rows=3001, scored=3001, unscored=0, empty=0, bad_time=0, dups=41,
-                 dropped=0, emptied=0) == c.value for c in at.caption)  # fmt: skip
+    assert any(t("posts.report", LANG, rows=3001, posts=3001, scored=3001, emoticon=0, unscored=0, empty=0,
+                 bad_time=0, dups=41, dropped=0, emptied=0) == c.value for c in at.caption)  # fmt: skip
     assert t("posts.no_spikes", LANG) in [i.value for i in at.info]
     at.segmented_control(key="posts_freq").set_value("W").run()
     assert not at.exception
     assert Library(temp_library).list_corpora() == []  # the sample is not copied into the library
 
 
-def _report_line(scored: int, dropped: int) -> str:
+def _report_line(scored: int, dropped: int, emoticon: int) -> str:
     return t(
-        "posts.report", LANG, rows=20, scored=scored, unscored=0, empty=0, bad_time=0, dups=9,
-        dropped=dropped, emptied=0,
+        "posts.report", LANG, rows=20, posts=scored, scored=scored, emoticon=emoticon, unscored=0, empty=0,
+        bad_time=0, dups=9, dropped=dropped, emptied=0,
     )  # fmt: skip
 
 
@@ -218,7 +218,7 @@ def test_every_post_counted_and_coordinated_posting_listed(temp_library: str) ->
     at.button(key="posts_confirm").click().run()
     assert not at.exception, [e.value for e in at.exception]
     captions = [c.value for c in at.caption]
-    assert _report_line(20, 0) in captions, captions
+    assert _report_line(20, 0, emoticon=6) in captions, captions  # the six "[汗]" by their emoticon
     coordinated = [d.value for d in at.dataframe if t("posts.coord.first_author", LANG) in d.value.columns]
     assert len(coordinated) == 1 and len(coordinated[0]) == 1
     hit = coordinated[0].iloc[0]
@@ -232,4 +232,44 @@ def test_every_post_counted_and_coordinated_posting_listed(temp_library: str) ->
     at.checkbox(key="posts_clean_drop_duplicates").check()
     at.button(key="posts_confirm").click().run()
     assert not at.exception
-    assert _report_line(11, 9) in [c.value for c in at.caption]
+    assert _report_line(11, 9, emoticon=1) in [c.value for c in at.caption]
+
+
+def test_emoticon_only_reposts_and_unscored_posts_are_counted(temp_library: str) -> None:
+    """Issue 17: a repost whose own words are an emoticon is a post, scored by its emoticon; a post
+    with nothing to score is an unscored post. The posts metric, the report, the period's caption
+    and its table all count them."""
+    rows = [
+        ("[话筒]//@央视新闻:【发布会】今天下午三点举行", "2020-03-01 09:00"),
+        ("[怒]//@网友甲:太过分了", "2020-03-01 10:00"),
+        ("[哈哈]", "2020-03-01 11:00"),
+        ("[不存在的表情]//@网友乙:原文", "2020-03-01 12:00"),
+        ("http://t.cn/A6abcd", "2020-03-01 13:00"),
+        ("服务很好，非常满意", "2020-03-01 14:00"),
+        ("太差了，再也不来了", "2020-03-02 09:00"),
+    ]
+    data = pd.DataFrame(rows, columns=["内容", "发布时间"]).to_csv(index=False).encode("utf-8")
+    at = _upload(_open(), "reposts.csv", data)
+    at.button(key="posts_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    report = t("posts.report", LANG, rows=7, posts=7, scored=5, emoticon=3, unscored=2, empty=0,
+               emptied=1, bad_time=0, dups=0, dropped=0)  # fmt: skip
+    assert report in [c.value for c in at.caption], [c.value for c in at.caption]
+    metric = next(m for m in at.metric if m.label == t("posts.metric.posts", LANG))
+    assert metric.value == "7"
+    assert metric.proto.help == t("posts.metric.posts_help", LANG, n="5", unscored="2")
+    # The busiest day is chosen: all six of its posts, two of them unscored, are listed.
+    assert at.selectbox(key="posts_period").value == "2020-03-01"
+    assert f"**{t('posts.period_posts', LANG, period='2020-03-01', n=6)}**" in [m.value for m in at.markdown]
+    summary = t("posts.period_summary", LANG, posts=6, scored=4, unscored=2, p=2, u=1, n=1, nev="", polar="")
+    assert any(c.value.startswith(summary.split(" · nev")[0]) for c in at.caption), summary
+    evidence_col, label_col = t("posts.col.evidence", LANG), t("posts.col.label", LANG)
+    [table] = [d.value for d in at.dataframe if evidence_col in d.value.columns]
+    assert len(table) == 6
+    labels = dict(zip(table[t("posts.col.text", LANG)], table[label_col], strict=True))
+    assert labels["[话筒]//@央视新闻:【发布会】今天下午三点举行"] == t("label.neutral", LANG)
+    assert labels["[怒]//@网友甲:太过分了"] == t("label.negative", LANG)
+    assert labels["[不存在的表情]//@网友乙:原文"] == t("label.unscored", LANG)
+    assert labels["http://t.cn/A6abcd"] == t("label.unscored", LANG)
+    assert "[怒](-1.00)" in table[evidence_col].tolist()

@@ -244,7 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
         "timeline",
         help="sentiment per period of a table of dated posts",
         description="Score dated posts and write one row per period: "
-        "period, n, positive, neutral, negative, nev, nev_polar. Streams in chunks.",
+        "period, posts, n, unscored, positive, neutral, negative, nev, nev_polar "
+        "(posts: every post of the period; n: the scored ones, nev's denominator; "
+        "unscored = posts - n). Streams in chunks.",
     )
     _corpus_arguments(tl, models)
     tl.set_defaults(func=_timeline)

@@ -25,7 +25,14 @@ from analysis.corpus.pipeline import (
     options_with,
     validate_options,
 )
-from analysis.corpus.scoring import SCORE_COLUMNS, keep_input_columns, model_components, score_frame
+from analysis.corpus.scoring import (
+    EMOTICON_LANG,
+    SCORE_COLUMNS,
+    emoticon_evidence,
+    keep_input_columns,
+    model_components,
+    score_frame,
+)
 from analysis.corpus.timeparse import TimeZoneError
 from analysis.format import evidence_string
 from analysis.sentiment import Scorer, SentimentError
@@ -120,8 +127,12 @@ def run_score(
             result.loc[result["label"].isna(), "model"] = ""
             if explain:
                 result["evidence"] = [
-                    "" if pd.isna(label) else evidence_string(scorer.explain(text))
-                    for text, label in zip(work["_text"], scored["label"], strict=True)
+                    ""
+                    if pd.isna(label)
+                    else evidence_string(
+                        emoticon_evidence(text) if lang == EMOTICON_LANG else scorer.explain(text)
+                    )
+                    for text, label, lang in zip(work["_text"], scored["label"], scored["lang"], strict=True)
                 ]
             result.to_csv(stream, header=(i == 0), index=False, lineterminator="\n")
             rows += len(chunk)
@@ -188,8 +199,8 @@ def run_timeline(
     chunk_size: int,
     report: str | None = None,
 ) -> int:
-    """One row per period: period, n, positive, neutral, negative, nev, nev_polar. An empty text
-    column in `options.mapping` is detected from the file."""
+    """One row per period: period, posts, n, unscored, positive, neutral, negative, nev, nev_polar
+    (aggregate.TIMELINE_COLUMNS). An empty text column in `options.mapping` is detected from the file."""
     acc = TimelineAccumulator(freq)
     proc = stream_posts(
         path,
@@ -278,11 +289,13 @@ def _write_report(path: str, proc: ChunkProcessor) -> None:
     coordinated = proc.coordination.result() if proc.coordination is not None else None
     data = {
         "rows_read": rep.rows_read,
+        "posts": rep.posts,
         "scored": rep.scored,
+        "scored_by_emoticon": rep.emoticon_scored,
         "unscored": rep.unscored,
         "empty_text": rep.empty_text,
-        "unparsed_time": rep.bad_time,
         "empty_after_cleaning": rep.emptied_by_cleaning,
+        "unparsed_time": rep.bad_time,
         "duplicates_flagged": rep.duplicates,
         "duplicates_left_out": rep.duplicates_dropped,
         "cleaning": dict(rep.clean.counts),

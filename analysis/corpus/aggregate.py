@@ -1,8 +1,10 @@
 """Counts and net emotional value per period (hour / day / week), streamed chunk by chunk.
 
 Same formulas as articles (analysis.metrics): nev = (P - N) / (P + U + N), nev_polar = (P - N) / (P + N),
-where P, U, N count posts. Posts in neither language are unscored: counted in `unscored`, left out
-of n. Periods are wall-clock periods in the chosen time zone; a week starts on Monday.
+where P, U, N count posts. `posts` counts every post of the period (the volume); `n` = P + U + N
+is the sentiment denominator, the scored posts; `unscored` = posts - n are the posts without a
+label (empty text, nothing left after cleaning, neither language, only unknown emoticon codes).
+Periods are wall-clock periods in the chosen time zone; a week starts on Monday.
 
 Engagement weighting (optional): each post weighs
     w = 1 + ln(1 + likes + 2·comments + 3·reposts)
@@ -20,7 +22,10 @@ from analysis.model import LABELS
 
 FREQS: dict[str, str] = {"H": "hour", "D": "day", "W": "week"}
 WEIGHT_FORMULA = "w = 1 + ln(1 + likes + 2·comments + 3·reposts)"
-TIMELINE_COLUMNS: tuple[str, ...] = ("period", "n", "positive", "neutral", "negative", "nev", "nev_polar")
+# The timeline CSV (CLI `timeline`, the Posts page's download): volume first, then what scored it.
+TIMELINE_COLUMNS: tuple[str, ...] = (
+    "period", "posts", "n", "unscored", "positive", "neutral", "negative", "nev", "nev_polar",
+)  # fmt: skip
 _COUNT_COLUMNS = ("positive", "neutral", "negative", "unscored")
 _WEIGHT_COLUMNS = ("w_positive", "w_neutral", "w_negative")
 _LABEL_CODE = {"positive": 0, "neutral": 1, "negative": 2}  # 3 = unscored
@@ -62,9 +67,12 @@ def engagement_weight(
 
 
 def add_nev(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add n, nev, nev_polar (and the weighted pair when weight columns exist), vectorised."""
+    """Add n, nev, nev_polar (and the weighted pair when weight columns exist), vectorised; and
+    posts = n + unscored when the frame counts unscored posts."""
     p, u, n_ = (frame[c].astype("int64") for c in ("positive", "neutral", "negative"))
     frame["n"] = p + u + n_
+    if "unscored" in frame:
+        frame["posts"] = frame["n"] + frame["unscored"].astype("int64")
     total = frame["n"].astype(float)
     polar = (p + n_).astype(float)
     frame["nev"] = ((p - n_) / total.where(total > 0)).astype(float)
@@ -79,7 +87,7 @@ def add_nev(frame: pd.DataFrame) -> pd.DataFrame:
 
 class TimelineAccumulator:
     """Adds up label counts (and engagement weights) per period over chunks; `result()` gives
-    one row per period from the first to the last, empty periods included with n = 0."""
+    one row per period from the first to the last, empty periods included with posts = 0."""
 
     def __init__(self, freq: str = "D", by: str | None = None) -> None:
         self.freq = check_freq(freq)
@@ -164,7 +172,8 @@ def _period_range(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.Date
 
 
 def timeline_csv_frame(result: pd.DataFrame, freq: str) -> pd.DataFrame:
-    """The CLI's contract: period, n, positive, neutral, negative, nev, nev_polar (4 decimals)."""
+    """The CLI's contract (`TIMELINE_COLUMNS`): period, posts, n, unscored, positive, neutral,
+    negative, nev, nev_polar (4 decimals); posts = n + unscored, n = positive + neutral + negative."""
     out = result.loc[:, list(TIMELINE_COLUMNS)].copy()
     out["period"] = period_label(result["period"], freq).to_numpy()
     out[["nev", "nev_polar"]] = out[["nev", "nev_polar"]].round(4)

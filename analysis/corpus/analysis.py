@@ -23,6 +23,7 @@ import pandas as pd
 from analysis.corpus import aggregate
 from analysis.corpus.aggregate import TimelineAccumulator, check_freq, period_label, period_start
 from analysis.corpus.pipeline import CorpusOptions, IngestReport, frame_chunks, process_chunks
+from analysis.corpus.scoring import EMOTICON_LANG, emoticon_evidence
 from analysis.corpus.spikes import (
     MIN_POSTS,
     Z_THRESHOLD,
@@ -171,13 +172,12 @@ class CorpusAnalysis:
     def labels_with_posts(self, freq: str) -> list[str]:
         """Periods holding at least one post, scored or not (the period picker's choices)."""
         tl = self.timeline(freq)
-        return [
-            lab for lab, n in zip(self.period_labels(freq), tl["n"] + tl["unscored"], strict=True) if n > 0
-        ]
+        return [lab for lab, n in zip(self.period_labels(freq), tl["posts"], strict=True) if n > 0]
 
     def busiest_label(self, freq: str) -> str:
+        """The period with the most posts (scored or not)."""
         tl = self.timeline(freq)
-        return self.label_of(freq, tl.loc[tl["n"].idxmax(), "period"])
+        return self.label_of(freq, tl.loc[tl["posts"].idxmax(), "period"])
 
     def timeline_csv(self, freq: str) -> pd.DataFrame:
         """The timeline download: the CLI's CSV contract (aggregate.timeline_csv_frame)."""
@@ -240,6 +240,9 @@ class CorpusAnalysis:
         scorer = self.scorer()
         out = []
         for text, lang in zip(rows["text_clean"], rows["lang"], strict=True):
+            if lang == EMOTICON_LANG:  # scored by the emoticon table: its codes are the evidence
+                out.append(evidence_string(emoticon_evidence(text)[:EVIDENCE_TERMS], sep=" "))
+                continue
             model = scorer.model_for(lang) if lang in ("zh", "en") else None
             out.append(evidence_string(model.explain(text, top=EVIDENCE_TERMS), sep=" ") if model else "")
         return tuple(out)
@@ -482,12 +485,14 @@ def nev_text(value: float | None, lang: UiLang) -> str:
 
 
 def report_caption(r: IngestReport, lang: UiLang) -> str:
-    """Where every row went (each row in exactly one bucket)."""
+    """Where every row went: the posts (scored, unscored and why) and the rows left out."""
     return t(
         "posts.report",
         lang,
         rows=r.rows_read,
+        posts=r.posts,
         scored=r.scored,
+        emoticon=r.emoticon_scored,
         unscored=r.unscored,
         empty=r.empty_text,
         bad_time=r.bad_time,
@@ -507,16 +512,19 @@ def formulas_caption(total: SentimentSummary, model: str, band: Thresholds | Non
 
 def spike_title(spike: Spike, period: str, lang: UiLang) -> str:
     z, nev = f"{spike.z:.1f}", nev_text(spike.nev, lang)
-    if spike.kind == "volume":
-        return t("posts.spike.volume", lang, period=period, n=spike.n, z=z, nev=nev)
+    if spike.kind == "volume":  # the volume: every post of the period
+        return t("posts.spike.volume", lang, period=period, n=int(spike.value), z=z, nev=nev)
     return t("posts.spike.turn", lang, period=period, delta=f"{spike.value:+.3f}", z=z, nev=nev, n=spike.n)
 
 
 def period_caption(row: pd.Series, lang: UiLang) -> str:
-    """A timeline row's counts and nev pair."""
+    """A timeline row's counts (posts, scored n, unscored, P, U, N) and nev pair."""
     return t(
         "posts.period_summary",
         lang,
+        posts=int(row["posts"]),
+        scored=int(row["n"]),
+        unscored=int(row["unscored"]),
         p=int(row["positive"]),
         u=int(row["neutral"]),
         n=int(row["negative"]),

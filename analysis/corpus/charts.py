@@ -48,7 +48,7 @@ def volume_figure(
         labels = period_label(pd.Series([s.period for s in volume_spikes]), freq).tolist()
         fig.add_scatter(
             x=labels,
-            y=[s.n + s.n * 0.05 + 1 for s in volume_spikes],
+            y=[s.value * 1.05 + 1 for s in volume_spikes],  # above the bar: every post of the period
             mode="markers",
             marker={"symbol": "triangle-down", "size": 12, "color": "#ff6f00"},
             name=t("posts.chart.spike", lang),

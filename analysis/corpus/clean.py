@@ -9,6 +9,10 @@ Steps, in order:
 5. `emoticons`     — replace Weibo codes such as `[哈哈]` by a word of the same sentiment the text
                      models know (`[泪]` → 流泪, `[怒]` → 愤怒), so they count as what they mean;
                      unknown codes are removed and counted. `emoticon_net` keeps (+1/-1 per code).
+                     A post whose own words are nothing but codes (`[话筒]//@央视新闻:…`, `[哈哈]`)
+                     keeps its codes instead (`[话筒]`): no text model reads a lone code, so the
+                     scorer labels such a post by this table (`emoticon_scores`, used by
+                     corpus/scoring.py), and a post with no known code is unscored, still a post.
 6. `dedupe_exact`  — flag repeated identical texts (after steps 1–5); the first is not flagged.
 7. `dedupe_near`   — flag texts identical after removing @mentions, digits, punctuation, spaces and
                      emoticons (spam and lottery reposts that differ only in who they tag).
@@ -20,13 +24,22 @@ Deduplication keeps a set of 64-bit hashes, so it works across chunks of a strea
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
 
-# Weibo emoticon → (replacement word, polarity). Words chosen to be unambiguous for the text models.
+# Weibo emoticon → (replacement word, polarity). Polarity is the code's label: +1 positive, 0 neutral,
+# -1 negative. Words chosen to be unambiguous for the text models ("" for a neutral code: nothing
+# to add to the text around it).
+# The table lives here, beside the cleaning step, because it is one record per code serving both
+# uses: the word that replaces a code inside a sentence, and the label of a post made only of
+# codes (`emoticon_scores`, which corpus/scoring.py applies for every model tier). The cleaning
+# loop looks codes up once per code found, so a dict literal costs nothing to load.
 EMOTICONS: dict[str, tuple[str, int]] = {
     # positive
     "哈哈": ("哈哈", 1), "嘻嘻": ("开心", 1), "偷笑": ("开心", 1), "太开心": ("太开心", 1),
@@ -48,7 +61,18 @@ EMOTICONS: dict[str, tuple[str, int]] = {
     "费解": ("费解", -1), "疑问": ("疑问", 0), "吃惊": ("吃惊", 0), "二哈": ("", 0), "doge": ("", 0),
     "喵喵": ("", 0), "围观": ("", 0), "思考": ("思考", 0), "摊手": ("无奈", -1), "并不简单": ("", 0),
     "笑cry": ("", 0), "挖鼻": ("", 0), "阴险": ("阴险", -1), "白眼": ("鄙视", -1), "傻眼": ("无语", -1),
+    # more of the codes met in Weibo posts (the commonest unknown ones of the CLUEmotion Weibo set)
+    "话筒": ("", 0), "吃瓜": ("", 0), "挖鼻屎": ("", 0), "月亮": ("", 0), "太阳": ("", 0), "睡觉": ("", 0),
+    "泪流满面": ("流泪", -1), "愤怒": ("愤怒", -1), "囧": ("尴尬", -1), "悲催": ("倒霉", -1),
+    "感冒": ("生病", -1), "闭嘴": ("不满", -1), "偷乐": ("开心", 1), "噢耶": ("开心", 1),
+    "得意地笑": ("开心", 1), "蛋糕": ("祝福", 1),
 }  # fmt: skip
+
+POLARITY_LABELS: dict[int, str] = {1: "positive", 0: "neutral", -1: "negative"}
+# What scored an emoticon-only post, as model stamps read (`name@version`): the version is a digest
+# of the table, so any edit of it shows in exports and in the review audit trail.
+_TABLE_DIGEST = hashlib.sha256(json.dumps(sorted(EMOTICONS.items()), ensure_ascii=False).encode("utf-8"))
+EMOTICON_MODEL = f"weibo-emoticons@{_TABLE_DIGEST.hexdigest()[:8]}"
 
 
 @dataclass(frozen=True)
@@ -120,6 +144,51 @@ def _lookup(code: str) -> tuple[str, int] | None:
     return EMOTICONS.get(code) or EMOTICONS.get(code.lower())
 
 
+def emoticon_codes_only(text: str) -> list[str] | None:
+    """The emoticon codes of a text that holds nothing else (besides spaces, punctuation and emoji),
+    e.g. `[话筒]` or `[哈哈][哈哈]！`; None for any other text."""
+    if "[" not in text:
+        return None
+    codes = _EMOTICON.findall(text)
+    if not codes or any(ch.isalnum() for ch in _EMOTICON.sub("", text)):
+        return None
+    return codes
+
+
+def emoticon_scores(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per text: whether it is made only of emoticon codes (`emoticon_codes_only`), and its score,
+    the mean polarity of its known codes in [-1, 1] (`[哈哈]` 1.0, `[话筒]` 0.0, `[哈哈][泪]` 0.0),
+    NaN when the text is not only codes or none of its codes is known. The label is the score's
+    sign (`POLARITY_LABELS`): the table's label, whatever the model or its neutral band."""
+    only = np.zeros(len(texts), dtype=bool)
+    scores = np.full(len(texts), np.nan, dtype=float)
+    for i, text in enumerate(texts):
+        codes = emoticon_codes_only(text) if text and "[" in text else None
+        if codes is None:
+            continue
+        only[i] = True
+        known = [entry[1] for code in codes if (entry := _lookup(code)) is not None]
+        if known:
+            scores[i] = sum(known) / len(known)
+    return only, scores
+
+
+def emoticon_polarities(text: str) -> list[tuple[str, int]]:
+    """(`[code]`, polarity) of each known emoticon code of a text, in order: the evidence of a post
+    the emoticon table scored."""
+    return [
+        (f"[{code}]", entry[1]) for code in _EMOTICON.findall(text) if (entry := _lookup(code)) is not None
+    ]
+
+
+def emoticon_labels(scores: np.ndarray) -> np.ndarray:
+    """The label of each emoticon score (`emoticon_scores`): its sign; None where NaN."""
+    out = np.full(len(scores), None, dtype=object)
+    known = ~np.isnan(scores)
+    out[known] = [POLARITY_LABELS[int(sign)] for sign in np.sign(scores[known])]
+    return out
+
+
 def _as_list(texts: pd.Series) -> list[str]:
     return [
         "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v) for v in texts.tolist()
@@ -172,7 +241,12 @@ def clean_texts(
                             unknown += 1
                         else:
                             net += entry[1]
-                    text = _EMOTICON.sub(_emoticon_replace, text)
+                    if emoticon_codes_only(text) is not None:
+                        # Only codes: keep them (one canonical form, so repeats are exact
+                        # duplicates) for the scorer to label by the table.
+                        text = "".join(f"[{code}]" for code in codes)
+                    else:
+                        text = _EMOTICON.sub(_emoticon_replace, text)
             if _SPACES.search(text):
                 text = " ".join(text.split())
             text = text.strip()

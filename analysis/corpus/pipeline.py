@@ -1,8 +1,11 @@
 """From a raw table of posts to scored, dated, cleaned posts — the one path the CLI and the
-dashboard share. `prepare_chunk` is applied chunk by chunk; every row read ends up in exactly one
-bucket of `IngestReport` (empty text, unparsed time, emptied by cleaning, left out as a duplicate
-(only when asked: by default duplicates are flagged and counted), scored, unscored), so nothing
-is dropped silently.
+dashboard share. `ChunkProcessor.process` is applied chunk by chunk. Every row whose time parses
+is a post (the timeline's `posts`), scored or unscored: a post with empty text, with nothing left
+after cleaning (only a link), with only unknown emoticon codes or in neither language is unscored,
+never dropped (a post of known emoticon codes only is scored by them: corpus/scoring.py).
+Only two kinds of row are left out, each counted in `IngestReport`: a row whose time does not
+parse (it has no period) and, when asked, a duplicate (by default duplicates are flagged and
+counted). So every row read is accounted for: rows_read = posts + bad_time + duplicates_dropped.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.corpus.aggregate import check_freq, engagement_weight
 from analysis.corpus.clean import CleanOptions, CleanReport, Deduplicator, clean_texts
 from analysis.corpus.coordination import CoordinationTracker
 from analysis.corpus.ingest import ROLES, ColumnMapping, CorpusError, parse_counts, validate_mapping
-from analysis.corpus.scoring import score_frame
+from analysis.corpus.scoring import EMOTICON_LANG, score_frame
 from analysis.corpus.timeparse import DEFAULT_TZ, TimeZoneError, check_tz, parse_times
 from analysis.sentiment import SentimentError, Thresholds
 
@@ -112,7 +116,7 @@ class CorpusOptions:
         )
 
 
-_KEY_VERSION = 1  # bump when the analysis of the same options changes meaning
+_KEY_VERSION = 2  # bump when the analysis of the same options changes meaning
 
 
 def _clean(data: Mapping[str, Any] | None) -> CleanOptions:
@@ -172,11 +176,13 @@ def validate_options(
 @dataclass
 class IngestReport:
     rows_read: int = 0
-    empty_text: int = 0
-    bad_time: int = 0
-    emptied_by_cleaning: int = 0
-    scored: int = 0
-    unscored: int = 0
+    rows_with_text: int = 0  # rows whose text cell is not blank (whatever their time)
+    bad_time: int = 0  # rows whose time does not parse: left out (no period)
+    scored: int = 0  # posts with a label (n)
+    unscored: int = 0  # posts without a label, of which:
+    empty_text: int = 0  # ... a blank text cell
+    emptied_by_cleaning: int = 0  # ... nothing left after cleaning (e.g. only a link)
+    emoticon_scored: int = 0  # scored posts labelled by the emoticon table (only emoticon codes)
     clean: CleanReport = field(default_factory=CleanReport)
     time_formats: Counter[str] = field(default_factory=Counter)
     assumed_year: int | None = None
@@ -198,26 +204,24 @@ class IngestReport:
         return self.clean.counts["drop_duplicates"]
 
     @property
+    def posts(self) -> int:
+        """Rows that are posts of the timeline: scored (n) and unscored."""
+        return self.scored + self.unscored
+
+    @property
     def accounted(self) -> int:
-        """Rows in some bucket; equals rows_read (conservation, tested)."""
-        return (
-            self.empty_text
-            + self.bad_time
-            + self.emptied_by_cleaning
-            + self.duplicates_dropped
-            + self.scored
-            + self.unscored
-        )
+        """Posts and the rows left out; equals rows_read (conservation, tested)."""
+        return self.posts + self.bad_time + self.duplicates_dropped
 
     def summary_line(self) -> str:
         parts = [
             f"read {self.rows_read} rows",
-            f"scored {self.scored}",
-            f"unscored (neither Chinese nor English) {self.unscored}",
-            f"empty text {self.empty_text}",
-            f"unparsed time {self.bad_time}",
+            f"posts {self.posts}",
+            f"scored {self.scored} (by emoticon {self.emoticon_scored})",
+            f"unscored {self.unscored} (empty text {self.empty_text}, "
+            f"empty after cleaning {self.emptied_by_cleaning})",
+            f"unparsed time {self.bad_time} (left out)",
             f"duplicates flagged {self.duplicates} (left out {self.duplicates_dropped})",
-            f"empty after cleaning {self.emptied_by_cleaning}",
         ]
         if self.assumed_year is not None:
             parts.append(f"year assumed {self.assumed_year} ({self.year_source})")
@@ -249,8 +253,9 @@ class ChunkProcessor:
         frame = chunk.reset_index(drop=True)
         raw = frame[m.text].astype("string").fillna("")
         posts = pd.DataFrame({"row": pd.RangeIndex(first_row, first_row + len(frame)), "text": raw})
-        keep = (raw.str.strip() != "").to_numpy()
-        rep.empty_text += int((~keep).sum())
+        has_text = (raw.str.strip() != "").to_numpy()
+        rep.rows_with_text += int(has_text.sum())
+        keep = np.ones(len(frame), dtype=bool)  # every row with a time is a post
 
         if m.time:
             year = self._year
@@ -267,7 +272,7 @@ class ChunkProcessor:
                 rep.year_source = "column" if year is not None else parsed.year_source
             rep.time_formats.update(parsed.formats)
             posts["time"] = parsed.times
-            bad = parsed.times.isna().to_numpy() & keep
+            bad = parsed.times.isna().to_numpy()
             rep.bad_time += int(bad.sum())
             if bad.any() and len(rep.bad_time_examples) < 5:
                 rep.bad_time_examples.extend(
@@ -287,12 +292,14 @@ class ChunkProcessor:
             if col:
                 posts[role] = parse_counts(frame[col])
         posts = posts[keep]
+        rep.empty_text += int((~has_text[keep]).sum())
 
         cleaned, creport = clean_texts(posts["text"], self.options.clean)
         posts = posts.assign(text_clean=cleaned["text_clean"], emoticon_net=cleaned["emoticon_net"])
-        emptied = (posts["text_clean"] == "").to_numpy()
+        # Nothing left to score (only a link, a truncation marker...): still a post, unscored. (A
+        # post of emoticon codes only keeps them: scored by the emoticon table, or unscored.)
+        emptied = (posts["text_clean"] == "").to_numpy() & has_text[keep]
         rep.emptied_by_cleaning += int(emptied.sum())
-        posts = posts[~emptied]
         flags = self._dedupe.flags(posts["text_clean"], creport)
         posts = posts.assign(duplicate=flags)
         if self.coordination is not None:
@@ -304,9 +311,10 @@ class ChunkProcessor:
         rep.clean.add(creport)
 
         posts = score_frame(posts, "text_clean", self.options.model, self._band, self.options.lang)
-        n_scored = int(posts["label"].notna().sum())
-        rep.scored += n_scored
-        rep.unscored += len(posts) - n_scored
+        scored = posts["label"].notna().to_numpy()
+        rep.scored += int(scored.sum())
+        rep.unscored += int((~scored).sum())
+        rep.emoticon_scored += int((scored & (posts["lang"] == EMOTICON_LANG).to_numpy()).sum())
         posts["weight"] = engagement_weight(
             posts.get("likes"), posts.get("comments"), posts.get("reposts"), posts.index
         )
@@ -338,9 +346,10 @@ def check_report(report: IngestReport, options: CorpusOptions) -> None:
     """Raise when nothing usable came out: no rows, or a time column where nothing parsed."""
     if report.rows_read == 0:
         raise CorpusError("no_rows", "the file has no rows")
-    if report.rows_read == report.empty_text:
+    if report.rows_with_text == 0:
         raise CorpusError("no_text", f"every row of the text column {options.mapping.text!r} is empty")
     if options.mapping.time and report.bad_time == report.rows_read - report.empty_text:
+        # every row with text has an unparsed time (blank rows with a time are all that is left)
         examples = ", ".join(repr(x) for x in report.bad_time_examples[:3])
         hint = ""
         if report.relative_without_export_time:

@@ -5,6 +5,11 @@ unchanged as `dask.dataframe.map_partitions(score_frame, ...)` or inside a Spark
 Language is decided per text by `detect_langs`, the vectorised twin of `analysis.lang.detect_lang`
 (same rule and character classes; tests check they agree). Labels come from the model's neutral
 band (or the user's), the same band articles use.
+
+A text made only of Weibo emoticon codes (`[哈哈]`, a repost whose own words are `[话筒]`) gets
+`lang` "emoticon" and is scored by the emoticon table of corpus/clean.py, before and apart from
+the language models, so the fast and the accurate tier (and the baselines) label it alike; with no
+known code it is unscored, like text in neither language.
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from analysis.corpus.clean import EMOTICON_MODEL, emoticon_labels, emoticon_polarities, emoticon_scores
+from analysis.model import Evidence
 from analysis.sentiment import Scorer, SentimentError, Thresholds, Workload
 from analysis.text.scripts import HAN_RANGES
 
 PROGRESS_BATCH = 64  # texts per progress report when the (slow) accurate tier scores
 
 SCORE_COLUMNS: tuple[str, ...] = ("lang", "score", "label")
+EMOTICON_LANG = "emoticon"  # the `lang` of a text made only of emoticon codes
 
 
 # The character classes of analysis.lang, as code-point ranges.
@@ -92,6 +100,11 @@ def detect_langs(texts: pd.Series) -> pd.Series:
     return pd.Series(out, index=s.index, dtype=object)
 
 
+def emoticon_evidence(text: str) -> list[Evidence]:
+    """The evidence of a text scored by the emoticon table: its known codes with their polarity."""
+    return [Evidence(code, float(polarity)) for code, polarity in emoticon_polarities(text)]
+
+
 def keep_input_columns(df: pd.DataFrame, added: tuple[str, ...] = SCORE_COLUMNS) -> pd.DataFrame:
     """A copy of `df` in which columns that scoring is about to add (a gold `label`, an earlier
     run's `score`) are renamed `<name>_input`, so the output never silently replaces user data."""
@@ -108,11 +121,13 @@ def score_frame(
     workload: Workload = "corpus",
     progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
-    """Return `df` with columns `lang` (zh/en/other), `score` (float in [-1, 1], NaN when
+    """Return `df` with columns `lang` (zh/en/other/emoticon), `score` (float in [-1, 1], NaN when
     unscored) and `label` (positive/neutral/negative, NA when unscored) added; input columns of
     those names are kept as `<name>_input`.
 
-    Text in neither language, and empty text, stays unscored rather than guessed. `workload`
+    Text in neither language, and empty text, stays unscored rather than guessed. A text of emoticon
+    codes only is labelled by the emoticon table (its codes' mean polarity as score), whatever the
+    model and band; unscored when none of its codes is known. `workload`
     resolves the `default` model (a corpus gets the fast tier, the `score` command the accurate
     one); `progress` is called with the number of texts just scored, per batch."""
     if text_column not in df.columns:
@@ -127,8 +142,12 @@ def score_frame(
     else:
         langs = np.full(len(df), lang, dtype=object)
     langs[~nonempty] = "other"
+    emoticon_only, emoticon_score = emoticon_scores(texts.tolist())
+    langs[emoticon_only] = EMOTICON_LANG  # never reaches a language model
     scores = np.full(len(df), np.nan, dtype=float)
     labels = np.full(len(df), None, dtype=object)
+    scores[emoticon_only] = emoticon_score[emoticon_only]
+    labels[emoticon_only] = emoticon_labels(emoticon_score[emoticon_only])
     for code in ("zh", "en"):
         rows = np.flatnonzero(langs == code)
         if not len(rows):
@@ -166,9 +185,10 @@ def score_meta(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def model_components(model: str = "default", workload: Workload = "corpus") -> dict[str, str]:
-    """lang → `name@version` of the model that scores it (loads the models)."""
+    """lang → `name@version` of the model that scores it (loads the models); `emoticon` → the
+    emoticon table's stamp."""
     scorer = Scorer(model, workload=workload)
-    out = {}
+    out = {EMOTICON_LANG: EMOTICON_MODEL}
     for code in ("zh", "en"):
         m = scorer.model_for(code)
         if m is not None:

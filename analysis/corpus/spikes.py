@@ -3,7 +3,7 @@
 Rule (stated in the UI): the robust z-score of Iglewicz & Hoaglin,
     z = 0.6745 · (x − median) / MAD,   MAD = median(|x − median|),
 falling back to z = (x − median) / (1.2533 · mean|x − median|) when MAD is 0 (flat series).
-- volume spike:    z of the posts per period ≥ 3.5;
+- volume spike:    z of the posts per period (every post, scored or not: the volume) ≥ 3.5;
 - sentiment turn:  z of the change of nev from the previous period with ≥ `min_posts` posts has
                    |z| ≥ 3.5 (periods with fewer posts are too noisy to compare and are skipped).
 Each spike is explained by the period's top keywords and its most engaged posts.
@@ -28,9 +28,9 @@ MIN_POSTS = 10
 class Spike:
     period: pd.Timestamp
     kind: str  # "volume" or "turn"
-    value: float  # posts in the period, or the change of nev
+    value: float  # posts in the period (scored or not), or the change of nev
     z: float
-    n: int
+    n: int  # scored posts of the period (the nev's denominator)
     nev: float | None
 
 
@@ -52,16 +52,17 @@ def robust_z(values: Sequence[float] | np.ndarray) -> np.ndarray:
 def find_spikes(
     timeline: pd.DataFrame, z_threshold: float = Z_THRESHOLD, min_posts: int = MIN_POSTS
 ) -> list[Spike]:
-    """Spikes of a timeline (columns period, n, nev), in period order."""
+    """Spikes of a timeline (columns period, posts, n, nev; without `posts`, n is the volume), in
+    period order."""
     spikes: list[Spike] = []
     if timeline.empty:
         return spikes
-    n = timeline["n"].to_numpy(dtype=float)
-    zv = robust_z(n)
+    volume = timeline["posts" if "posts" in timeline else "n"].to_numpy(dtype=float)
+    zv = robust_z(volume)
     for i in np.flatnonzero(zv >= z_threshold):
         row = timeline.iloc[i]
         spikes.append(
-            Spike(row["period"], "volume", float(n[i]), float(zv[i]), int(row["n"]), _f(row["nev"]))
+            Spike(row["period"], "volume", float(volume[i]), float(zv[i]), int(row["n"]), _f(row["nev"]))
         )
     eligible = timeline[(timeline["n"] >= min_posts) & timeline["nev"].notna()]
     if len(eligible) >= 3:
