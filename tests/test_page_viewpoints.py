@@ -83,7 +83,7 @@ def test_article_text_is_escaped_and_evidence_marked(app_env: str) -> None:
     evil = add_article(
         app_env,
         "Recall news\n\nThe <script>alert('x')</script> recall was a terrible failure. "
-        "The <b>new</b> model is excellent.",
+        "The <b>new</b> model is excellent, and 5 < 6 & R&D <3 fell.",
         title="Recall <i>news</i>",
     )
     at.run()
@@ -97,12 +97,14 @@ def test_article_text_is_escaped_and_evidence_marked(app_env: str) -> None:
     assert html_blocks, "highlighted sentences are rendered"
     joined = "\n".join(html_blocks)
     assert "<mark" in joined  # evidence words are highlighted
-    # Without the marks, what is left of the article is its escaped text.
+    # Without the marks, what is left of the article is its text, escaped: HTML remnants in the
+    # text are rendered to text (issue 17: no sentence shows markup), never passed to the browser.
     text_only = re.sub(r"<mark[^>]*>|</mark>", "", joined)
-    assert "<script>" not in text_only and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in text_only
-    assert "<b>new</b>" not in text_only and "&lt;b&gt;new&lt;/b&gt;" in text_only
-    # The table shows the text as plain data, verbatim.
-    assert any("<script>" in text for text in _table(at)["Sentence"])
+    assert "<script>" not in text_only and "<b>" not in text_only
+    assert "alert(&#x27;x&#x27;)" in text_only and "new model" in text_only
+    assert "5 &lt; 6 &amp; R&amp;D &lt;3 fell" in text_only
+    # The table shows the text as plain data, verbatim after rendering.
+    assert any("5 < 6 & R&D <3 fell" in text for text in _table(at)["Sentence"])
 
 
 def test_chinese_labels(app_env: str) -> None:
