@@ -41,7 +41,8 @@ _EN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*(?:[.,]\d+)*%?|[^\sA-Za-z0
 
 class EncoderHeadModel:
     """One language's accurate model: e5 embedding → standardise → [tanh hidden layer] → head
-    logits → [stacked with the fast tier's logits] → P(pos) − P(neg)."""
+    logits → [stacked with the fast tier's logits] → [+ a linear correction from fine-tuning] →
+    P(pos) − P(neg)."""
 
     stored = True  # scores are kept in the library (keyed by text hash and this model's version)
     costly_evidence = True  # occlusion: one embedding per candidate span, computed on demand
@@ -62,6 +63,8 @@ class EncoderHeadModel:
         fast_model: str | None = None,
         stack_weights: np.ndarray | None = None,
         stack_bias: np.ndarray | None = None,
+        correction_weights: np.ndarray | None = None,
+        correction_bias: np.ndarray | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
         if head_weights.ndim != 2 or head_weights.shape[1] != 2:
@@ -72,6 +75,8 @@ class EncoderHeadModel:
             raise SentimentError(f"{name}: a hidden layer needs both its weights and its bias")
         if (stack_weights is None) != (stack_bias is None):
             raise SentimentError(f"{name}: a stacked head needs both its weights and its bias")
+        if (correction_weights is None) != (correction_bias is None):
+            raise SentimentError(f"{name}: a correction needs both its weights and its bias")
         self.name = name
         self.version = version
         self.lang = lang
@@ -85,6 +90,11 @@ class EncoderHeadModel:
         self.stack: tuple[np.ndarray, np.ndarray] | None = None
         if stack_weights is not None and stack_bias is not None:
             self.stack = (_f64(stack_weights), _f64(stack_bias))
+        # A linear correction on the standardised vector, added to the final logits: what fine-tuning
+        # on new labelled data (scripts/finetune_sentiment.py) learned on top of the trained head.
+        self.correction: tuple[np.ndarray, np.ndarray] | None = None
+        if correction_weights is not None and correction_bias is not None:
+            self.correction = (_f64(correction_weights), _f64(correction_bias))
         self.fast_model = fast_model
         self.metadata = metadata or {}
         self._embedder = get_embedder()
@@ -101,6 +111,8 @@ class EncoderHeadModel:
             out["hidden_weights"], out["hidden_bias"] = self.hidden
         if self.stack is not None:
             out["stack_weights"], out["stack_bias"] = self.stack
+        if self.correction is not None:
+            out["correction_weights"], out["correction_bias"] = self.correction
         return out
 
     # -- scoring -------------------------------------------------------------------------------------
@@ -119,6 +131,10 @@ class EncoderHeadModel:
             fast = _logits_of(get_model(self.fast_model), texts)
             weights, bias = self.stack
             logits = np.concatenate([logits, fast], axis=1) @ weights + bias
+        if self.correction is not None:
+            weights, bias = self.correction
+            z = (embeddings.astype(np.float64) - self.mean) / self.scale
+            logits = logits + z @ weights + bias
         return logits
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
@@ -253,6 +269,8 @@ def load(lang: str, data_dir: Path = DATA_DIR) -> EncoderHeadModel:
             hidden_bias=parts.get("hidden_bias"),
             stack_weights=parts.get("stack_weights"),
             stack_bias=parts.get("stack_bias"),
+            correction_weights=parts.get("correction_weights"),
+            correction_bias=parts.get("correction_bias"),
         )
     except (AttributeError, KeyError, TypeError) as exc:
         raise SentimentError(f"accurate {lang} model artefact is incomplete: {exc}") from exc
