@@ -66,7 +66,22 @@ _CREDIT_PAIR = re.compile(
     rf"(?:^|\s|[|｜丨])(?P<key>{_CREDIT_KEYS})\s*[|｜丨/／:：]\s*(?P<value>[^|｜丨/／:：\s]+)", re.I
 )
 _AUTHOR_KEYS = frozenset(
-    ["作者", "原作者", "文", "撰文", "撰稿", "执笔", "记者", "特约记者", "主笔", "采写", "author", "authors", "written", "by"]
+    [
+        "作者",
+        "原作者",
+        "文",
+        "撰文",
+        "撰稿",
+        "执笔",
+        "记者",
+        "特约记者",
+        "主笔",
+        "采写",
+        "author",
+        "authors",
+        "written",
+        "by",
+    ]
 ) | {"written by"}
 _ORIGINAL_LABEL = re.compile(r"^原创(?:\s|$)")
 _NOTICE = re.compile(
@@ -113,6 +128,10 @@ _STRUCTURE_MARK = re.compile(
     r"观点[一二三四五六七八九十\d]|第[一二三四五六七八九十\d]{1,3}[组章节部分]|分组\s*\d|组\s*\d|[一二三四五六七八九十]{1,3}\s*[、.．]|"
     r"[（(][一二三四五六七八九十]{1,3}[)）]|Part\s*\d|0\d$|[1-9]\d?$)",
     re.I,
+)
+# A line that is only a section number: WeChat writers put the section's title on the next line.
+_SECTION_NUMBER = re.compile(
+    r"^(?:0\d|[1-9]\d?|Part\s*\d{1,2}|[（(]?[一二三四五六七八九十]{1,3}[)）、]?)$", re.I
 )
 _FENCE = re.compile(r"^\s*(?:---|\+\+\+)\s*$")
 _MENU_SPLIT = re.compile(r"\s*[|｜丨/·•]\s*|\s{2,}")
@@ -341,14 +360,18 @@ def separate_furniture(
         -1,
     )
     place: str | None = None
+    previous: int | None = None  # the nonempty line before i
     for i in nonempty:
         if i >= first_prose:
             break
+        before, previous = previous, i
         if i <= zone_start:
             continue
         core = cores[i]
         if reason[i] is not None or i == headline or _is_heading(lines[i]) or _STRUCTURE_MARK.match(core):
             continue
+        if before is not None and _SECTION_NUMBER.match(cores[before]):
+            continue  # "01" then "上午的消息": the first section's title, not the page's
         if _is_meta_line(core):
             # "36氪 2025年10月27日 20:11 北京": the name before the date is the account
             found = find_date(core)
