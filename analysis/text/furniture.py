@@ -101,6 +101,9 @@ _CTA = re.compile(
     r"一键三连|设为星标|后台回复|阅读原文|分享到|Share (?:this|on)|Follow us|Subscribe",
     re.I,
 )
+# A sentence of prose is a call to action only when it speaks to the reader ("喜欢的话，请点赞、在看、
+# 分享给更多的朋友吧！"), not when it tells what others did ("不少网友点赞、转发了这段视频，…。").
+_ASK = re.compile(r"请|欢迎|记得|别忘|一键|吧|哦|让更多|给(?:我们|小编)|please|don't forget", re.I)
 # A paragraph that opens by asking the reader to scan, press or click is an ask, however long.
 _CTA_OPENING = re.compile(r"^(?:请|欢迎)?(?:扫码|扫描|长按|识别|点击|关注|添加|加入|报名|预约)")
 # One-word buttons of a page: 关注, 分享, 收藏 …
@@ -323,7 +326,9 @@ def separate_furniture(
             author = author or _author_from(core)
         elif _is_notice(line, core):
             reason[i] = "notice"
-        elif (_CTA.search(core) and len(core) <= 60) or _BUTTON.match(core):
+        elif (
+            _CTA.search(core) and len(core) <= 60 and (not _is_prose(line) or _ASK.search(core))
+        ) or _BUTTON.match(core):
             reason[i] = "call_to_action"
         elif _CTA.search(core) and _CTA_OPENING.match(core) and len(core) <= 200:
             reason[i] = "call_to_action"  # "识别二维码加入…社群，内有…": a promo paragraph
