@@ -140,6 +140,16 @@ def test_count_the_promo_back_in_changes_n_and_nev_and_stays_after_a_restart(app
 
     # The promo is counted now: three more sentences, in a group of its own.
     promo_box = _panel_blocks(at)[PROMO.key]
+    # The title and the caption count what is still left out.
+    assert t("vp.furniture.title", LANG, n=len(BLOCKS) - 1) in [h.value for h in at.subheader]
+    left_out = [b for b in BLOCKS if b.key != PROMO.key]
+    caption = t(
+        "vp.furniture.caption",
+        LANG,
+        lines=sum(len(b.text.splitlines()) for b in left_out),
+        blocks=len(left_out),
+    )
+    assert caption in [c.value for c in at.caption]
     assert t("vp.furniture.counted", LANG) in promo_box.markdown[0].value
     assert _total_sentences(at) == n_before + 3
     groups_after = _groups(at)
