@@ -380,13 +380,13 @@ def separate_furniture(
     for i in nonempty:
         if i >= first_prose:
             break
-        before, previous = previous, i
+        prior, previous = previous, i
         if i <= zone_start:
             continue
         core = cores[i]
         if reason[i] is not None or i == headline or _is_heading(lines[i]) or _STRUCTURE_MARK.match(core):
             continue
-        if before is not None and _SECTION_NUMBER.match(cores[before]):
+        if prior is not None and _SECTION_NUMBER.match(cores[prior]):
             continue  # "01" then "上午的消息": the first section's title, not the page's
         if _is_meta_line(core):
             # "36氪 2025年10月27日 20:11 北京": the name before the date is the account
