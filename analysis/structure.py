@@ -943,6 +943,9 @@ def _article_meta(lines: list[str], meta: _Meta) -> tuple[int, int]:
         seen += 1
         if _WIRE_DATELINE.match(line.strip()) or _CN_WIRE_DATELINE.match(line.strip()):
             break  # "LOS ANGELES (Reuters) - …" opens the body
+        if meta.title is not None and _same_text(_strip_heading_marks(line), meta.title):
+            start += 1  # the headline a header block named, printed again: the date lines follow
+            continue
         rest = _read_meta_line(line, meta)
         if rest is not None:
             rest = _strip_heading_marks(rest)
@@ -991,6 +994,10 @@ def _article_meta(lines: list[str], meta: _Meta) -> tuple[int, int]:
         if wire:  # "LOS ANGELES (Reuters) - …", "新华社巴黎12月9日电（记者唐霁）…"
             meta.source = wire.group("agency")
     return start, end
+
+
+def _same_text(a: str, b: str) -> bool:
+    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
 
 
 def _next_nonempty(lines: list[str], i: int) -> int | None:

@@ -290,11 +290,11 @@ def set_furniture_choice(block_key: str, widget_key: str) -> None:
 
 def furniture_section() -> None:
     blocks = doc.furniture
-    st.subheader(tr("vp.furniture.title", n=len(blocks)), anchor=False)
+    excluded = [b for b in blocks if not b.counted]  # the title counts what is left out
+    st.subheader(tr("vp.furniture.title", n=len(excluded)), anchor=False)
     if not blocks:
         st.caption(tr("vp.furniture.none"))
         return
-    excluded = [b for b in blocks if not b.counted]
     st.caption(
         tr(
             "vp.furniture.caption",

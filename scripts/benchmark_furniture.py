@@ -57,6 +57,9 @@ def body_sentences(raw: str, first: int, last: int) -> list[str]:
 
 def measure(path: Path, first: int, last: int, verbose: bool = False) -> dict[str, float]:
     raw = path.read_text(encoding="utf-8-sig")
+    n_lines = len(raw.split("\n"))
+    if not 1 <= first <= last <= n_lines:
+        raise ValueError(f"{path.name}: body lines {first}-{last} are not within its {n_lines} lines")
     doc = parse_document(raw)
     counted = [s.text for s in doc.sentences]
     body = body_sentences(raw, first, last)
@@ -97,7 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     totals = {"counted": 0, "boilerplate": 0, "residue": 0, "body_chars": 0, "body_kept_chars": 0}
     print(f"{'file':48} {'counted':>7} {'boiler':>6} {'resid':>5} {'body kept':>9} {'blocks':>6}")
     for name, (first, last) in spec.items():
-        m = measure(args.spec.parent / name, first, last, args.verbose)
+        try:
+            m = measure(args.spec.parent / name, first, last, args.verbose)
+        except (OSError, ValueError) as exc:
+            print(f"cannot measure: {exc}", file=sys.stderr)
+            return 2
         for k in totals:
             totals[k] += m[k]
         kept = m["body_kept_chars"] / m["body_chars"] if m["body_chars"] else 1.0

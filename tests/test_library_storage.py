@@ -607,3 +607,110 @@ def test_article_sources_without_the_texts(lib: Library) -> None:
     a, _ = lib.add_article("第一篇文章的正文。", source="新浪财经")
     b, _ = lib.add_article("Second article body.")
     assert lib.article_sources() == {a.id: "新浪财经", b.id: None}
+
+
+# -- page furniture counted back in (issue 17) ------------------------------------------------------
+KEY_A, KEY_B = "0123456789ab", "ba9876543210"
+
+
+def test_furniture_choices_latest_wins_per_block_and_article(lib: Library) -> None:
+    article, _ = lib.add_article("一篇带页面杂项的文章。")
+    other, _ = lib.add_article("另一篇文章。")
+    assert lib.furniture_counted(article.id) == frozenset()
+    lib.set_furniture_counted(article.id, KEY_A, True, "ana")
+    lib.set_furniture_counted(article.id, KEY_B, True, "ana")
+    assert lib.furniture_counted(article.id) == {KEY_A, KEY_B}
+    lib.set_furniture_counted(article.id, KEY_A, False, "bo")  # left out again
+    assert lib.furniture_counted(article.id) == {KEY_B}
+    lib.set_furniture_counted(article.id, KEY_A, True, "cy")  # and back in: the latest row wins
+    assert lib.furniture_counted(article.id) == {KEY_A, KEY_B}
+    for _ in range(2):  # the same choice twice is the same as once
+        lib.set_furniture_counted(article.id, KEY_B, False, "cy")
+    assert lib.furniture_counted(article.id) == {KEY_A}
+    # Choices belong to their article.
+    assert lib.furniture_counted(other.id) == frozenset()
+    lib.set_furniture_counted(other.id, KEY_A, False, "ana")
+    lib.set_furniture_counted(other.id, KEY_B, True, "ana")
+    assert lib.furniture_counted(article.id) == {KEY_A}
+    assert lib.furniture_counted(other.id) == {KEY_B}
+
+
+@pytest.mark.parametrize("key", ["", "k" * 65])
+def test_a_bad_furniture_key_is_refused_and_stores_nothing(lib: Library, key: str) -> None:
+    article, _ = lib.add_article("一篇文章。")
+    with pytest.raises(LibraryError):
+        lib.set_furniture_counted(article.id, key, True, "ana")
+    assert lib.furniture_history(article.id) == [] and lib.furniture_counted(article.id) == frozenset()
+
+
+def test_furniture_history_lists_who_when_which_block_and_in_or_out(lib: Library) -> None:
+    article, _ = lib.add_article("一篇文章。")
+    other, _ = lib.add_article("另一篇文章。")
+    before = datetime.now(UTC)
+    lib.set_furniture_counted(article.id, KEY_A, True, "ana@example.com")
+    lib.set_furniture_counted(other.id, KEY_A, True, "bo")
+    lib.set_furniture_counted(article.id, KEY_A, False, "编辑小王")
+    after = datetime.now(UTC)
+    history = lib.furniture_history(article.id)
+    assert [(h["block_key"], h["counted"], h["editor"]) for h in history] == [
+        (KEY_A, True, "ana@example.com"),
+        (KEY_A, False, "编辑小王"),
+    ]  # oldest first, this article's only
+    assert all(h["article_id"] == article.id for h in history)
+    for h in history:
+        assert h["created_at"].tzinfo is not None
+        assert before - timedelta(seconds=1) <= h["created_at"] <= after + timedelta(seconds=1)
+    assert history[0]["created_at"] <= history[1]["created_at"]
+    assert history[0]["id"] < history[1]["id"]
+
+
+def test_furniture_choices_survive_reopening_the_database(db_url: str) -> None:
+    first = Library(db_url)
+    try:
+        article, _ = first.add_article("一篇文章。")
+        first.set_furniture_counted(article.id, KEY_A, True, "ana")
+        first.set_furniture_counted(article.id, KEY_B, True, "ana")
+        first.set_furniture_counted(article.id, KEY_B, False, "bo")
+        history = first.furniture_history(article.id)
+    finally:
+        first.dispose()
+    again = Library(db_url)  # a new process on the same file
+    try:
+        assert again.furniture_counted(article.id) == {KEY_A}
+        assert again.furniture_history(article.id) == history
+        again.set_furniture_counted(article.id, KEY_A, False, "cy")
+    finally:
+        again.dispose()
+    third = Library(db_url)
+    try:
+        assert third.furniture_counted(article.id) == frozenset()
+        assert [h["editor"] for h in third.furniture_history(article.id)] == ["ana", "ana", "bo", "cy"]
+    finally:
+        third.dispose()
+
+
+def test_a_stored_choice_counts_the_block_back_in_when_the_article_is_parsed_again(db_url: str) -> None:
+    from analysis.structure import parse_document
+
+    fixture = (
+        Path(__file__).resolve().parent / "fixtures" / "furniture" / "wechat_modelled_cctvnews_2020-02-29.txt"
+    )
+    text = fixture.read_text(encoding="utf-8")
+    promo = next(b for b in parse_document(text).furniture if b.text.startswith("直播预告"))
+    first = Library(db_url)
+    try:
+        article, _ = first.add_article(text)
+        first.set_furniture_counted(article.id, promo.key, True, "ana")
+    finally:
+        first.dispose()
+    again = Library(db_url)
+    try:
+        count_in = again.furniture_counted(article.id)
+        stored = again.get_article(article.id).text
+    finally:
+        again.dispose()
+    doc = parse_document(stored, count_in=count_in)
+    assert [b.counted for b in doc.furniture if b.key == promo.key] == [True]
+    assert "直播中还将解答读者最关心的出行和防护问题，干货满满，精彩不容错过！" in [
+        s.text for s in doc.sentences
+    ]

@@ -84,18 +84,26 @@ _AUTHOR_KEYS = frozenset(
     ]
 ) | {"written by"}
 _ORIGINAL_LABEL = re.compile(r"^原创(?:\s|$)")
+# Notice phrases: a line holding one is a reprint, copyright or licence notice whatever its length.
 _NOTICE = re.compile(
-    r"转载|版权|著作权|未经.{0,8}(?:许可|授权|同意)|侵权|ICP备|公网安备|网安备|许可证|All rights reserved|Copyright|©|"
+    r"版权所有|版权归|版权声明|如有侵权|(?:请勿|禁止|不得|谢绝|严禁)转载|转载(?:请|须|需|自|于|务必)|"
+    r"未经.{0,8}(?:许可|授权|同意)|ICP备|公网安备|网安备|All rights reserved|Copyright|©|"
     r"本(?:文|篇|期)(?:为|系|来自|来源|经|首发|由|转自|转载|内容)[^。！？]{0,40}(?:原创|授权|公众号|转载|首发|出品|来源|观点)|"
     r"不代表.{0,12}(?:立场|观点)|仅供参考.{0,12}不构成.{0,6}建议|免责声明",
     re.I,
 )
+# Notice words: a notice only on a line that is not a sentence of prose ("版权 © 新华网", "转载
+# 授权"); "这篇报道被大量转载，…。" is the article's.
+_NOTICE_WORD = re.compile(r"转载|版权|著作权|侵权|许可证")
 _CTA = re.compile(
     r"点击.{0,8}(?:关注|蓝字|阅读原文|上方|下方|右上角|订阅|名片|这里|此处)|(?:扫码|扫描|长按|识别).{0,12}(?:关注|二维码|识别|添加|加入|预约|报名|购买|下载|收听|观看)|"
     r"二维码|关注(?:我们|公众号|本号|我|账号|视频号)|欢迎(?:关注|订阅|留言|转发|分享|点赞)|(?:点赞|在看|转发|分享|星标|置顶|收藏)[、,，/和及与]|"
     r"一键三连|设为星标|后台回复|阅读原文|分享到|Share (?:this|on)|Follow us|Subscribe",
     re.I,
 )
+# A sentence of prose is a call to action only when it speaks to the reader ("喜欢的话，请点赞、在看、
+# 分享给更多的朋友吧！"), not when it tells what others did ("不少网友点赞、转发了这段视频，…。").
+_ASK = re.compile(r"请|欢迎|记得|别忘|一键|吧|哦|让更多|给(?:我们|小编)|please|don't forget", re.I)
 # A paragraph that opens by asking the reader to scan, press or click is an ask, however long.
 _CTA_OPENING = re.compile(r"^(?:请|欢迎)?(?:扫码|扫描|长按|识别|点击|关注|添加|加入|报名|预约)")
 # One-word buttons of a page: 关注, 分享, 收藏 …
@@ -128,6 +136,10 @@ _STRUCTURE_MARK = re.compile(
     r"观点[一二三四五六七八九十\d]|第[一二三四五六七八九十\d]{1,3}[组章节部分]|分组\s*\d|组\s*\d|[一二三四五六七八九十]{1,3}\s*[、.．]|"
     r"[（(][一二三四五六七八九十]{1,3}[)）]|Part\s*\d|0\d$|[1-9]\d?$)",
     re.I,
+)
+# A line that is only a section number: WeChat writers put the section's title on the next line.
+_SECTION_NUMBER = re.compile(
+    r"^(?:0\d|[1-9]\d?|Part\s*\d{1,2}|[（(]?[一二三四五六七八九十]{1,3}[)）、]?)$", re.I
 )
 _FENCE = re.compile(r"^\s*(?:---|\+\+\+)\s*$")
 _MENU_SPLIT = re.compile(r"\s*[|｜丨/·•]\s*|\s{2,}")
@@ -173,6 +185,12 @@ def _is_prose(line: str) -> bool:
     if len(core) >= 60:
         return True
     return len(core) >= PROSE_CHARS and core.rstrip("”’」』）)】\"' ")[-1:] in _SENTENCE_END
+
+
+def _is_notice(line: str, core: str) -> bool:
+    if len(core) > 200:
+        return False
+    return _NOTICE.search(core) is not None or (_NOTICE_WORD.search(core) is not None and not _is_prose(line))
 
 
 def _has_sentence_punct(line: str) -> bool:
@@ -312,9 +330,11 @@ def separate_furniture(
         elif _CREDIT_LINE.match(core) and short:
             reason[i] = "byline"
             author = author or _author_from(core)
-        elif _NOTICE.search(core) and len(core) <= 200:
+        elif _is_notice(line, core):
             reason[i] = "notice"
-        elif (_CTA.search(core) and len(core) <= 60) or _BUTTON.match(core):
+        elif (
+            _CTA.search(core) and len(core) <= 60 and (not _is_prose(line) or _ASK.search(core))
+        ) or _BUTTON.match(core):
             reason[i] = "call_to_action"
         elif _CTA.search(core) and _CTA_OPENING.match(core) and len(core) <= 200:
             reason[i] = "call_to_action"  # "识别二维码加入…社群，内有…": a promo paragraph
@@ -362,14 +382,18 @@ def separate_furniture(
         -1,
     )
     place: str | None = None
+    previous: int | None = None  # the nonempty line before i
     for i in nonempty:
         if i >= first_prose:
             break
+        prior, previous = previous, i
         if i <= zone_start:
             continue
         core = cores[i]
         if reason[i] is not None or i == headline or _is_heading(lines[i]) or _STRUCTURE_MARK.match(core):
             continue
+        if prior is not None and _SECTION_NUMBER.match(cores[prior]):
+            continue  # "01" then "上午的消息": the first section's title, not the page's
         if _is_meta_line(core):
             # "36氪 2025年10月27日 20:11 北京": the name before the date is the account
             found = find_date(core)
