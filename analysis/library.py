@@ -707,7 +707,22 @@ class Library:
         else:
             raise LibraryError("say what to purge: trash ids or an age")
         with self._write() as conn:
-            return int(conn.execute(query).rowcount or 0)
+            purged_ids = [r[0] for r in conn.execute(sa.select(t.c.id).where(query.whereclause))]
+            count = int(conn.execute(query).rowcount or 0)
+            # An article purged for good takes its furniture choices with it: SQLite may give its id
+            # to the next article, which must not inherit them. (Reviews stay: they are the record.)
+            live = {
+                r[0]
+                for r in conn.execute(
+                    sa.select(articles_table.c.id).where(articles_table.c.id.in_(purged_ids))
+                )
+            }
+            gone = [i for i in purged_ids if i not in live]
+            if gone:
+                conn.execute(
+                    furniture_choices_table.delete().where(furniture_choices_table.c.article_id.in_(gone))
+                )
+            return count
 
     def article_sources(self) -> dict[int, str | None]:
         """Every article's source by id (without reading the texts)."""

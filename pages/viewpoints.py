@@ -144,6 +144,7 @@ if on_demand:
         options=[s.position for s in on_demand],
         format_func={s.position: f"#{s.position} {s.text[:70]}…" for s in on_demand}.__getitem__,
         key="vp_explain",
+        placeholder=tr("vp.explain_placeholder"),
     )
     by_position = {s.position: s for s in on_demand}
     with st.spinner(tr("vp.explain_running")):

@@ -34,6 +34,8 @@ from analysis.text.markdown import IMAGE_MARK, looks_like_markdown, render_markd
 
 DEFAULT_SPEC = ROOT / "tests" / "fixtures" / "furniture" / "spec.json"
 RESIDUE = re.compile(r"\*\*|!\[|\]\(")
+# A reporter's credit in brackets is a byline, not body, wherever the spec's range puts it.
+REPORTER_CREDIT = re.compile(r"^[（(][^（）()]*(?:记者|通讯员)[^（）()]*[）)]$")
 _SPACE = re.compile(r"\s+")
 
 
@@ -50,7 +52,7 @@ def body_sentences(raw: str, first: int, last: int) -> list[str]:
     out = []
     for s in split_sentences(body):
         clean, _ = extract_citations(s)
-        if re.search(r"\w", clean):
+        if re.search(r"\w", clean) and not REPORTER_CREDIT.match(clean.strip()):
             out.append(clean)
     return out
 

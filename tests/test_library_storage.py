@@ -714,3 +714,16 @@ def test_a_stored_choice_counts_the_block_back_in_when_the_article_is_parsed_aga
     assert "直播中还将解答读者最关心的出行和防护问题，干货满满，精彩不容错过！" in [
         s.text for s in doc.sentences
     ]
+
+
+def test_purging_an_article_removes_its_furniture_choices_not_a_trashed_ones(lib: Library) -> None:
+    purged, _ = lib.add_article("an article to purge for good")
+    trashed, _ = lib.add_article("an article that stays in the trash")
+    for record in (purged, trashed):
+        lib.set_furniture_counted(record.id, KEY_A, True, "ana")
+        lib.delete_article(record.id)
+    by_text = {r.text: trash_id for trash_id, _, r in lib.list_trash()}
+    assert lib.purge_trash([by_text["an article to purge for good"]]) == 1
+    # a purged article's id may be given again: its choices must not attach to the newcomer
+    assert lib.furniture_history(purged.id) == []
+    assert lib.furniture_counted(trashed.id) == frozenset({KEY_A})

@@ -112,6 +112,11 @@ _BUTTON = re.compile(
 )
 # "Edwards 发表于 2025年09月28日 20时29分": who posted when
 _POSTED = re.compile(r"发表于|发布于|编辑于|更新于|posted (?:by|on)|published on", re.I)
+# A reporter's credit in brackets closing a paragraph: （总台记者唐鑫） (记者 张三 通讯员 李四).
+_TRAILING_CREDIT = re.compile(
+    r"[（(]\s*(?:[\u4e00-\u9fff]{0,6})?(?:记者|通讯员|实习生|特约撰稿|责任编辑|责编|编辑|摄影|摄像|编译|整理|综合)"
+    r"[^（）()\n。！？]{1,30}[）)]\s*$"
+)
 _LINK_LIST_HEADING = re.compile(
     r"^(?:更多|相关|推荐|延伸|往期|精彩|热门|热点|今日|猜你|近期|历史)(?:阅读|文章|回顾|推荐|精选|新闻|报道|内容|喜欢)|"
     r"^(?:Related|Read more|More from|Recommended|You may also like|Most read|Trending)",
@@ -450,7 +455,17 @@ def separate_furniture(
     i = 0
     while i < n:
         if reason[i] is None:
-            kept.append(lines[i])
+            # A credit closing a paragraph ("…已增加到20人。（总台记者田晓春）") is not a sentence of
+            # the article: listed like any other block, and kept when counted back in.
+            credit = _TRAILING_CREDIT.search(lines[i])
+            if credit and lines[i][: credit.start()].strip():
+                span = credit.group(0).strip()
+                key = block_key(span)
+                counted = key in count_in
+                blocks.append(FurnitureBlock(key, span, "byline", i, counted))
+                kept.append(lines[i] if counted else lines[i][: credit.start()].rstrip())
+            else:
+                kept.append(lines[i])
             i += 1
             continue
         j, why = i, reason[i]
