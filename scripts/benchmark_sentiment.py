@@ -744,6 +744,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.news_only:
         return 0
     only = {x.strip() for x in args.sets.split(",") if x.strip()} or None
+    global ACCURATE_CAP
+    ACCURATE_CAP = args.accurate_cap
     if only:
         args.no_write = True
     print("\n## Fixed test split\n" + SET_HEADER, flush=True)
