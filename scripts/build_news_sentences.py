@@ -3,6 +3,9 @@
     python scripts/build_news_sentences.py pool --out DIR      # sample the sentences, write batches
     python scripts/build_news_sentences.py assemble --work DIR # merge the readers' labels, agreement
 
+The readers' label files and the pool are kept in scripts/data/zh_news_sentences_work/ (assemble --work
+that folder reproduces the set and the agreement figures).
+
 The guidelines the readers follow are docs/labelling/zh_news_sentences.md (which also says how the
 set was made). `pool` splits public Chinese news texts into sentences with the product's own
 splitter and writes a fixed-seed sample as batches for readers, plus an overlap sample that a
