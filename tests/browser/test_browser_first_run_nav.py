@@ -36,6 +36,17 @@ from analysis.i18n import t
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FIRST_RUN_MS = 120_000  # a generous bound for a state to come: the first run loads the models
+# The app's links in menu order (pages/frame.py _sections()).
+MENU = ("overview", "viewpoints", "themes", "timeline", "posts", "library", "compare", "method")
+NAV_KEYS = [f"nav.{name}" for name in MENU]
+# True once the latest sidebar sample holds `label` (a sample taken since that navigation showed).
+LATEST_SAMPLE_HAS = """
+(label) => {
+  const samples = window.__olSidebar || [];
+  const entries = samples.length ? samples[samples.length - 1][1] : null;
+  return !!entries && entries.includes(label);
+}
+"""
 
 
 def _sampled_page(chromium: Browser) -> Page:
@@ -69,6 +80,7 @@ def test_fresh_server_sidebar_shows_only_the_app_navigation(
             )
         wait_for_run_since(page, 0.0, FIRST_RUN_MS)
         page.locator(PAGE_TITLE).first.wait_for(state="visible", timeout=FIRST_RUN_MS)
+        page.wait_for_function(LATEST_SAMPLE_HAS, arg=t("nav.overview", lang), timeout=FIRST_RUN_MS)
         samples = sidebar_samples(page)
 
         assert not exceptions_on(page)
@@ -79,8 +91,7 @@ def test_fresh_server_sidebar_shows_only_the_app_navigation(
         assert not shown, f"the sidebar listed the files of pages/: first at {shown[0]}"
         foreign = foreign_sidebar_entries(samples)
         assert not foreign, f"entries that are not the app's navigation: first at {foreign[0]}"
-        last = next(entries for _, entries in reversed(samples) if entries)
-        assert t("nav.overview", lang) in last and t("nav.posts", lang) in last, last
+        assert samples[-1][1] == [t(key, lang) for key in NAV_KEYS], samples[-1]
     finally:
         page.context.close()
 
