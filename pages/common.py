@@ -827,3 +827,10 @@ def sentence_table(
             tr("vp.col.text"): st.column_config.TextColumn(tr("vp.col.text"), width="large"),
         },
     )
+
+
+# Not a page. Streamlit's legacy pages/ start (a fresh server's first run, before dashboard.py has
+# called st.navigation) runs any file of pages/ that a URL names, this one too: send that visitor
+# to the app itself, which opens the Overview.
+if __name__ == "__main__":
+    st.switch_page("dashboard.py")

@@ -2,6 +2,10 @@
 and neutral band, which labels to show, downloads, who may edit) in the sidebar, and the
 navigation to the pages.
 
+The navigation is the app's own: links (st.page_link) at the top of the sidebar, in the container
+with key `app_nav`, drawn before anything slow; Streamlit's menu is off (.streamlit/config.toml,
+issue 22).
+
 Sidebar widget keys: `ui_lang`, `article_id`, `model`, `band`, `band_reset`, `label_view` (the
 labels the pages show: "reviewed", the analyst's where set, or "model"), `download_csv`,
 `download_xlsx`, `download_json`, and the access controls of pages.common.editing_controls.
@@ -225,7 +229,12 @@ def _downloads(record: ArticleRecord | None) -> None:
     export_buttons(analysis, review)
 
 
-def _navigation() -> st.navigation:
+NAV_KEY = "app_nav"  # the sidebar container of the navigation links (class st-key-app_nav)
+
+
+def _sections() -> dict[str, list[st.Page]]:
+    """The app's pages by sidebar section, in menu order, titled in the UI language."""
+
     def page(name: str, key: str, icon: str, default: bool = False) -> st.Page:
         return st.Page(PAGES_DIR / f"{name}.py", title=tr(key), icon=icon, default=default)
 
@@ -245,13 +254,44 @@ def _navigation() -> st.navigation:
     library_pages.append(page("compare", "nav.compare", ":material/compare_arrows:"))
     sections[tr("nav.section.library")] = library_pages
     sections[tr("nav.section.method")] = [page("method", "nav.method", ":material/science:")]
-    return st.navigation(sections)
+    return sections
+
+
+def _navigation() -> st.Page:
+    """Register the pages and pick the one to run; the sidebar links are the app's own (_nav_links).
+
+    Streamlit's navigation menu is off (`client.showSidebarNavigation = false` in
+    .streamlit/config.toml): with a `pages/` folder beside the entry point, a fresh server's first
+    run lists every file of that folder (common, frame, ...) as a page until this call replaces
+    the list, and the menu would show that list. With the menu off nothing shows it; the app draws
+    its links itself, first thing in the sidebar, before the slow parts of the frame."""
+    sections = _sections()
+    page = st.navigation(sections, position="hidden")
+    _nav_links(sections)
+    return page
+
+
+def _nav_links(sections: dict[str, list[st.Page]]) -> None:
+    """The navigation in the sidebar: a caption per section and a link per page (the link of the
+    page on show is highlighted by Streamlit)."""
+    with st.sidebar, st.container(key=NAV_KEY, gap="small"):
+        for header, pages in sections.items():
+            with st.container(gap="xsmall"):
+                st.caption(header)
+                for page in pages:
+                    st.page_link(page, width="stretch")
+        st.divider()
 
 
 def run() -> None:
-    """Draw the shared frame and run the chosen page inside it."""
+    """Draw the shared frame and run the chosen page inside it.
+
+    The navigation comes first: its links are on screen while the rest of the sidebar is still
+    being built (on a fresh server that is the models loading and the sample's analysis), and a
+    click on one of them interrupts this run and opens that page."""
     with shell_running():
         st.set_page_config(page_title="Opinion Lens 舆情透镜", page_icon=":material/insights:", layout="wide")
+        page = _navigation()
         with st.sidebar:
             _language_switch()
             st.markdown(f"### {tr('app.title')}")
@@ -261,4 +301,11 @@ def run() -> None:
                 _model_and_band(record)
             _downloads(record)
             editing_controls()
-        _navigation().run()
+        page.run()
+
+
+# Not a page. Streamlit's legacy pages/ start (a fresh server's first run, before dashboard.py has
+# called st.navigation) runs any file of pages/ that a URL names, this one too: send that visitor
+# to the app itself, which opens the Overview.
+if __name__ == "__main__":
+    st.switch_page("dashboard.py")

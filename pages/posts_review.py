@@ -158,3 +158,10 @@ def _record(
         st.error(str(exc))
     else:
         st.rerun()
+
+
+# Not a page. Streamlit's legacy pages/ start (a fresh server's first run, before dashboard.py has
+# called st.navigation) runs any file of pages/ that a URL names, this one too: send that visitor
+# to the app itself, which opens the Overview.
+if __name__ == "__main__":
+    st.switch_page("dashboard.py")

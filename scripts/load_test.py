@@ -51,6 +51,8 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from flows import POSTS_PATH  # noqa: E402
 from server import (  # noqa: E402 -- the shared helpers live beside the browser tests
     _ANY_RESPONSE_SINCE,
+    _CURRENT_NAV_PATH,
+    _NAV_CURRENT_IS,
     _RUN_FINISHED_SINCE,
     APP_CONNECTED,
     APP_IDLE,
@@ -142,9 +144,6 @@ async def exceptions_on(page: Page) -> list[str]:
 
 
 async def nav_paths(page: Page) -> list[str]:
-    more = page.locator("[data-testid='stSidebarNavViewButton']")
-    if await more.count() and "more" in (await more.inner_text() or "").lower():
-        await more.click()
     hrefs = await page.locator(NAV_LINK).evaluate_all("links => links.map(a => a.getAttribute('href'))")
     return [urllib.parse.urlparse(h).path.strip("/") for h in hrefs]
 
@@ -152,15 +151,13 @@ async def nav_paths(page: Page) -> list[str]:
 async def go_to_page(page: Page, url_path: str, timeout_ms: float) -> float:
     """Click the sidebar link to `url_path` and wait until that page has been drawn; ms from the
     click to the end of its run (0 if the page was already on show)."""
-    from playwright.async_api import expect
-
     await wait_for_idle(page, timeout_ms)
     paths = await nav_paths(page)
     if url_path not in paths:
         raise AssertionError(f"no sidebar link to {url_path!r}; links: {paths}")
     link = page.locator(NAV_LINK).nth(paths.index(url_path))
     drawn = page.locator(PAGE_DRAWN).first
-    if current_path(page) == url_path and await link.get_attribute("aria-current") == "page":
+    if current_path(page) == url_path and await page.evaluate(_CURRENT_NAV_PATH, NAV_LINK) == url_path:
         await drawn.wait_for(state="visible", timeout=timeout_ms)
         return 0.0
     await link.wait_for(state="visible", timeout=timeout_ms)
@@ -168,7 +165,7 @@ async def go_to_page(page: Page, url_path: str, timeout_ms: float) -> float:
     await page.wait_for_url(
         lambda url: urllib.parse.urlparse(url).path.strip("/") == url_path, timeout=timeout_ms
     )
-    await expect(link).to_have_attribute("aria-current", "page", timeout=timeout_ms)
+    await page.wait_for_function(_NAV_CURRENT_IS, arg=[NAV_LINK, url_path], timeout=timeout_ms, polling=50)
     await drawn.wait_for(state="visible", timeout=timeout_ms)
     await wait_for_idle(page, timeout_ms)
     return elapsed

@@ -25,7 +25,7 @@ def test_first_run_opens_on_the_sample_with_gauge_shares_and_groups(app_env: str
     assert "P=" in captions and "U=" in captions and "N=" in captions
     assert "模型" in captions and "中性区间" in captions
     # A way from the numbers to the sentences behind them.
-    assert [link.proto.page for link in at.get("page_link")] == ["viewpoints"]
+    assert [link.proto.page for link in at.main.get("page_link")] == ["viewpoints"]
 
 
 def test_counts_shown_match_the_sentences(app_env: str) -> None:

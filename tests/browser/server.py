@@ -356,8 +356,25 @@ def screenshot(page: Page, name: str) -> Path:
 
 # --- finding things on a page ------------------------------------------------------------------
 
-NAV_LINK = "[data-testid='stSidebarNav'] [data-testid='stSidebarNavLink']"
+# The app draws its own navigation (pages/frame.py: st.page_link in the sidebar container with
+# key "app_nav"); Streamlit's menu is off (client.showSidebarNavigation = false, issue 22).
+NAV_LINK = "[data-testid='stSidebar'] .st-key-app_nav [data-testid='stPageLink-NavLink']"
 EXCEPTION = "[data-testid='stException']"
+
+# The path of the highlighted navigation link, or null. Streamlit marks the link of the page on
+# show by drawing its label bold (and shades it, as it shades a hovered link): no attribute says so.
+_CURRENT_NAV_PATH = """
+(selector) => {
+  for (const a of document.querySelectorAll(selector)) {
+    const label = a.querySelector("[data-testid='stMarkdownContainer'] p");
+    if (label && Number(getComputedStyle(label).fontWeight) >= 600)
+      return (a.getAttribute('href') || '').replace(/^\\/+|\\/+$/g, '');
+  }
+  return null;
+}
+"""
+# True once the highlighted link is the one to `path`: arg [NAV_LINK, path].
+_NAV_CURRENT_IS = f"([selector, path]) => ({_CURRENT_NAV_PATH})(selector) === path"
 
 
 def widget(page: Page, key: str) -> Locator:
@@ -380,12 +397,81 @@ def exceptions_on(page: Page) -> list[str]:
 
 
 def nav_paths(page: Page) -> list[str]:
-    """The URL path of every page in the sidebar navigation, in order (expanding "view more")."""
-    more = page.locator("[data-testid='stSidebarNavViewButton']")
-    if more.count() and "more" in (more.inner_text() or "").lower():
-        more.click()
+    """The URL path of every page in the sidebar navigation, in order."""
     hrefs = page.locator(NAV_LINK).evaluate_all("links => links.map(a => a.getAttribute('href'))")
     return [urllib.parse.urlparse(h).path.strip("/") for h in hrefs]
+
+
+def nav_link(page: Page, url_path: str) -> Locator:
+    """The sidebar navigation's link to `url_path` ("" = the default page)."""
+    return page.locator(f"{NAV_LINK}[href='{url_path}']")
+
+
+def current_nav_path(page: Page) -> str | None:
+    """The URL path of the highlighted navigation link (the page on show), None if none is."""
+    return page.evaluate(_CURRENT_NAV_PATH, NAV_LINK)
+
+
+def wait_for_current_nav(page: Page, url_path: str, timeout_ms: float = 30_000) -> None:
+    """Wait until the navigation highlights the link to `url_path`."""
+    page.wait_for_function(
+        _NAV_CURRENT_IS,
+        arg=[NAV_LINK, url_path],
+        timeout=timeout_ms,
+        polling=50,
+    )
+
+
+# --- what the sidebar shows while a fresh server starts (issue 22) -----------------------------
+
+# Installed before any of the app's code (a context init script): every 100 ms from the document's
+# start, [page time, entries] where entries are the labels of the sidebar's navigation, Streamlit's
+# own menu and the app's links alike (icons left out), or null while there is no sidebar at all.
+SIDEBAR_SAMPLER = """
+(() => {
+  window.__olSidebar = [];
+  const entries = () => {
+    const sidebar = document.querySelector("[data-testid='stSidebar']");
+    if (!sidebar) return null;
+    const links = sidebar.querySelectorAll(
+      "[data-testid='stSidebarNavLink'], [data-testid='stPageLink-NavLink']");
+    return [...links].map((a) => {
+      const label = a.cloneNode(true);
+      label.querySelectorAll("[data-testid='stIconMaterial']").forEach((icon) => icon.remove());
+      return label.textContent.trim();
+    });
+  };
+  const sample = () => window.__olSidebar.push([performance.now(), entries()]);
+  sample();
+  setInterval(sample, 100);
+})();
+"""
+
+
+def folder_listing_labels() -> set[str]:
+    """The entries of Streamlit's automatic listing of pages/ (its legacy multipage mode): the entry
+    point and every file of the folder, by file name ("posts_entities.py" -> "posts entities")."""
+    files = [p for p in (ROOT / "pages").glob("*.py") if not p.name.startswith((".", "__init__"))]
+    return {"dashboard", *(p.stem.replace("_", " ") for p in files)}
+
+
+def real_nav_labels() -> set[str]:
+    """Every label of the app's own navigation links, in both UI languages."""
+    from analysis.i18n import UI_LANGS, catalog, t
+
+    keys = [k for k in catalog() if k.startswith("nav.") and not k.startswith("nav.section.")]
+    return {t(k, lang) for k in keys for lang in UI_LANGS}
+
+
+def sidebar_samples(page: Page) -> list[tuple[float, list[str] | None]]:
+    """The sidebar samples SIDEBAR_SAMPLER took so far (install it with add_init_script first)."""
+    return [(float(t), entries) for t, entries in page.evaluate("window.__olSidebar || []")]
+
+
+def foreign_sidebar_entries(samples: list[tuple[float, list[str] | None]]) -> list[tuple[float, list[str]]]:
+    """The samples whose navigation held anything but the app's own links: (page time, entries)."""
+    real = real_nav_labels()
+    return [(t, entries) for t, entries in samples if entries and not set(entries) <= real]
 
 
 def current_path(page: Page) -> str:
@@ -406,20 +492,18 @@ def go_to_page(page: Page, url_path: str, timeout_ms: float = 30_000) -> float:
     been drawn: its run finished, the URL and the highlighted link are the page's, its title (or
     the error that stopped it) is shown and the app is idle. Returns ms from the click to the end
     of the run (0 if the page was already on show: clicking its link need not rerun anything)."""
-    from playwright.sync_api import expect
-
     wait_for_idle(page, timeout_ms)
     paths = nav_paths(page)
     if url_path not in paths:
         raise AssertionError(f"no sidebar link to {url_path!r}; links: {paths}")
     link = page.locator(NAV_LINK).nth(paths.index(url_path))
-    if current_path(page) == url_path and link.get_attribute("aria-current") == "page":
+    if current_path(page) == url_path and current_nav_path(page) == url_path:
         page.locator(PAGE_DRAWN).first.wait_for(state="visible", timeout=timeout_ms)
         return 0.0
     link.wait_for(state="visible", timeout=timeout_ms)
     elapsed = rerun_after(page, link.click, timeout_ms, retry_unnoticed_ms=5_000)
     page.wait_for_url(lambda url: urllib.parse.urlparse(url).path.strip("/") == url_path, timeout=timeout_ms)
-    expect(link).to_have_attribute("aria-current", "page", timeout=timeout_ms)
+    wait_for_current_nav(page, url_path, timeout_ms)
     page.locator(PAGE_DRAWN).first.wait_for(state="visible", timeout=timeout_ms)
     wait_for_idle(page, timeout_ms)
     return elapsed
