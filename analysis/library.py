@@ -699,15 +699,15 @@ class Library:
         `older_than_days` ago. A separate, explicit action (the page asks for confirmation).
         Returns the number purged."""
         t = trash_table
-        query = t.delete()
         if trash_ids is not None:
-            query = query.where(t.c.trash_id.in_(list(trash_ids)))
+            which = t.c.trash_id.in_(list(trash_ids))
         elif older_than_days is not None:
-            query = query.where(t.c.deleted_at < datetime.now(UTC) - timedelta(days=older_than_days))
+            which = t.c.deleted_at < datetime.now(UTC) - timedelta(days=older_than_days)
         else:
             raise LibraryError("say what to purge: trash ids or an age")
+        query = t.delete().where(which)
         with self._write() as conn:
-            purged_ids = [r[0] for r in conn.execute(sa.select(t.c.id).where(query.whereclause))]
+            purged_ids = [r[0] for r in conn.execute(sa.select(t.c.id).where(which))]
             count = int(conn.execute(query).rowcount or 0)
             # An article purged for good takes its furniture choices with it: SQLite may give its id
             # to the next article, which must not inherit them. (Reviews stay: they are the record.)
