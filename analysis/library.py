@@ -699,6 +699,7 @@ class Library:
         `older_than_days` ago. A separate, explicit action (the page asks for confirmation).
         Returns the number purged."""
         t = trash_table
+        which: sa.ColumnElement[bool]
         if trash_ids is not None:
             which = t.c.trash_id.in_(list(trash_ids))
         elif older_than_days is not None:
