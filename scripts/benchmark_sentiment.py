@@ -750,6 +750,8 @@ def main(argv: list[str] | None = None) -> int:
         args.no_write = True
     print("\n## Fixed test split\n" + SET_HEADER, flush=True)
     sets, sweep = per_set_table(args.snownlp_cap, only)
+    if only:
+        return 0
     print(
         "\n## Sample article vs a reader's labels\n| tier | model | agree | NEV |\n|---|---|---|---|",
         flush=True,
