@@ -171,3 +171,17 @@ def test_validate_mapping() -> None:
 def test_parse_counts() -> None:
     got = parse_counts(pd.Series(["1,234", "1.2万", "3k", "", None, "abc", "7"]))
     assert got.tolist() == [1234.0, 12000.0, 3000.0, 0.0, 0.0, 0.0, 7.0]
+
+
+def test_column_names_that_strip_to_the_same_are_told_apart() -> None:
+    # Hypothesis found " " and "\r": both strip to "", and two columns of one name made every
+    # column lookup return a frame (a pandas ValueError instead of a CorpusError).
+    from analysis.corpus.ingest import unique_names
+
+    assert unique_names([" ", "\r", "text", "text ", None]) == [
+        "column_1",
+        "column_2",
+        "text",
+        "text (2)",
+        "column_5",
+    ]

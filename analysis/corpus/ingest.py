@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import IO, Literal, TextIO
@@ -189,7 +189,7 @@ class TableSource:
                 skipinitialspace=False,
             )
             for chunk in reader:
-                chunk.columns = [str(c).strip() for c in chunk.columns]
+                chunk.columns = unique_names(chunk.columns)
                 yield chunk
 
     def _txt_chunks(self, chunk_size: int) -> Iterator[pd.DataFrame]:
@@ -288,8 +288,24 @@ def _xlsx_rows(stream: IO[bytes]) -> tuple[Iterator[tuple[object, ...]], list[st
     if header is None:
         close()
         raise CorpusError("no_rows", "the workbook's first sheet is empty")
-    names = [str(h).strip() if h is not None else f"column_{i + 1}" for i, h in enumerate(header)]
-    return rows, names, close
+    return rows, unique_names(header), close
+
+
+def unique_names(header: Iterable[object]) -> list[str]:
+    """Column names as the user reads them: stripped, an empty one named by its place, and a
+    repeat numbered (" " and "\r" both strip to ""; two columns of one name would make every
+    column lookup ambiguous)."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, h in enumerate(header):
+        name = str(h).strip() if h is not None else ""
+        name = name or f"column_{i + 1}"
+        base, k = name, 2
+        while name in seen:
+            name, k = f"{base} ({k})", k + 1
+        seen.add(name)
+        names.append(name)
+    return names
 
 
 def _xlsx_frame(header: list[str], rows: list[tuple[object, ...]]) -> pd.DataFrame:
