@@ -41,12 +41,10 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -54,9 +52,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import OpinionLensError
-from analysis.metrics import summarize_counts, summarize_labels
+from analysis.lazy import once
+from analysis.metrics import LABEL_CODES, UNSCORED_CODE, summarize_counts, summarize_labels
 from analysis.model import ArticleAnalysis, Evidence, Label, SentimentSummary
 from analysis.text.keywords import tokenizer
+from analysis.text.normalize import alias_key
 from analysis.text.scripts import HAN
 
 if TYPE_CHECKING:  # the sentiment package loads models lazily; only its type is needed here
@@ -125,9 +125,7 @@ _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _SPACES = re.compile(r"\s+")
 
 
-def _key(alias: str) -> str:
-    """Lookup key of a case-insensitive alias: NFKC, case-folded, single spaces."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", alias).casefold()).strip()
+_key = alias_key  # lookup key of a case-insensitive alias
 
 
 def _exact_key(alias: str) -> str:
@@ -551,24 +549,19 @@ def parse_table(data: object, where: str = "<table>") -> EntityTable:
     return EntityTable(entities, blockers, not_names, where)
 
 
-_table_lock = threading.Lock()
-
-
-@cache
+@once
 def _default_table() -> EntityTable:
     return load_table()
 
 
 def default_table(extras: Iterable[UserAlias] = ()) -> EntityTable:
     """The shipped table (loaded once per process, thread-safe), plus the user's aliases if any
-    (tables with the same extras are cached too)."""
-    with _table_lock:
-        base = _default_table()
+    (tables with the same extras are cached too, the 16 newest)."""
     extras = tuple(tuple(x) if isinstance(x, list) else x for x in extras)
-    return _with_extras(extras) if extras else base
+    return _with_extras(extras) if extras else _default_table()
 
 
-@lru_cache(maxsize=16)
+@once(max_entries=16)
 def _with_extras(extras: tuple[UserAlias, ...]) -> EntityTable:
     return default_table().with_aliases(extras)
 
@@ -582,23 +575,17 @@ _POS_TYPES: dict[str, EntityType] = {
     "nt": "organisation",
     "ns": "place",
 }
-_pos_lock = threading.Lock()
 
 
-@cache
-def _build_pos_tokenizer():  # -> jieba.posseg.POSTokenizer
+@once
+def _pos_tokenizer():  # -> jieba.posseg.POSTokenizer
     import jieba.posseg  # imported here: it reads jieba's POS table (about a second)
 
     pos = jieba.posseg.POSTokenizer(tokenizer())
     # The first cut moves the tokenizer's user tags into this tagger (jieba mutates both objects
-    # there); doing it now, under the lock, leaves later cuts read-only and so thread-safe.
+    # there); doing it now, in the single build, leaves later cuts read-only and so thread-safe.
     pos.lcut("小米")
     return pos
-
-
-def _pos_tokenizer():
-    with _pos_lock:
-        return _build_pos_tokenizer()
 
 
 # The commonest Chinese surnames: a two-character "person" from jieba's tagger must start with one
@@ -1294,8 +1281,6 @@ def entity_rows(entities: Iterable[EntitySummary], lang: str = "zh") -> list[dic
 
 # --- posts: mentions, NEV and share of voice per period ---------------------------------------------
 
-_LABEL_CODE = {"positive": 0, "neutral": 1, "negative": 2}
-
 
 class EntityAccumulator:
     """Entity counts per period over chunks of posts (known aliases only, sentence-level labels).
@@ -1345,7 +1330,12 @@ class EntityAccumulator:
         width = len(self._names) + 1
         rows, ids_arr = np.divmod(np.unique(rows * width + np.asarray(ids, dtype=np.int64)), width)
         label_values = _values(labels)[rows]
-        codes = pd.Series(label_values, dtype=object).map(_LABEL_CODE).fillna(3).to_numpy(dtype=np.int8)
+        codes = (
+            pd.Series(label_values, dtype=object)
+            .map(LABEL_CODES)
+            .fillna(UNSCORED_CODE)
+            .to_numpy(dtype=np.int8)
+        )
         part = pd.DataFrame({"period": _values(periods)[rows], "eid": ids_arr, "code": codes})
         counts = part.groupby(["period", "eid", "code"], sort=False).size()
         self._parts.append(counts.rename("n").reset_index())
@@ -1375,8 +1365,7 @@ class EntityAccumulator:
                 "nev": np.array([np.nan if x is None else x for x in nev], dtype=float),
             }
         )
-        totals = frame.groupby("period", sort=False)["mentions"].transform("sum")
-        frame["share_of_voice"] = frame["mentions"] / totals
+        frame = _with_share_of_voice(frame)
         frame = frame.sort_values(["period", "mentions", "entity"], ascending=[True, False, True])
         return frame.reset_index(drop=True)[list(POSTS_COLUMNS)]
 
@@ -1422,7 +1411,11 @@ def share_of_voice(posts: pd.DataFrame, entities: Iterable[str]) -> pd.DataFrame
     """The posts table restricted to a competitor set, share of voice recomputed within it (it
     sums to 1 per period over the set's entities that were mentioned)."""
     chosen = list(dict.fromkeys(entities))
-    out = posts[posts["entity"].isin(chosen)].copy()
-    totals = out.groupby("period", sort=False)["mentions"].transform("sum")
-    out["share_of_voice"] = out["mentions"] / totals
-    return out.reset_index(drop=True)
+    return _with_share_of_voice(posts[posts["entity"].isin(chosen)].copy()).reset_index(drop=True)
+
+
+def _with_share_of_voice(frame: pd.DataFrame) -> pd.DataFrame:
+    """`share_of_voice`: each row's mentions over all mentions of its period in `frame`."""
+    totals = frame.groupby("period", sort=False)["mentions"].transform("sum")
+    frame["share_of_voice"] = frame["mentions"] / totals
+    return frame

@@ -3,9 +3,13 @@
 - Percentages: a net emotional value is signed (`+12.3%`, `nev_percent`), a share is not
   (`45.6%`, `share_percent`). A missing value shows as `—` on screen (`MISSING`) and as `n/a` in
   plain text (`MISSING_TEXT`, the CLI report). Charts plot `percent_points` (a number, one decimal).
+- Scores: signed to two decimals, `+0.42` (`score_text`).
+- Dates: `2025-10-27` (`date_text`) and `2025-10-27 20:11` (`minute_text`), as written in the
+  time's own offset.
 - Evidence: `term(+0.42)` items (`evidence_string`); the separator is the caller's.
-- Titles: a record's title, else its file name, else `#id` (`display_title`); the source with its
-  Chinese name (`display_source`).
+- Titles: a record's title, else its file name, else `#id` (`display_title`); an article in a
+  picker as `#id · title · date` (`article_label`); the source with its Chinese name
+  (`display_source`).
 - Theme names in the UI language (`theme_name`).
 - Colours: one palette for the labels (`LABEL_COLOURS`) and one diverging NEV scale
   (`NEV_COLOURSCALE`); gauge zones at ±20 (`NEV_ZONE_NEGATIVE`, `NEV_ZONE_POSITIVE`, `nev_zone`).
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from analysis.model import Evidence
@@ -72,6 +76,22 @@ def measure_percent(key: str, value: float | None, *, missing: str = MISSING) ->
     return nev_percent(value, missing=missing)
 
 
+# -- scores and dates ----------------------------------------------------------------------------------
+def score_text(score: float | None, *, missing: str = MISSING) -> str:
+    """A sentence's or post's score in [-1, 1], signed to two decimals: `+0.42`; `missing` if unscored."""
+    return missing if score is None else f"{score:+.2f}"
+
+
+def date_text(value: date | datetime | None, *, missing: str = MISSING) -> str:
+    """`2025-10-27`; `missing` for no date."""
+    return missing if value is None else f"{value:%Y-%m-%d}"
+
+
+def minute_text(value: datetime | None, *, missing: str = MISSING) -> str:
+    """`2025-10-27 20:11` (in the time's own offset); `missing` for no time."""
+    return missing if value is None else f"{value:%Y-%m-%d %H:%M}"
+
+
 # -- evidence -----------------------------------------------------------------------------------------
 def evidence_string(evidence: Iterable[Evidence], sep: str = "; ") -> str:
     """`term(+0.42); term(-0.10)`: evidence terms with their signed weights."""
@@ -91,6 +111,14 @@ def display_title(item: Any, *, fallback: str | None = None) -> str:
         return str(title)
     ident = _field(item, "id")
     return f"#{ident}" if ident is not None else ""
+
+
+def article_label(record: Any, *, max_chars: int = 40) -> str:
+    """An article in a picker: `#3 · 小米汽车陷入困境… · 2025-10-27` (title cut at `max_chars`).
+    Language-neutral on purpose: Streamlit's AppTest formats options outside the app's session."""
+    title = display_title(record, fallback="—")
+    cut = f"{title[:max_chars]}…" if len(title) > max_chars else title
+    return f"#{_field(record, 'id')} · {cut} · {date_text(_field(record, 'published_at'))}"
 
 
 def display_source(document: Any, *, missing: str = MISSING) -> str:

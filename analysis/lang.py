@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from analysis.model import Lang
 from analysis.text.scripts import HAN
 
-_LATIN = re.compile(r"[A-Za-z]")
 # Scripts that are neither Chinese nor English: kana, hangul, cyrillic, arabic, greek, thai, devanagari.
 _OTHER = re.compile(
     r"[\u3040-\u30ff\uac00-\ud7af\u0400-\u04ff\u0600-\u06ff\u0370-\u03ff\u0e00-\u0e7f\u0900-\u097f]"

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import tempfile
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,8 +28,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from analysis.errors import OpinionLensError
+from analysis.metrics import summary_row
 from analysis.model import SentimentSummary
-from analysis.text.normalize import content_hash, stored_text_form
+from analysis.text.normalize import alias_key, content_hash, stored_text_form
 
 DB_URL_ENV: Final = "OPINION_LENS_DB_URL"
 PG_CONNECT_TIMEOUT_S: Final = 5  # seconds before an unreachable PostgreSQL server counts as down
@@ -135,12 +135,6 @@ class EntityAliasRecord:
 
 
 MAX_ALIAS_CHARS: Final = 200  # an alias or a canonical name; longer is not a name
-
-
-def alias_key(alias: str) -> str:
-    """The form an alias is unique in: NFKC, case-folded, single spaces (as the entity matcher
-    compares aliases, so "Xiaomi" and "xiaomi " are one alias)."""
-    return " ".join(unicodedata.normalize("NFKC", alias).casefold().split())
 
 
 def data_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -375,17 +369,12 @@ def _alias_from_row(row: sa.Row[Any]) -> EntityAliasRecord:
     return EntityAliasRecord(m["id"], m["alias"], m["canonical"], m["type"], m["editor"], created)
 
 
+_SUMMARY_COLUMNS = ("n", "positive", "neutral", "negative", "nev", "nev_polar")  # stored per article
+
+
 def _summary_values(summary: SentimentSummary | None) -> dict[str, Any]:
-    if summary is None:
-        return dict.fromkeys(("n", "positive", "neutral", "negative", "nev", "nev_polar"))
-    return {
-        "n": summary.n,
-        "positive": summary.positive,
-        "neutral": summary.neutral,
-        "negative": summary.negative,
-        "nev": summary.nev,
-        "nev_polar": summary.nev_polar,
-    }
+    row = summary_row(summary) if summary is not None else {}
+    return {k: row.get(k) for k in _SUMMARY_COLUMNS}
 
 
 def _clean(value: str | None) -> str | None:

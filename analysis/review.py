@@ -25,13 +25,12 @@ import pandas as pd
 
 from analysis.errors import OpinionLensError
 from analysis.metrics import summarize_labels, wilson_interval
-from analysis.model import ArticleAnalysis, Bullet, Label, Sentence, SentimentSummary
+from analysis.model import LABELS, ArticleAnalysis, Bullet, Label, Sentence, SentimentSummary
 from analysis.text.normalize import content_hash
 
 if TYPE_CHECKING:
     from analysis.library import Library
 
-LABELS: tuple[Label, ...] = ("positive", "neutral", "negative")
 MAX_NOTE_CHARS = 2000
 MAX_BULK = 500  # items one change may touch (a bulk change over a filter), as Meltwater allows
 MAX_EDITOR_CHARS = 320  # an email address at most
@@ -129,10 +128,13 @@ def check_change(n_items: int, label: str | None, note: str, editor: str | None)
         raise ReviewError(
             f"{n_items} items is more than one change may touch ({MAX_BULK}); narrow the filter",
             code="too_many",
+            limit=MAX_BULK,
         )
     if len(note) > MAX_NOTE_CHARS:
         raise ReviewError(
-            f"the note has {len(note)} characters; the limit is {MAX_NOTE_CHARS}", code="note_too_long"
+            f"the note has {len(note)} characters; the limit is {MAX_NOTE_CHARS}",
+            code="note_too_long",
+            limit=MAX_NOTE_CHARS,
         )
     return checked, check_editor(editor)
 
@@ -143,7 +145,11 @@ def check_editor(editor: str | None) -> str:
     if not name:
         raise ReviewError("say who is reviewing (a name or email) before changing labels", code="no_editor")
     if len(name) > MAX_EDITOR_CHARS:
-        raise ReviewError(f"the editor name is longer than {MAX_EDITOR_CHARS} characters", code="bad_editor")
+        raise ReviewError(
+            f"the editor name is longer than {MAX_EDITOR_CHARS} characters",
+            code="bad_editor",
+            limit=MAX_EDITOR_CHARS,
+        )
     return name
 
 
@@ -533,10 +539,15 @@ def training_csv(rows: Iterable[tuple[str, str]]) -> bytes:
 
 
 def post_targets(
-    posts: pd.DataFrame, corpus_id: int, rows: Iterable[int], components: Mapping[str, str]
+    posts: pd.DataFrame, corpus_id: int, rows: Iterable[int], components: Mapping[str, str] | str
 ) -> list[ReviewTarget]:
     """Review targets for posts by their file row (`posts["row"]`); ReviewError for an unknown row.
-    `components` maps a language to the `name@version` of the model that scored it."""
+    `components` maps a language to the `name@version` of the model that scored it, or is the
+    name of that model (its components are looked up)."""
+    if isinstance(components, str):
+        from analysis.corpus.scoring import model_components  # late: it names the model's parts
+
+        components = model_components(components)
     by_row = posts.set_index("row", drop=False)
     targets = []
     for r in rows:

@@ -25,7 +25,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -266,6 +267,99 @@ def md_escape(text: str | None) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+# -- messages ---------------------------------------------------------------------------------------
+def error_text(
+    exc: OpinionLensError | str,
+    prefix: str,
+    *,
+    codes: Collection[str] | None = None,
+    fallback: str | None = None,
+    **fields: Any,
+) -> str:
+    """An error in the UI language: the string `{prefix}.{code}` filled with the error's own fields,
+    `error` (its message as written) and `fields` (defaults for what the error does not carry). A
+    code outside `codes` (or without a string) takes the `fallback` code's string, else the error's
+    own message. `exc` may be a bare code."""
+    code = exc if isinstance(exc, str) else exc.code
+    values: dict[str, Any] = {**fields, "error": str(exc)}  # the error's own fields win over defaults
+    if not isinstance(exc, str):
+        values.update({k: v for k, v in exc.fields.items() if isinstance(v, str | int | float)})
+    for candidate in (code if codes is None or code in codes else None, fallback):
+        if candidate is None:
+            continue
+        try:
+            return tr(f"{prefix}.{candidate}", **values)
+        except (KeyError, IndexError):  # no such string, or one that needs a field we lack
+            continue
+    return str(exc)
+
+
+def flash(key: str, kind: str, text: str) -> None:
+    """Say `text` on the next run, once (an action's outcome from a button callback); `kind` is
+    "success" or "error". `show_flash(key)` shows it where the page wants it."""
+    st.session_state[key] = (kind, text)
+
+
+def show_flash(key: str) -> None:
+    """The message `flash(key, ...)` left, shown once (as Markdown: escape user text with
+    `md_escape` before flashing it)."""
+    message = st.session_state.pop(key, None)
+    if message is None:
+        return
+    kind, text = message
+    if kind == "error":
+        st.error(text, icon=":material/error:")
+    else:
+        st.success(text, icon=":material/check:")
+
+
+# -- publication date inputs -------------------------------------------------------------------------
+def when_inputs(
+    columns: Sequence[Any],
+    keys: tuple[str, str, str],
+    when: datetime | None,
+    *,
+    default_time: time | None = None,
+) -> None:
+    """Date, time and UTC offset of a publication, one input per column (`keys`: date, time and the
+    offset in minutes), pre-filled with `when` as written (undated: empty, China time); read them
+    back with `when_value(keys)`."""
+    from analysis.intake import format_utc_offset, utc_offset_choices, utc_offset_of
+
+    offset = utc_offset_of(when)
+    choices = [int(o.total_seconds() // 60) for o in utc_offset_choices([offset])]
+    columns[0].date_input(
+        tr("library.field.date"),
+        value=when.date() if when else None,
+        key=keys[0],
+        help=tr("library.field.date_help"),
+        min_value=date(1900, 1, 1),
+        max_value=date(2100, 12, 31),
+    )
+    columns[1].time_input(
+        tr("library.field.time"),
+        value=when.time().replace(second=0, microsecond=0) if when else default_time,
+        key=keys[1],
+        step=60,
+    )
+    columns[2].selectbox(
+        tr("library.field.tz"),
+        options=choices,
+        index=choices.index(int(offset.total_seconds() // 60)),
+        format_func=lambda m: format_utc_offset(timedelta(minutes=m)),
+        key=keys[2],
+    )
+
+
+def when_value(keys: tuple[str, str, str]) -> datetime | None:
+    """The publication time `when_inputs(keys)` holds (None without a date)."""
+    from analysis.intake import combine_date_time
+
+    state = st.session_state
+    offset = timedelta(minutes=state.get(keys[2]) or 0)
+    return combine_date_time(state.get(keys[0]), state.get(keys[1]), offset)
 
 
 # -- models and analyses -----------------------------------------------------------------------------
@@ -668,23 +762,30 @@ def entity_table(*, warn: bool = True) -> EntityTable:
 def check_alias(alias: str, canonical: str, type_: str | None) -> tuple[UserAliasTuple, str | None]:
     """A user alias as the entity table would take it next to the stored ones, and the entity it
     named before (None when it named none). `canonical` may be any name the table knows for the
-    entity (Xiaomi -> 小米); `type_` None takes that entity's type. Raises EntityTableError (its
-    message shown as is) when the alias conflicts or says nothing new."""
+    entity (Xiaomi -> 小米); `type_` None takes that entity's type. Raises EntityTableError when the
+    alias conflicts or says nothing new (codes `alias_empty`, `alias_need_type`, `alias_known`, or
+    the table's own codes for a conflict)."""
     from analysis.entities import EntityTableError, default_table
 
     alias, canonical = " ".join(alias.split()), " ".join(canonical.split())
     if not alias or not canonical:
-        raise EntityTableError(tr("ent.alias_empty"), code="alias_invalid")
+        raise EntityTableError("give both the alias and the entity it names", code="alias_empty")
     kept = aliases_in_use(warn=False)
     table = default_table(kept)
     current = table.get(canonical) or table.resolve(canonical)
     if current is not None:
         canonical = current.name
     elif type_ is None:
-        raise EntityTableError(tr("ent.alias_need_type", canonical=canonical), code="alias_invalid")
+        raise EntityTableError(
+            f"{canonical!r} is not in the entity table: a new entity needs a type",
+            code="alias_need_type",
+            canonical=canonical,
+        )
     previous = table.resolve(alias)
     if previous is not None and previous.name == canonical:
-        raise EntityTableError(tr("ent.alias_known", alias=alias, canonical=canonical), code="alias_known")
+        raise EntityTableError(
+            f"{alias!r} already names {canonical!r}", code="alias_known", alias=alias, canonical=canonical
+        )
     item = (alias, canonical, type_ or (current.type if current else ""))
     default_table((*kept, item))  # raises EntityTableError on a conflict (e.g. another type)
     return item, previous.name if previous is not None else None

@@ -20,16 +20,15 @@ from analysis.charts import (
     top_compared_entities,
 )
 from analysis.errors import OpinionLensError
-from analysis.format import display_title, nev_percent, percent_points
-from analysis.library import LibraryError
+from analysis.format import article_label, nev_percent, percent_points
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
 from pages.common import (
     ARTICLE_KEY,
     band_caption,
     entities_for,
     entity_name,
-    get_library,
     label_name,
+    list_articles_or_last,
     md_escape,
     record_analysis,
     tr,
@@ -43,19 +42,15 @@ lang = ui_lang()
 no_bar = {"displayModeBar": False}
 st.title(tr("cmp.title"), anchor=False)
 
-try:
-    records = get_library().list_articles()
-except LibraryError as exc:
-    st.error(str(exc))
+records, down = list_articles_or_last()  # while the database is down, the list last read
+if down is not None and not records:
+    st.error(down)
     st.stop()
 by_id = {r.id: r for r in records}
 
 
 def name_of(article_id: int) -> str:
-    r = by_id[article_id]
-    title = display_title(r)
-    date = r.published_at.strftime("%Y-%m-%d") if r.published_at else "—"
-    return f"{title[:30]}{'…' if len(title) > 30 else ''} · {date} (#{r.id})"
+    return article_label(by_id[article_id], max_chars=30)
 
 
 if len(records) < 2:

@@ -15,13 +15,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
 
 from analysis.errors import OpinionLensError
-from analysis.format import display_title
+from analysis.format import article_label
 from analysis.library import ArticleRecord
 from analysis.sentiment import SUITES, SentimentError
 from pages.common import (
@@ -70,12 +69,6 @@ def page_shell() -> None:
 
 
 PAGES_DIR = Path(__file__).resolve().parent
-
-
-def _article_label(record: ArticleRecord) -> str:
-    date = record.published_at.strftime("%Y-%m-%d") if isinstance(record.published_at, datetime) else "—"
-    title = display_title(record)
-    return f"{title[:40]}{'…' if len(title) > 40 else ''} · {date}"
 
 
 def _language_switch() -> None:
@@ -131,7 +124,7 @@ def _article_picker() -> ArticleRecord | None:
     chosen = st.selectbox(
         tr("dash.article"),
         options=ids,
-        format_func=lambda i: _article_label(by_id[i]),
+        format_func=lambda i: article_label(by_id[i]),
         key=ARTICLE_KEY,
         help=tr("dash.article_help"),
         on_change=remember_pick,

@@ -18,7 +18,6 @@ import streamlit as st
 
 from analysis.corpus import analysis as ca
 from analysis.corpus.analysis import CorpusAnalysis
-from analysis.corpus.scoring import model_components
 from analysis.errors import OpinionLensError
 from analysis.review import (
     LABELS,
@@ -113,10 +112,9 @@ def section(source: dict[str, Any], corpus: CorpusAnalysis, freq: str, period: p
         tr("posts.review.label"), CHOICES, key="posts_review_label", format_func=choices.__getitem__
     )
     note = st.text_input(tr("posts.review.note"), key="posts_review_note", max_chars=2000)
-    components = model_components(corpus.options.model)
     b = st.columns(3)
     if b[0].button(tr("posts.review.apply"), key="posts_review_apply", icon=":material/check:"):
-        _record(source, corpus, [row], label, note, editor, components)
+        _record(source, corpus, [row], label, note, editor)
     n = len(posts)
     confirm = b[1].checkbox(
         tr("posts.review.bulk_confirm", n=n, label=_choice_name(label)), key="posts_review_bulk_confirm"
@@ -124,7 +122,7 @@ def section(source: dict[str, Any], corpus: CorpusAnalysis, freq: str, period: p
     if b[1].button(
         tr("posts.review.bulk", n=n), key="posts_review_bulk", disabled=not confirm or n > MAX_BULK
     ):
-        _record(source, corpus, list(posts["row"]), label, note, editor, components)
+        _record(source, corpus, list(posts["row"]), label, note, editor)
     if n > MAX_BULK:
         b[1].caption(tr("posts.review.bulk_too_many", n=n, max=MAX_BULK))
     if b[2].button(
@@ -143,14 +141,13 @@ def _choice_name(choice: str) -> str:
 
 
 def _record(
-    source: dict[str, Any], corpus: CorpusAnalysis, rows: list[int], label: str, note: str, editor: str | None,
-    components: dict[str, str],
-) -> None:  # fmt: skip
+    source: dict[str, Any], corpus: CorpusAnalysis, rows: list[int], label: str, note: str, editor: str | None
+) -> None:
     try:
         check_change(len(rows), None if label == "model" else label, note, editor)  # before storing anything
         cid = corpus_id(source, corpus, create=True)
         assert cid is not None
-        targets = post_targets(corpus.posts, cid, rows, components)
+        targets = post_targets(corpus.posts, cid, rows, corpus.options.model)
         record_reviews(
             common.get_library(), targets, None if label == "model" else label, note=note, editor=editor or ""
         )

@@ -438,8 +438,8 @@ def test_first_load_is_thread_safe_with_eight_threads() -> None:
 import threading
 import analysis.entities as ent
 from analysis.text import keywords
-assert ent._default_table.cache_info().currsize == 0
-assert keywords._build_tokenizer.cache_info().currsize == 0  # nothing heavy at import
+assert ent._default_table.loaded() == 0
+assert keywords._build_tokenizer.loaded() == 0  # nothing heavy at import
 barrier = threading.Barrier(8)
 results, errors = [], []
 def work():
@@ -455,9 +455,9 @@ threads = [threading.Thread(target=work) for _ in range(8)]
 [t.join() for t in threads]
 assert not errors, errors
 assert len(results) == 8 and len(set(results)) == 1, set(results)
-assert ent._default_table.cache_info().misses == 1
-assert ent._build_pos_tokenizer.cache_info().misses == 1
-assert keywords._build_tokenizer.cache_info().misses == 1
+assert ent._default_table.loaded() == 1
+assert ent._pos_tokenizer.loaded() == 1
+assert keywords._build_tokenizer.loaded() == 1
 print(results[0][1])
 """
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=180)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from analysis.cli.common import CliError, read_input_bytes
 from analysis.errors import ReaderError
+from analysis.format import MISSING_TEXT, nev_percent
 
 if TYPE_CHECKING:
     from analysis.entities import EntitySummary
@@ -77,7 +78,7 @@ def entities_text(entities: Sequence[EntitySummary], top: int = TEXT_ENTITIES) -
     for e in entities[:top]:
         s = e.sentiment
         name = f"{e.name} / {e.name_en}" if e.name_en and e.name_en != e.name else e.name
-        nev = "n/a" if s.nev is None else f"{s.nev:+.3f}"
+        nev = nev_percent(s.nev, missing=MISSING_TEXT)  # as the report's summary lines write it
         where = ", ".join(str(p) for p in e.sentence_positions[:12])
         more = " …" if len(e.sentences) > 12 else ""
         lines.append(

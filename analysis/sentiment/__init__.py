@@ -48,7 +48,6 @@ __all__ = [
     "get_model",
     "register_model",
     "resolve_suite",
-    "suite_names",
     "uncertainty",
 ]
 
@@ -94,10 +93,6 @@ SUITES: dict[str, Suite] = {
 EDGE_MARGIN = 0.05  # a score this close to a band edge is flagged as uncertain
 PROGRESS_BATCH = 16  # texts of the costly tier per progress report (about a second)
 Progress = Callable[[int, int], None]  # (done, total)
-
-
-def suite_names() -> list[str]:
-    return list(SUITES)
 
 
 def accurate_unavailable_reason() -> str | None:

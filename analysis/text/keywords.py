@@ -14,10 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
 import jieba
@@ -30,16 +28,14 @@ from analysis.text.scripts import HAN
 _DATA = Path(__file__).resolve().parents[1] / "data"  # shipped as package data (pyproject.toml)
 EN_WORD = re.compile(r"[A-Za-z0-9]+(?:[&'’\-][A-Za-z0-9]+)*")
 
-_lock = threading.Lock()
 
-
-@cache
+@once
 def _stop_words(lang: str) -> frozenset[str]:
     text = (_DATA / f"stopwords_{lang}.txt").read_text(encoding="utf-8")
     return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
-@cache
+@once  # single flight: jieba's initialisation is not safe to run twice at once
 def _build_tokenizer() -> jieba.Tokenizer:
     # jieba logs "Building prefix dict..." at DEBUG/INFO on first use; that is noise for our users.
     jieba.setLogLevel(logging.WARNING)
@@ -81,8 +77,7 @@ def tokenizer() -> jieba.Tokenizer:
     Not jieba's global one: other code may change that, and ours must keep brand and person names
     (小米汽车, 雷军, SU7, OTA, ...) whole.
     """
-    with _lock:  # jieba initialisation is not safe to run twice at once
-        return _build_tokenizer()
+    return _build_tokenizer()
 
 
 @once
