@@ -735,6 +735,14 @@ class Library:
             raise LibraryError(f"the corpus could not be saved: {exc}") from exc
         return self.get_corpus(new_id), True
 
+    def corpus_id_by_sha(self, sha256: str) -> int | None:
+        """The id of the stored corpus with these bytes (by SHA-256); None when none is stored."""
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(corpora_table.c.id).where(corpora_table.c.sha256 == sha256)
+            ).one_or_none()
+        return None if row is None else int(row[0])
+
     def _find_corpus_by_sha(self, sha256: str) -> CorpusRecord | None:
         with self._read() as conn:
             row = conn.execute(

@@ -22,19 +22,10 @@ from analysis.charts import (
 from analysis.errors import OpinionLensError
 from analysis.format import article_label, nev_percent, percent_points
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
-from pages.common import (
-    ARTICLE_KEY,
-    band_caption,
-    entities_for,
-    entity_name,
-    label_name,
-    list_articles_or_last,
-    md_escape,
-    record_analysis,
-    tr,
-    ui_lang,
-)
-from pages.frame import page_shell
+from pages.ui.article import entities_for, entity_name, record_analysis
+from pages.ui.frame import page_shell
+from pages.ui.state import ARTICLE_KEY, label_name, list_articles_or_last, tr, ui_lang
+from pages.ui.widgets import band_caption, md_escape
 
 page_shell()
 

@@ -26,20 +26,11 @@ from analysis.intake import (
 )
 from analysis.library import TRASH_DAYS, ArticleRecord, Library, LibraryError
 from analysis.readers import MAX_BYTES
-from pages.common import (
-    PENDING_ARTICLE_KEY,
-    editing_allowed,
-    error_text,
-    flash,
-    get_library,
-    get_scorer,
-    md_escape,
-    show_flash,
-    tr,
-    when_inputs,
-    when_value,
-)
-from pages.frame import page_shell
+from pages.ui.access import editing_allowed
+from pages.ui.cache import get_library, get_scorer
+from pages.ui.frame import page_shell
+from pages.ui.state import PENDING_ARTICLE_KEY, tr
+from pages.ui.widgets import error_text, flash, md_escape, show_flash, when_inputs, when_value
 
 UPLOAD_KEY = "library_upload"
 PASTE_KEY = "library_paste"

@@ -37,29 +37,12 @@ from analysis.format import (
 from analysis.library import LibraryError
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, headline_measures, wilson_interval
 from analysis.model import LABELS, SentimentSummary
-from pages.common import (
-    ENTITY_FILTER_PENDING_KEY,
-    active_article_views,
-    band_caption,
-    check_alias,
-    editing_allowed,
-    entities_for,
-    entity_name,
-    error_text,
-    first_run_note,
-    flash,
-    get_library,
-    label_name,
-    label_view,
-    md_escape,
-    review_editor,
-    show_flash,
-    shown_analysis,
-    tr,
-    ui_lang,
-    user_aliases,
-)
-from pages.frame import page_shell
+from pages.ui.access import editing_allowed, review_editor
+from pages.ui.article import active_article_views, check_alias, entities_for, entity_name, shown_analysis
+from pages.ui.cache import get_library
+from pages.ui.frame import page_shell
+from pages.ui.state import ENTITY_FILTER_PENDING_KEY, label_name, label_view, tr, ui_lang, user_aliases
+from pages.ui.widgets import band_caption, error_text, first_run_note, flash, md_escape, show_flash
 
 page_shell()
 

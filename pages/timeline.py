@@ -13,19 +13,11 @@ from analysis.format import display_title
 from analysis.library import ArticleRecord, LibraryError
 from analysis.metrics import summary_row
 from analysis.model import SentimentSummary
-from pages.common import (
-    active_article,
-    band_caption,
-    get_library,
-    list_articles_or_last,
-    md_escape,
-    record_analysis,
-    tr,
-    ui_lang,
-    when_inputs,
-    when_value,
-)
-from pages.frame import page_shell
+from pages.ui.article import active_article, record_analysis
+from pages.ui.cache import get_library
+from pages.ui.frame import page_shell
+from pages.ui.state import list_articles_or_last, tr, ui_lang
+from pages.ui.widgets import band_caption, md_escape, when_inputs, when_value
 
 page_shell()
 

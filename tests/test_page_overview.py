@@ -146,7 +146,7 @@ def test_article_with_nothing_scorable_says_so(app_env: str) -> None:
 
 
 def test_markdown_escape_keeps_article_text_literal() -> None:
-    from pages.common import md_escape
+    from pages.ui.widgets import md_escape
 
     assert md_escape("**bold** [link](javascript:x) <b>") == (
         "\\*\\*bold\\*\\* \\[link\\]\\(javascript:x\\) \\<b\\>"

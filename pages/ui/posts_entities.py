@@ -18,8 +18,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis.corpus import analysis as ca
-from pages import common
-from pages.common import tr, ui_lang
+from pages.ui.article import aliases_in_use
+from pages.ui.state import tr, ui_lang
 
 SET_KEY = "posts_entities_set"
 TABLE_ROWS = 2_000  # per-period rows drawn (whole periods; hourly periods can make tens of thousands)
@@ -30,7 +30,7 @@ def section(corpus: ca.CorpusAnalysis, freq: str) -> None:
     lang = ui_lang()
     st.subheader(tr("posts.entities.title"), anchor=False)
     st.caption(tr("posts.entities.help"))
-    corpus.use_entity_aliases(common.aliases_in_use(warn=False))  # the library's, as on the articles
+    corpus.use_entity_aliases(aliases_in_use(warn=False))  # the library's, as on the articles
     totals = corpus.entity_totals(freq)
     if totals.empty:
         st.info(tr("posts.entities.none"))
