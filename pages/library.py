@@ -15,17 +15,10 @@ import streamlit as st
 
 from analysis.errors import ErrorCode, OpinionLensError, ReaderError
 from analysis.format import article_label, display_title, minute_text, percent_points
-from analysis.intake import (
-    Draft,
-    SaveOutcome,
-    format_utc_offset,
-    prepare_paste,
-    prepare_upload,
-    save_drafts,
-    utc_offset_of,
-)
+from analysis.intake import Draft, SaveOutcome, prepare_paste, prepare_upload, save_drafts
 from analysis.library import TRASH_DAYS, ArticleRecord, Library, LibraryError
 from analysis.readers import MAX_BYTES
+from analysis.text.dates import format_utc_offset, utc_offset_of
 from pages.ui.access import editing_allowed
 from pages.ui.cache import get_library, get_scorer
 from pages.ui.frame import page_shell

@@ -1,4 +1,4 @@
-"""Batch scoring: the vectorised language rule agrees with analysis.lang; labels use the model's band."""
+"""Batch scoring: the vectorised language rule agrees with analysis.text.lang; labels use the model's band."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis.corpus.scoring import detect_langs, score_frame, score_meta
-from analysis.lang import detect_lang
 from analysis.sentiment import Scorer, SentimentError, Thresholds
+from analysis.text.lang import detect_lang
 
 SHARED = Path("/work/shared/data")
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,10 +1,10 @@
 """Display conventions (analysis/format.py): one home for percentages, evidence, titles, theme
-names, colours, gauge zones and article metadata."""
+names, colours, gauge zones, scores, dates and article labels."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,7 +17,6 @@ from analysis.format import (
     NEV_COLOURSCALE,
     NEV_ZONE_NEGATIVE,
     NEV_ZONE_POSITIVE,
-    ArticleMetadata,
     count_share,
     display_source,
     display_title,
@@ -25,7 +24,6 @@ from analysis.format import (
     label_colour,
     label_text_colour,
     measure_percent,
-    merge_metadata,
     nev_percent,
     nev_zone,
     percent_points,
@@ -153,44 +151,6 @@ def test_nev_zone(nev: float | None, zone: str | None) -> None:
 def test_zone_bounds_as_prose_writes_them() -> None:
     assert (NEV_ZONE_NEGATIVE, NEV_ZONE_POSITIVE) == (-20.0, 20.0)
     assert zone_bound(NEV_ZONE_NEGATIVE) == "\u221220" and zone_bound(NEV_ZONE_POSITIVE) == "+20"
-
-
-# -- article metadata ------------------------------------------------------------------------------------
-def _read(
-    text: str, title: str | None = None, source: str | None = None, published_at=None
-) -> SimpleNamespace:
-    return SimpleNamespace(text=text, title=title, source=source, published_at=published_at)
-
-
-def test_a_pinyin_source_in_the_text_is_given_by_its_chinese_name() -> None:
-    meta = merge_metadata(_read(SEED.read_text(encoding="utf-8")))
-    assert meta == ArticleMetadata(
-        title="小米汽车陷入困境,问题出在哪?",
-        source="新浪财经",
-        source_alias="新浪财经",
-        published_at=datetime(2025, 10, 27, 20, 11, tzinfo=CST),
-    )
-
-
-def test_format_metadata_beats_the_text_and_given_values_beat_both() -> None:
-    text = SEED.read_text(encoding="utf-8")
-    when = datetime(2025, 1, 2, 3, 4, tzinfo=CST)
-    meta = merge_metadata(_read(text, title="From <title>", source="Xin Lang Cai Jing"))
-    assert (meta.title, meta.source, meta.source_alias) == ("From <title>", "Xin Lang Cai Jing", None)
-    assert meta.published_at == datetime(2025, 10, 27, 20, 11, tzinfo=CST)  # the text's, none in the file
-    given = merge_metadata(_read(text, title="From <title>"), title="Mine", source="财新", published_at=when)
-    assert given == ArticleMetadata("Mine", "财新", None, when)
-    # Blank reader fields count as missing.
-    assert merge_metadata(_read(text, title="", source="")).source == "新浪财经"
-
-
-def test_nothing_to_parse_leaves_fields_empty() -> None:
-    assert merge_metadata(_read("   ")) == ArticleMetadata(None, None, None, None)
-    # Every field given: the text is not parsed at all (an empty text would fail to parse).
-    when = datetime(2025, 1, 2, tzinfo=CST)
-    assert merge_metadata(_read(""), title="T", source="S", published_at=when) == ArticleMetadata(
-        "T", "S", None, when
-    )
 
 
 def test_nev_decimal_is_the_posts_scale() -> None:

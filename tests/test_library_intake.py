@@ -11,20 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from analysis.intake import (
+from analysis.intake import ensure_sample, prepare_paste, prepare_upload, save_draft, save_drafts
+from analysis.library import Library, LibraryError
+from analysis.readers import MAX_BYTES, ReaderError
+from analysis.text.dates import (
     DEFAULT_UTC_OFFSET,
     combine_date_time,
-    ensure_sample,
     format_utc_offset,
-    prepare_paste,
-    prepare_upload,
-    save_draft,
-    save_drafts,
     utc_offset_choices,
     utc_offset_of,
 )
-from analysis.library import Library, LibraryError
-from analysis.readers import MAX_BYTES, ReaderError
 from analysis.text.normalize import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -33,7 +33,7 @@ def run_article(
     """Read PATH (or `-`), analyse it with `model` and print the report; 0 on success. `aliases`
     (alias, canonical, type) join the entity table (e.g. the library's user aliases)."""
     from analysis.entities import article_entities, default_table, entity_dict
-    from analysis.format import merge_metadata
+    from analysis.metadata import merge_metadata
     from analysis.pipeline import analyze_text
     from analysis.readers import read_document
     from analysis.report import format_text_report

@@ -24,10 +24,10 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from analysis.lang import detect_lang
 from analysis.model import Evidence, ModelInfo
 from analysis.sentiment.base import ScoredText, SentimentError, SentimentModel, Thresholds
 from analysis.sentiment.registry import clear_loaded_models, get_model, register_model
+from analysis.text.lang import detect_lang
 from analysis.text.normalize import content_hash
 
 __all__ = [

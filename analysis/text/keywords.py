@@ -20,9 +20,9 @@ from pathlib import Path
 
 import jieba
 
-from analysis.lang import detect_lang
 from analysis.lazy import once
 from analysis.model import Keyword
+from analysis.text.lang import detect_lang
 from analysis.text.scripts import HAN
 
 _DATA = Path(__file__).resolve().parents[1] / "data"  # shipped as package data (pyproject.toml)

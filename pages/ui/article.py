@@ -136,34 +136,12 @@ def shown_analysis(analysis: ArticleAnalysis, review: Review | None) -> ArticleA
 
 
 # -- entities -----------------------------------------------------------------------------------------
-def _valid_aliases(
-    aliases: tuple[UserAliasTuple, ...],
-) -> tuple[tuple[UserAliasTuple, ...], tuple[UserAliasTuple, ...]]:
-    """(kept, skipped): a stored alias the shipped table no longer accepts (say, its entity became
-    another type in a newer table) is skipped rather than failing every analysis."""
-    from analysis.entities import EntityTableError, default_table
-
-    try:
-        default_table(aliases)
-        return aliases, ()
-    except EntityTableError:
-        pass
-    kept: list[UserAliasTuple] = []
-    skipped: list[UserAliasTuple] = []
-    for alias in aliases:
-        try:
-            default_table((*kept, alias))
-        except EntityTableError:
-            skipped.append(alias)
-        else:
-            kept.append(alias)
-    return tuple(kept), tuple(skipped)
-
-
 def aliases_in_use(*, warn: bool = True) -> tuple[UserAliasTuple, ...]:
     """The user aliases every analysis applies (the library's, less any the table refuses, which
     a warning names unless `warn` is False)."""
-    kept, skipped = _valid_aliases(user_aliases())
+    from analysis.entities import valid_aliases
+
+    kept, skipped = valid_aliases(user_aliases())
     if skipped and warn:
         st.warning(
             tr("ent.aliases_skipped", aliases=", ".join(a for a, _, _ in skipped)), icon=":material/warning:"
@@ -179,35 +157,11 @@ def entity_table(*, warn: bool = True) -> EntityTable:
 
 
 def check_alias(alias: str, canonical: str, type_: str | None) -> tuple[UserAliasTuple, str | None]:
-    """A user alias as the entity table would take it next to the stored ones, and the entity it
-    named before (None when it named none). `canonical` may be any name the table knows for the
-    entity (Xiaomi -> 小米); `type_` None takes that entity's type. Raises EntityTableError when the
-    alias conflicts or says nothing new (codes `alias_empty`, `alias_need_type`, `alias_known`, or
-    the table's own codes for a conflict)."""
-    from analysis.entities import EntityTableError, default_table
+    """A new user alias checked against the table with the aliases in use
+    (`analysis.entities.check_alias`: EntityTableError with a code when it cannot be added)."""
+    from analysis.entities import check_alias as check
 
-    alias, canonical = " ".join(alias.split()), " ".join(canonical.split())
-    if not alias or not canonical:
-        raise EntityTableError("give both the alias and the entity it names", code="alias_empty")
-    kept = aliases_in_use(warn=False)
-    table = default_table(kept)
-    current = table.get(canonical) or table.resolve(canonical)
-    if current is not None:
-        canonical = current.name
-    elif type_ is None:
-        raise EntityTableError(
-            f"{canonical!r} is not in the entity table: a new entity needs a type",
-            code="alias_need_type",
-            canonical=canonical,
-        )
-    previous = table.resolve(alias)
-    if previous is not None and previous.name == canonical:
-        raise EntityTableError(
-            f"{alias!r} already names {canonical!r}", code="alias_known", alias=alias, canonical=canonical
-        )
-    item = (alias, canonical, type_ or (current.type if current else ""))
-    default_table((*kept, item))  # raises EntityTableError on a conflict (e.g. another type)
-    return item, previous.name if previous is not None else None
+    return check(alias, canonical, type_, aliases_in_use(warn=False))
 
 
 def entities_for(analysis: ArticleAnalysis, *, warn: bool = True) -> tuple[EntitySummary, ...]:

@@ -93,7 +93,7 @@ def when_inputs(
     """Date, time and UTC offset of a publication, one input per column (`keys`: date, time and the
     offset in minutes), pre-filled with `when` as written (undated: empty, China time); read them
     back with `when_value(keys)`."""
-    from analysis.intake import format_utc_offset, utc_offset_choices, utc_offset_of
+    from analysis.text.dates import format_utc_offset, utc_offset_choices, utc_offset_of
 
     offset = utc_offset_of(when)
     choices = [int(o.total_seconds() // 60) for o in utc_offset_choices([offset])]
@@ -122,7 +122,7 @@ def when_inputs(
 
 def when_value(keys: tuple[str, str, str]) -> datetime | None:
     """The publication time `when_inputs(keys)` holds (None without a date)."""
-    from analysis.intake import combine_date_time
+    from analysis.text.dates import combine_date_time
 
     state = st.session_state
     offset = timedelta(minutes=state.get(keys[2]) or 0)
