@@ -11,8 +11,8 @@
   picker as `#id · title · date` (`article_label`); the source with its Chinese name
   (`display_source`).
 - Theme names in the UI language (`theme_name`).
-- Colours: one palette for the labels (`LABEL_COLOURS`) and one diverging NEV scale
-  (`NEV_COLOURSCALE`); gauge zones at ±20 (`NEV_ZONE_NEGATIVE`, `NEV_ZONE_POSITIVE`, `nev_zone`).
+- Colours: one palette for the labels (`LABEL_COLOURS`, with light tints for the gauge's zones
+  and marked evidence) and one diverging NEV scale (`NEV_COLOURSCALE`); gauge zones at ±20 (`NEV_ZONE_NEGATIVE`, `NEV_ZONE_POSITIVE`, `nev_zone`).
   The UI strings take the zone bounds from here (analysis.i18n fills `{zone_negative}` and
   `{zone_positive}`), never a literal copy; prose writes a minus as `−` (`prose_minus`).
 """
@@ -93,17 +93,18 @@ def evidence_string(evidence: Iterable[Evidence], sep: str = "; ") -> str:
 
 
 # -- titles and names ---------------------------------------------------------------------------------
-def _field(item: Any, name: str) -> Any:
+def record_field(item: Any, name: str) -> Any:
+    """A field of a record (dataclass, ORM-like object) or a mapping; None when it has none."""
     return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
 
 
 def display_title(item: Any, *, fallback: str | None = None) -> str:
     """What to call an article: its title, else its file name, else `fallback`, else `#id`
     (ArticleRecord, Document or a mapping; a document has neither file name nor id)."""
-    title = _field(item, "title") or _field(item, "filename") or fallback
+    title = record_field(item, "title") or record_field(item, "filename") or fallback
     if title:
         return str(title)
-    ident = _field(item, "id")
+    ident = record_field(item, "id")
     return f"#{ident}" if ident is not None else ""
 
 
@@ -112,13 +113,13 @@ def article_label(record: Any, *, max_chars: int = 40) -> str:
     Language-neutral on purpose: Streamlit's AppTest formats options outside the app's session."""
     title = display_title(record, fallback="—")
     cut = f"{title[:max_chars]}…" if len(title) > max_chars else title
-    return f"#{_field(record, 'id')} · {cut} · {date_text(_field(record, 'published_at'))}"
+    return f"#{record_field(record, 'id')} · {cut} · {date_text(record_field(record, 'published_at'))}"
 
 
 def display_source(document: Any, *, missing: str = MISSING) -> str:
     """The outlet as written, with its Chinese name when that differs: `Xin Lang Cai Jing (新浪财经)`."""
-    source = _field(document, "source")
-    alias = _field(document, "source_alias")
+    source = record_field(document, "source")
+    alias = record_field(document, "source_alias")
     if not source:
         return alias or missing
     return f"{source} ({alias})" if alias and alias != source else source
@@ -126,7 +127,7 @@ def display_source(document: Any, *, missing: str = MISSING) -> str:
 
 def theme_name(theme: Any, lang: str) -> str:
     """A theme's name in the UI language (ThemeScore, taxonomy Theme or mapping), else its id."""
-    return _field(theme, "name_zh" if lang == "zh" else "name_en") or _field(theme, "id") or ""
+    return record_field(theme, "name_zh" if lang == "zh" else "name_en") or record_field(theme, "id") or ""
 
 
 # -- colours and gauge zones --------------------------------------------------------------------------
@@ -136,6 +137,10 @@ LABEL_COLOURS: dict[str, str] = {
     "negative": "#d64541",
     "unscored": "#d7ccc8",
 }
+# Light tints of the labels: the gauge's zones behind the needle, and evidence terms marked in a
+# sentence (there the neutral tint is yellow, so a neutral term still stands out from the text).
+GAUGE_ZONE_FILLS: dict[str, str] = {"negative": "#f6c9c7", "neutral": "#ececec", "positive": "#c8e8d1"}
+EVIDENCE_MARK_FILLS: dict[str, str] = {"negative": "#f8c4c1", "neutral": "#fff3b0", "positive": "#bfe6c9"}
 # Text on a label's colour (badges): white on the strong fills, near-black on the light ones.
 _LABEL_TEXT = {"positive": "#ffffff", "negative": "#ffffff", "neutral": "#1f1f1f", "unscored": "#1f1f1f"}
 # NEV in [-1, 1] on a diverging scale fixed to that range: the same colour means the same value.

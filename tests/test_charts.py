@@ -7,9 +7,6 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from analysis.charts import (
-    LABEL_COLOURS,
-    NEV_ZONE_NEGATIVE,
-    NEV_ZONE_POSITIVE,
     compare_nev_bars,
     compare_shares,
     compare_themes,
@@ -21,12 +18,12 @@ from analysis.charts import (
     label_shares,
     library_timeline,
     nev_gauge,
-    nev_zone,
     rolling_mean,
     share_strip,
     theme_group_matrix,
     theme_treemap,
 )
+from analysis.format import LABEL_COLOURS, NEV_ZONE_NEGATIVE, NEV_ZONE_POSITIVE, nev_zone
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_counts
 from analysis.model import Evidence
 from tests.dashboard_fixtures import make_analysis

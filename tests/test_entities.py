@@ -440,7 +440,7 @@ def test_first_load_is_thread_safe_with_eight_threads() -> None:
 import threading
 import analysis.entities as ent
 from analysis.text import keywords
-assert ent._default_table.loaded() == 0
+assert ent.table._default_table.loaded() == 0
 assert keywords._build_tokenizer.loaded() == 0  # nothing heavy at import
 barrier = threading.Barrier(8)
 results, errors = [], []
@@ -457,8 +457,8 @@ threads = [threading.Thread(target=work) for _ in range(8)]
 [t.join() for t in threads]
 assert not errors, errors
 assert len(results) == 8 and len(set(results)) == 1, set(results)
-assert ent._default_table.loaded() == 1
-assert ent._pos_tokenizer.loaded() == 1
+assert ent.table._default_table.loaded() == 1
+assert ent.detect._pos_tokenizer.loaded() == 1
 assert keywords._build_tokenizer.loaded() == 1
 print(results[0][1])
 """

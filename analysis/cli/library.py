@@ -2,7 +2,7 @@
 
 The CLI uses the same database as the app: $OPINION_LENS_DB_URL, else `[database] url` in
 .streamlit/secrets.toml of the working directory, else the per-user SQLite file. Reviews written
-here are the same append-only audit trail the app writes (see analysis/review.py).
+here are the same append-only audit trail the app writes (see analysis/review/).
 """
 
 from __future__ import annotations
