@@ -12,10 +12,10 @@ Layers, lowest first. A module imports from its own layer or a lower one, never 
 1. text and measures: `text/` (scripts, dates, normalize, decode, lang, keywords) and `metrics`
    (counts, shares, the two NEV formulas).
 2. analysis: reading and scoring an article (`readers`, `sentences`, `structure`, `metadata`,
-   `figures`, `themes`, `sentiment/`, `pipeline`), `entities/`, `review/`, storage (`library`,
+   `stated_numbers`, `themes`, `sentiment/`, `pipeline`), `entities/`, `review/`, storage (`library`,
    `intake`) and the posts corpus (`corpus/` but its view and charts).
 3. presentation: how results are shown and exported: `format`, `i18n`, `charts/`,
-   `corpus.analysis` (the Posts page's view of a corpus) and `corpus.charts`, `export`,
+   `corpus.view` (the Posts page's view of a corpus) and `corpus.charts`, `export`,
    `report`, `model_card`.
 4. interfaces: `cli/` and `__main__`.
 

@@ -11,8 +11,8 @@
   picker as `#id · title · date` (`article_label`); the source with its Chinese name
   (`display_source`).
 - Theme names in the UI language (`theme_name`).
-- Colours: one palette for the labels (`LABEL_COLOURS`, with light tints for the gauge's zones
-  and marked evidence) and one diverging NEV scale (`NEV_COLOURSCALE`); gauge zones at ±20 (`NEV_ZONE_NEGATIVE`, `NEV_ZONE_POSITIVE`, `nev_zone`).
+- Colours: one palette for the labels (`LABEL_COLORS`, with light tints for the gauge's zones
+  and marked evidence) and one diverging NEV scale (`NEV_COLORSCALE`); gauge zones at ±20 (`NEV_ZONE_NEGATIVE`, `NEV_ZONE_POSITIVE`, `nev_zone`).
   The UI strings take the zone bounds from here (analysis.i18n fills `{zone_negative}` and
   `{zone_positive}`), never a literal copy; prose writes a minus as `−` (`prose_minus`).
 """
@@ -131,7 +131,7 @@ def theme_name(theme: Any, lang: str) -> str:
 
 
 # -- colours and gauge zones --------------------------------------------------------------------------
-LABEL_COLOURS: dict[str, str] = {
+LABEL_COLORS: dict[str, str] = {
     "positive": "#2e9e4f",
     "neutral": "#9e9e9e",
     "negative": "#d64541",
@@ -144,21 +144,28 @@ EVIDENCE_MARK_FILLS: dict[str, str] = {"negative": "#f8c4c1", "neutral": "#fff3b
 # Text on a label's colour (badges): white on the strong fills, near-black on the light ones.
 _LABEL_TEXT = {"positive": "#ffffff", "negative": "#ffffff", "neutral": "#1f1f1f", "unscored": "#1f1f1f"}
 # NEV in [-1, 1] on a diverging scale fixed to that range: the same colour means the same value.
-NEV_COLOURSCALE: list[list[Any]] = [
-    [0.0, LABEL_COLOURS["negative"]],
+NEV_COLORSCALE: list[list[Any]] = [
+    [0.0, LABEL_COLORS["negative"]],
     [0.5, "#e6e6e6"],
-    [1.0, LABEL_COLOURS["positive"]],
+    [1.0, LABEL_COLORS["positive"]],
 ]
 
 
-def label_colour(label: str | None) -> str:
+def label_color(label: str | None) -> str:
     """The colour of a label (None: unscored)."""
-    return LABEL_COLOURS[label or "unscored"]
+    return LABEL_COLORS[label or "unscored"]
 
 
-def label_text_colour(label: str | None) -> str:
-    """A readable text colour on `label_colour(label)`."""
+def label_text_color(label: str | None) -> str:
+    """A readable text colour on `label_color(label)`."""
     return _LABEL_TEXT[label or "unscored"]
+
+
+# British spellings of the names above, kept while files frozen during issue 21 still use them
+# (corpus/charts.py, pages/viewpoints.py); identifiers are American English from now on.
+LABEL_COLOURS = LABEL_COLORS
+label_colour = label_color
+label_text_colour = label_text_color
 
 
 # Gauge zones on the NEV axis in percent. These are fixed reading aids for the *article-level*

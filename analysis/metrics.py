@@ -49,9 +49,9 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, flo
         return None
     p = successes / n
     denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
+    center = (p + z * z / (2 * n)) / denom
     half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return max(0.0, center - half), min(1.0, center + half)
 
 
 SMALL_SAMPLE = 30  # fewer scored sentences than this and the UI warns that shares are unstable
@@ -73,7 +73,7 @@ def summary_row(s: SentimentSummary) -> dict[str, Any]:
 
 def headline_measures(s: SentimentSummary) -> dict[str, float | None]:
     """The measures an article may state about itself, computed on its text (the keys of
-    `analysis.figures.stated_sentiment`): the three shares, nev and nev_polar."""
+    `analysis.stated_numbers.stated_sentiment`): the three shares, nev and nev_polar."""
     return {
         "negative_share": s.share("negative"),
         "positive_share": s.share("positive"),

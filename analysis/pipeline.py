@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from analysis.figures import extract_figures
 from analysis.metrics import summarize_labels
 from analysis.model import ArticleAnalysis, Bullet, Document, Sentence
 from analysis.sentiment import Progress, Scorer, Thresholds
+from analysis.stated_numbers import extract_figures
 from analysis.structure import parse_document
 from analysis.text.keywords import extract_keywords
 from analysis.text.lang import document_language

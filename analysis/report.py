@@ -70,7 +70,7 @@ def _bullet_lines(b: Bullet) -> list[str]:
 
 
 def _stated_vs_computed(a: ArticleAnalysis) -> list[str]:
-    from analysis.figures import stated_sentiment  # the figures module owns what "stated" means
+    from analysis.stated_numbers import stated_sentiment  # it owns what "stated" means
 
     stated = stated_sentiment(a.figures) or {}
     if not stated:

@@ -23,7 +23,6 @@ import streamlit as st
 
 from analysis.charts import entity_nev_bars, group_nev_bars, label_shares, nev_gauge
 from analysis.entities import ENTITY_TYPES, EntitySummary, EntityTableError
-from analysis.figures import stated_sentiment  # the figures module owns what "stated" means
 from analysis.format import (
     date_text,
     display_source,
@@ -37,6 +36,7 @@ from analysis.format import (
 from analysis.library import LibraryError
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, headline_measures, wilson_interval
 from analysis.model import LABELS, SentimentSummary
+from analysis.stated_numbers import stated_sentiment  # it owns what "stated" means
 from pages.ui.access import editing_allowed, review_editor
 from pages.ui.article import active_article_views, check_alias, entities_for, entity_name, shown_analysis
 from pages.ui.cache import get_library

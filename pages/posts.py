@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analysis.corpus import analysis as ca  # CorpusAnalysis, its cache and its captions
+from analysis.corpus import view as ca  # CorpusAnalysis, its cache and its captions
 from analysis.corpus.clean import STEPS, CleanOptions
 from analysis.corpus.ingest import ROLES, detect_mapping, read_table
 from analysis.corpus.pipeline import CorpusOptions, IngestReport, options_with, validate_options

@@ -20,14 +20,14 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main as cli_main
-from analysis.corpus import analysis as analysis_module
+from analysis.corpus import view as analysis_module
 from analysis.corpus.aggregate import TimelineAccumulator, period_start, timeline_csv_frame
-from analysis.corpus.analysis import AnalysisCache, CorpusAnalysis, posts_table
 from analysis.corpus.clean import CleanOptions
 from analysis.corpus.ingest import ColumnMapping, CorpusError
 from analysis.corpus.pipeline import CorpusOptions, IngestReport, validate_options
 from analysis.corpus.spikes import find_spikes, rank_posts
 from analysis.corpus.timeparse import TimeZoneError
+from analysis.corpus.view import AnalysisCache, CorpusAnalysis, posts_table
 from analysis.metrics import summarize_counts
 from analysis.model import Evidence
 
@@ -388,7 +388,7 @@ def test_sessions_asking_for_one_corpus_at_once_share_one_build() -> None:
     import threading
     import time
 
-    from analysis.corpus.analysis import AnalysisCache
+    from analysis.corpus.view import AnalysisCache
 
     cache = AnalysisCache(3)
     builds: list[int] = []

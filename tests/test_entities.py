@@ -513,7 +513,9 @@ def test_a_new_alias_is_checked_against_the_table_and_the_stored_aliases() -> No
     assert err.value.code == "alias_empty"
     with pytest.raises(EntityTableError) as err:  # 雷军 is a person in the table
         check_alias("Jun Fans", "雷军", "company")
-    assert err.value.code not in ("alias_empty", "alias_need_type", "alias_known") and "person" in str(err.value)
+    assert err.value.code not in ("alias_empty", "alias_need_type", "alias_known") and "person" in str(
+        err.value
+    )
     stored = [("Mi Auto", "小米汽车", "company")]
     item, previous = check_alias("mi auto", "小米", None, stored)  # re-mapped: it named 小米汽车 before
     assert item == ("mi auto", "小米", "company") and previous == "小米汽车"

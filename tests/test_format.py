@@ -11,18 +11,20 @@ from types import SimpleNamespace
 import pytest
 
 from analysis.format import (
-    LABEL_COLOURS,
+    EVIDENCE_MARK_FILLS,
+    GAUGE_ZONE_FILLS,
+    LABEL_COLORS,
     MISSING,
     MISSING_TEXT,
-    NEV_COLOURSCALE,
+    NEV_COLORSCALE,
     NEV_ZONE_NEGATIVE,
     NEV_ZONE_POSITIVE,
     count_share,
     display_source,
     display_title,
     evidence_string,
-    label_colour,
-    label_text_colour,
+    label_color,
+    label_text_color,
     measure_percent,
     nev_percent,
     nev_zone,
@@ -109,20 +111,22 @@ def test_theme_name_by_language() -> None:
 
 # -- colours and zones -----------------------------------------------------------------------------------
 def test_one_palette_for_labels() -> None:
-    assert set(LABEL_COLOURS) == {*LABELS, "unscored"}
-    assert label_colour(None) == LABEL_COLOURS["unscored"]
-    assert label_colour("negative") == LABEL_COLOURS["negative"]
-    assert NEV_COLOURSCALE[0][1] == LABEL_COLOURS["negative"]
-    assert NEV_COLOURSCALE[-1][1] == LABEL_COLOURS["positive"]
-    assert label_text_colour("negative") == "#ffffff" and label_text_colour(None) != "#ffffff"
+    assert set(LABEL_COLORS) == {*LABELS, "unscored"}
+    assert label_color(None) == LABEL_COLORS["unscored"]
+    assert label_color("negative") == LABEL_COLORS["negative"]
+    assert NEV_COLORSCALE[0][1] == LABEL_COLORS["negative"]
+    assert NEV_COLORSCALE[-1][1] == LABEL_COLORS["positive"]
+    assert label_text_color("negative") == "#ffffff" and label_text_color(None) != "#ffffff"
 
 
-def test_label_colours_and_zones_are_not_copied_elsewhere() -> None:
-    """The palette's hex values (and the old corpus / badge copies) appear only in format.py."""
-    hexes = {*LABEL_COLOURS.values(), "#2e7d32", "#c62828", "#7a7a7a", "#b0b0b0"}
+def test_label_colors_and_zones_are_not_copied_elsewhere() -> None:
+    """The palette's hex values and tints (and the old corpus / badge copies) appear only in
+    format.py."""
+    hexes = {*LABEL_COLORS.values(), *GAUGE_ZONE_FILLS.values(), *EVIDENCE_MARK_FILLS.values()}
+    hexes |= {"#2e7d32", "#c62828", "#7a7a7a", "#b0b0b0"}
     files = [
         *ROOT.joinpath("analysis").rglob("*.py"),
-        *ROOT.joinpath("pages").glob("*.py"),
+        *ROOT.joinpath("pages").rglob("*.py"),
         ROOT / "dashboard.py",
     ]
     for path in files:

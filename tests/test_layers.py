@@ -17,7 +17,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "analysis.sentences",
             "analysis.structure",
             "analysis.metadata",
-            "analysis.figures",
+            "analysis.figures",  # a shim for analysis.stated_numbers
             "analysis.stated_numbers",
             "analysis.themes",
             "analysis.sentiment",
@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "analysis.format",
             "analysis.i18n",
             "analysis.charts",
-            "analysis.corpus.analysis",
+            "analysis.corpus.analysis",  # a shim for analysis.corpus.view
             "analysis.corpus.view",
             "analysis.corpus.charts",
             "analysis.export",

@@ -103,7 +103,7 @@ def test_date_helpers() -> None:
 # -- saving (runs the real pipeline) ----------------------------------------------------------------
 
 
-def test_save_draft_analyses_and_stores_with_edited_metadata(lib: Library) -> None:
+def test_save_draft_analyzes_and_stores_with_edited_metadata(lib: Library) -> None:
     draft = prepare_upload(ENGLISH.encode(), "recall.txt")
     when = datetime(2024, 5, 6, 7, 8, tzinfo=timezone(timedelta(hours=-4)))
     record, created = save_draft(lib, draft, title="Edited title", source="Reuters", published_at=when)

@@ -420,14 +420,14 @@ def test_a_database_that_goes_away_is_a_library_error(tmp_path: Path) -> None:
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
-def test_normalised_text_is_stable(text: str) -> None:
+def test_normalized_text_is_stable(text: str) -> None:
     once = stored_text_form(text)
     assert stored_text_form(once) == once  # storing what was stored changes nothing
     assert content_hash(once) == content_hash(text)
     assert content_hash(once.replace("\n", "\r\n")) == content_hash(once)
 
 
-def test_normalising_is_idempotent_with_byte_order_marks_inside_the_blanks() -> None:
+def test_normalizing_is_idempotent_with_byte_order_marks_inside_the_blanks() -> None:
     assert stored_text_form(" \ufeff a \ufeff\n") == "a"
     assert stored_text_form("\r\n\r\n") == ""
 

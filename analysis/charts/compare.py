@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 from analysis.charts.labels import short_label
 from analysis.charts.summary import nev_bars, nev_heatmap, summary_hover
 from analysis.format import (
-    LABEL_COLOURS,
-    NEV_COLOURSCALE,
+    LABEL_COLORS,
+    NEV_COLORSCALE,
     display_title,
     percent_points,
     record_field,
@@ -51,7 +51,7 @@ def library_timeline(records: Iterable[Any], lang: str = "zh") -> go.Figure:
             marker={
                 "size": 12,
                 "color": [s.nev if s.nev is not None else 0 for s in summaries],
-                "colorscale": NEV_COLOURSCALE,
+                "colorscale": NEV_COLORSCALE,
                 "cmin": -1,
                 "cmax": 1,
                 "line": {"width": 1, "color": "#333"},
@@ -92,7 +92,7 @@ def compare_shares(items: Sequence[tuple[str, ArticleAnalysis]], lang: str = "zh
                 x=[c / n * 100 if n else 0 for c, n in zip(counts, totals, strict=True)],
                 orientation="h",
                 name=t(f"label.{label}", lang),
-                marker={"color": LABEL_COLOURS[label]},
+                marker={"color": LABEL_COLORS[label]},
                 customdata=[[c, n] for c, n in zip(counts, totals, strict=True)],
                 hovertemplate="%{y}: %{customdata[0]} / %{customdata[1]} (%{x:.1f}%)<extra></extra>",
             )

@@ -14,7 +14,7 @@ from analysis.charts.groups import group_heatmap
 from analysis.charts.labels import unique_labels
 from analysis.charts.summary import nev_heatmap, summary_hover
 from analysis.format import (
-    LABEL_COLOURS,
+    LABEL_COLORS,
     nev_percent,
     nev_zone,
     percent_points,
@@ -61,7 +61,7 @@ def entity_nev_bars(entities: Sequence[EntitySummary], lang: str = "zh", *, top:
             y=names,
             orientation="h",
             marker={
-                "color": [LABEL_COLOURS.get(nev_zone(e.sentiment.nev) or "neutral") for e in shown],
+                "color": [LABEL_COLORS.get(nev_zone(e.sentiment.nev) or "neutral") for e in shown],
                 "pattern": {"shape": ["/" if e.kind == "detected" else "" for e in shown]},
             },
             text=[nev_percent(e.sentiment.nev) for e in shown],

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from analysis.charts.labels import short_label
 from analysis.charts.summary import nev_bars, nev_heatmap, summary_hover
 from analysis.format import (
-    LABEL_COLOURS,
+    LABEL_COLORS,
 )
 from analysis.i18n import t
 from analysis.metrics import summarize_labels
@@ -128,7 +128,7 @@ def emotional_arc(analysis: ArticleAnalysis, lang: str = "zh", *, window: int = 
                 y=[s.score for s in chosen],
                 mode="markers",
                 name=t(f"label.{label}", lang),
-                marker={"color": LABEL_COLOURS[label], "size": 9},
+                marker={"color": LABEL_COLORS[label], "size": 9},
                 customdata=[[names.get(s.group, ""), short_label(s.text)] for s in chosen],
                 hovertemplate="#%{x} · %{y:+.2f}<br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
             )

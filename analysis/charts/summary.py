@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 
 from analysis.format import (
     GAUGE_ZONE_FILLS,
-    LABEL_COLOURS,
-    NEV_COLOURSCALE,
+    LABEL_COLORS,
+    NEV_COLORSCALE,
     NEV_ZONE_NEGATIVE,
     NEV_ZONE_POSITIVE,
     nev_percent,
@@ -105,7 +105,7 @@ def label_shares(summary: SentimentSummary, lang: str = "zh", *, height: int = 2
             hole=0.55,
             sort=False,
             direction="clockwise",
-            marker={"colors": [LABEL_COLOURS[x] for x in LABELS]},
+            marker={"colors": [LABEL_COLORS[x] for x in LABELS]},
             textinfo="label+percent",
             customdata=[[c, summary.n] for c in counts],
             hovertemplate="%{label}: %{customdata[0]} / %{customdata[1]} (%{percent})<extra></extra>",
@@ -132,7 +132,7 @@ def share_strip(summary: SentimentSummary, lang: str = "zh", *, height: int = 36
                 y=[""],
                 orientation="h",
                 name=t(f"label.{label}", lang),
-                marker={"color": LABEL_COLOURS[label]},
+                marker={"color": LABEL_COLORS[label]},
                 text=[f"{count}" if count else ""],
                 textposition="inside",
                 customdata=[[count, summary.n, summary_hover(summary, lang)]],
@@ -156,13 +156,13 @@ def nev_bars(
 ) -> go.Figure:
     names = [name for name, _ in items]
     values = [percent_points(s.nev) for _, s in items]
-    colours = [LABEL_COLOURS.get(nev_zone(s.nev) or "neutral") for _, s in items]
+    colors = [LABEL_COLORS.get(nev_zone(s.nev) or "neutral") for _, s in items]
     hover = [summary_hover(s, lang) for _, s in items]
     bar = go.Bar(
         x=values if orientation == "h" else names,
         y=names if orientation == "h" else values,
         orientation=orientation,
-        marker={"color": colours},
+        marker={"color": colors},
         text=[nev_percent(s.nev) for _, s in items],
         # Inside long bars, outside short ones: an outside label of a ±100% bar would be clipped.
         textposition="auto",
@@ -208,7 +208,7 @@ def nev_heatmap(
             texttemplate="%{text}",
             customdata=hover,
             hovertemplate=hovertemplate,
-            colorscale=NEV_COLOURSCALE,
+            colorscale=NEV_COLORSCALE,
             zmin=-1,
             zmax=1,
             zmid=0,

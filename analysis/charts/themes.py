@@ -12,7 +12,7 @@ from analysis.charts.groups import group_heatmap
 from analysis.charts.labels import short_label
 from analysis.charts.summary import summary_hover
 from analysis.format import (
-    NEV_COLOURSCALE,
+    NEV_COLORSCALE,
     record_field,
     theme_name,
 )
@@ -95,7 +95,7 @@ def theme_treemap(
             branchvalues="remainder",
             marker={
                 "colors": colours,
-                "colorscale": NEV_COLOURSCALE,
+                "colorscale": NEV_COLORSCALE,
                 "cmin": -1,
                 "cmax": 1,
                 "cmid": 0,

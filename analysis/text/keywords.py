@@ -159,7 +159,7 @@ def _en_keywords(text: str) -> list[tuple[str, float]]:
     return [(display(k), v) for k, v in sorted(scores.items(), key=lambda kv: -kv[1])]
 
 
-def _normalise(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
+def _normalize(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
     top = max((w for _, w in pairs), default=0.0)
     return [(t, w / top) for t, w in pairs if w > 0] if top > 0 else []
 
@@ -190,13 +190,13 @@ def extract_keywords(texts: Sequence[str], top: int = 20) -> list[Keyword]:
         joined = "\n".join(items)
         pairs = _zh_keywords(joined) if lang == "zh" else _en_keywords(joined)
         share = sizes[lang] / total
-        for term, weight in _normalise(pairs):
+        for term, weight in _normalize(pairs):
             key = term.lower()
             scaled = weight * share
             if key not in merged or merged[key][1] < scaled:
                 merged[key] = (term, scaled)
     ranked = sorted(merged.values(), key=lambda tw: (-tw[1], tw[0]))[:top]
-    return [Keyword(term, round(weight, 4)) for term, weight in _normalise(ranked)]
+    return [Keyword(term, round(weight, 4)) for term, weight in _normalize(ranked)]
 
 
 def sentence_keywords(text: str, top: int = 5) -> list[str]:

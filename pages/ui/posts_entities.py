@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.corpus import analysis as ca
+from analysis.corpus import view as ca
 from pages.ui.article import aliases_in_use
 from pages.ui.state import tr, ui_lang
 

@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analysis.corpus import analysis as ca
-from analysis.corpus.analysis import CorpusAnalysis
+from analysis.corpus import view as ca
+from analysis.corpus.view import CorpusAnalysis
 from analysis.errors import OpinionLensError
 from analysis.review import (
     LABELS,

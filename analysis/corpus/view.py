@@ -1,0 +1,648 @@
+"""One analysed corpus: the scored posts, their ingest report, and everything the Posts page shows
+of them (timeline per frequency, spikes and their explanations, top posts, themes over time,
+background keywords, per-post evidence, the post tables, entities and their share of voice per
+period), each computed once and kept.
+
+A `CorpusAnalysis` is shared: the dashboard keeps a few of them per process and every session
+reading the same corpus with the same options gets the same object. So each result is memoised
+under a lock: the first caller builds it, callers arriving meanwhile wait for that build instead of
+starting their own, and everyone gets the same object. The computation itself lives in
+`aggregate`, `spikes`, `pipeline` and `analysis.metrics`; this module only decides what to keep.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from analysis.corpus import aggregate
+from analysis.corpus.aggregate import TimelineAccumulator, check_freq, period_label, period_start
+from analysis.corpus.pipeline import CorpusOptions, IngestReport, frame_chunks, process_chunks
+from analysis.corpus.spikes import (
+    MIN_POSTS,
+    Z_THRESHOLD,
+    PeriodExplanation,
+    Spike,
+    background_keywords,
+    explain_period,
+    find_spikes,
+    rank_posts,
+)
+from analysis.format import evidence_string, nev_decimal
+from analysis.i18n import UiLang, t
+from analysis.metrics import summarize_counts
+from analysis.model import SentimentSummary
+from analysis.sentiment import Scorer, Thresholds
+
+CHUNK_ROWS = 20_000  # rows scored at a time (and the step of the progress callback)
+EVIDENCE_ROWS = 50  # posts of a period table explained with their top terms (~5 ms each)
+EVIDENCE_TERMS = 4
+TOP_ENTITIES = 10  # entities the Posts page shows when no competitor set is picked
+TABLE_ROLES = ("likes", "reposts", "comments", "source", "region", "author")  # shown when mapped
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+T = TypeVar("T")
+TableKind = Literal["top", "spike", "period"]
+FigureKind = Literal["volume", "nev", "themes", "breakdown", "entity_share", "entity_mentions", "entity_nev"]
+ENTITY_FIGURES = ("entity_share", "entity_mentions", "entity_nev")
+
+# The spike rule's numbers, for its caption (posts.spike_rule names them as placeholders).
+SPIKE_RULE_FIELDS: dict[str, object] = {"z": Z_THRESHOLD, "min_posts": MIN_POSTS}
+
+
+@dataclass(frozen=True)
+class Span:
+    """First and last post time, and the calendar days they cover (both ends counted)."""
+
+    first: pd.Timestamp
+    last: pd.Timestamp
+    days: int
+
+
+@dataclass(frozen=True)
+class EntityView:
+    """The entities shown per period: `rows` (analysis.entities.POSTS_COLUMNS) of `names` only.
+    Without a competitor set, `names` are the top entities by mentions and share_of_voice is their
+    share of *all* entity mentions of the period, the rest of it is `others` (period, mentions,
+    share_of_voice of every other entity); with one (`competitors`), share_of_voice is recomputed
+    within the set (analysis.entities.share_of_voice: it sums to 1 per period) and `others` is empty."""
+
+    rows: pd.DataFrame
+    names: tuple[str, ...]
+    competitors: bool
+    others: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class PostTable:
+    """The first rows of a list of posts, ready to show, and how many posts the list holds."""
+
+    table: pd.DataFrame
+    total: int
+
+
+class CorpusAnalysis:
+    """Scored posts and their report, with memoised, thread-safe views of them."""
+
+    def __init__(self, posts: pd.DataFrame, report: IngestReport, options: CorpusOptions) -> None:
+        self.posts = posts
+        self.report = report
+        self.options = options
+        self._lock = threading.Lock()  # guards the two dicts below, never held during a build
+        self._memo: dict[Hashable, Any] = {}
+        self._building: dict[Hashable, threading.Lock] = {}
+        # The library's user aliases (the same for every session); entity views are memoised per
+        # alias set, so an alias added in the UI shows on the next run.
+        self._entity_aliases: tuple[tuple[str, str, str], ...] = ()
+
+    @classmethod
+    def run(
+        cls,
+        frame: pd.DataFrame,
+        options: CorpusOptions,
+        progress: Callable[[int], None] | None = None,
+        chunk_rows: int = CHUNK_ROWS,
+    ) -> CorpusAnalysis:
+        """Score a table of posts (pipeline.process_chunks); `progress` gets the rows read so far."""
+        posts, report = process_chunks(frame_chunks(frame, chunk_rows), options, progress)
+        return cls(posts, report, options)
+
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        """`build()` once per key, the same object after. Concurrent first callers of one key wait
+        for a single build; different keys build in parallel. A failed build is not kept."""
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+            key_lock = self._building.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._memo:
+                    return self._memo[key]
+            value = build()
+            with self._lock:
+                self._memo[key] = value
+                self._building.pop(key, None)
+            return value
+
+    # -- the model ---------------------------------------------------------------------------------
+    def scorer(self) -> Scorer:
+        band = Thresholds(*self.options.band) if self.options.band else None
+        return self.cached("scorer", lambda: Scorer(self.options.model, band, workload="corpus"))
+
+    def band(self) -> Thresholds | None:
+        """The neutral band that labelled the Chinese posts (the user's, or the model's own)."""
+        return self.scorer().thresholds_for("zh")
+
+    # -- timeline ----------------------------------------------------------------------------------
+    def periods(self, freq: str) -> pd.Series:
+        """Each post's period start (aggregate.period_start), aligned with `posts`."""
+        f = check_freq(freq)
+        return self.cached(("periods", f), lambda: period_start(self.posts["time"], f))
+
+    def timeline(self, freq: str) -> pd.DataFrame:
+        """Counts, nev and the engagement-weighted nev per period, gaps included (aggregate)."""
+        f = check_freq(freq)
+
+        def build() -> pd.DataFrame:
+            acc = TimelineAccumulator(f)
+            acc.add(self.periods(f), self.posts["label"], self.posts["weight"])
+            return acc.result()
+
+        return self.cached(("timeline", f), build)
+
+    def period_labels(self, freq: str) -> tuple[str, ...]:
+        """The timeline's periods as shown (`2020-01-25`, `2020-01-25 13:00`)."""
+        f = check_freq(freq)
+        return self.cached(("labels", f), lambda: tuple(period_label(self.timeline(f)["period"], f)))
+
+    def label_of(self, freq: str, period: pd.Timestamp) -> str:
+        return self.period_labels(freq)[self._position(freq, period)]
+
+    def period_of(self, freq: str, label: str) -> pd.Timestamp:
+        return self.timeline(freq)["period"].iloc[self.period_labels(freq).index(label)]
+
+    def labels_with_posts(self, freq: str) -> list[str]:
+        """Periods holding at least one post, scored or not (the period picker's choices)."""
+        tl = self.timeline(freq)
+        return [
+            lab for lab, n in zip(self.period_labels(freq), tl["n"] + tl["unscored"], strict=True) if n > 0
+        ]
+
+    def busiest_label(self, freq: str) -> str:
+        tl = self.timeline(freq)
+        return self.label_of(freq, tl.loc[tl["n"].idxmax(), "period"])
+
+    def timeline_csv(self, freq: str) -> pd.DataFrame:
+        """The timeline download: the CLI's CSV contract (aggregate.timeline_csv_frame)."""
+        return aggregate.timeline_csv_frame(self.timeline(freq), check_freq(freq))
+
+    def summary(self, freq: str = "D") -> SentimentSummary:
+        """Totals over the timeline's periods, with nev and nev_polar from analysis.metrics."""
+        tl = self.timeline(freq)
+        p, u, n, none = (int(tl[c].sum()) for c in ("positive", "neutral", "negative", "unscored"))
+        return summarize_counts(p, u, n, none)
+
+    def span(self) -> Span | None:
+        def build() -> Span | None:
+            times = self.posts["time"]
+            if not len(times) or times.isna().all():
+                return None
+            first, last = times.min(), times.max()
+            return Span(first, last, (last.normalize() - first.normalize()).days + 1)
+
+        return self.cached("span", build)
+
+    # -- spikes ------------------------------------------------------------------------------------
+    def spikes(self, freq: str) -> tuple[Spike, ...]:
+        f = check_freq(freq)
+        return self.cached(("spikes", f), lambda: tuple(find_spikes(self.timeline(f))))
+
+    def background_keywords(self) -> frozenset[str]:
+        """The corpus's own most common keywords, left out of every period's explanation."""
+        return self.cached("background", lambda: background_keywords(self.posts))
+
+    def explanation(self, freq: str, period: pd.Timestamp) -> PeriodExplanation:
+        """Keywords and most engaged posts of one period (spikes.explain_period; jieba time)."""
+        f = check_freq(freq)
+        return self.cached(
+            ("explain", f, period),
+            lambda: explain_period(self._of_period(f, period), period, background=self.background_keywords()),
+        )
+
+    # -- posts -------------------------------------------------------------------------------------
+    def period_posts(self, freq: str, period: pd.Timestamp) -> pd.DataFrame:
+        """The posts of one period, strongest sentiment first."""
+        sel = self._of_period(check_freq(freq), period)
+        return sel.sort_values("score", key=lambda s: s.abs(), ascending=False, kind="stable")
+
+    def top_posts(self) -> pd.DataFrame:
+        """All posts, most engaged first (spikes.rank_posts)."""
+        return self.posts.iloc[self._top_positions()]
+
+    def evidence(self, freq: str, period: pd.Timestamp) -> tuple[str, ...]:
+        """`term(+0.42) …` for the first EVIDENCE_ROWS posts of `period_posts` (empty for posts in
+        neither language)."""
+        f = check_freq(freq)
+        return self.cached(
+            ("evidence", f, period),
+            lambda: self.explain_texts(self.period_posts(f, period).head(EVIDENCE_ROWS)),
+        )
+
+    def explain_texts(self, rows: pd.DataFrame) -> tuple[str, ...]:
+        """The top evidence terms of each post of `rows` (its cleaned text, by its language's model)."""
+        scorer = self.scorer()
+        out = []
+        for text, lang in zip(rows["text_clean"], rows["lang"], strict=True):
+            model = scorer.model_for(lang) if lang in ("zh", "en") else None
+            out.append(evidence_string(model.explain(text, top=EVIDENCE_TERMS), sep=" ") if model else "")
+        return tuple(out)
+
+    def themes(self, freq: str, lang: UiLang) -> pd.DataFrame:
+        """Posts and nev per period and theme (aggregate.theme_timeline; jieba time)."""
+        f = check_freq(freq)
+
+        def build() -> pd.DataFrame:
+            light = self.posts[["text_clean", "label"]].assign(period=self.periods(f))
+            return aggregate.theme_timeline(light, lang)
+
+        return self.cached(("themes", f, lang), build)
+
+    def breakdown(self, role: str) -> pd.DataFrame:
+        """Counts and nev per source or region over the whole corpus."""
+        return self.cached(("breakdown", role), lambda: aggregate.breakdown(self.posts, role))
+
+    def breakdown_roles(self) -> list[str]:
+        return [r for r in ("source", "region") if r in self.posts]
+
+    # -- entities ----------------------------------------------------------------------------------
+    def use_entity_aliases(self, aliases: Iterable[tuple[str, str, str]]) -> None:
+        """Count the entities with the library's user aliases (alias, canonical, type) too."""
+        self._entity_aliases = tuple(aliases)
+
+    def _entity_key(self, *parts: Hashable) -> tuple[Hashable, ...]:
+        return (*parts, self._entity_aliases)
+
+    def entities(self, freq: str) -> pd.DataFrame:
+        """Mentions, label counts, nev and share of voice per period and entity (known aliases of
+        the shipped alias table in the cleaned text; a post counts once per entity it names, with
+        its own label): analysis.entities.posts_entities, one regex pass over the posts."""
+        from analysis.entities import EntityAccumulator, default_table  # lazy: the alias table
+
+        f = check_freq(freq)
+        aliases = self._entity_aliases
+
+        def build() -> pd.DataFrame:
+            acc = EntityAccumulator(default_table(aliases))
+            acc.add(self.posts["text_clean"], self.posts["label"], self.periods(f))
+            return acc.result()
+
+        return self.cached(self._entity_key("entities", f), build)
+
+    def entity_totals(self, freq: str, chosen: Iterable[str] = ()) -> pd.DataFrame:
+        """One row per entity over the whole corpus (POSTS_COLUMNS without period), most mentioned
+        first; share_of_voice of all entity mentions, or within `chosen` (only those rows)."""
+        f, names = check_freq(freq), tuple(dict.fromkeys(chosen))
+
+        def build() -> pd.DataFrame:
+            table = self.entities(f)
+            if names:
+                table = table[table["entity"].isin(names)]
+            return totals_by_entity(table)
+
+        return self.cached(self._entity_key("entity_totals", f, names), build)
+
+    def top_entities(self, freq: str, n: int = TOP_ENTITIES) -> tuple[str, ...]:
+        return tuple(self.entity_totals(freq)["entity"].head(n))
+
+    def entity_view(self, freq: str, chosen: Iterable[str] = ()) -> EntityView:
+        """The rows the entity charts and table show: the top entities, or a competitor set."""
+        from analysis.entities import share_of_voice
+
+        f, names = check_freq(freq), tuple(dict.fromkeys(chosen))
+
+        def build() -> EntityView:
+            table = self.entities(f)
+            if names:
+                none = table.iloc[:0][["period", "mentions", "share_of_voice"]]
+                return EntityView(share_of_voice(table, names), names, True, none)
+            top = self.top_entities(f)
+            shown = table["entity"].isin(top)
+            rest = table[~shown].groupby("period", sort=True)[["mentions", "share_of_voice"]].sum()
+            return EntityView(table[shown].reset_index(drop=True), top, False, rest.reset_index())
+
+        return self.cached(self._entity_key("entity_view", f, names), build)
+
+    def entity_names(self, lang: UiLang) -> dict[str, str]:
+        """Every entity of the alias table by its name in `lang` (English names where there are)."""
+        from analysis.entities import default_table
+
+        aliases = self._entity_aliases
+
+        def build() -> dict[str, str]:
+            table = default_table(aliases)
+            return {name: table.display(name, lang) for name in table.entities}
+
+        return self.cached(self._entity_key("entity_names", lang), build)
+
+    def entity_table(self, freq: str, lang: UiLang, chosen: Iterable[str] = ()) -> pd.DataFrame:
+        """The entity view's rows as shown: period, entity in `lang`, counts, nev, share (column
+        names in `lang`)."""
+        f, names = check_freq(freq), tuple(dict.fromkeys(chosen))
+
+        def build() -> pd.DataFrame:
+            rows = entities_csv_frame(self.entity_view(f, names).rows, f)
+            rows["entity"] = rows["entity"].map(lambda n: self.entity_names(lang).get(n, n))
+            return rows.rename(columns=lambda c: t(ENTITY_COLUMN_KEYS[c], lang))
+
+        return self.cached(self._entity_key("entity_table", f, lang, names), build)
+
+    def entities_csv(self, freq: str, chosen: Iterable[str] = ()) -> bytes:
+        """The entity download: the `entities` command's CSV contract, all entities or the set
+        (UTF-8 with BOM, so Excel reads Chinese)."""
+        from analysis.entities import share_of_voice
+
+        f, names = check_freq(freq), tuple(dict.fromkeys(chosen))
+        table = share_of_voice(self.entities(f), names) if names else self.entities(f)
+        return entities_csv_frame(table, f).to_csv(index=False).encode("utf-8-sig")
+
+    # -- charts ------------------------------------------------------------------------------------
+    def figure(
+        self,
+        kind: FigureKind,
+        lang: UiLang,
+        freq: str = "D",
+        *,
+        weighted: bool = False,
+        role: str = "",
+        entities: Iterable[str] = (),
+    ) -> go.Figure:
+        """A chart of analysis.corpus.charts, built once per arguments (Plotly builds and validates
+        every trace, ~20-100 ms a chart, which a page switch need not pay again). `weighted` is for
+        the nev chart, `role` (source, region) for the breakdown, `entities` (a competitor set;
+        none: the top entities) for the entity charts."""
+        from analysis.corpus import charts  # lazy: plotly
+
+        f = check_freq(freq)
+        chosen = tuple(dict.fromkeys(entities)) if kind in ENTITY_FIGURES else ()
+
+        def build() -> go.Figure:
+            if kind == "volume":
+                return charts.volume_figure(self.timeline(f), f, lang, list(self.spikes(f)))
+            if kind == "nev":
+                return charts.nev_figure(self.timeline(f), f, lang, list(self.spikes(f)), weighted=weighted)
+            if kind == "themes":
+                return charts.theme_figure(self.themes(f, lang), f, lang)
+            if kind == "breakdown":
+                return charts.breakdown_figure(self.breakdown(role), t(f"posts.col.{role}", lang), lang)
+            if kind in ENTITY_FIGURES:
+                view = self.entity_view(f, chosen)
+                names = {n: self.entity_names(lang).get(n, n) for n in view.names}
+                periods = self.timeline(f)["period"]
+                if kind == "entity_nev":
+                    return charts.entity_nev_figure(view.rows, periods, f, names, lang)
+                others = None if view.competitors else view.others
+                if kind == "entity_mentions":
+                    return charts.entity_volume_figure(view.rows, periods, f, names, lang, "mentions", others)
+                return charts.entity_volume_figure(
+                    view.rows, periods, f, names, lang, "share_of_voice", others
+                )
+            raise ValueError(f"unknown chart {kind!r}")
+
+        key = (
+            "figure",
+            kind,
+            lang,
+            f,
+            weighted and kind == "nev",
+            role if kind == "breakdown" else "",
+            chosen,
+            self._entity_aliases if kind in ENTITY_FIGURES else (),
+        )
+        return self.cached(key, build)
+
+    # -- tables ------------------------------------------------------------------------------------
+    def post_table(
+        self,
+        kind: TableKind,
+        lang: UiLang,
+        *,
+        freq: str | None = None,
+        period: pd.Timestamp | None = None,
+        limit: int = 200,
+    ) -> PostTable:
+        """The first `limit` posts of a list (top: the whole corpus by engagement; spike: a period's
+        most engaged; period: a period by strength, with evidence) with column names in `lang`."""
+        key = ("table", kind, freq and check_freq(freq), period, lang, limit)
+
+        def build() -> PostTable:
+            if kind == "top":
+                return PostTable(
+                    posts_table(self.posts.iloc[self._top_positions()[:limit]], lang), len(self.posts)
+                )
+            rows = self.posts_of(kind, freq, period)
+            head = rows.head(limit)
+            evidence = None
+            if kind == "period":
+                assert freq is not None and period is not None
+                explained = self.evidence(freq, period)
+                evidence = [*explained, *[""] * (len(head) - len(explained))][: len(head)]
+            return PostTable(posts_table(head, lang, evidence), len(rows))
+
+        return self.cached(key, build)
+
+    def posts_of(
+        self, kind: TableKind, freq: str | None = None, period: pd.Timestamp | None = None
+    ) -> pd.DataFrame:
+        """Every post of a table's list (its full download)."""
+        if kind == "top":
+            return self.top_posts()
+        if freq is None or period is None:
+            raise ValueError(f"a {kind} table needs a frequency and a period")
+        if kind == "spike":
+            return self.explanation(freq, period).top_posts
+        return self.period_posts(freq, period)
+
+    def table_csv(
+        self, kind: TableKind, lang: UiLang, freq: str | None = None, period: pd.Timestamp | None = None
+    ) -> bytes:
+        """All posts of a table's list as CSV (UTF-8 with BOM, so Excel reads Chinese)."""
+        return posts_table(self.posts_of(kind, freq, period), lang).to_csv(index=False).encode("utf-8-sig")
+
+    # -- internals ---------------------------------------------------------------------------------
+    def _position(self, freq: str, period: pd.Timestamp) -> int:
+        return int(np.flatnonzero((self.timeline(freq)["period"] == period).to_numpy())[0])
+
+    def _of_period(self, freq: str, period: pd.Timestamp) -> pd.DataFrame:
+        """The posts of one period with their `period` column (only those rows are copied)."""
+        periods = self.periods(freq)
+        mask = (periods == period).to_numpy()
+        return self.posts[mask].assign(period=periods[mask])
+
+    def _top_positions(self) -> np.ndarray:
+        """Positions of the posts ranked by engagement: a ranked copy of 200,000 posts is not kept."""
+
+        def build() -> np.ndarray:
+            keys = self.posts[[c for c in ("weight", "score") if c in self.posts]].reset_index(drop=True)
+            return rank_posts(keys).index.to_numpy()
+
+        return self.cached("top", build)
+
+
+# -- captions: the page's sentences about an analysis, in the UI language (as the charts are) -----------
+def nev_text(value: float | None, lang: UiLang) -> str:
+    """A net emotional value as shown: signed, three decimals, a dash when undefined."""
+    return nev_decimal(value, missing=t("posts.na", lang))
+
+
+def report_caption(r: IngestReport, lang: UiLang) -> str:
+    """Where every row went (each row in exactly one bucket)."""
+    return t(
+        "posts.report",
+        lang,
+        rows=r.rows_read,
+        scored=r.scored,
+        unscored=r.unscored,
+        empty=r.empty_text,
+        bad_time=r.bad_time,
+        dups=r.duplicates,
+        dropped=r.duplicates_dropped,
+        emptied=r.emptied_by_cleaning,
+    )
+
+
+def formulas_caption(total: SentimentSummary, model: str, band: Thresholds | None, lang: UiLang) -> str:
+    """The two nev formulas with the counts, the model and the neutral band that made them."""
+    shown = f"[{band.negative_below:+.2f}, {band.positive_above:+.2f}]" if band else "—"
+    return t(
+        "posts.formulas", lang, p=total.positive, u=total.neutral, n=total.negative, model=model, band=shown
+    )
+
+
+def spike_title(spike: Spike, period: str, lang: UiLang) -> str:
+    z, nev = f"{spike.z:.1f}", nev_text(spike.nev, lang)
+    if spike.kind == "volume":
+        return t("posts.spike.volume", lang, period=period, n=spike.n, z=z, nev=nev)
+    return t("posts.spike.turn", lang, period=period, delta=f"{spike.value:+.3f}", z=z, nev=nev, n=spike.n)
+
+
+def period_caption(row: pd.Series, lang: UiLang) -> str:
+    """A timeline row's counts and nev pair."""
+    return t(
+        "posts.period_summary",
+        lang,
+        p=int(row["positive"]),
+        u=int(row["neutral"]),
+        n=int(row["negative"]),
+        nev=nev_text(row["nev"], lang),
+        polar=nev_text(row["nev_polar"], lang),
+    )
+
+
+def posts_table(rows: pd.DataFrame, lang: UiLang, evidence: Iterable[str] | None = None) -> pd.DataFrame:
+    """Posts as shown and downloaded: time, text, label, score, weight, [evidence], the mapped
+    engagement / source / region / author columns, duplicate flag, row; column names in `lang`."""
+
+    def col(name: str) -> str:
+        return t(f"posts.col.{name}", lang)
+
+    table = pd.DataFrame(
+        {
+            col("time"): rows["time"].dt.strftime("%Y-%m-%d %H:%M"),
+            col("text"): rows["text"],
+            col("label"): rows["label"].map(lambda x: t(f"label.{x}" if x else "label.unscored", lang)),
+            col("score"): rows["score"],
+            col("weight"): rows["weight"].round(2),
+        }
+    )
+    if evidence is not None:
+        table[col("evidence")] = list(evidence)
+    for role in TABLE_ROLES:
+        if role in rows:
+            table[col(role)] = rows[role]
+    if "duplicate" in rows:  # flagged, still counted: say which posts repeat an earlier one
+        table[col("duplicate")] = rows["duplicate"].map(lambda x: t(f"posts.dup.{x}", lang) if x else "")
+    table[col("row")] = rows["row"]
+    return table
+
+
+# The entity table's columns (analysis.entities.POSTS_COLUMNS) as the Posts page names them.
+ENTITY_COLUMN_KEYS = {
+    "period": "posts.entities.col.period",
+    "entity": "posts.entities.col.entity",
+    "mentions": "posts.entities.col.mentions",
+    "positive": "posts.entities.col.positive",
+    "neutral": "posts.entities.col.neutral",
+    "negative": "posts.entities.col.negative",
+    "nev": "posts.entities.col.nev",
+    "share_of_voice": "posts.entities.col.share_of_voice",
+}
+
+
+def entities_csv_frame(table: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """The `entities` command's CSV contract (and the page's download): period (as the timeline
+    writes it), entity, mentions, positive, neutral, negative, nev (4 decimals), share_of_voice
+    (8 decimals, so a period's shares still sum to 1 within 1e-6)."""
+    from analysis.entities import POSTS_COLUMNS
+
+    out = table.loc[:, list(POSTS_COLUMNS)].copy()
+    out["period"] = period_label(table["period"], freq).to_numpy()
+    for col in ("mentions", "positive", "neutral", "negative"):
+        out[col] = out[col].astype("int64")
+    out["nev"] = out["nev"].astype(float).round(4)
+    out["share_of_voice"] = out["share_of_voice"].astype(float).round(8)
+    return out.reset_index(drop=True)
+
+
+def totals_by_entity(table: pd.DataFrame) -> pd.DataFrame:
+    """A posts entity table summed over its periods: entity, mentions, positive, neutral,
+    negative, nev (analysis.metrics), share_of_voice of the table's mentions; most mentioned first."""
+    counts = ["mentions", "positive", "neutral", "negative"]
+    sums = table.groupby("entity", sort=False)[counts].sum()
+    out = sums.reset_index()
+    for col in counts:
+        out[col] = out[col].astype("int64")
+    out["nev"] = [
+        np.nan if (v := summarize_counts(int(p), int(u), int(n)).nev) is None else v
+        for p, u, n in zip(out["positive"], out["neutral"], out["negative"], strict=True)
+    ]
+    total = int(out["mentions"].sum())
+    out["share_of_voice"] = out["mentions"] / total if total else 0.0
+    out = out.sort_values(["mentions", "entity"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+class AnalysisCache:
+    """A few analysed corpora shared by every session of a process, first in first out (each can
+    hold 200,000 posts). Sessions run in threads: every read and write takes the lock."""
+
+    def __init__(self, max_items: int = 3) -> None:
+        self.max_items = max_items
+        self._lock = threading.Lock()
+        self._items: dict[str, CorpusAnalysis] = {}
+        self._building: dict[str, threading.Lock] = {}  # one lock per corpus being analysed
+
+    def get(self, key: str) -> CorpusAnalysis | None:
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: str, analysis: CorpusAnalysis) -> CorpusAnalysis:
+        """Keep `analysis` (dropping the oldest beyond `max_items`); return the one kept for `key`
+        (an analysis another session stored first wins, so all sessions share one object)."""
+        with self._lock:
+            if key in self._items:
+                return self._items[key]
+            while self._items and len(self._items) >= self.max_items:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = analysis
+            return analysis
+
+    def get_or_build(self, key: str, build: Callable[[], CorpusAnalysis]) -> tuple[CorpusAnalysis, bool]:
+        """The analysis for `key`, built by `build` if absent; (analysis, True when built by this
+        call). Sessions asking for the same corpus at once wait for one build (a 200,000-post
+        analysis twice at the same moment would double the memory it takes)."""
+        if (found := self.get(key)) is not None:
+            return found, False
+        with self._lock:
+            key_lock = self._building.setdefault(key, threading.Lock())
+        with key_lock:
+            if (found := self.get(key)) is not None:
+                return found, False
+            kept = self.put(key, build())
+        with self._lock:
+            self._building.pop(key, None)
+        return kept, True
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return key in self._items
