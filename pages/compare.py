@@ -19,6 +19,7 @@ from analysis.charts import (
     group_nev_bars,
     top_compared_entities,
 )
+from analysis.entities import EntitySummary
 from analysis.errors import OpinionLensError
 from analysis.format import article_label, nev_percent, percent_points
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
@@ -113,17 +114,21 @@ if top_names:
         width="stretch",
         config=no_bar,
     )
-    first = {}
+    first_seen: dict[str, EntitySummary] = {}
     for _, found in entity_items:
         for e in found:
-            first.setdefault(e.name, e)
+            first_seen.setdefault(e.name, e)
     by_article = [{e.name: e for e in found} for _, found in entity_items]
+
+    def cell(summary: EntitySummary | None) -> str:
+        return f"{nev_percent(summary.sentiment.nev)} ({summary.mentions})" if summary else "—"
+
     st.dataframe(
         [
             {
-                tr("ent.col.entity"): entity_name(first[n], lang),
+                tr("ent.col.entity"): entity_name(first_seen[n], lang),
                 **{
-                    name: (f"{nev_percent(e.sentiment.nev)} ({e.mentions})" if (e := found.get(n)) else "—")
+                    name: cell(found.get(n))
                     for (name, _), found in zip(entity_items, by_article, strict=True)
                 },
             }

@@ -19,7 +19,7 @@ import streamlit as st
 
 from analysis.library import DB_URL_ENV, Library, LibraryError
 from analysis.model import ArticleAnalysis, Evidence
-from analysis.sentiment import Scorer, Thresholds
+from analysis.sentiment import Scorer, SentimentError, Thresholds
 
 if TYPE_CHECKING:
     from analysis.access import UnlockThrottle
@@ -102,9 +102,11 @@ class _LibraryStore:
 
 def calibrated_band(model: str, lang: str) -> tuple[float, float]:
     """The model's calibrated neutral band for a language (zh when the language is mixed/other)."""
-    th = get_scorer(model, None).thresholds_for(lang if lang in ("zh", "en") else "zh")
-    if th is None:  # a suite without a model for the language: use its Chinese band
-        th = get_scorer(model, None).thresholds_for("zh")
+    scorer = get_scorer(model, None)
+    # A suite without a model for the language uses its Chinese band.
+    th = scorer.thresholds_for(lang if lang in ("zh", "en") else "zh") or scorer.thresholds_for("zh")
+    if th is None:
+        raise SentimentError(f"the model {model!r} has no neutral band for Chinese or {lang!r}")
     return (th.negative_below, th.positive_above)
 
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from analysis.errors import OpinionLensError
 from analysis.format import article_label
@@ -207,7 +208,7 @@ def _downloads(record: ArticleRecord | None) -> None:
     export_buttons(analysis, review)
 
 
-def _navigation() -> st.navigation:
+def _navigation() -> StreamlitPage:
     def page(name: str, key: str, icon: str, default: bool = False) -> st.Page:
         return st.Page(PAGES_DIR / f"{name}.py", title=tr(key), icon=icon, default=default)
 

@@ -14,6 +14,8 @@ posts_entities_nev_chart, posts_entities_totals, posts_entities_table, posts_ent
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -57,7 +59,9 @@ def section(corpus: ca.CorpusAnalysis, freq: str) -> None:
         tr("posts.entities.measure"), list(measures), format_func=measures.__getitem__,
         default="share_of_voice", key="posts_entities_measure",
     ) or "share_of_voice"  # fmt: skip
-    kind = "entity_mentions" if measure == "mentions" else "entity_share"
+    kind: Literal["entity_mentions", "entity_share"] = (
+        "entity_mentions" if measure == "mentions" else "entity_share"
+    )
     st.plotly_chart(
         corpus.figure(kind, lang, freq, entities=chosen), key="posts_entities_volume_chart", width="stretch"
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from analysis.i18n import t
+from analysis.i18n import UI_LANGS, UiLang, t
 from analysis.library import ArticleRecord, LibraryError
 from pages.ui.cache import UserAliasTuple, get_library
 
@@ -36,7 +36,6 @@ LAST_ALIASES_KEY = "_entity_aliases_last"  # the user aliases this session last 
 ENTITY_FILTER_PENDING_KEY = "_vp_entities_pending"  # entities for Viewpoints' filter, set elsewhere
 LIBRARY_DOWN_KEY = "_library_down"  # why the last library read failed (absent while it works)
 LAST_ARTICLES_KEY = "_library_last_articles"  # the article list this session last read
-UI_LANGS = ("zh", "en")
 VIEWS = ("reviewed", "model")
 
 
@@ -54,16 +53,17 @@ def remember(widget_key: str, last_key: str, allowed: Collection[object] | None 
 
 
 def _sticky(widget_key: str, last_key: str, allowed: Collection[str], default: str) -> str:
-    value = st.session_state.get(widget_key)
-    if value not in allowed:
-        value = st.session_state.get(last_key, default)
-    return value if value in allowed else default
+    """The widget's value, else the one its callback kept, else `default` (only values in `allowed`)."""
+    for value in (st.session_state.get(widget_key), st.session_state.get(last_key)):
+        if isinstance(value, str) and value in allowed:
+            return value
+    return default
 
 
 # -- language ---------------------------------------------------------------------------------------
-def ui_lang() -> str:
+def ui_lang() -> UiLang:
     """The UI language chosen in the sidebar ("zh" by default)."""
-    return _sticky(UI_LANG_KEY, LAST_UI_LANG_KEY, UI_LANGS, "zh")
+    return "en" if _sticky(UI_LANG_KEY, LAST_UI_LANG_KEY, UI_LANGS, "zh") == "en" else "zh"
 
 
 def tr(key: str, **fields: Any) -> str:
