@@ -7,7 +7,7 @@ reviewed", and lists the stored reviews whose text is no longer in the article (
 The entity panel (issue 13, container `entity_panel`) shows the most-mentioned entities with their
 NEV and counts, known and detected marked, for the labels on screen; every number is traced to
 its sentences (`entity_pick`, `entity_sentences`) and `entity_open` opens Viewpoints filtered by
-the picked entity. Editors (pages.common.editing_allowed) add and remove the library's entity
+the picked entity. Editors (pages.ui.access.editing_allowed) add and remove the library's entity
 aliases in the expander `entity_aliases`; read-only visitors see no alias controls.
 
 Widget keys: nev_gauge, label_shares, group_nev, stated_table, review_summary, stale_reviews,
