@@ -144,6 +144,21 @@ def data_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(base) / APP_DIR_NAME
 
 
+def configured_db_url(secrets: Mapping[str, Any] | None = None) -> str | None:
+    """The library the app and the CLI are pointed at: $OPINION_LENS_DB_URL, else the secret
+    `database.url` (st.secrets, or .streamlit/secrets.toml for the CLI), else None: the
+    default SQLite file (`default_db_url`)."""
+    url = os.environ.get(DB_URL_ENV, "").strip()
+    if url:
+        return url
+    if not secrets:
+        return None
+    try:
+        return str(secrets["database"]["url"]).strip() or None
+    except (KeyError, TypeError):  # no [database] table, or no url in it
+        return None
+
+
 def default_db_url() -> str:
     """The URL in $OPINION_LENS_DB_URL, else SQLite in the per-user data folder (created here)."""
     url = os.environ.get(DB_URL_ENV, "").strip()

@@ -607,3 +607,15 @@ def test_article_sources_without_the_texts(lib: Library) -> None:
     a, _ = lib.add_article("第一篇文章的正文。", source="新浪财经")
     b, _ = lib.add_article("Second article body.")
     assert lib.article_sources() == {a.id: "新浪财经", b.id: None}
+
+
+def test_the_configured_library_is_the_environment_then_the_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis.library import DB_URL_ENV, configured_db_url
+
+    secrets = {"database": {"url": " sqlite:////srv/secret.db "}}
+    monkeypatch.delenv(DB_URL_ENV, raising=False)
+    assert configured_db_url(secrets) == "sqlite:////srv/secret.db"
+    assert configured_db_url(None) is None and configured_db_url({"database": "x"}) is None
+    assert configured_db_url({"other": {}}) is None
+    monkeypatch.setenv(DB_URL_ENV, "sqlite:////srv/env.db")
+    assert configured_db_url(secrets) == "sqlite:////srv/env.db"  # the app and the CLI: one rule

@@ -8,11 +8,11 @@ install everything is open; on a shared one editing needs every configured gate.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from pages.ui.cache import unlock_throttle
+from pages.ui.cache import streamlit_secrets, unlock_throttle
 from pages.ui.state import REVIEW_EDITOR_KEY, library_down, tr
 
 if TYPE_CHECKING:
@@ -25,17 +25,10 @@ PASSPHRASE_FIELD = "access_passphrase"
 UNLOCK_FAILED_KEY = "_access_unlock_failed"
 
 
-def _secrets() -> Any:
-    try:
-        return st.secrets.to_dict()
-    except Exception:  # no secrets file: only the environment counts
-        return None
-
-
 def _access_policy() -> AccessPolicy:
     from analysis.access import access_policy
 
-    return access_policy(os.environ, _secrets())
+    return access_policy(os.environ, streamlit_secrets())
 
 
 def _edit_passphrase() -> str | None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from analysis.library import DB_URL_ENV, Library, LibraryError
+from analysis.library import Library, LibraryError, configured_db_url
 from analysis.model import ArticleAnalysis, Evidence
 from analysis.sentiment import Scorer, SentimentError, Thresholds
 
@@ -32,15 +31,17 @@ UserAliasTuple = tuple[str, str, str]  # (alias, canonical name, type), as the l
 
 
 # -- the library -------------------------------------------------------------------------------------
-def library_url() -> str | None:
-    """$OPINION_LENS_DB_URL, else st.secrets["database"]["url"] when present, else None (default)."""
-    url = os.environ.get(DB_URL_ENV, "").strip()
-    if url:
-        return url
+def streamlit_secrets() -> dict[str, Any] | None:
+    """The app's secrets (st.secrets) as a dict; None without a secrets file."""
     try:
-        return str(st.secrets["database"]["url"]).strip() or None
-    except Exception:  # no secrets file, no [database] table, or unreadable: the default library
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file, or unreadable: only the environment counts
         return None
+
+
+def library_url() -> str | None:
+    """The configured library (analysis.library.configured_db_url; None: the default one)."""
+    return configured_db_url(streamlit_secrets())
 
 
 @st.cache_resource(show_spinner=False)
