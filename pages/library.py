@@ -170,7 +170,7 @@ def _delete(article_id: int, name: str) -> None:
 
 # -- sections ---------------------------------------------------------------------------------------------
 def _display_title(record: ArticleRecord) -> str:
-    return display_title(record, fallback=tr("library.untitled"))
+    return display_title(record, fallback=tr("ov.untitled"))  # one "untitled" everywhere
 
 
 def _format_date(value: datetime | None) -> str:
