@@ -35,7 +35,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "analysis.format",
             "analysis.i18n",
             "analysis.charts",
-            "analysis.corpus.analysis",  # a shim for analysis.corpus.view
             "analysis.corpus.view",
             "analysis.corpus.charts",
             "analysis.export",
