@@ -108,11 +108,12 @@ def display_title(item: Any, *, fallback: str | None = None) -> str:
     return f"#{ident}" if ident is not None else ""
 
 
-def article_label(record: Any, *, max_chars: int = 40) -> str:
-    """An article in a picker: `#3 · 小米汽车陷入困境… · 2025-10-27` (title cut at `max_chars`).
-    Language-neutral on purpose: Streamlit's AppTest formats options outside the app's session."""
+def article_label(record: Any, *, max_chars: int | None = 40) -> str:
+    """An article in a picker: `#3 · 小米汽车陷入困境… · 2025-10-27` (the title cut at `max_chars`
+    where the picker is narrow; None: whole). Language-neutral on purpose: Streamlit's AppTest
+    formats options outside the app's session."""
     title = display_title(record, fallback="—")
-    cut = f"{title[:max_chars]}…" if len(title) > max_chars else title
+    cut = f"{title[:max_chars]}…" if max_chars is not None and len(title) > max_chars else title
     return f"#{record_field(record, 'id')} · {cut} · {date_text(record_field(record, 'published_at'))}"
 
 

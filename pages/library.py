@@ -395,7 +395,7 @@ def _browse_section(library: Library) -> None:
     picked = st.selectbox(
         tr("library.pick"),
         options=list(by_id),
-        format_func=lambda i: article_label(by_id[i]),
+        format_func=lambda i: article_label(by_id[i], max_chars=None),  # the main column: whole titles
         key=PICK_KEY,
     )
     _actions(by_id[picked])

@@ -4,7 +4,7 @@ names, colours, gauge zones, scores, dates and article labels."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -165,3 +165,21 @@ def test_nev_decimal_is_the_posts_scale() -> None:
     assert [nev_decimal(0.0091), nev_decimal(-0.5), nev_decimal(0.0)] == ["+0.009", "-0.500", "+0.000"]
     assert nev_decimal(None) == nev_decimal(float("nan")) == nev_decimal(pd.NA) == "—"
     assert nev_decimal(None, missing="n/a") == "n/a"
+
+
+def test_scores_dates_and_article_labels_have_one_format_each() -> None:
+    from analysis.format import article_label, date_text, minute_text, score_text
+
+    assert (score_text(0.4234), score_text(-0.1), score_text(None)) == ("+0.42", "-0.10", MISSING)
+    when = datetime(2025, 10, 27, 20, 11, tzinfo=timezone(timedelta(hours=8)))
+    assert (date_text(when), minute_text(when), date_text(None)) == (
+        "2025-10-27",
+        "2025-10-27 20:11",
+        MISSING,
+    )
+    record = SimpleNamespace(id=3, title="小米汽车陷入困境,问题出在哪?" * 3, filename=None, published_at=when)
+    label = article_label(record)
+    assert label.startswith("#3 · 小米汽车") and label.endswith("… · 2025-10-27") and len(label) < 60
+    assert "…" not in article_label(record, max_chars=None)
+    untitled = SimpleNamespace(id=4, title=None, filename="a.txt", published_at=None)
+    assert article_label(untitled) == "#4 · a.txt · —"
