@@ -6,7 +6,7 @@ starts it.
 
 from __future__ import annotations
 
-from pages.frame import run
+from pages.ui.frame import run
 
 # Streamlit runs the entry point as __main__; nothing imports this module.
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ import pandas as pd
 
 import analysis
 from analysis.format import evidence_string
-from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
+from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summary_row
 from analysis.model import ArticleAnalysis, SentimentSummary
 
 if TYPE_CHECKING:
@@ -153,16 +153,7 @@ def sentences_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
 
 
 def _summary_row(name: str, s: SentimentSummary) -> dict[str, Any]:
-    return {
-        "name": name,
-        "n": s.n,
-        "positive": s.positive,
-        "neutral": s.neutral,
-        "negative": s.negative,
-        "unscored": s.unscored,
-        "nev": s.nev,
-        "nev_polar": s.nev_polar,
-    }
+    return {"name": name, **summary_row(s)}
 
 
 def groups_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
@@ -183,7 +174,7 @@ def themes_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
             "id": th.id,
             "name_en": th.name_en,
             "name_zh": th.name_zh,
-            **{k: v for k, v in _summary_row("", th.sentiment).items() if k != "name"},
+            **summary_row(th.sentiment),
             "sentence_positions": ",".join(str(p) for p in th.sentence_positions),
             "terms": ";".join(th.terms),
         }

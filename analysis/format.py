@@ -3,29 +3,27 @@
 - Percentages: a net emotional value is signed (`+12.3%`, `nev_percent`), a share is not
   (`45.6%`, `share_percent`). A missing value shows as `—` on screen (`MISSING`) and as `n/a` in
   plain text (`MISSING_TEXT`, the CLI report). Charts plot `percent_points` (a number, one decimal).
+- Scores: signed to two decimals, `+0.42` (`score_text`).
+- Dates: `2025-10-27` (`date_text`) and `2025-10-27 20:11` (`minute_text`), as written in the
+  time's own offset.
 - Evidence: `term(+0.42)` items (`evidence_string`); the separator is the caller's.
-- Titles: a record's title, else its file name, else `#id` (`display_title`); the source with its
-  Chinese name (`display_source`).
+- Titles: a record's title, else its file name, else `#id` (`display_title`); an article in a
+  picker as `#id · title · date` (`article_label`); the source with its Chinese name
+  (`display_source`).
 - Theme names in the UI language (`theme_name`).
-- Colours: one palette for the labels (`LABEL_COLOURS`) and one diverging NEV scale
-  (`NEV_COLOURSCALE`); gauge zones at ±20 (`NEV_ZONE_NEGATIVE`, `NEV_ZONE_POSITIVE`, `nev_zone`).
+- Colours: one palette for the labels (`LABEL_COLORS`, with light tints for the gauge's zones
+  and marked evidence) and one diverging NEV scale (`NEV_COLORSCALE`); gauge zones at ±20 (`NEV_ZONE_NEGATIVE`, `NEV_ZONE_POSITIVE`, `nev_zone`).
   The UI strings take the zone bounds from here (analysis.i18n fills `{zone_negative}` and
   `{zone_positive}`), never a literal copy; prose writes a minus as `−` (`prose_minus`).
-- Article metadata: `merge_metadata` decides title / source / date of a read document for both the
-  CLI and the library, so the two agree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime
+from typing import Any
 
 from analysis.model import Evidence
-
-if TYPE_CHECKING:
-    from analysis.readers import ReadResult
 
 # -- percentages --------------------------------------------------------------------------------------
 MISSING = "—"  # a value that does not exist (no scored sentence), on screen and in charts
@@ -72,6 +70,22 @@ def measure_percent(key: str, value: float | None, *, missing: str = MISSING) ->
     return nev_percent(value, missing=missing)
 
 
+# -- scores and dates ----------------------------------------------------------------------------------
+def score_text(score: float | None, *, missing: str = MISSING) -> str:
+    """A sentence's or post's score in [-1, 1], signed to two decimals: `+0.42`; `missing` if unscored."""
+    return missing if score is None else f"{score:+.2f}"
+
+
+def date_text(value: date | datetime | None, *, missing: str = MISSING) -> str:
+    """`2025-10-27`; `missing` for no date."""
+    return missing if value is None else f"{value:%Y-%m-%d}"
+
+
+def minute_text(value: datetime | None, *, missing: str = MISSING) -> str:
+    """`2025-10-27 20:11` (in the time's own offset); `missing` for no time."""
+    return missing if value is None else f"{value:%Y-%m-%d %H:%M}"
+
+
 # -- evidence -----------------------------------------------------------------------------------------
 def evidence_string(evidence: Iterable[Evidence], sep: str = "; ") -> str:
     """`term(+0.42); term(-0.10)`: evidence terms with their signed weights."""
@@ -79,24 +93,34 @@ def evidence_string(evidence: Iterable[Evidence], sep: str = "; ") -> str:
 
 
 # -- titles and names ---------------------------------------------------------------------------------
-def _field(item: Any, name: str) -> Any:
+def record_field(item: Any, name: str) -> Any:
+    """A field of a record (dataclass, ORM-like object) or a mapping; None when it has none."""
     return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
 
 
 def display_title(item: Any, *, fallback: str | None = None) -> str:
     """What to call an article: its title, else its file name, else `fallback`, else `#id`
     (ArticleRecord, Document or a mapping; a document has neither file name nor id)."""
-    title = _field(item, "title") or _field(item, "filename") or fallback
+    title = record_field(item, "title") or record_field(item, "filename") or fallback
     if title:
         return str(title)
-    ident = _field(item, "id")
+    ident = record_field(item, "id")
     return f"#{ident}" if ident is not None else ""
+
+
+def article_label(record: Any, *, max_chars: int | None = 40) -> str:
+    """An article in a picker: `#3 · 小米汽车陷入困境… · 2025-10-27` (the title cut at `max_chars`
+    where the picker is narrow; None: whole). Language-neutral on purpose: Streamlit's AppTest
+    formats options outside the app's session."""
+    title = display_title(record, fallback="—")
+    cut = f"{title[:max_chars]}…" if max_chars is not None and len(title) > max_chars else title
+    return f"#{record_field(record, 'id')} · {cut} · {date_text(record_field(record, 'published_at'))}"
 
 
 def display_source(document: Any, *, missing: str = MISSING) -> str:
     """The outlet as written, with its Chinese name when that differs: `Xin Lang Cai Jing (新浪财经)`."""
-    source = _field(document, "source")
-    alias = _field(document, "source_alias")
+    source = record_field(document, "source")
+    alias = record_field(document, "source_alias")
     if not source:
         return alias or missing
     return f"{source} ({alias})" if alias and alias != source else source
@@ -104,34 +128,45 @@ def display_source(document: Any, *, missing: str = MISSING) -> str:
 
 def theme_name(theme: Any, lang: str) -> str:
     """A theme's name in the UI language (ThemeScore, taxonomy Theme or mapping), else its id."""
-    return _field(theme, "name_zh" if lang == "zh" else "name_en") or _field(theme, "id") or ""
+    return record_field(theme, "name_zh" if lang == "zh" else "name_en") or record_field(theme, "id") or ""
 
 
 # -- colours and gauge zones --------------------------------------------------------------------------
-LABEL_COLOURS: dict[str, str] = {
+LABEL_COLORS: dict[str, str] = {
     "positive": "#2e9e4f",
     "neutral": "#9e9e9e",
     "negative": "#d64541",
     "unscored": "#d7ccc8",
 }
+# Light tints of the labels: the gauge's zones behind the needle, and evidence terms marked in a
+# sentence (there the neutral tint is yellow, so a neutral term still stands out from the text).
+GAUGE_ZONE_FILLS: dict[str, str] = {"negative": "#f6c9c7", "neutral": "#ececec", "positive": "#c8e8d1"}
+EVIDENCE_MARK_FILLS: dict[str, str] = {"negative": "#f8c4c1", "neutral": "#fff3b0", "positive": "#bfe6c9"}
 # Text on a label's colour (badges): white on the strong fills, near-black on the light ones.
 _LABEL_TEXT = {"positive": "#ffffff", "negative": "#ffffff", "neutral": "#1f1f1f", "unscored": "#1f1f1f"}
 # NEV in [-1, 1] on a diverging scale fixed to that range: the same colour means the same value.
-NEV_COLOURSCALE: list[list[Any]] = [
-    [0.0, LABEL_COLOURS["negative"]],
+NEV_COLORSCALE: list[list[Any]] = [
+    [0.0, LABEL_COLORS["negative"]],
     [0.5, "#e6e6e6"],
-    [1.0, LABEL_COLOURS["positive"]],
+    [1.0, LABEL_COLORS["positive"]],
 ]
 
 
-def label_colour(label: str | None) -> str:
+def label_color(label: str | None) -> str:
     """The colour of a label (None: unscored)."""
-    return LABEL_COLOURS[label or "unscored"]
+    return LABEL_COLORS[label or "unscored"]
 
 
-def label_text_colour(label: str | None) -> str:
-    """A readable text colour on `label_colour(label)`."""
+def label_text_color(label: str | None) -> str:
+    """A readable text colour on `label_color(label)`."""
     return _LABEL_TEXT[label or "unscored"]
+
+
+# British spellings of the names above, kept while files frozen during issue 21 still use them
+# (corpus/charts.py, pages/viewpoints.py); identifiers are American English from now on.
+LABEL_COLOURS = LABEL_COLORS
+label_colour = label_color
+label_text_colour = label_text_color
 
 
 # Gauge zones on the NEV axis in percent. These are fixed reading aids for the *article-level*
@@ -162,52 +197,3 @@ def prose_minus(text: str) -> str:
 def zone_bound(value: float) -> str:
     """A zone bound as prose shows it: `−20` (typographic minus), `+20`."""
     return prose_minus(f"{value:+g}")
-
-
-# -- article metadata ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ArticleMetadata:
-    """Title, source and date of one article, as the CLI reports them and the library stores them."""
-
-    title: str | None
-    source: str | None  # the outlet by the name shown and stored: 新浪财经 for "Xin Lang Cai Jing"
-    source_alias: str | None  # the Chinese name the text's pinyin source maps to (else None)
-    published_at: datetime | None
-
-
-def merge_metadata(
-    read: ReadResult,
-    *,
-    title: str | None = None,
-    source: str | None = None,
-    published_at: datetime | None = None,
-) -> ArticleMetadata:
-    """Decide an article's metadata. Each field takes the first of: the value given here (None =
-    not given), what the file format carried (`read`), what the text itself says (the structure
-    parse, e.g. "Xin Lang Cai Jing·2025-10-27 20:11" gives the source and the date).
-
-    A source found in the text is given by its Chinese name when it is a known pinyin alias
-    (新浪财经, not "Xin Lang Cai Jing"): the name a reader expects and the library stores. A source
-    given here or by the file format is kept as written. The text is parsed only when a field is
-    still missing."""
-    title = title if title is not None else read.title or None
-    source = source if source is not None else read.source or None
-    published_at = published_at if published_at is not None else read.published_at
-    if title is not None and source is not None and published_at is not None:
-        return ArticleMetadata(title, source, None, published_at)
-    from analysis.structure import StructureError, parse_document  # late: the parser is large
-
-    try:
-        document = parse_document(read.text)
-    except StructureError:
-        return ArticleMetadata(title, source, None, published_at)
-    alias = None
-    if source is None:
-        alias = document.source_alias
-        source = alias or document.source
-    return ArticleMetadata(
-        title if title is not None else document.title,
-        source,
-        alias,
-        published_at if published_at is not None else document.published_at,
-    )

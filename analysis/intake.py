@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from analysis.errors import OpinionLensError
-from analysis.format import merge_metadata
 from analysis.library import ArticleRecord, Library
+from analysis.metadata import merge_metadata
 from analysis.readers import ReaderError, ReadResult, read_document
-from analysis.text.dates import DEFAULT_UTC_OFFSET
 from analysis.text.normalize import content_hash, stored_text_form
 
 if TYPE_CHECKING:
@@ -76,37 +75,6 @@ def prepare_paste(text: str) -> Draft:
     """Read pasted text through the same reader as a file, so pasting an article and uploading
     it give the same stored text (and the second one is recognised as a duplicate)."""
     return _draft_from(read_document(text.encode("utf-8"), PASTE_NAME), None)
-
-
-def combine_date_time(day: date | None, at: time | None, offset: timedelta) -> datetime | None:
-    """A date picker plus a time picker plus a UTC offset as one aware datetime (None: undated).
-    A date without a time means midnight."""
-    if day is None:
-        return None
-    return datetime.combine(day, at or time(0, 0), tzinfo=timezone(offset))
-
-
-def utc_offset_of(value: datetime | None) -> timedelta:
-    """The offset a date was given in, or China Standard Time for undated articles."""
-    if value is None or value.utcoffset() is None:
-        return DEFAULT_UTC_OFFSET
-    offset = value.utcoffset()
-    assert offset is not None
-    return offset
-
-
-def format_utc_offset(offset: timedelta) -> str:
-    """`UTC+08:00`, `UTC-05:30`, `UTC+00:00`."""
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, mins = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{mins:02d}"
-
-
-def utc_offset_choices(extra: Iterable[timedelta] = ()) -> list[timedelta]:
-    """Whole-hour offsets UTC-12 … UTC+14, plus any other offset the article already has (+05:30)."""
-    offsets = {timedelta(hours=h) for h in range(-12, 15)} | set(extra)
-    return sorted(offsets)
 
 
 def save_draft(

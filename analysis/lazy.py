@@ -1,8 +1,15 @@
-"""`once`: memoise a loader so that concurrent first calls build it once.
+"""Single flight: build a value once, however many threads ask for it at the same moment.
 
 `functools.cache` is safe to share between threads but not single-flight: threads that miss at
 the same moment all run the loader (two copies of a 50 MB table, twice the start-up time), and
-one result wins. The server runs many sessions as threads, so every lazy load goes through this.
+one result wins. The server runs many sessions as threads, so every lazy load goes through this
+family, one mechanism for all of them:
+
+- `OnceMap`: values by key, each built once (`get_or_build`); optionally bounded, oldest first
+  out. The analysed corpora shared by sessions and the views of one corpus are such maps.
+- `once` / `Once`: a function memoised per argument tuple on an `OnceMap` (loaders, tables,
+  tokenizers); `once(max_entries=16)` keeps only the newest results.
+- `import_once`: the first import of a heavy optional library, one thread at a time.
 """
 
 from __future__ import annotations
@@ -12,41 +19,64 @@ import importlib
 import threading
 from collections.abc import Callable, Hashable
 from types import ModuleType
-from typing import Generic, ParamSpec, TypeVar
+from typing import Generic, ParamSpec, TypeVar, overload
 
 P = ParamSpec("P")
 R = TypeVar("R")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
-class Once(Generic[P, R]):
-    """A memoised loader: the first call per argument tuple builds, under a lock of its own (calls
-    for other arguments do not wait); the rest get the same object. `clear()` forgets them all."""
+class OnceMap(Generic[K, V]):
+    """Values by key, each built once: concurrent first callers of one key wait for a single
+    build, other keys build in parallel, a failed build is not kept. With `max_items`, the
+    oldest values are dropped beyond that many (first in, first out)."""
 
-    def __init__(self, fn: Callable[P, R]) -> None:
-        functools.update_wrapper(self, fn)
-        self._fn = fn
+    def __init__(self, max_items: int | None = None) -> None:
+        self.max_items = max_items
         self._lock = threading.Lock()  # guards the two dicts, never held during a build
-        self._values: dict[Hashable, R] = {}
-        self._building: dict[Hashable, threading.Lock] = {}
+        self._values: dict[K, V] = {}
+        self._building: dict[K, threading.Lock] = {}
 
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        key = (args, tuple(sorted(kwargs.items())))
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            return self._values.get(key)
+
+    def put(self, key: K, value: V) -> V:
+        """Keep `value` unless `key` has one already; return the one kept (the first stored wins,
+        so every caller shares one object)."""
+        with self._lock:
+            if key in self._values:
+                return self._values[key]
+            while self.max_items is not None and self._values and len(self._values) >= self.max_items:
+                self._values.pop(next(iter(self._values)))
+            self._values[key] = value
+            return value
+
+    def get_or_build(self, key: K, build: Callable[[], V]) -> tuple[V, bool]:
+        """The value of `key`, built by `build` when absent: (value, True when this call built it)."""
         try:
-            return self._values[key]
+            return self._values[key], False  # a plain dict read: no lock on the hot path
         except KeyError:
             pass
         with self._lock:
             key_lock = self._building.setdefault(key, threading.Lock())
         with key_lock:
-            if key not in self._values:
-                value = self._fn(*args, **kwargs)
-                with self._lock:
-                    self._values[key] = value
-            return self._values[key]
+            with self._lock:
+                if key in self._values:
+                    return self._values[key], False
+            kept = self.put(key, build())
+        with self._lock:
+            self._building.pop(key, None)
+        return kept, True
 
-    def loaded(self) -> int:
-        """How many results are held (tests: nothing heavy loads at import)."""
-        return len(self._values)
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._values)
+
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return key in self._values
 
     def clear(self) -> None:
         with self._lock:
@@ -54,9 +84,42 @@ class Once(Generic[P, R]):
             self._building.clear()
 
 
-def once(fn: Callable[P, R]) -> Once[P, R]:
-    """Decorator form of `Once`."""
-    return Once(fn)
+class Once(Generic[P, R]):
+    """A memoised loader: the first call per argument tuple builds (single flight, `OnceMap`);
+    the rest get the same object. `clear()` forgets them all."""
+
+    def __init__(self, fn: Callable[P, R], max_entries: int | None = None) -> None:
+        functools.update_wrapper(self, fn)
+        self._fn = fn
+        self._results: OnceMap[Hashable, R] = OnceMap(max_entries)
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        key = (args, tuple(sorted(kwargs.items())))
+        return self._results.get_or_build(key, lambda: self._fn(*args, **kwargs))[0]
+
+    def loaded(self) -> int:
+        """How many results are held (tests: nothing heavy loads at import)."""
+        return len(self._results)
+
+    def clear(self) -> None:
+        self._results.clear()
+
+
+@overload
+def once(fn: Callable[P, R], /) -> Once[P, R]: ...
+@overload
+def once(*, max_entries: int | None = None) -> Callable[[Callable[P, R]], Once[P, R]]: ...
+def once(
+    fn: Callable[P, R] | None = None, /, *, max_entries: int | None = None
+) -> Once[P, R] | Callable[[Callable[P, R]], Once[P, R]]:
+    """Decorator form of `Once`: `@once`, or `@once(max_entries=16)` to keep the newest results only."""
+    if fn is not None:
+        return Once(fn)
+
+    def wrap(f: Callable[P, R]) -> Once[P, R]:
+        return Once(f, max_entries)
+
+    return wrap
 
 
 _IMPORT_LOCK = threading.RLock()

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import tempfile
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,8 +28,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from analysis.errors import OpinionLensError
+from analysis.metrics import summary_row
 from analysis.model import SentimentSummary
-from analysis.text.normalize import content_hash, stored_text_form
+from analysis.text.normalize import alias_key, content_hash, stored_text_form
 
 DB_URL_ENV: Final = "OPINION_LENS_DB_URL"
 PG_CONNECT_TIMEOUT_S: Final = 5  # seconds before an unreachable PostgreSQL server counts as down
@@ -137,17 +137,26 @@ class EntityAliasRecord:
 MAX_ALIAS_CHARS: Final = 200  # an alias or a canonical name; longer is not a name
 
 
-def alias_key(alias: str) -> str:
-    """The form an alias is unique in: NFKC, case-folded, single spaces (as the entity matcher
-    compares aliases, so "Xiaomi" and "xiaomi " are one alias)."""
-    return " ".join(unicodedata.normalize("NFKC", alias).casefold().split())
-
-
 def data_dir(env: Mapping[str, str] | None = None) -> Path:
     """The per-user data folder (XDG style): $XDG_DATA_HOME/opinion-lens or ~/.local/share/opinion-lens."""
     env = os.environ if env is None else env
     base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / APP_DIR_NAME
+
+
+def configured_db_url(secrets: Mapping[str, Any] | None = None) -> str | None:
+    """The library the app and the CLI are pointed at: $OPINION_LENS_DB_URL, else the secret
+    `database.url` (st.secrets, or .streamlit/secrets.toml for the CLI), else None: the
+    default SQLite file (`default_db_url`)."""
+    url = os.environ.get(DB_URL_ENV, "").strip()
+    if url:
+        return url
+    if not secrets:
+        return None
+    try:
+        return str(secrets["database"]["url"]).strip() or None
+    except (KeyError, TypeError):  # no [database] table, or no url in it
+        return None
 
 
 def default_db_url() -> str:
@@ -389,17 +398,12 @@ def _alias_from_row(row: sa.Row[Any]) -> EntityAliasRecord:
     return EntityAliasRecord(m["id"], m["alias"], m["canonical"], m["type"], m["editor"], created)
 
 
+_SUMMARY_COLUMNS = ("n", "positive", "neutral", "negative", "nev", "nev_polar")  # stored per article
+
+
 def _summary_values(summary: SentimentSummary | None) -> dict[str, Any]:
-    if summary is None:
-        return dict.fromkeys(("n", "positive", "neutral", "negative", "nev", "nev_polar"))
-    return {
-        "n": summary.n,
-        "positive": summary.positive,
-        "neutral": summary.neutral,
-        "negative": summary.negative,
-        "nev": summary.nev,
-        "nev_polar": summary.nev_polar,
-    }
+    row = summary_row(summary) if summary is not None else {}
+    return {k: row.get(k) for k in _SUMMARY_COLUMNS}
 
 
 def _clean(value: str | None) -> str | None:
@@ -775,6 +779,14 @@ class Library:
         except SQLAlchemyError as exc:
             raise LibraryError(f"the corpus could not be saved: {exc}") from exc
         return self.get_corpus(new_id), True
+
+    def corpus_id_by_sha(self, sha256: str) -> int | None:
+        """The id of the stored corpus with these bytes (by SHA-256); None when none is stored."""
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(corpora_table.c.id).where(corpora_table.c.sha256 == sha256)
+            ).one_or_none()
+        return None if row is None else int(row[0])
 
     def _find_corpus_by_sha(self, sha256: str) -> CorpusRecord | None:
         with self._read() as conn:

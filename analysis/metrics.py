@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from analysis.model import SentimentSummary
+from analysis.model import LABELS, Label, SentimentSummary
 
 NEV_FORMULA = "nev = (P - N) / (P + U + N)"
 NEV_POLAR_FORMULA = "nev_polar = (P - N) / (P + N)"
+# Labels as small integers for vectorised counting (posts, entity mentions); unscored is its own code.
+LABEL_CODES: dict[Label, int] = {label: code for code, label in enumerate(LABELS)}
+UNSCORED_CODE = len(LABELS)
 
 
 def summarize_counts(positive: int, neutral: int, negative: int, unscored: int = 0) -> SentimentSummary:
@@ -45,9 +49,35 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, flo
         return None
     p = successes / n
     denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
+    center = (p + z * z / (2 * n)) / denom
     half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return max(0.0, center - half), min(1.0, center + half)
 
 
 SMALL_SAMPLE = 30  # fewer scored sentences than this and the UI warns that shares are unstable
+
+
+def summary_row(s: SentimentSummary) -> dict[str, Any]:
+    """A summary as one table row: n, the three label counts, unscored, nev and nev_polar (exports,
+    the library's timeline points, comparisons)."""
+    return {
+        "n": s.n,
+        "positive": s.positive,
+        "neutral": s.neutral,
+        "negative": s.negative,
+        "unscored": s.unscored,
+        "nev": s.nev,
+        "nev_polar": s.nev_polar,
+    }
+
+
+def headline_measures(s: SentimentSummary) -> dict[str, float | None]:
+    """The measures an article may state about itself, computed on its text (the keys of
+    `analysis.stated_numbers.stated_sentiment`): the three shares, nev and nev_polar."""
+    return {
+        "negative_share": s.share("negative"),
+        "positive_share": s.share("positive"),
+        "neutral_share": s.share("neutral"),
+        "nev": s.nev,
+        "nev_polar": s.nev_polar,
+    }

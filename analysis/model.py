@@ -11,11 +11,22 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from analysis.text.furniture import FurnitureBlock
-
 Label = Literal["positive", "neutral", "negative"]
 Lang = Literal["zh", "en", "other"]
 LABELS: tuple[Label, ...] = ("positive", "neutral", "negative")
+
+
+@dataclass(frozen=True)
+class FurnitureBlock:
+    """Page furniture (analysis.text.furniture): a run of lines kept out of the counts, with why.
+    `key` is stable (the text's hash), so an editor's choice to count it back in survives
+    re-analysis."""
+
+    key: str
+    text: str
+    reason: str
+    line: int  # first line, 0-based, in the text given to separate_furniture
+    counted: bool = False  # an editor counted it back in
 
 
 @dataclass(frozen=True)

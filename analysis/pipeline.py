@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from analysis.figures import extract_figures
-from analysis.lang import document_language
 from analysis.metrics import summarize_labels
 from analysis.model import ArticleAnalysis, Bullet, Document, Sentence
 from analysis.sentiment import Progress, Scorer, Thresholds
+from analysis.stated_numbers import extract_figures
 from analysis.structure import parse_document
 from analysis.text.keywords import extract_keywords
+from analysis.text.lang import document_language
 from analysis.text.normalize import content_hash
 from analysis.themes import sentence_themes, theme_scores
 

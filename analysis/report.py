@@ -18,11 +18,11 @@ from analysis.format import (
     evidence_string,
     measure_percent,
     nev_percent,
+    score_text,
     share_percent,
 )
-from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, wilson_interval
-from analysis.model import ArticleAnalysis, Bullet, Sentence, SentimentSummary
-from analysis.text.furniture import FurnitureBlock
+from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, headline_measures, wilson_interval
+from analysis.model import ArticleAnalysis, Bullet, FurnitureBlock, Sentence, SentimentSummary
 
 WIDTH = 100
 _LABEL_MARK = {"positive": "+", "neutral": "·", "negative": "-", None: "?"}
@@ -48,7 +48,7 @@ def summary_line(s: SentimentSummary) -> str:
 
 
 def _sentence_line(s: Sentence) -> str:
-    score = "  n/a" if s.score is None else f"{s.score:+.2f}"
+    score = score_text(s.score, missing="  n/a")
     label = s.label or "unscored"
     evidence = evidence_string(s.evidence, ", ")
     head = f"[{s.position}] {_LABEL_MARK[s.label]} {score} {label:<8} {s.lang:<5} "
@@ -70,19 +70,12 @@ def _bullet_lines(b: Bullet) -> list[str]:
 
 
 def _stated_vs_computed(a: ArticleAnalysis) -> list[str]:
-    from analysis.figures import stated_sentiment  # the figures module owns what "stated" means
+    from analysis.stated_numbers import stated_sentiment  # it owns what "stated" means
 
     stated = stated_sentiment(a.figures) or {}
     if not stated:
         return []
-    s = a.sentiment
-    computed = {
-        "negative_share": s.negative / s.n if s.n else None,
-        "positive_share": s.positive / s.n if s.n else None,
-        "neutral_share": s.neutral / s.n if s.n else None,
-        "nev": s.nev,
-        "nev_polar": s.nev_polar,
-    }
+    computed = headline_measures(a.sentiment)
     lines = ["", "STATED BY THE ARTICLE vs COMPUTED ON ITS TEXT"]
     for key, value in stated.items():
         shown_stated = measure_percent(key, value, missing=MISSING_TEXT)

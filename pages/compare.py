@@ -19,23 +19,14 @@ from analysis.charts import (
     group_nev_bars,
     top_compared_entities,
 )
+from analysis.entities import EntitySummary
 from analysis.errors import OpinionLensError
-from analysis.format import display_title, nev_percent, percent_points
-from analysis.library import LibraryError
+from analysis.format import article_label, nev_percent, percent_points
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
-from pages.common import (
-    ARTICLE_KEY,
-    band_caption,
-    entities_for,
-    entity_name,
-    get_library,
-    label_name,
-    md_escape,
-    record_analysis,
-    tr,
-    ui_lang,
-)
-from pages.frame import page_shell
+from pages.ui.article import entities_for, entity_name, record_analysis
+from pages.ui.frame import page_shell
+from pages.ui.state import ARTICLE_KEY, label_name, list_articles_or_last, tr, ui_lang
+from pages.ui.widgets import band_caption, md_escape
 
 page_shell()
 
@@ -43,19 +34,15 @@ lang = ui_lang()
 no_bar = {"displayModeBar": False}
 st.title(tr("cmp.title"), anchor=False)
 
-try:
-    records = get_library().list_articles()
-except LibraryError as exc:
-    st.error(str(exc))
+records, down = list_articles_or_last()  # while the database is down, the list last read
+if down is not None and not records:
+    st.error(down)
     st.stop()
 by_id = {r.id: r for r in records}
 
 
 def name_of(article_id: int) -> str:
-    r = by_id[article_id]
-    title = display_title(r)
-    date = r.published_at.strftime("%Y-%m-%d") if r.published_at else "—"
-    return f"{title[:30]}{'…' if len(title) > 30 else ''} · {date} (#{r.id})"
+    return article_label(by_id[article_id], max_chars=30)
 
 
 if len(records) < 2:
@@ -127,17 +114,21 @@ if top_names:
         width="stretch",
         config=no_bar,
     )
-    first = {}
+    first_seen: dict[str, EntitySummary] = {}
     for _, found in entity_items:
         for e in found:
-            first.setdefault(e.name, e)
+            first_seen.setdefault(e.name, e)
     by_article = [{e.name: e for e in found} for _, found in entity_items]
+
+    def cell(summary: EntitySummary | None) -> str:
+        return f"{nev_percent(summary.sentiment.nev)} ({summary.mentions})" if summary else "—"
+
     st.dataframe(
         [
             {
-                tr("ent.col.entity"): entity_name(first[n], lang),
+                tr("ent.col.entity"): entity_name(first_seen[n], lang),
                 **{
-                    name: (f"{nev_percent(e.sentiment.nev)} ({e.mentions})" if (e := found.get(n)) else "—")
+                    name: cell(found.get(n))
                     for (name, _), found in zip(entity_items, by_article, strict=True)
                 },
             }

@@ -7,36 +7,23 @@ analysis/library.py. Saving and deleting run in button callbacks, so the page dr
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import get_args
 
 import pandas as pd
 import streamlit as st
 
 from analysis.errors import ErrorCode, OpinionLensError, ReaderError
-from analysis.format import display_title, percent_points
-from analysis.intake import (
-    Draft,
-    SaveOutcome,
-    combine_date_time,
-    format_utc_offset,
-    prepare_paste,
-    prepare_upload,
-    save_drafts,
-    utc_offset_choices,
-    utc_offset_of,
-)
+from analysis.format import article_label, display_title, minute_text, percent_points
+from analysis.intake import Draft, SaveOutcome, prepare_paste, prepare_upload, save_drafts
 from analysis.library import TRASH_DAYS, ArticleRecord, Library, LibraryError
 from analysis.readers import MAX_BYTES
-from pages.common import (
-    PENDING_ARTICLE_KEY,
-    editing_allowed,
-    get_library,
-    get_scorer,
-    md_escape,
-    tr,
-)
-from pages.frame import page_shell
+from analysis.text.dates import format_utc_offset, utc_offset_of
+from pages.ui.access import editing_allowed
+from pages.ui.cache import get_library, get_scorer
+from pages.ui.frame import page_shell
+from pages.ui.state import PENDING_ARTICLE_KEY, tr
+from pages.ui.widgets import error_text, flash, md_escape, show_flash, when_inputs, when_value
 
 UPLOAD_KEY = "library_upload"
 PASTE_KEY = "library_paste"
@@ -82,8 +69,10 @@ def _inputs() -> list[tuple[str, Draft | tuple[str, str]]]:
 
 def _reader_error_message(name: str, code: str) -> str:
     """The translated message for a reader error code (every code the reader documents has one)."""
-    code = code if code in READER_ERROR_CODES else "malformed"
-    return tr(f"library.error.{code}", name=md_escape(name), limit=LIMIT_MIB)
+    codes = READER_ERROR_CODES
+    return error_text(
+        code, "library.error", codes=codes, fallback="malformed", name=md_escape(name), limit=LIMIT_MIB
+    )
 
 
 # -- draft metadata widgets ---------------------------------------------------------------------------
@@ -98,43 +87,18 @@ def _metadata_fields(
     c1, c2 = st.columns([3, 2])
     c1.text_input(tr("library.field.title"), value=title or "", key=f"library_{prefix}title_{ident}")
     c2.text_input(tr("library.field.source"), value=source or "", key=f"library_{prefix}source_{ident}")
-    offset = utc_offset_of(when)
-    local = when  # shown in the offset it was published with
-    choices = [int(o.total_seconds() // 60) for o in utc_offset_choices([offset])]
-    d1, d2, d3 = st.columns([2, 1, 1])
-    d1.date_input(
-        tr("library.field.date"),
-        value=local.date() if local else None,
-        key=f"library_{prefix}date_{ident}",
-        help=tr("library.field.date_help"),
-        min_value=date(1900, 1, 1),
-        max_value=date(2100, 12, 31),
-    )
-    d2.time_input(
-        tr("library.field.time"),
-        value=local.time().replace(second=0, microsecond=0) if local else None,
-        key=f"library_{prefix}time_{ident}",
-        step=60,
-    )
-    d3.selectbox(
-        tr("library.field.tz"),
-        options=choices,
-        index=choices.index(int(offset.total_seconds() // 60)),
-        format_func=lambda m: format_utc_offset(timedelta(minutes=m)),
-        key=f"library_{prefix}tz_{ident}",
-    )
+    when_inputs(st.columns([2, 1, 1]), _when_keys(prefix, ident), when)  # in the offset it was published with
+
+
+def _when_keys(prefix: str, ident: str) -> tuple[str, str, str]:
+    return (f"library_{prefix}date_{ident}", f"library_{prefix}time_{ident}", f"library_{prefix}tz_{ident}")
 
 
 def _metadata_values(prefix: str, ident: str) -> tuple[str | None, str | None, datetime | None]:
     state = st.session_state
     title = (state.get(f"library_{prefix}title_{ident}") or "").strip() or None
     source = (state.get(f"library_{prefix}source_{ident}") or "").strip() or None
-    published = combine_date_time(
-        state.get(f"library_{prefix}date_{ident}"),
-        state.get(f"library_{prefix}time_{ident}"),
-        timedelta(minutes=state.get(f"library_{prefix}tz_{ident}") or 0),
-    )
-    return title, source, published
+    return title, source, when_value(_when_keys(prefix, ident))
 
 
 # -- callbacks ------------------------------------------------------------------------------------------
@@ -187,9 +151,9 @@ def _save_edit(article_id: int) -> None:
     try:
         record = get_library().update_article(article_id, title=title, source=source, published_at=published)
     except LibraryError as exc:
-        st.session_state[NOTICE_KEY] = ("error", tr("library.action_failed", error=str(exc)))
+        flash(NOTICE_KEY, "error", md_escape(tr("library.action_failed", error=str(exc))))
         return
-    st.session_state[NOTICE_KEY] = ("success", tr("library.edit.saved", name=_display_title(record)))
+    flash(NOTICE_KEY, "success", md_escape(tr("library.edit.saved", name=_display_title(record))))
 
 
 def _delete(article_id: int, name: str) -> None:
@@ -198,27 +162,21 @@ def _delete(article_id: int, name: str) -> None:
     try:
         get_library().delete_article(article_id)
     except LibraryError as exc:
-        st.session_state[NOTICE_KEY] = ("error", tr("library.action_failed", error=str(exc)))
+        flash(NOTICE_KEY, "error", md_escape(tr("library.action_failed", error=str(exc))))
         return
     st.session_state.pop(PICK_KEY, None)
-    st.session_state[NOTICE_KEY] = ("success", tr("library.delete.done", name=name))
+    flash(NOTICE_KEY, "success", md_escape(tr("library.delete.done", name=name)))
 
 
 # -- sections ---------------------------------------------------------------------------------------------
 def _display_title(record: ArticleRecord) -> str:
-    return display_title(record, fallback=tr("library.untitled"))
+    return display_title(record, fallback=tr("ov.untitled"))  # one "untitled" everywhere
 
 
 def _format_date(value: datetime | None) -> str:
     if value is None:
         return tr("library.undated")
-    return f"{value:%Y-%m-%d %H:%M} {format_utc_offset(utc_offset_of(value))}"
-
-
-def _pick_label(record: ArticleRecord) -> str:
-    # Language-neutral on purpose (no tr): AppTest re-runs format_func outside the app's session.
-    when = f"{record.published_at:%Y-%m-%d}" if record.published_at else "—"
-    return f"#{record.id} · {display_title(record, fallback='—')} · {when}"
+    return f"{minute_text(value)} {format_utc_offset(utc_offset_of(value))}"
 
 
 def _storage_notice(library: Library) -> None:
@@ -302,7 +260,7 @@ def _table(records: list[ArticleRecord]) -> None:
             "nev": [percent_points(r.nev) for r in records],  # percent, as on every article page
             "n": [r.n for r in records],
             "filename": [r.filename or "" for r in records],
-            "added": [f"{r.created_at:%Y-%m-%d %H:%M}" for r in records],
+            "added": [minute_text(r.created_at) for r in records],
         }
     )
     st.dataframe(
@@ -364,9 +322,9 @@ def _restore(trash_id: int) -> None:
     try:
         record = get_library().restore_article(trash_id)
     except LibraryError as exc:
-        st.session_state[NOTICE_KEY] = ("error", tr("library.action_failed", error=str(exc)))
+        flash(NOTICE_KEY, "error", md_escape(tr("library.action_failed", error=str(exc))))
         return
-    st.session_state[NOTICE_KEY] = ("success", tr("library.trash.restored", name=_display_title(record)))
+    flash(NOTICE_KEY, "success", md_escape(tr("library.trash.restored", name=_display_title(record))))
 
 
 def _purge(everything: bool) -> None:
@@ -379,9 +337,9 @@ def _purge(everything: bool) -> None:
         else:
             n = library.purge_trash(older_than_days=TRASH_DAYS)
     except LibraryError as exc:
-        st.session_state[NOTICE_KEY] = ("error", tr("library.action_failed", error=str(exc)))
+        flash(NOTICE_KEY, "error", md_escape(tr("library.action_failed", error=str(exc))))
         return
-    st.session_state[NOTICE_KEY] = ("success", tr("library.trash.purged", n=n))
+    flash(NOTICE_KEY, "success", md_escape(tr("library.trash.purged", n=n)))
 
 
 def _trash_section(library: Library) -> None:
@@ -411,9 +369,7 @@ def _trash_section(library: Library) -> None:
 
 def _browse_section(library: Library) -> None:
     st.subheader(tr("library.list.header"))
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        (st.success if notice[0] == "success" else st.error)(md_escape(notice[1]))
+    show_flash(NOTICE_KEY)
     total = library.count_articles()
     if total == 0:
         st.info(tr("library.list.empty"))
@@ -439,7 +395,7 @@ def _browse_section(library: Library) -> None:
     picked = st.selectbox(
         tr("library.pick"),
         options=list(by_id),
-        format_func=lambda i: _pick_label(by_id[i]),
+        format_func=lambda i: article_label(by_id[i], max_chars=None),  # the main column: whole titles
         key=PICK_KEY,
     )
     _actions(by_id[picked])

@@ -42,8 +42,9 @@ from analysis.review import (
     training_rows,
 )
 from analysis.sentiment import SUITES, SentimentError
-from pages.common import ROOT, calibrated_band, current_model, get_library, label_name, tr
-from pages.frame import page_shell
+from pages.ui.cache import ROOT, calibrated_band, get_library
+from pages.ui.frame import page_shell
+from pages.ui.state import current_model, label_name, tr
 
 page_shell()
 

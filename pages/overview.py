@@ -7,7 +7,7 @@ reviewed", and lists the stored reviews whose text is no longer in the article (
 The entity panel (issue 13, container `entity_panel`) shows the most-mentioned entities with their
 NEV and counts, known and detected marked, for the labels on screen; every number is traced to
 its sentences (`entity_pick`, `entity_sentences`) and `entity_open` opens Viewpoints filtered by
-the picked entity. Editors (pages.common.editing_allowed) add and remove the library's entity
+the picked entity. Editors (pages.ui.access.editing_allowed) add and remove the library's entity
 aliases in the expander `entity_aliases`; read-only visitors see no alias controls.
 
 Widget keys: nev_gauge, label_shares, group_nev, stated_table, review_summary, stale_reviews,
@@ -23,38 +23,26 @@ import streamlit as st
 
 from analysis.charts import entity_nev_bars, group_nev_bars, label_shares, nev_gauge
 from analysis.entities import ENTITY_TYPES, EntitySummary, EntityTableError
-from analysis.figures import stated_sentiment  # the figures module owns what "stated" means
 from analysis.format import (
+    date_text,
     display_source,
     display_title,
     measure_percent,
+    minute_text,
     nev_percent,
     percent_points,
     share_percent,
 )
 from analysis.library import LibraryError
-from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, wilson_interval
+from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, headline_measures, wilson_interval
 from analysis.model import LABELS, SentimentSummary
-from pages.common import (
-    ENTITY_FILTER_PENDING_KEY,
-    active_article_views,
-    band_caption,
-    check_alias,
-    editing_allowed,
-    entities_for,
-    entity_name,
-    first_run_note,
-    get_library,
-    label_name,
-    label_view,
-    md_escape,
-    review_editor,
-    shown_analysis,
-    tr,
-    ui_lang,
-    user_aliases,
-)
-from pages.frame import page_shell
+from analysis.stated_numbers import stated_sentiment  # it owns what "stated" means
+from pages.ui.access import editing_allowed, review_editor
+from pages.ui.article import active_article_views, check_alias, entities_for, entity_name, shown_analysis
+from pages.ui.cache import get_library
+from pages.ui.frame import page_shell
+from pages.ui.state import ENTITY_FILTER_PENDING_KEY, label_name, label_view, tr, ui_lang, user_aliases
+from pages.ui.widgets import band_caption, error_text, first_run_note, flash, md_escape, show_flash
 
 page_shell()
 
@@ -71,7 +59,7 @@ meta = st.columns(4)
 meta[0].metric(tr("ov.source"), display_source(doc))
 meta[1].metric(
     tr("ov.published"),
-    doc.published_at.strftime("%Y-%m-%d") if doc.published_at else "—",
+    date_text(doc.published_at),
     help=doc.published_at.isoformat() if doc.published_at else None,
 )
 meta[2].metric(
@@ -164,7 +152,7 @@ def review_box() -> None:
                     tr("rv.col.label"): label_name(e.label),
                     tr("rv.col.model_label"): label_name(e.model_label),
                     tr("rv.col.editor"): e.editor,
-                    tr("rv.col.when"): e.created_at.strftime("%Y-%m-%d %H:%M"),
+                    tr("rv.col.when"): minute_text(e.created_at),
                     tr("rv.col.note"): e.note,  # user text: plain data, never interpreted
                 }
                 for e in stale
@@ -206,7 +194,13 @@ st.page_link("pages/viewpoints.py", label=tr("ov.trace_link"), icon=":material/m
 
 # Entities: who the coverage is about; every number traced to its sentences.
 ENTITY_TOP = 10  # entities in the chart (the table lists them all)
-ALIAS_MESSAGE_KEY = "_entity_alias_message"  # (kind, text) of the last alias action, shown once
+ALIAS_MESSAGE_KEY = "_entity_alias_message"  # the last alias action's outcome, shown once (flash)
+ALIAS_ERRORS = (
+    "alias_empty",
+    "alias_need_type",
+    "alias_known",
+    "alias_exists",
+)  # each has an ent.<code> string
 
 
 def entity_rows(entities: tuple[EntitySummary, ...]) -> list[dict[str, object]]:
@@ -334,23 +328,18 @@ def add_alias() -> None:
     try:
         item, previous = check_alias(alias, canonical, None if kind in (None, "auto") else str(kind))
         get_library().add_entity_alias(*item, editor=review_editor() or "")
-    except EntityTableError as exc:
-        text = (
-            str(exc) if exc.code in ("alias_invalid", "alias_known") else tr("ent.alias_conflict", error=exc)
+    except (EntityTableError, LibraryError) as exc:  # a table conflict is said with the table's reason
+        conflict = "alias_conflict" if isinstance(exc, EntityTableError) else None
+        flash(
+            ALIAS_MESSAGE_KEY,
+            "error",
+            error_text(exc, "ent", codes=ALIAS_ERRORS, fallback=conflict, canonical="?"),
         )
-        st.session_state[ALIAS_MESSAGE_KEY] = ("error", text)
-        return
-    except LibraryError as exc:
-        if exc.code == "alias_exists":
-            text = tr("ent.alias_exists", alias=alias.strip(), canonical=exc.fields.get("canonical") or "?")
-        else:
-            text = str(exc)
-        st.session_state[ALIAS_MESSAGE_KEY] = ("error", text)
         return
     added = tr("ent.alias_added", alias=item[0], canonical=item[1], type=tr(f"ent.type.{item[2]}"))
     if previous is not None:
         added += " " + tr("ent.alias_moved", alias=item[0], previous=previous, canonical=item[1])
-    st.session_state[ALIAS_MESSAGE_KEY] = ("success", added)
+    flash(ALIAS_MESSAGE_KEY, "success", added)
     st.session_state["entity_alias"] = ""
     st.session_state["entity_alias_canonical"] = ""
 
@@ -362,9 +351,10 @@ def delete_alias() -> None:
     try:
         removed = get_library().delete_entity_alias(int(alias_id))
     except LibraryError as exc:
-        st.session_state[ALIAS_MESSAGE_KEY] = ("error", str(exc))
+        flash(ALIAS_MESSAGE_KEY, "error", str(exc))
         return
-    st.session_state[ALIAS_MESSAGE_KEY] = (
+    flash(
+        ALIAS_MESSAGE_KEY,
         "success",
         tr("ent.alias_deleted", alias=removed.alias, canonical=removed.canonical),
     )
@@ -374,13 +364,7 @@ def alias_section() -> None:
     """Editors: add and remove the library's entity aliases (used by every analysis)."""
     with st.expander(tr("ent.aliases_heading"), icon=":material/badge:", key="entity_aliases"):
         st.caption(tr("ent.aliases_help"))
-        message = st.session_state.pop(ALIAS_MESSAGE_KEY, None)
-        if message is not None:
-            kind, text = message
-            if kind == "error":
-                st.error(text, icon=":material/error:")
-            else:
-                st.success(text, icon=":material/check:")
+        show_flash(ALIAS_MESSAGE_KEY)
         with st.form("entity_alias_form", border=False, enter_to_submit=True):
             c = st.columns([2, 2, 1], vertical_alignment="bottom")
             c[0].text_input(tr("ent.alias"), key="entity_alias", max_chars=200, placeholder="米厂")
@@ -415,7 +399,7 @@ def alias_section() -> None:
                     tr("ent.col.canonical"): r.canonical,
                     tr("ent.col.type"): tr(f"ent.type.{r.type}") if r.type in ENTITY_TYPES else r.type,
                     tr("ent.col.editor"): r.editor,
-                    tr("ent.col.when"): r.created_at.strftime("%Y-%m-%d %H:%M"),
+                    tr("ent.col.when"): minute_text(r.created_at),
                 }
                 for r in records
             ],
@@ -450,13 +434,7 @@ elif aliases := user_aliases():
 # Stated vs computed: the figures the article itself gives, beside ours.
 st.subheader(tr("ov.stated_heading"), anchor=False)
 stated = stated_sentiment(analysis.figures) or {}
-computed = {
-    "negative_share": summary.share("negative"),
-    "positive_share": summary.share("positive"),
-    "neutral_share": summary.share("neutral"),
-    "nev": summary.nev,
-    "nev_polar": summary.nev_polar,
-}
+computed = headline_measures(summary)
 if stated:
     rows = [
         {

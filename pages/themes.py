@@ -13,16 +13,10 @@ import streamlit as st
 from analysis.charts import entity_group_matrix, keyword_bars, theme_group_matrix, theme_treemap
 from analysis.format import nev_percent
 from analysis.themes import load_taxonomy
-from pages.common import (
-    active_article,
-    band_caption,
-    entities_for,
-    sentence_table,
-    theme_labels,
-    tr,
-    ui_lang,
-)
-from pages.frame import page_shell
+from pages.ui.article import active_article, entities_for, theme_labels
+from pages.ui.frame import page_shell
+from pages.ui.state import tr, ui_lang
+from pages.ui.widgets import band_caption, sentence_table
 
 page_shell()
 

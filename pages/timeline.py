@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 import streamlit as st
 
 from analysis.charts import emotional_arc, library_timeline
 from analysis.errors import OpinionLensError
 from analysis.format import display_title
-from analysis.intake import combine_date_time, format_utc_offset, utc_offset_choices
-from analysis.library import LibraryError
-from analysis.text.dates import DEFAULT_UTC_OFFSET
-from pages.common import (
-    active_article,
-    band_caption,
-    get_library,
-    md_escape,
-    record_analysis,
-    tr,
-    ui_lang,
-)
-from pages.frame import page_shell
+from analysis.library import ArticleRecord, LibraryError
+from analysis.metrics import summary_row
+from analysis.model import SentimentSummary
+from pages.ui.article import active_article, record_analysis
+from pages.ui.cache import get_library
+from pages.ui.frame import page_shell
+from pages.ui.state import list_articles_or_last, tr, ui_lang
+from pages.ui.widgets import band_caption, md_escape, when_inputs, when_value
 
 page_shell()
 
 RECOMPUTE_LIMIT = 100  # above this many articles, plot the numbers stored at upload instead
-OFFSETS = utc_offset_choices()
 
 record, analysis = active_article()
 lang = ui_lang()
@@ -43,41 +38,33 @@ st.plotly_chart(
 st.caption(tr("tl.arc_caption", window=window))
 
 st.subheader(tr("tl.library"), anchor=False)
-library = get_library()
-records = library.list_articles()
+records, down = list_articles_or_last()  # while the database is down, the list last read (sidebar says why)
+
+
+def point(r: ArticleRecord, s: SentimentSummary | None) -> dict[str, Any]:
+    """One article on the library timeline: id, title, date and its summary's counts and NEVs."""
+    return {
+        "id": r.id,
+        "title": display_title(r),
+        "published_at": r.published_at,
+        **(summary_row(s) if s else {}),
+    }
+
+
 if len(records) <= RECOMPUTE_LIMIT:
     # Same model and band as every other screen, so a point here matches the article's Overview.
     points = []
     failed = []
     for r in records:
         try:
-            a = record_analysis(r)
+            points.append(point(r, record_analysis(r).sentiment))
         except OpinionLensError:  # an article the current model cannot analyse stays off the chart
             failed.append(display_title(r))
-            continue
-        s = a.sentiment
-        points.append(
-            {
-                "id": r.id,
-                "title": display_title(r),
-                "published_at": r.published_at,
-                "n": s.n,
-                "positive": s.positive,
-                "neutral": s.neutral,
-                "negative": s.negative,
-                "nev": s.nev,
-                "nev_polar": s.nev_polar,
-            }
-        )
     st.caption(tr("tl.library_caption_live"))
     if failed:
         st.warning(tr("tl.not_analysed", titles=", ".join(failed)))
 else:
-    points = [
-        {"id": r.id, "title": display_title(r), "published_at": r.published_at, "n": r.n, "positive": r.positive,
-         "neutral": r.neutral, "negative": r.negative, "nev": r.nev, "nev_polar": r.nev_polar}
-        for r in records
-    ]  # fmt: skip
+    points = [point(r, r.summary) for r in records]  # the numbers stored at upload
     st.caption(tr("tl.library_caption_stored", limit=RECOMPUTE_LIMIT))
 
 dated = [p for p in points if p["published_at"] is not None]
@@ -93,24 +80,17 @@ if undated:
     st.subheader(tr("tl.undated", count=len(undated)), anchor=False)
     st.caption(tr("tl.undated_caption"))
     for p in undated:
+        keys = (f"date_{p['id']}", f"time_{p['id']}", f"offset_{p['id']}")
         with st.form(key=f"date_form_{p['id']}", border=True):
             st.markdown(f"**{md_escape(p['title'])}**")
-            c1, c2, c3, c4 = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
-            day = c1.date_input(tr("tl.date"), value=None, key=f"date_{p['id']}")
-            at = c2.time_input(tr("tl.time"), value=time(12, 0), key=f"time_{p['id']}")
-            offset = c3.selectbox(
-                tr("tl.offset"),
-                OFFSETS,
-                index=OFFSETS.index(DEFAULT_UTC_OFFSET),
-                format_func=format_utc_offset,
-                key=f"offset_{p['id']}",
-            )
-            if c4.form_submit_button(tr("tl.set_date"), key=f"set_date_{p['id']}"):
-                if day is None:
+            *inputs, c4 = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
+            when_inputs(inputs, keys, None, default_time=time(12, 0))
+            if c4.form_submit_button(tr("tl.set_date"), key=f"set_date_{p['id']}", disabled=down is not None):
+                if (published := when_value(keys)) is None:
                     st.error(tr("tl.date_missing"))
                 else:
                     try:
-                        library.update_article(p["id"], published_at=combine_date_time(day, at, offset))
+                        get_library().update_article(p["id"], published_at=published)
                     except LibraryError as exc:
                         st.error(str(exc))
                     else:

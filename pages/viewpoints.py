@@ -41,32 +41,28 @@ from analysis.format import evidence_string, label_colour, label_text_colour, ne
 from analysis.model import LABELS, ArticleAnalysis, Bullet, Evidence, Sentence, SentimentSummary
 from analysis.text.normalize import content_hash
 from analysis.themes import dominant_themes
-from pages.common import (
-    ENTITY_FILTER_PENDING_KEY,
-    REVIEW_EDITOR_KEY,
+from pages.ui.access import editing_allowed, editor_identity, review_editor, set_review_editor
+from pages.ui.article import (
     active_article_views,
-    band_caption,
-    current_band,
-    current_model,
-    editing_allowed,
-    editor_identity,
     entities_for,
     entity_name,
-    get_library,
-    label_name,
-    md_escape,
     record_analysis,
-    review_editor,
-    sentence_evidence,
-    sentence_table,
-    set_review_editor,
     shown_analysis,
     theme_labels,
+)
+from pages.ui.cache import get_library, sentence_evidence
+from pages.ui.frame import page_shell
+from pages.ui.state import (
+    ENTITY_FILTER_PENDING_KEY,
+    REVIEW_EDITOR_KEY,
+    current_band,
+    current_model,
+    label_name,
     tr,
     ui_lang,
     uncertain_text,
 )
-from pages.frame import page_shell
+from pages.ui.widgets import band_caption, md_escape, sentence_table
 
 page_shell()
 

@@ -239,7 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("tier", choices=["fast", "accurate"])
     parser.add_argument("--check", action="store_true", help="fine-tune in memory and compare, write nothing")
-    parser.add_argument("--c", type=float, action="append", help="only these L2 strengths (default: the grid)")
+    parser.add_argument(
+        "--c", type=float, action="append", help="only these L2 strengths (default: the grid)"
+    )
     args = parser.parse_args(argv)
     global FAST_C_GRID, ACCURATE_C_GRID
     if args.c:

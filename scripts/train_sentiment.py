@@ -125,7 +125,7 @@ def load_extra(paths: list[Path]):
     split of their language (never validation or test) as the set "reviewed"."""
     import pandas as pd
 
-    from analysis.lang import detect_lang
+    from analysis.text.lang import detect_lang
 
     frames = []
     for path in paths:

@@ -179,7 +179,7 @@ def build_library_template(path: Path) -> Path:
 
     from analysis.intake import ensure_sample
     from analysis.library import Library
-    from pages.common import SAMPLE_PATH
+    from pages.ui.cache import SAMPLE_PATH
 
     build = path.with_name(path.stem + "-build.db")
     library = Library(f"sqlite:///{build}")
@@ -202,7 +202,7 @@ def fresh_library(
     import streamlit as st
 
     from analysis.library import DB_URL_ENV
-    from pages.common import _library_for, _sample_id_for
+    from pages.ui.cache import _library_for, _sample_id_for
 
     db = tmp_path / "library.db"
     if template is not None:

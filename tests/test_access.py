@@ -61,7 +61,7 @@ def test_without_passphrase_everything_stays_editable(app_env: str) -> None:
 
 @pytest.fixture
 def passphrase(monkeypatch: pytest.MonkeyPatch) -> str:
-    from pages.common import _unlock_throttle
+    from pages.ui.cache import unlock_throttle as _unlock_throttle
 
     monkeypatch.setenv(PASSPHRASE_ENV, "correct horse battery")
     _unlock_throttle.clear()

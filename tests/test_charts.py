@@ -7,9 +7,6 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from analysis.charts import (
-    LABEL_COLOURS,
-    NEV_ZONE_NEGATIVE,
-    NEV_ZONE_POSITIVE,
     compare_nev_bars,
     compare_shares,
     compare_themes,
@@ -21,12 +18,12 @@ from analysis.charts import (
     label_shares,
     library_timeline,
     nev_gauge,
-    nev_zone,
     rolling_mean,
     share_strip,
     theme_group_matrix,
     theme_treemap,
 )
+from analysis.format import LABEL_COLORS, NEV_ZONE_NEGATIVE, NEV_ZONE_POSITIVE, nev_zone
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_counts
 from analysis.model import Evidence
 from tests.dashboard_fixtures import make_analysis
@@ -81,9 +78,9 @@ def test_label_shares_counts_and_language(analysis) -> None:
     assert list(pie.labels) == ["Positive", "Neutral", "Negative"]
     assert list(pie.values) == [1, 1, 3]
     assert list(pie.marker.colors) == [
-        LABEL_COLOURS["positive"],
-        LABEL_COLOURS["neutral"],
-        LABEL_COLOURS["negative"],
+        LABEL_COLORS["positive"],
+        LABEL_COLORS["neutral"],
+        LABEL_COLORS["negative"],
     ]
     assert list(label_shares(analysis.sentiment, "zh").data[0].labels) == ["正面", "中性", "负面"]
 
@@ -97,9 +94,9 @@ def test_group_bars_values_hover_and_escaped_titles(analysis) -> None:
     assert "P=0" in bar.customdata[2] and "U=1" in bar.customdata[2] and "N=1" in bar.customdata[2]
     assert NEV_FORMULA in bar.customdata[2] and NEV_POLAR_FORMULA in bar.customdata[2]
     assert list(bar.marker.color) == [
-        LABEL_COLOURS["negative"],
-        LABEL_COLOURS["neutral"],
-        LABEL_COLOURS["negative"],
+        LABEL_COLORS["negative"],
+        LABEL_COLORS["neutral"],
+        LABEL_COLORS["negative"],
     ]
 
 
@@ -157,10 +154,10 @@ def test_theme_treemap_fixed_scale_and_parents(analysis) -> None:
     assert labels["quality"] == "质量" and labels["trust"] == "信任"
     values = dict(zip(tm.ids, tm.values, strict=True))
     assert values["trust"] == 2 and values["manufacturing"] == 2
-    colours = dict(zip(tm.ids, tm.marker.colors, strict=True))
-    assert colours["brand"] == pytest.approx(1.0)
+    colors = dict(zip(tm.ids, tm.marker.colors, strict=True))
+    assert colors["brand"] == pytest.approx(1.0)
     # quality = sentences 3 (neutral) and 4 (negative): nev -0.5
-    assert colours["quality"] == pytest.approx(-0.5)
+    assert colors["quality"] == pytest.approx(-0.5)
     assert (tm.marker.cmin, tm.marker.cmax) == (-1, 1)
 
 

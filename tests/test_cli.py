@@ -112,7 +112,7 @@ def test_missing_file_and_bad_model() -> None:
 
 def test_cli_and_library_give_a_file_the_same_source(seed_json: dict, tmp_path: Path) -> None:
     """The seed says "Xin Lang Cai Jing·2025-10-27 20:11": the CLI reports the source the library
-    stores for the same file (its Chinese name), one rule for both (analysis.format.merge_metadata)."""
+    stores for the same file (its Chinese name), one rule for both (analysis.metadata.merge_metadata)."""
     from analysis.intake import ensure_sample, prepare_upload, save_draft
     from analysis.library import Library
 

@@ -43,6 +43,55 @@ def test_once_builds_once_for_eight_threads_and_per_argument() -> None:
     assert slow.loaded() == 0
 
 
+def test_once_map_builds_each_key_once_keeps_no_failed_build_and_drops_the_oldest() -> None:
+    from analysis.lazy import OnceMap
+
+    built: list[str] = []
+    values: OnceMap[str, list[str]] = OnceMap(max_items=2)
+
+    def build(key: str) -> list[str]:
+        built.append(key)
+        time.sleep(0.05)
+        return [key]
+
+    barrier = threading.Barrier(6)
+    got: list[tuple[list[str], bool]] = []
+
+    def worker() -> None:
+        barrier.wait()
+        got.append(values.get_or_build("a", lambda: build("a")))
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert built == ["a"] and sum(fresh for _, fresh in got) == 1 and len({id(v) for v, _ in got}) == 1
+
+    def fail() -> list[str]:
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        values.get_or_build("b", fail)
+    assert "b" not in values  # a failed build is not kept; the next call builds again
+    values.get_or_build("b", lambda: build("b"))
+    values.get_or_build("c", lambda: build("c"))
+    assert "a" not in values and len(values) == 2  # bounded: the oldest went first
+    assert values.put("c", ["other"]) == ["c"]  # the first stored wins
+
+
+def test_once_with_max_entries_keeps_the_newest_results() -> None:
+    calls: list[int] = []
+
+    @once(max_entries=2)
+    def square(x: int) -> int:
+        calls.append(x)
+        return x * x
+
+    assert [square(1), square(2), square(1), square(3), square(1)] == [1, 4, 1, 9, 1]
+    assert calls == [1, 2, 3, 1] and square.loaded() == 2
+
+
 def test_once_without_its_lock_would_build_twice() -> None:
     """The check above can fail: functools.cache, which it replaces, builds once per thread."""
     from functools import cache
@@ -113,7 +162,7 @@ for name in ("tokenizer", "tfidf", "taxonomy", "catalog", "trafilatura", "lexico
     assert len({id(r) for r in results[name]}) == 1, name  # one object shared by all
 for loader in (keywords._tfidf, _taxonomy, _matcher, catalog, _trafilatura_config, _vader_lexicon):
     assert loader.loaded() == 1, loader
-assert keywords._build_tokenizer.cache_info().misses == 1
+assert keywords._build_tokenizer.loaded() == 1
 assert len(set(map(str, results["keywords"]))) == 1 and len(set(map(str, results["themes"]))) == 1
 assert results["library"] == [0] * 8
 print("ok")

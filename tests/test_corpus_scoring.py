@@ -1,4 +1,4 @@
-"""Batch scoring: the vectorised language rule agrees with analysis.lang; labels use the model's band."""
+"""Batch scoring: the vectorised language rule agrees with analysis.text.lang; labels use the model's band."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pytest
 
 from analysis.corpus.clean import EMOTICON_MODEL
 from analysis.corpus.scoring import detect_langs, model_components, score_frame, score_meta
-from analysis.lang import detect_lang
 from analysis.sentiment import Scorer, SentimentError, Thresholds
+from analysis.text.lang import detect_lang
 
-SHARED = Path("/work/shared/data")
 ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"  # beside the checkout, as in CI
 # SnowNLP/VADER are real, always present and fine on a handful of short texts.
 MODEL = "snownlp"
 

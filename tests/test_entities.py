@@ -23,6 +23,7 @@ from analysis.entities import (
     Mention,
     article_entities,
     attribute,
+    check_alias,
     default_table,
     entity_dict,
     find_known,
@@ -32,6 +33,7 @@ from analysis.entities import (
     posts_entities,
     share_of_voice,
     split_clauses,
+    valid_aliases,
 )
 from analysis.errors import OpinionLensError
 from analysis.metrics import summarize_counts, summarize_labels
@@ -438,8 +440,8 @@ def test_first_load_is_thread_safe_with_eight_threads() -> None:
 import threading
 import analysis.entities as ent
 from analysis.text import keywords
-assert ent._default_table.cache_info().currsize == 0
-assert keywords._build_tokenizer.cache_info().currsize == 0  # nothing heavy at import
+assert ent.table._default_table.loaded() == 0
+assert keywords._build_tokenizer.loaded() == 0  # nothing heavy at import
 barrier = threading.Barrier(8)
 results, errors = [], []
 def work():
@@ -455,9 +457,9 @@ threads = [threading.Thread(target=work) for _ in range(8)]
 [t.join() for t in threads]
 assert not errors, errors
 assert len(results) == 8 and len(set(results)) == 1, set(results)
-assert ent._default_table.cache_info().misses == 1
-assert ent._build_pos_tokenizer.cache_info().misses == 1
-assert keywords._build_tokenizer.cache_info().misses == 1
+assert ent.table._default_table.loaded() == 1
+assert ent.detect._pos_tokenizer.loaded() == 1
+assert keywords._build_tokenizer.loaded() == 1
 print(results[0][1])
 """
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=180)
@@ -492,3 +494,34 @@ def test_gold_set_is_complete_and_sourced() -> None:
     assert contrast >= 20
     assert len({r["text"] for r in rows}) == len(rows)
     assert DEFAULT_TABLE_PATH.exists()
+
+
+# --- user aliases --------------------------------------------------------------------------------
+
+
+def test_a_new_alias_is_checked_against_the_table_and_the_stored_aliases() -> None:
+    assert check_alias(" the  founder ", "Lei Jun", None) == (("the founder", "雷军", "person"), None)
+    assert check_alias("OTA updates", "OTA", "product") == (("OTA updates", "OTA", "product"), None)
+    with pytest.raises(EntityTableError) as err:
+        check_alias("OTA updates", "OTA", None)
+    assert (err.value.code, err.value.fields) == ("alias_need_type", {"canonical": "OTA"})
+    with pytest.raises(EntityTableError) as err:
+        check_alias("xiaomi", "小米", None)
+    assert (err.value.code, err.value.fields) == ("alias_known", {"alias": "xiaomi", "canonical": "小米"})
+    with pytest.raises(EntityTableError) as err:
+        check_alias("  ", "小米", None)
+    assert err.value.code == "alias_empty"
+    with pytest.raises(EntityTableError) as err:  # 雷军 is a person in the table
+        check_alias("Jun Fans", "雷军", "company")
+    assert err.value.code not in ("alias_empty", "alias_need_type", "alias_known") and "person" in str(
+        err.value
+    )
+    stored = [("Mi Auto", "小米汽车", "company")]
+    item, previous = check_alias("mi auto", "小米", None, stored)  # re-mapped: it named 小米汽车 before
+    assert item == ("mi auto", "小米", "company") and previous == "小米汽车"
+
+
+def test_stored_aliases_the_table_refuses_are_skipped_not_fatal() -> None:
+    good, bad = ("OTA updates", "OTA", "product"), ("Jun Fans", "雷军", "company")
+    assert valid_aliases([good, bad]) == ((good,), (bad,))
+    assert valid_aliases([good]) == ((good,), ())

@@ -1,5 +1,5 @@
 """Display conventions (analysis/format.py): one home for percentages, evidence, titles, theme
-names, colours, gauge zones and article metadata."""
+names, colours, gauge zones, scores, dates and article labels."""
 
 from __future__ import annotations
 
@@ -11,21 +11,21 @@ from types import SimpleNamespace
 import pytest
 
 from analysis.format import (
-    LABEL_COLOURS,
+    EVIDENCE_MARK_FILLS,
+    GAUGE_ZONE_FILLS,
+    LABEL_COLORS,
     MISSING,
     MISSING_TEXT,
-    NEV_COLOURSCALE,
+    NEV_COLORSCALE,
     NEV_ZONE_NEGATIVE,
     NEV_ZONE_POSITIVE,
-    ArticleMetadata,
     count_share,
     display_source,
     display_title,
     evidence_string,
-    label_colour,
-    label_text_colour,
+    label_color,
+    label_text_color,
     measure_percent,
-    merge_metadata,
     nev_percent,
     nev_zone,
     percent_points,
@@ -111,20 +111,22 @@ def test_theme_name_by_language() -> None:
 
 # -- colours and zones -----------------------------------------------------------------------------------
 def test_one_palette_for_labels() -> None:
-    assert set(LABEL_COLOURS) == {*LABELS, "unscored"}
-    assert label_colour(None) == LABEL_COLOURS["unscored"]
-    assert label_colour("negative") == LABEL_COLOURS["negative"]
-    assert NEV_COLOURSCALE[0][1] == LABEL_COLOURS["negative"]
-    assert NEV_COLOURSCALE[-1][1] == LABEL_COLOURS["positive"]
-    assert label_text_colour("negative") == "#ffffff" and label_text_colour(None) != "#ffffff"
+    assert set(LABEL_COLORS) == {*LABELS, "unscored"}
+    assert label_color(None) == LABEL_COLORS["unscored"]
+    assert label_color("negative") == LABEL_COLORS["negative"]
+    assert NEV_COLORSCALE[0][1] == LABEL_COLORS["negative"]
+    assert NEV_COLORSCALE[-1][1] == LABEL_COLORS["positive"]
+    assert label_text_color("negative") == "#ffffff" and label_text_color(None) != "#ffffff"
 
 
-def test_label_colours_and_zones_are_not_copied_elsewhere() -> None:
-    """The palette's hex values (and the old corpus / badge copies) appear only in format.py."""
-    hexes = {*LABEL_COLOURS.values(), "#2e7d32", "#c62828", "#7a7a7a", "#b0b0b0"}
+def test_label_colors_and_zones_are_not_copied_elsewhere() -> None:
+    """The palette's hex values and tints (and the old corpus / badge copies) appear only in
+    format.py."""
+    hexes = {*LABEL_COLORS.values(), *GAUGE_ZONE_FILLS.values(), *EVIDENCE_MARK_FILLS.values()}
+    hexes |= {"#2e7d32", "#c62828", "#7a7a7a", "#b0b0b0"}
     files = [
         *ROOT.joinpath("analysis").rglob("*.py"),
-        *ROOT.joinpath("pages").glob("*.py"),
+        *ROOT.joinpath("pages").rglob("*.py"),
         ROOT / "dashboard.py",
     ]
     for path in files:
@@ -155,44 +157,6 @@ def test_zone_bounds_as_prose_writes_them() -> None:
     assert zone_bound(NEV_ZONE_NEGATIVE) == "\u221220" and zone_bound(NEV_ZONE_POSITIVE) == "+20"
 
 
-# -- article metadata ------------------------------------------------------------------------------------
-def _read(
-    text: str, title: str | None = None, source: str | None = None, published_at=None
-) -> SimpleNamespace:
-    return SimpleNamespace(text=text, title=title, source=source, published_at=published_at)
-
-
-def test_a_pinyin_source_in_the_text_is_given_by_its_chinese_name() -> None:
-    meta = merge_metadata(_read(SEED.read_text(encoding="utf-8")))
-    assert meta == ArticleMetadata(
-        title="小米汽车陷入困境,问题出在哪?",
-        source="新浪财经",
-        source_alias="新浪财经",
-        published_at=datetime(2025, 10, 27, 20, 11, tzinfo=CST),
-    )
-
-
-def test_format_metadata_beats_the_text_and_given_values_beat_both() -> None:
-    text = SEED.read_text(encoding="utf-8")
-    when = datetime(2025, 1, 2, 3, 4, tzinfo=CST)
-    meta = merge_metadata(_read(text, title="From <title>", source="Xin Lang Cai Jing"))
-    assert (meta.title, meta.source, meta.source_alias) == ("From <title>", "Xin Lang Cai Jing", None)
-    assert meta.published_at == datetime(2025, 10, 27, 20, 11, tzinfo=CST)  # the text's, none in the file
-    given = merge_metadata(_read(text, title="From <title>"), title="Mine", source="财新", published_at=when)
-    assert given == ArticleMetadata("Mine", "财新", None, when)
-    # Blank reader fields count as missing.
-    assert merge_metadata(_read(text, title="", source="")).source == "新浪财经"
-
-
-def test_nothing_to_parse_leaves_fields_empty() -> None:
-    assert merge_metadata(_read("   ")) == ArticleMetadata(None, None, None, None)
-    # Every field given: the text is not parsed at all (an empty text would fail to parse).
-    when = datetime(2025, 1, 2, tzinfo=CST)
-    assert merge_metadata(_read(""), title="T", source="S", published_at=when) == ArticleMetadata(
-        "T", "S", None, when
-    )
-
-
 def test_nev_decimal_is_the_posts_scale() -> None:
     import pandas as pd
 
@@ -201,3 +165,21 @@ def test_nev_decimal_is_the_posts_scale() -> None:
     assert [nev_decimal(0.0091), nev_decimal(-0.5), nev_decimal(0.0)] == ["+0.009", "-0.500", "+0.000"]
     assert nev_decimal(None) == nev_decimal(float("nan")) == nev_decimal(pd.NA) == "—"
     assert nev_decimal(None, missing="n/a") == "n/a"
+
+
+def test_scores_dates_and_article_labels_have_one_format_each() -> None:
+    from analysis.format import article_label, date_text, minute_text, score_text
+
+    assert (score_text(0.4234), score_text(-0.1), score_text(None)) == ("+0.42", "-0.10", MISSING)
+    when = datetime(2025, 10, 27, 20, 11, tzinfo=timezone(timedelta(hours=8)))
+    assert (date_text(when), minute_text(when), date_text(None)) == (
+        "2025-10-27",
+        "2025-10-27 20:11",
+        MISSING,
+    )
+    record = SimpleNamespace(id=3, title="小米汽车陷入困境,问题出在哪?" * 3, filename=None, published_at=when)
+    label = article_label(record)
+    assert label.startswith("#3 · 小米汽车") and label.endswith("… · 2025-10-27") and len(label) < 60
+    assert "…" not in article_label(record, max_chars=None)
+    untitled = SimpleNamespace(id=4, title=None, filename="a.txt", published_at=None)
+    assert article_label(untitled) == "#4 · a.txt · —"

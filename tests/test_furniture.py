@@ -24,7 +24,14 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "furniture"
 SPEC: dict[str, list[int]] = json.loads((FIXTURES / "spec.json").read_text(encoding="utf-8"))
 SAMPLE = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
-CCTV_POSTS = Path("/work/shared/data/corpora/weibo_cctvnews_2020/cctvnews_weibo_posts_2020H1.csv")
+CCTV_POSTS = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "data"
+    / "corpora"
+    / "weibo_cctvnews_2020"
+    / "cctvnews_weibo_posts_2020H1.csv"
+)
 
 # -- invented snippets -------------------------------------------------------------------------------
 TITLE = "小米汽车的十月：交付创新高，信任仍待修复"
@@ -465,5 +472,7 @@ def test_a_reporter_credit_closing_a_paragraph_is_listed_not_counted() -> None:
     # counted back in, the credit is in the text again
     assert "（总台记者田晓春）" in separate_furniture(text, count_in=frozenset({credit.key})).body
     # a bracket that is not a credit stays
-    plain = "英国首例本土病例\n\n当地时间28日晚，英国英格兰医疗部门宣布发现病例，患者已隔离治疗（目前情况稳定）\n"
+    plain = (
+        "英国首例本土病例\n\n当地时间28日晚，英国英格兰医疗部门宣布发现病例，患者已隔离治疗（目前情况稳定）\n"
+    )
     assert not [b for b in separate_furniture(plain).blocks if b.reason == "byline"]

@@ -1,4 +1,4 @@
-from analysis.lang import detect_lang, document_language
+from analysis.text.lang import detect_lang, document_language
 
 
 def test_languages() -> None:

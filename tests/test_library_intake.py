@@ -11,20 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from analysis.intake import (
+from analysis.intake import ensure_sample, prepare_paste, prepare_upload, save_draft, save_drafts
+from analysis.library import Library, LibraryError
+from analysis.readers import MAX_BYTES, ReaderError
+from analysis.text.dates import (
     DEFAULT_UTC_OFFSET,
     combine_date_time,
-    ensure_sample,
     format_utc_offset,
-    prepare_paste,
-    prepare_upload,
-    save_draft,
-    save_drafts,
     utc_offset_choices,
     utc_offset_of,
 )
-from analysis.library import Library, LibraryError
-from analysis.readers import MAX_BYTES, ReaderError
 from analysis.text.normalize import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +103,7 @@ def test_date_helpers() -> None:
 # -- saving (runs the real pipeline) ----------------------------------------------------------------
 
 
-def test_save_draft_analyses_and_stores_with_edited_metadata(lib: Library) -> None:
+def test_save_draft_analyzes_and_stores_with_edited_metadata(lib: Library) -> None:
     draft = prepare_upload(ENGLISH.encode(), "recall.txt")
     when = datetime(2024, 5, 6, 7, 8, tzinfo=timezone(timedelta(hours=-4)))
     record, created = save_draft(lib, draft, title="Edited title", source="Reuters", published_at=when)

@@ -420,14 +420,14 @@ def test_a_database_that_goes_away_is_a_library_error(tmp_path: Path) -> None:
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
-def test_normalised_text_is_stable(text: str) -> None:
+def test_normalized_text_is_stable(text: str) -> None:
     once = stored_text_form(text)
     assert stored_text_form(once) == once  # storing what was stored changes nothing
     assert content_hash(once) == content_hash(text)
     assert content_hash(once.replace("\n", "\r\n")) == content_hash(once)
 
 
-def test_normalising_is_idempotent_with_byte_order_marks_inside_the_blanks() -> None:
+def test_normalizing_is_idempotent_with_byte_order_marks_inside_the_blanks() -> None:
     assert stored_text_form(" \ufeff a \ufeff\n") == "a"
     assert stored_text_form("\r\n\r\n") == ""
 
@@ -727,3 +727,15 @@ def test_purging_an_article_removes_its_furniture_choices_not_a_trashed_ones(lib
     # a purged article's id may be given again: its choices must not attach to the newcomer
     assert lib.furniture_history(purged.id) == []
     assert lib.furniture_counted(trashed.id) == frozenset({KEY_A})
+
+
+def test_the_configured_library_is_the_environment_then_the_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis.library import DB_URL_ENV, configured_db_url
+
+    secrets = {"database": {"url": " sqlite:////srv/secret.db "}}
+    monkeypatch.delenv(DB_URL_ENV, raising=False)
+    assert configured_db_url(secrets) == "sqlite:////srv/secret.db"
+    assert configured_db_url(None) is None and configured_db_url({"database": "x"}) is None
+    assert configured_db_url({"other": {}}) is None
+    monkeypatch.setenv(DB_URL_ENV, "sqlite:////srv/env.db")
+    assert configured_db_url(secrets) == "sqlite:////srv/env.db"  # the app and the CLI: one rule

@@ -7,16 +7,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _normalise(req: str) -> str:
+def _normalize(req: str) -> str:
     name, _, rest = re.split(r"(==|>=|<=|~=)", req, maxsplit=1) if "=" in req else (req, "", "")
     return re.sub(r"[-_.]+", "-", name.strip().lower()) + _ + rest.strip()
 
 
 def test_requirements_match_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = sorted(_normalise(d) for d in project["dependencies"])
+    declared = sorted(_normalize(d) for d in project["dependencies"])
     lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    listed = sorted(_normalise(x) for x in lines if x.strip() and not x.startswith("#"))
+    listed = sorted(_normalize(x) for x in lines if x.strip() and not x.startswith("#"))
     assert listed == declared
 
 

@@ -12,13 +12,13 @@ import streamlit as st
 from analysis.i18n import t
 from analysis.intake import ensure_sample
 from analysis.library import DB_URL_ENV, Library
-from pages.common import SAMPLE_PATH
+from pages.ui.cache import SAMPLE_PATH
 from tests.dashboard_fixtures import ROOT, legacy_pages_off
 from tests.test_library_storage import _reset_postgres, _stoppable_postgres, postgres_stopped
 
 
 def _fresh_caches() -> None:
-    from pages.common import _library_for, _sample_id_for
+    from pages.ui.cache import _library_for, _sample_id_for
 
     _library_for.clear()
     _sample_id_for.clear()

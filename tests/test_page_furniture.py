@@ -53,7 +53,7 @@ def _panel_blocks(at: AppTest) -> dict[str, Block]:
 
 
 def _total_sentences(at) -> int:
-    """n of the whole article, from the sentence table's caption ("显示 23 / 23 句")."""
+    """n of the whole article, from the sentence table's caption ("显示 15 / 15 句")."""
     pattern = re.escape(t("vp.showing", LANG, shown="§", total="§")).replace("§", r"(\d+)")
     for caption in at.caption:
         m = re.fullmatch(pattern, caption.value)
@@ -97,7 +97,7 @@ def _stored(url: str, article_id: int) -> tuple[frozenset[str], list[dict], int 
 
 def _restart() -> None:
     """What a new server process starts with: no cached analyses, no open library."""
-    from pages.common import _library_for, _sample_id_for
+    from pages.ui.cache import _library_for, _sample_id_for
 
     st.cache_data.clear()
     _library_for.clear()
@@ -124,7 +124,7 @@ def test_count_the_promo_back_in_changes_n_and_nev_and_stays_after_a_restart(app
 
     n_before = _total_sentences(at)
     groups_before = _groups(at)
-    assert n_before == len(parse_document(TEXT).sentences) == 23
+    assert n_before == len(parse_document(TEXT).sentences) == 15  # the reporters' credits are bylines
     assert list(groups_before) == ["上午的消息", "傍晚的消息"]
     nev_before, overview_n_before = _overview(at)
     assert overview_n_before == str(n_before)
@@ -199,7 +199,7 @@ def test_an_article_without_furniture_says_so(app_env: str) -> None:
 def test_read_only_visitors_see_the_blocks_but_no_toggle(
     app_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pages.common import _unlock_throttle
+    from pages.ui.cache import unlock_throttle as _unlock_throttle
 
     article_id = add_article(app_env, TEXT)
     monkeypatch.setenv("OPINION_LENS_EDIT_PASSPHRASE", "open sesame")

@@ -225,7 +225,7 @@ def test_saved_articles_survive_a_restart_of_the_app(temp_library: str) -> None:
     at.button(key="library_save").click().run()
     assert not at.exception
     # A restart: the process-wide caches (the Library object among them) are gone, a new session starts.
-    from pages.common import _library_for
+    from pages.ui.cache import _library_for
 
     _library_for.clear()
     st.cache_data.clear()

@@ -16,7 +16,7 @@ from analysis.i18n import t
 from analysis.library import Library
 from tests.dashboard_fixtures import ROOT, open_app
 
-# (URL path, label key) of every link, in menu order: the order of pages/frame.py's _sections().
+# (URL path, label key) of every link, in menu order: the order of pages/ui/frame.py's _sections().
 MENU = [
     ("", "nav.overview"),
     ("viewpoints", "nav.viewpoints"),
@@ -46,7 +46,7 @@ def test_sidebar_links_are_the_pages_in_menu_order(app_env: str, lang: str) -> N
     assert [c for c in captions if c in headers] == headers
 
 
-@pytest.mark.parametrize("module", ["common", "frame", "posts_entities", "posts_review"])
+@pytest.mark.parametrize("module", ["common"])  # the shared modules live in pages/ui now (not discovered)
 def test_a_module_of_pages_opened_first_opens_the_overview(app_env: str, monkeypatch, module: str) -> None:
     """A fresh server whose first request names a module of pages/ that is not a page runs that
     file alone (legacy pages/ mode): it sends the visitor to the app, which opens the Overview."""

@@ -146,7 +146,7 @@ def test_article_with_nothing_scorable_says_so(app_env: str) -> None:
 
 
 def test_markdown_escape_keeps_article_text_literal() -> None:
-    from pages.common import md_escape
+    from pages.ui.widgets import md_escape
 
     assert md_escape("**bold** [link](javascript:x) <b>") == (
         "\\*\\*bold\\*\\* \\[link\\]\\(javascript:x\\) \\<b\\>"
@@ -154,7 +154,7 @@ def test_markdown_escape_keeps_article_text_literal() -> None:
     assert md_escape(None) == ""
 
 
-def test_picking_the_snownlp_baseline_reanalyses_and_names_it(app_env: str) -> None:
+def test_picking_the_snownlp_baseline_reanalyzes_and_names_it(app_env: str) -> None:
     at = open_app(lang="en")
     at.selectbox(key="model").set_value("snownlp").run()
     assert not at.exception

@@ -1,4 +1,4 @@
-"""Entities on the Posts page (pages/posts_entities.py) through AppTest on the sample corpus, and the
+"""Entities on the Posts page (pages/ui/posts_entities.py) through AppTest on the sample corpus, and the
 CorpusAnalysis views under it: the top entities with their share of all entity mentions (with the
 other entities' share it sums to 1 per period), a competitor set recomputes share of voice within
 the set (1 per period) and keeps each entity's mentions and NEV."""
@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis.corpus.analysis import TOP_ENTITIES, CorpusAnalysis, entities_csv_frame
 from analysis.corpus.ingest import ColumnMapping
 from analysis.corpus.pipeline import CorpusOptions
+from analysis.corpus.view import TOP_ENTITIES, CorpusAnalysis, entities_csv_frame
 from analysis.entities import POSTS_COLUMNS, default_table
 from analysis.i18n import t
 from tests.dashboard_fixtures import open_posts_sample
@@ -131,9 +131,9 @@ def test_competitor_set_recomputes_share_of_voice(page: AppTest) -> None:
 
 
 def test_long_table_shows_whole_periods(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pages.posts_entities
+    import pages.ui.posts_entities
 
-    monkeypatch.setattr(pages.posts_entities, "TABLE_ROWS", 100)
+    monkeypatch.setattr(pages.ui.posts_entities, "TABLE_ROWS", 100)
     page.multiselect(key="posts_entities_set").set_value(SET).run()
     _, table = _tables(page)
     assert 90 <= len(table) <= 100  # cut before the period that would cross 100 rows

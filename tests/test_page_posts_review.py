@@ -28,7 +28,8 @@ def test_one_post_then_a_whole_period_then_undo(temp_library: str) -> None:
     assert Library(temp_library).list_corpora() == []  # looking stores nothing
     assert _metric(at, "posts.review.posts_reviewed") == "0"
     model_nev = _metric(at, "posts.review.nev_model")
-    at.text_input(key="posts_review_editor").input("ana").run()
+    at.text_input(key="posts_review_editor_name").input("ana")
+    at.button(key="posts_review_editor_set").click().run()  # the review panel asks once per session
     post = at.selectbox(key="posts_review_post").value
     at.radio(key="posts_review_label").set_value("negative")
     at.text_input(key="posts_review_note").input("<script>x</script>")
@@ -60,10 +61,12 @@ def test_one_post_then_a_whole_period_then_undo(temp_library: str) -> None:
     assert _metric(at, "posts.review.posts_reviewed") == "1"  # back to the single override
 
 
-def test_a_change_without_a_reviewer_is_refused_and_stores_nothing(temp_library: str) -> None:
+def test_no_change_before_a_reviewer_is_named_and_errors_are_translated(temp_library: str) -> None:
     at = _sample()
-    at.button(key="posts_review_apply").click().run()
-    assert any("say who is reviewing" in e.value for e in at.error)
+    keys = {b.key for b in at.button}
+    assert "posts_review_apply" not in keys and "posts_review_editor_set" in keys  # asked first
+    at.button(key="posts_review_editor_set").click().run()  # a blank name
+    assert [e.value for e in at.error] == [t("rv.err.no_editor", LANG)]  # as on Viewpoints
     assert Library(temp_library).list_corpora() == [] and list_reviews(Library(temp_library)) == []
 
 
@@ -71,7 +74,7 @@ def test_read_only_visitors_see_the_numbers_but_no_controls(
     temp_library: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(PASSPHRASE_ENV, "a passphrase")
-    from pages.common import _unlock_throttle
+    from pages.ui.cache import unlock_throttle as _unlock_throttle
 
     _unlock_throttle.clear()
     at = _sample()

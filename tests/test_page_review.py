@@ -216,7 +216,8 @@ def test_queue_labels_a_sentence_with_one_click(app_env: str) -> None:
 
 
 def test_read_only_visitors_see_no_review_controls(app_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pages.common import REVIEW_EDITOR_KEY, _unlock_throttle
+    from pages.ui.cache import unlock_throttle as _unlock_throttle
+    from pages.ui.state import REVIEW_EDITOR_KEY
 
     monkeypatch.setenv("OPINION_LENS_EDIT_PASSPHRASE", "open sesame")
     _unlock_throttle.clear()

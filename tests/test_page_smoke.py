@@ -1,7 +1,7 @@
 """Smoke test: every page of the app, in both UI languages, opened on the sample article through
 the real entry point, runs without an exception, shows its title and no error element.
 
-The pages are read from the navigation (pages/frame.py), so a new page is covered as soon as it is added
+The pages are read from the navigation (pages/ui/frame.py), so a new page is covered as soon as it is added
 (and fails here until its title is listed below).
 """
 
@@ -30,7 +30,7 @@ TITLES: dict[str, str | None] = {
 
 def dashboard_pages() -> list[str]:
     """The pages the app's frame registers with st.navigation (`page("name", ...)`), in menu order."""
-    source = (ROOT / "pages" / "frame.py").read_text(encoding="utf-8")
+    source = (ROOT / "pages" / "ui" / "frame.py").read_text(encoding="utf-8")
     return [
         name for name in re.findall(r'\bpage\(\s*"(\w+)"', source) if (ROOT / "pages" / f"{name}.py").exists()
     ]

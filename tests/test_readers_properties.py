@@ -150,7 +150,7 @@ def test_normalize_text_is_idempotent(text: str) -> None:
 @pytest.mark.parametrize("filename", [None, "a.txt", "a.md", "a.html"])
 @BOUNDED
 @given(text=ARTICLE_TEXT.filter(lambda t: any(ch.isalpha() for ch in t)))
-def test_plain_article_text_reads_as_its_normalised_self(filename: str | None, text: str) -> None:
+def test_plain_article_text_reads_as_its_normalized_self(filename: str | None, text: str) -> None:
     result = read_document(text.encode("utf-8"), filename)
     if result.format == "txt":
         assert result.text == normalize_text(text)

@@ -58,7 +58,7 @@ def test_english(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected
 
 
-def test_nfkc_normalised_chinese_punctuation() -> None:
+def test_nfkc_normalized_chinese_punctuation() -> None:
     text = unicodedata.normalize("NFKC", "价格太高！还会降吗？也许；谁知道，反正很贵。")
     assert text == "价格太高!还会降吗?也许;谁知道,反正很贵。"
     assert split_sentences(text) == ["价格太高!", "还会降吗?", "也许;", "谁知道,反正很贵。"]

@@ -157,7 +157,7 @@ def test_uncertainty_flags_disagreement_and_band_edges() -> None:
 def test_accurate_evidence_only_on_request() -> None:
     plain = Scorer("accurate").score(["Profits collapsed after the scandal."])
     assert plain[0].evidence == ()
-    explained = Scorer("accurate").score(["Profits collapsed after the scandal."], costly_evidence=True)
+    explained = Scorer("accurate").score(["Profits collapsed after the scandal."], occlusion_evidence=True)
     assert explained[0].evidence and explained[0].evidence == Scorer("accurate").explain(
         "Profits collapsed after the scandal."
     )

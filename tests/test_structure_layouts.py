@@ -246,7 +246,7 @@ def test_degenerate_inputs_never_fail(text: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir()))
-def test_nfkc_normalised_text_parses_to_the_same_shape(name: str) -> None:
+def test_nfkc_normalized_text_parses_to_the_same_shape(name: str) -> None:
     """The reader applies NFKC (full-width ：！？； become ASCII): the structure must not change."""
     import unicodedata
 

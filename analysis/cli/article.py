@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from analysis.cli.common import CliError, read_input_bytes
 from analysis.errors import ReaderError
+from analysis.format import MISSING_TEXT, nev_percent
 
 if TYPE_CHECKING:
     from analysis.entities import EntitySummary
@@ -32,7 +33,7 @@ def run_article(
     """Read PATH (or `-`), analyse it with `model` and print the report; 0 on success. `aliases`
     (alias, canonical, type) join the entity table (e.g. the library's user aliases)."""
     from analysis.entities import article_entities, default_table, entity_dict
-    from analysis.format import merge_metadata
+    from analysis.metadata import merge_metadata
     from analysis.pipeline import analyze_text
     from analysis.readers import read_document
     from analysis.report import format_text_report
@@ -77,7 +78,7 @@ def entities_text(entities: Sequence[EntitySummary], top: int = TEXT_ENTITIES) -
     for e in entities[:top]:
         s = e.sentiment
         name = f"{e.name} / {e.name_en}" if e.name_en and e.name_en != e.name else e.name
-        nev = "n/a" if s.nev is None else f"{s.nev:+.3f}"
+        nev = nev_percent(s.nev, missing=MISSING_TEXT)  # as the report's summary lines write it
         where = ", ".join(str(p) for p in e.sentence_positions[:12])
         more = " …" if len(e.sentences) > 12 else ""
         lines.append(

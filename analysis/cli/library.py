@@ -2,7 +2,7 @@
 
 The CLI uses the same database as the app: $OPINION_LENS_DB_URL, else `[database] url` in
 .streamlit/secrets.toml of the working directory, else the per-user SQLite file. Reviews written
-here are the same append-only audit trail the app writes (see analysis/review.py).
+here are the same append-only audit trail the app writes (see analysis/review/).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Literal
 
 from analysis.cli.common import CliError, read_input_bytes
 from analysis.errors import OpinionLensError
-from analysis.library import DB_URL_ENV, ArticleRecord, Library, default_db_url
+from analysis.library import ArticleRecord, Library, configured_db_url, default_db_url
 from analysis.model import ArticleAnalysis
 
 EDITOR_ENV = "OPINION_LENS_EDITOR"
@@ -26,15 +26,13 @@ SECRETS_FILE = Path(".streamlit") / "secrets.toml"
 
 
 def library_url() -> str:
-    """The database the app uses (see the module docstring)."""
-    if os.environ.get(DB_URL_ENV, "").strip():
-        return default_db_url()
+    """The database the app uses (see the module docstring): the app's rule, with the secrets
+    read from .streamlit/secrets.toml."""
     try:
         secrets = tomllib.loads(SECRETS_FILE.read_text(encoding="utf-8"))
-        url = str(secrets.get("database", {}).get("url", "")).strip()
-    except (OSError, tomllib.TOMLDecodeError, AttributeError):
-        url = ""
-    return url or default_db_url()
+    except (OSError, tomllib.TOMLDecodeError):
+        secrets = None
+    return configured_db_url(secrets) or default_db_url()
 
 
 def library_aliases() -> tuple[tuple[str, str, str], ...]:

@@ -24,10 +24,10 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from analysis.lang import detect_lang
 from analysis.model import Evidence, ModelInfo
 from analysis.sentiment.base import ScoredText, SentimentError, SentimentModel, Thresholds
 from analysis.sentiment.registry import clear_loaded_models, get_model, register_model
+from analysis.text.lang import detect_lang
 from analysis.text.normalize import content_hash
 
 __all__ = [
@@ -48,7 +48,6 @@ __all__ = [
     "get_model",
     "register_model",
     "resolve_suite",
-    "suite_names",
     "uncertainty",
 ]
 
@@ -94,10 +93,6 @@ SUITES: dict[str, Suite] = {
 EDGE_MARGIN = 0.05  # a score this close to a band edge is flagged as uncertain
 PROGRESS_BATCH = 16  # texts of the costly tier per progress report (about a second)
 Progress = Callable[[int, int], None]  # (done, total)
-
-
-def suite_names() -> list[str]:
-    return list(SUITES)
 
 
 def accurate_unavailable_reason() -> str | None:
@@ -237,14 +232,19 @@ class Scorer:
         evidence: bool = True,
         top: int = 5,
         *,
-        costly_evidence: bool = False,
+        occlusion_evidence: bool = False,
         progress: Progress | None = None,
+        costly_evidence: bool | None = None,
     ) -> list[ScoredText]:
         """Score each text; language decided per text; neither-language text stays unscored.
 
-        Evidence of models whose explanation is costly (occlusion in the encoder tier) is left
-        empty unless `costly_evidence` (the CLI's --explain); the app computes it per sentence
-        on demand through `explain`. `progress(done, total)` follows the costly tier's texts."""
+        Evidence found by occlusion (the encoder tier: one embedding per candidate span) is left
+        empty unless `occlusion_evidence` (the CLI's --explain); the app computes it per sentence
+        on demand through `explain`. `progress(done, total)` follows the costly tier's texts.
+        `costly_evidence` is the old name of `occlusion_evidence`, still accepted (the article
+        pipeline passes it)."""
+        if costly_evidence is not None:
+            occlusion_evidence = occlusion_evidence or costly_evidence
         langs = [detect_lang(t) if t and t.strip() else "other" for t in texts]
         results: list[ScoredText | None] = [None] * len(texts)
         for lang in ("zh", "en"):
@@ -258,7 +258,7 @@ class Scorer:
             batch = [texts[i] for i in idx]
             scores = np.clip(self._model_scores(model, batch, progress), -1.0, 1.0)
             other = self._second_opinion(lang, batch)
-            explain = evidence and (costly_evidence or not getattr(model, "costly_evidence", False))
+            explain = evidence and (occlusion_evidence or not getattr(model, "occlusion_evidence", False))
             for k, (i, s) in enumerate(zip(idx, scores, strict=True)):
                 label = band.label(float(s))
                 ev = model.explain(texts[i], top=top) if explain else ()

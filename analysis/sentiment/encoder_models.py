@@ -45,7 +45,7 @@ class EncoderHeadModel:
     P(pos) − P(neg)."""
 
     stored = True  # scores are kept in the library (keyed by text hash and this model's version)
-    costly_evidence = True  # occlusion: one embedding per candidate span, computed on demand
+    occlusion_evidence = True  # one embedding per candidate span: computed on demand only
 
     def __init__(
         self,

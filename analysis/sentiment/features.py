@@ -100,7 +100,7 @@ def _bucket(h: np.ndarray, k: int, salt: int, n_buckets: int) -> np.ndarray:
     return _mix(h + np.uint64(k * 7919 + salt), n_buckets)
 
 
-def _normalise_codes(c: np.ndarray) -> np.ndarray:
+def _normalize_codes(c: np.ndarray) -> np.ndarray:
     """Fold full-width ASCII to half-width, upper to lower case, every digit to 0 (so numbers
     generalise), in place on the int array."""
     fw = (c >= 0xFF01) & (c <= 0xFF5E)
@@ -150,7 +150,7 @@ def _zh_blocks(texts: Sequence[str], n_buckets: int, spans: bool):
     clipped = [t[:MAX_CHARS] if t else "" for t in texts]
     joined = _START + (_END + _START).join(clipped) + _END
     c = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-    c = _normalise_codes(c)
+    c = _normalize_codes(c)
     lens = np.fromiter((len(t) + 2 for t in clipped), dtype=np.int64, count=n)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lens, out=offsets[1:])
@@ -287,7 +287,7 @@ def zh_ngram_buckets(words: Sequence[str], n_buckets: int) -> np.ndarray:
             continue
         joined = "".join(words[int(i)] for i in idx)
         raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-        codes = _normalise_codes(raw).astype(np.uint64).reshape(len(idx), k)
+        codes = _normalize_codes(raw).astype(np.uint64).reshape(len(idx), k)
         h = np.zeros(len(idx), dtype=np.uint64)
         for j in range(k):
             h = h * _HASH_BASE + codes[:, j]

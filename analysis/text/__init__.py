@@ -5,5 +5,6 @@
   and the one date parser that readers, structure and the corpus use.
 - `normalize`: the normalisation policy, the stored form of a text and its content hash.
 - `decode`: bytes to text (UTF-8, GB18030, UTF-16), the one encoding sniffer.
+- `lang`: the language of a sentence (zh, en or other) and of a document.
 - `keywords`: the one keyword extractor (jieba TF-IDF on our own tokenizer; RAKE for English).
 """

@@ -12,7 +12,8 @@ and zones written `UTC`, `GMT+8`, `Beijing Time`, `北京时间`.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 DEFAULT_TZ = "Asia/Shanghai"
 DEFAULT_UTC_OFFSET = timedelta(hours=8)  # China Standard Time (no daylight saving since 1991)
@@ -168,3 +169,35 @@ def parse_date(value: object, tz: tzinfo = CHINA_TZ) -> datetime | None:
     start, end = found[1]
     rest = (text[:start] + text[end:]).strip(" \t:：,，()（）[]【】")
     return found[0] if len(rest) <= 12 else None
+
+
+# -- publication times as a form takes them: a date, a time and a UTC offset ---------------------
+def combine_date_time(day: date | None, at: time | None, offset: timedelta) -> datetime | None:
+    """A date picker plus a time picker plus a UTC offset as one aware datetime (None: undated).
+    A date without a time means midnight."""
+    if day is None:
+        return None
+    return datetime.combine(day, at or time(0, 0), tzinfo=timezone(offset))
+
+
+def utc_offset_of(value: datetime | None) -> timedelta:
+    """The offset a date was given in, or China Standard Time for undated articles."""
+    if value is None or value.utcoffset() is None:
+        return DEFAULT_UTC_OFFSET
+    offset = value.utcoffset()
+    assert offset is not None
+    return offset
+
+
+def format_utc_offset(offset: timedelta) -> str:
+    """`UTC+08:00`, `UTC-05:30`, `UTC+00:00`."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def utc_offset_choices(extra: Iterable[timedelta] = ()) -> list[timedelta]:
+    """Whole-hour offsets UTC-12 … UTC+14, plus any other offset the article already has (+05:30)."""
+    offsets = {timedelta(hours=h) for h in range(-12, 15)} | set(extra)
+    return sorted(offsets)

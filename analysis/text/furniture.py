@@ -32,6 +32,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from analysis.model import FurnitureBlock
 from analysis.text.dates import find_date
 from analysis.text.markdown import IMAGE_MARK
 from analysis.text.scripts import HAN
@@ -152,18 +153,6 @@ _HAN_WORDS = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:\s+[\u4e00-\u9fff]{1,8})+$")  
 
 PROSE_CHARS = 25  # a line this long that ends like a sentence is prose
 SHORT = 30  # a line this short, without sentence punctuation, is not prose
-
-
-@dataclass(frozen=True)
-class FurnitureBlock:
-    """A run of lines kept out of the counts, with why. `key` is stable (the text's hash), so an
-    editor's choice to count it back in survives re-analysis."""
-
-    key: str
-    text: str
-    reason: str
-    line: int  # first line, 0-based, in the text given to separate_furniture
-    counted: bool = False  # an editor counted it back in
 
 
 @dataclass(frozen=True)

@@ -14,32 +14,28 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
 import jieba
 
-from analysis.lang import detect_lang
 from analysis.lazy import once
 from analysis.model import Keyword
+from analysis.text.lang import detect_lang
 from analysis.text.scripts import HAN
 
 _DATA = Path(__file__).resolve().parents[1] / "data"  # shipped as package data (pyproject.toml)
 EN_WORD = re.compile(r"[A-Za-z0-9]+(?:[&'’\-][A-Za-z0-9]+)*")
 
-_lock = threading.Lock()
 
-
-@cache
+@once
 def _stop_words(lang: str) -> frozenset[str]:
     text = (_DATA / f"stopwords_{lang}.txt").read_text(encoding="utf-8")
     return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
-@cache
+@once  # single flight: jieba's initialisation is not safe to run twice at once
 def _build_tokenizer() -> jieba.Tokenizer:
     # jieba logs "Building prefix dict..." at DEBUG/INFO on first use; that is noise for our users.
     jieba.setLogLevel(logging.WARNING)
@@ -81,8 +77,7 @@ def tokenizer() -> jieba.Tokenizer:
     Not jieba's global one: other code may change that, and ours must keep brand and person names
     (小米汽车, 雷军, SU7, OTA, ...) whole.
     """
-    with _lock:  # jieba initialisation is not safe to run twice at once
-        return _build_tokenizer()
+    return _build_tokenizer()
 
 
 @once
@@ -164,7 +159,7 @@ def _en_keywords(text: str) -> list[tuple[str, float]]:
     return [(display(k), v) for k, v in sorted(scores.items(), key=lambda kv: -kv[1])]
 
 
-def _normalise(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
+def _normalize(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
     top = max((w for _, w in pairs), default=0.0)
     return [(t, w / top) for t, w in pairs if w > 0] if top > 0 else []
 
@@ -195,13 +190,13 @@ def extract_keywords(texts: Sequence[str], top: int = 20) -> list[Keyword]:
         joined = "\n".join(items)
         pairs = _zh_keywords(joined) if lang == "zh" else _en_keywords(joined)
         share = sizes[lang] / total
-        for term, weight in _normalise(pairs):
+        for term, weight in _normalize(pairs):
             key = term.lower()
             scaled = weight * share
             if key not in merged or merged[key][1] < scaled:
                 merged[key] = (term, scaled)
     ranked = sorted(merged.values(), key=lambda tw: (-tw[1], tw[0]))[:top]
-    return [Keyword(term, round(weight, 4)) for term, weight in _normalise(ranked)]
+    return [Keyword(term, round(weight, 4)) for term, weight in _normalize(ranked)]
 
 
 def sentence_keywords(text: str, top: int = 5) -> list[str]:

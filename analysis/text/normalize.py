@@ -79,3 +79,10 @@ def content_hash(text: str) -> str:
     """SHA-256 of a text's stored form: the library's article hash, the pipeline's input stamp and
     the key of stored sentence scores (a sentence is already in its stored form, so nothing moves)."""
     return hashlib.sha256(stored_text_form(text).encode("utf-8")).hexdigest()
+
+
+def alias_key(name: str) -> str:
+    """The form a name is compared in, case aside: NFKC, case-folded, single spaces, no outer
+    blanks ("Xiaomi " and "xiaomi" are one alias). The entity matcher and the library's unique
+    user aliases both use it, so what the library refuses as a duplicate the matcher would merge."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())

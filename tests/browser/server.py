@@ -356,7 +356,7 @@ def screenshot(page: Page, name: str) -> Path:
 
 # --- finding things on a page ------------------------------------------------------------------
 
-# The app draws its own navigation (pages/frame.py: st.page_link in the sidebar container with
+# The app draws its own navigation (pages/ui/frame.py: st.page_link in the sidebar container with
 # key "app_nav"); Streamlit's menu is off (client.showSidebarNavigation = false, issue 22).
 NAV_LINK = "[data-testid='stSidebar'] .st-key-app_nav [data-testid='stPageLink-NavLink']"
 EXCEPTION = "[data-testid='stException']"

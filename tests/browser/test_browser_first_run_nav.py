@@ -36,7 +36,7 @@ from analysis.i18n import t
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FIRST_RUN_MS = 120_000  # a generous bound for a state to come: the first run loads the models
-# The app's links in menu order (pages/frame.py _sections()).
+# The app's links in menu order (pages/ui/frame.py _sections()).
 MENU = ("overview", "viewpoints", "themes", "timeline", "posts", "library", "compare", "method")
 NAV_KEYS = [f"nav.{name}" for name in MENU]
 # True once the latest sidebar sample holds `label` (a sample taken since that navigation showed).

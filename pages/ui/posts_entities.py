@@ -14,12 +14,14 @@ posts_entities_nev_chart, posts_entities_totals, posts_entities_table, posts_ent
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
-from analysis.corpus import analysis as ca
-from pages import common
-from pages.common import tr, ui_lang
+from analysis.corpus import view as ca
+from pages.ui.article import aliases_in_use
+from pages.ui.state import tr, ui_lang
 
 SET_KEY = "posts_entities_set"
 TABLE_ROWS = 2_000  # per-period rows drawn (whole periods; hourly periods can make tens of thousands)
@@ -30,7 +32,7 @@ def section(corpus: ca.CorpusAnalysis, freq: str) -> None:
     lang = ui_lang()
     st.subheader(tr("posts.entities.title"), anchor=False)
     st.caption(tr("posts.entities.help"))
-    corpus.use_entity_aliases(common.aliases_in_use(warn=False))  # the library's, as on the articles
+    corpus.use_entity_aliases(aliases_in_use(warn=False))  # the library's, as on the articles
     totals = corpus.entity_totals(freq)
     if totals.empty:
         st.info(tr("posts.entities.none"))
@@ -57,7 +59,9 @@ def section(corpus: ca.CorpusAnalysis, freq: str) -> None:
         tr("posts.entities.measure"), list(measures), format_func=measures.__getitem__,
         default="share_of_voice", key="posts_entities_measure",
     ) or "share_of_voice"  # fmt: skip
-    kind = "entity_mentions" if measure == "mentions" else "entity_share"
+    kind: Literal["entity_mentions", "entity_share"] = (
+        "entity_mentions" if measure == "mentions" else "entity_share"
+    )
     st.plotly_chart(
         corpus.figure(kind, lang, freq, entities=chosen), key="posts_entities_volume_chart", width="stretch"
     )

@@ -8,7 +8,7 @@ issue 22).
 
 Sidebar widget keys: `ui_lang`, `article_id`, `model`, `band`, `band_reset`, `label_view` (the
 labels the pages show: "reviewed", the analyst's where set, or "model"), `download_csv`,
-`download_xlsx`, `download_json`, and the access controls of pages.common.editing_controls.
+`download_xlsx`, `download_json`, and the access controls of pages.ui.access.editing_controls.
 
 `dashboard.py` (the entry point) and every page's `page_shell()` both draw it from here, so the
 entry point is imported by nothing and nothing imports back into it.
@@ -19,35 +19,37 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from analysis.errors import OpinionLensError
-from analysis.format import display_title
+from analysis.format import article_label
 from analysis.library import ArticleRecord
 from analysis.sentiment import SUITES, SentimentError
-from pages.common import (
+from pages.ui.access import editing_controls
+from pages.ui.article import article_review, record_analysis, sample_article_id
+from pages.ui.cache import calibrated_band
+from pages.ui.state import (
     ARTICLE_KEY,
+    BAND_DEFAULT_KEY,
     BAND_KEY,
     LAST_UI_LANG_KEY,
     LAST_VIEW_KEY,
     MODEL_KEY,
     PENDING_ARTICLE_KEY,
     UI_LANG_KEY,
+    UI_LANGS,
     VIEW_KEY,
-    article_review,
-    calibrated_band,
-    editing_controls,
-    export_buttons,
+    VIEWS,
     label_view,
     library_down,
     list_articles_or_last,
-    record_analysis,
-    sample_article_id,
+    remember,
     tr,
 )
+from pages.ui.widgets import export_buttons
 
 _frame = threading.local()  # one script run per thread: is run() drawing this run?
 
@@ -73,29 +75,16 @@ def page_shell() -> None:
     st.stop()
 
 
-PAGES_DIR = Path(__file__).resolve().parent
-
-
-def _article_label(record: ArticleRecord) -> str:
-    date = record.published_at.strftime("%Y-%m-%d") if isinstance(record.published_at, datetime) else "—"
-    title = display_title(record)
-    return f"{title[:40]}{'…' if len(title) > 40 else ''} · {date}"
+PAGES_DIR = Path(__file__).resolve().parents[1]  # pages/, where the page scripts are
 
 
 def _language_switch() -> None:
-    # The language lives in LAST_UI_LANG_KEY too, written by the callback: on a fresh server the
-    # entry point's first run gets other widget IDs than later runs (Streamlit's legacy pages/
-    # start), so a widget's own state can be lost once; the callback still sees the click.
-    def remember_language() -> None:
-        if st.session_state.get(UI_LANG_KEY) in ("zh", "en"):
-            st.session_state[LAST_UI_LANG_KEY] = st.session_state[UI_LANG_KEY]
-
-    current = st.session_state.get(UI_LANG_KEY)
-    if current in ("zh", "en"):
-        st.session_state[LAST_UI_LANG_KEY] = current
+    # A sticky widget (pages.ui.state): the language lives in LAST_UI_LANG_KEY too.
+    remember_language = remember(UI_LANG_KEY, LAST_UI_LANG_KEY, UI_LANGS)
+    remember_language()
     st.segmented_control(
         "UI language / 界面语言",
-        options=["zh", "en"],
+        options=list(UI_LANGS),
         default=st.session_state.get(LAST_UI_LANG_KEY, "zh"),
         required=True,
         format_func=lambda x: {"zh": "中文", "en": "English"}[x],
@@ -127,15 +116,13 @@ def _article_picker() -> ArticleRecord | None:
     elif st.session_state.get(ARTICLE_KEY) not in by_id:  # first run, or the article was deleted
         st.session_state[ARTICLE_KEY] = sample_id if sample_id in by_id else ids[0]
 
-    def remember_pick() -> None:
-        # As for the language switch: a new session's first run can give the picker another
-        # widget ID than later runs, which would drop the first pick; the callback still sees it.
-        st.session_state[PENDING_ARTICLE_KEY] = st.session_state.get(ARTICLE_KEY)
-
+    # Sticky as the language switch is: a new session's first run can give the picker another
+    # widget ID than later runs, which would drop the first pick; the callback still sees it.
+    remember_pick = remember(ARTICLE_KEY, PENDING_ARTICLE_KEY)
     chosen = st.selectbox(
         tr("dash.article"),
         options=ids,
-        format_func=lambda i: _article_label(by_id[i]),
+        format_func=lambda i: article_label(by_id[i]),
         key=ARTICLE_KEY,
         help=tr("dash.article_help"),
         on_change=remember_pick,
@@ -146,7 +133,7 @@ def _article_picker() -> ArticleRecord | None:
 def _model_and_band(record: ArticleRecord | None) -> None:
     def reset_band() -> None:
         st.session_state.pop(BAND_KEY, None)
-        st.session_state.pop("_band_default", None)
+        st.session_state.pop(BAND_DEFAULT_KEY, None)
 
     if st.session_state.get(MODEL_KEY) not in SUITES:
         st.session_state[MODEL_KEY] = "default"
@@ -170,13 +157,13 @@ def _model_and_band(record: ArticleRecord | None) -> None:
     except SentimentError as exc:  # e.g. a model's files are missing: say so, don't show a traceback
         st.error(tr("dash.model_failed", model=model, error=str(exc)))
         st.stop()
-    previous_default = st.session_state.get("_band_default")
+    previous_default = st.session_state.get(BAND_DEFAULT_KEY)
     # Follow the calibrated band unless the user has moved the slider away from it.
     if BAND_KEY not in st.session_state or (
         previous_default is not None and tuple(st.session_state[BAND_KEY]) == tuple(previous_default)
     ):
         st.session_state[BAND_KEY] = default
-    st.session_state["_band_default"] = default
+    st.session_state[BAND_DEFAULT_KEY] = default
     st.slider(
         tr("dash.band"),
         min_value=-1.0,
@@ -193,18 +180,14 @@ def _label_view_switch(reviewed: int, n: int) -> None:
     """Model or reviewed labels on every page; says how many sentences an analyst labelled."""
 
     # Kept in LAST_VIEW_KEY too, as the language is (see _language_switch).
-    def remember_view() -> None:
-        if st.session_state.get(VIEW_KEY) in ("reviewed", "model"):
-            st.session_state[LAST_VIEW_KEY] = st.session_state[VIEW_KEY]
-
-    if st.session_state.get(VIEW_KEY) in ("reviewed", "model"):
-        st.session_state[LAST_VIEW_KEY] = st.session_state[VIEW_KEY]
+    remember_view = remember(VIEW_KEY, LAST_VIEW_KEY, VIEWS)
+    remember_view()
     st.segmented_control(
         tr("rv.view"),
-        options=["reviewed", "model"],
+        options=list(VIEWS),
         default=label_view(),
         required=True,
-        format_func={x: tr(f"rv.view.{x}") for x in ("reviewed", "model")}.__getitem__,
+        format_func={x: tr(f"rv.view.{x}") for x in VIEWS}.__getitem__,
         key=VIEW_KEY,
         on_change=remember_view,
         selection_mode="single",
@@ -257,7 +240,7 @@ def _sections() -> dict[str, list[st.Page]]:
     return sections
 
 
-def _navigation() -> st.Page:
+def _navigation() -> StreamlitPage:
     """Register the pages and pick the one to run; the sidebar links are the app's own (_nav_links).
 
     Streamlit's navigation menu is off (`client.showSidebarNavigation = false` in

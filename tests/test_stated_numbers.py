@@ -1,4 +1,5 @@
-"""Figures the article states: every kind in both languages, the seed's figures, false positives."""
+"""Numbers the article states (analysis/stated_numbers.py): every kind in both languages, the
+seed's figures, false positives."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.figures import (
+from analysis.model import Figure, Sentence
+from analysis.stated_numbers import (
     extract_figures,
     figures_in_text,
     parse_en_number,
     parse_zh_number,
     stated_sentiment,
 )
-from analysis.model import Figure, Sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"

@@ -1,0 +1,167 @@
+"""Entities in posts: mentions, label counts, NEV and share of voice per period and entity.
+
+Posts keep sentence-level labels (a post's label is its entities' label) and known aliases only:
+one vectorised prefilter and regex pass per chunk (`EntityAccumulator`), no part-of-speech
+tagging, so memory stays flat however large the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.entities.table import EntityTable, EntityTableError, default_table
+from analysis.metrics import LABEL_CODES, UNSCORED_CODE, summarize_counts
+
+POSTS_COLUMNS: tuple[str, ...] = (
+    "period",
+    "entity",
+    "mentions",
+    "positive",
+    "neutral",
+    "negative",
+    "nev",
+    "share_of_voice",
+)
+
+
+class EntityAccumulator:
+    """Entity counts per period over chunks of posts (known aliases only, sentence-level labels).
+
+    `add(texts, labels, periods)` takes one chunk (aligned sequences or Series); `result()` gives
+    the posts table (`POSTS_COLUMNS`). A post counts once per entity however often it names it;
+    unscored posts count in `mentions` and share of voice, not in the label counts or NEV."""
+
+    def __init__(self, table: EntityTable | None = None, *, rollup: bool = False) -> None:
+        self.table = table or default_table()
+        self.rollup = rollup
+        self._names: list[str] = []
+        self._ids: dict[str, int] = {}
+        self._parts: list[pd.DataFrame] = []
+
+    def _id(self, name: str) -> int:
+        if self.rollup:
+            name = self.table.root(name)
+        i = self._ids.get(name)
+        if i is None:
+            i = self._ids[name] = len(self._names)
+            self._names.append(name)
+        return i
+
+    def add(self, texts: Iterable[Any], labels: Iterable[Any], periods: Iterable[Any]) -> None:
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        if not texts:
+            return
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        joined = "\n".join(texts)
+        name_of = self.table.name_of
+        cache: dict[str, int] = {}
+        positions: list[int] = []
+        ids: list[int] = []
+        for start, _end, surface in self.table.scan(joined):
+            i = cache.get(surface)
+            if i is None:
+                name = name_of(surface)
+                i = cache[surface] = self._id(name) if name else -1
+            if i >= 0:
+                positions.append(start)
+                ids.append(i)
+        if not ids:
+            return
+        rows = np.searchsorted(starts, np.asarray(positions, dtype=np.int64), side="right") - 1
+        width = len(self._names) + 1
+        rows, ids_arr = np.divmod(np.unique(rows * width + np.asarray(ids, dtype=np.int64)), width)
+        label_values = _values(labels)[rows]
+        codes = (
+            pd.Series(label_values, dtype=object)
+            .map(LABEL_CODES)
+            .fillna(UNSCORED_CODE)
+            .to_numpy(dtype=np.int8)
+        )
+        part = pd.DataFrame({"period": _values(periods)[rows], "eid": ids_arr, "code": codes})
+        counts = part.groupby(["period", "eid", "code"], sort=False).size()
+        self._parts.append(counts.rename("n").reset_index())
+
+    def result(self) -> pd.DataFrame:
+        if not self._parts:
+            return _empty_posts_frame()
+        allc = pd.concat(self._parts, ignore_index=True)
+        wide = allc.pivot_table(
+            index=["period", "eid"], columns="code", values="n", aggfunc="sum", fill_value=0
+        )
+        for code in range(4):
+            if code not in wide.columns:
+                wide[code] = 0
+        wide = wide.reset_index()
+        pos, neu, neg, uns = (wide[c].to_numpy(dtype=np.int64) for c in range(4))
+        mentions = pos + neu + neg + uns
+        nev = [summarize_counts(int(p), int(u), int(n)).nev for p, u, n in zip(pos, neu, neg, strict=True)]
+        frame = pd.DataFrame(
+            {
+                "period": wide["period"].to_numpy(),
+                "entity": [self._names[i] for i in wide["eid"]],
+                "mentions": mentions,
+                "positive": pos,
+                "neutral": neu,
+                "negative": neg,
+                "nev": np.array([np.nan if x is None else x for x in nev], dtype=float),
+            }
+        )
+        frame = _with_share_of_voice(frame)
+        frame = frame.sort_values(["period", "mentions", "entity"], ascending=[True, False, True])
+        return frame.reset_index(drop=True)[list(POSTS_COLUMNS)]
+
+
+def _values(column: Iterable[Any]) -> np.ndarray:
+    """A column as a numpy array (datetimes stay datetime64, no per-row Python objects)."""
+    if isinstance(column, pd.Series | pd.Index):
+        return column.to_numpy()
+    return np.asarray(list(column), dtype=object)
+
+
+def _empty_posts_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series([], dtype=object if c in ("period", "entity") else float) for c in POSTS_COLUMNS}
+    )
+
+
+def posts_entities(
+    frame: pd.DataFrame,
+    *,
+    text: str = "text",
+    label: str = "label",
+    period: str = "period",
+    table: EntityTable | None = None,
+    rollup: bool = False,
+) -> pd.DataFrame:
+    """Mentions, label counts, NEV and share of voice per period and entity over posts.
+
+    `frame` has one row per post with its text, its label (positive/neutral/negative, None or NA
+    when unscored) and its period (e.g. `analysis.corpus.aggregate.period_start`). Returns
+    `POSTS_COLUMNS`: period, entity, mentions, positive, neutral, negative, nev, share_of_voice
+    (an entity's mentions over all entity mentions in its period: they sum to 1 per period).
+    For files too large for memory feed chunks to an `EntityAccumulator`."""
+    for column in (text, label, period):
+        if column not in frame.columns:
+            raise EntityTableError(f"posts have no column {column!r}", code="missing_column")
+    acc = EntityAccumulator(table, rollup=rollup)
+    acc.add(frame[text], frame[label], frame[period])
+    return acc.result()
+
+
+def share_of_voice(posts: pd.DataFrame, entities: Iterable[str]) -> pd.DataFrame:
+    """The posts table restricted to a competitor set, share of voice recomputed within it (it
+    sums to 1 per period over the set's entities that were mentioned)."""
+    chosen = list(dict.fromkeys(entities))
+    return _with_share_of_voice(posts[posts["entity"].isin(chosen)].copy()).reset_index(drop=True)
+
+
+def _with_share_of_voice(frame: pd.DataFrame) -> pd.DataFrame:
+    """`share_of_voice`: each row's mentions over all mentions of its period in `frame`."""
+    totals = frame.groupby("period", sort=False)["mentions"].transform("sum")
+    frame["share_of_voice"] = frame["mentions"] / totals
+    return frame
