@@ -121,7 +121,7 @@ def test_count_a_block_back_in_and_it_stays_after_a_restart(chromium: Browser, t
         doc = parse_document(stored_text)
         blocks = doc.furniture
         promo = next(b for b in blocks if b.text.startswith("直播预告"))
-        assert len(doc.sentences) == N and len(blocks) == 7 and counted == frozenset()
+        assert len(doc.sentences) == N and len(blocks) == 15 and counted == frozenset()
         nev_before = _overview_nev(page, N)
 
         go_to_page(page, "viewpoints")
