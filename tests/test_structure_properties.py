@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from analysis.sentences import split_sentences
 from analysis.structure import StructureError, extract_citations, parse_document
+from analysis.text.markdown import IMAGE_MARK, render_markdown
 
 # Text built from the pieces that matter to the parser, plus arbitrary unicode.
 PIECES = st.sampled_from(
@@ -99,9 +100,11 @@ def test_parse_never_fails_and_keeps_invariants(text: str) -> None:
     sentences = doc.sentences
     assert [s.position for s in sentences] == list(range(len(sentences)))
     haystack = _no_space(extract_citations(text)[0])
+    # Markdown is rendered to text before parsing (issue 17): its marks are not in the sentences.
+    rendered = _no_space(extract_citations(render_markdown(text).text.replace(IMAGE_MARK, ""))[0])
     for s in sentences:
         assert s.text.strip()
-        assert _no_space(s.text) in haystack or _no_space(s.text) in _no_space(text)
+        assert any(_no_space(s.text) in h for h in (haystack, _no_space(text), rendered))
         assert s.score is None and s.label is None
     for g in doc.groups:
         assert g.title
