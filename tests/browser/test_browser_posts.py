@@ -46,7 +46,13 @@ def test_sample_corpus_in_one_click_with_spikes_and_period_posts(app: Page) -> N
     # Every post counts, so by day no period of the sample is an outlier (robust z 3.25 < 3.5);
     # by hour the evening of 2020-02-02 is. Switch to hours.
     expect(app.get_by_text(t("posts.no_spikes", "zh"))).to_be_visible()
-    rerun_after(app, widget(app, "posts_freq").get_by_text(t("posts.freq.H", "zh"), exact=True).click)
+    # By hour is a new timeline, its spikes and their explanations: a generous bound, since a
+    # busy machine makes this run slow, not wrong.
+    rerun_after(
+        app,
+        widget(app, "posts_freq").get_by_text(t("posts.freq.H", "zh"), exact=True).click,
+        timeout_ms=120_000,
+    )
     # A spike comes with its explanation: the first one is open with its keywords and top posts.
     spike = app.get_by_test_id("stExpander").locator("details[open]").first
     title = spike.locator("summary")
