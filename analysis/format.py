@@ -87,6 +87,20 @@ def minute_text(value: datetime | None, *, missing: str = MISSING) -> str:
 
 
 # -- evidence -----------------------------------------------------------------------------------------
+def md_escape(text: str | None) -> str:
+    """Article or user text shown as Markdown: escape it so it shows as written (Streamlit renders
+    no raw HTML there; this stops links, emphasis and headings from the text)."""
+    if not text:
+        return ""
+    out = []
+    for ch in text:
+        if ch in "\\`*_{}[]()#+-.!|<>~$":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def evidence_string(evidence: Iterable[Evidence], sep: str = "; ") -> str:
     """`term(+0.42); term(-0.10)`: evidence terms with their signed weights."""
     return sep.join(f"{e.term}({e.weight:+.2f})" for e in evidence)

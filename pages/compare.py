@@ -21,12 +21,12 @@ from analysis.charts import (
 )
 from analysis.entities import EntitySummary
 from analysis.errors import OpinionLensError
-from analysis.format import article_label, nev_percent, percent_points
+from analysis.format import article_label, md_escape, nev_percent, percent_points
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
 from pages.ui.article import entities_for, entity_name, record_analysis
 from pages.ui.frame import page_shell
 from pages.ui.state import ARTICLE_KEY, label_name, list_articles_or_last, tr, ui_lang
-from pages.ui.widgets import band_caption, md_escape
+from pages.ui.widgets import band_caption
 
 page_shell()
 

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.errors import ErrorCode, OpinionLensError, ReaderError
-from analysis.format import article_label, display_title, minute_text, percent_points
+from analysis.format import article_label, display_title, md_escape, minute_text, percent_points
 from analysis.intake import Draft, SaveOutcome, prepare_paste, prepare_upload, save_drafts
 from analysis.library import TRASH_DAYS, ArticleRecord, Library, LibraryError
 from analysis.readers import MAX_BYTES
@@ -23,7 +23,7 @@ from pages.ui.access import editing_allowed
 from pages.ui.cache import get_library, get_scorer
 from pages.ui.frame import page_shell
 from pages.ui.state import PENDING_ARTICLE_KEY, tr
-from pages.ui.widgets import error_text, flash, md_escape, show_flash, when_inputs, when_value
+from pages.ui.widgets import error_text, flash, show_flash, when_inputs, when_value
 
 UPLOAD_KEY = "library_upload"
 PASTE_KEY = "library_paste"

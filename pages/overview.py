@@ -27,6 +27,7 @@ from analysis.format import (
     date_text,
     display_source,
     display_title,
+    md_escape,
     measure_percent,
     minute_text,
     nev_percent,
@@ -42,7 +43,7 @@ from pages.ui.article import active_article_views, check_alias, entities_for, en
 from pages.ui.cache import get_library
 from pages.ui.frame import page_shell
 from pages.ui.state import ENTITY_FILTER_PENDING_KEY, label_name, label_view, tr, ui_lang, user_aliases
-from pages.ui.widgets import band_caption, error_text, first_run_note, flash, md_escape, show_flash
+from pages.ui.widgets import band_caption, error_text, first_run_note, flash, show_flash
 
 page_shell()
 
@@ -71,7 +72,7 @@ meta[2].metric(
 meta[3].metric(tr("ov.sentences"), f"{summary.n}", help=tr("ov.sentences_help", unscored=summary.unscored))
 left_out = [b for b in doc.furniture if not b.counted]
 if doc.author or left_out:
-    parts = [tr("ov.author", author=doc.author)] if doc.author else []
+    parts = [tr("ov.author", author=md_escape(doc.author))] if doc.author else []
     if left_out:
         parts.append(tr("ov.furniture_left_out", n=len(left_out)))
     st.caption(" · ".join(parts))

@@ -24,12 +24,12 @@ from analysis.corpus.ingest import ROLES, detect_mapping, read_table
 from analysis.corpus.pipeline import CorpusOptions, IngestReport, options_with, validate_options
 from analysis.corpus.timeparse import DEFAULT_TZ
 from analysis.errors import OpinionLensError
+from analysis.format import md_escape
 from analysis.library import LibraryError
 from pages import common  # the shim, until this page's body imports from pages.ui
 from pages.ui import posts_entities, posts_review
 from pages.ui.frame import page_shell
 from pages.ui.state import tr, ui_lang
-from pages.ui.widgets import md_escape
 
 page_shell()  # draws the app's frame when Streamlit runs this page alone (legacy pages/ start)
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analysis.charts import emotional_arc, library_timeline
 from analysis.errors import OpinionLensError
-from analysis.format import display_title
+from analysis.format import display_title, md_escape
 from analysis.library import ArticleRecord, LibraryError
 from analysis.metrics import summary_row
 from analysis.model import SentimentSummary
@@ -17,7 +17,7 @@ from pages.ui.article import active_article, record_analysis
 from pages.ui.cache import get_library
 from pages.ui.frame import page_shell
 from pages.ui.state import list_articles_or_last, tr, ui_lang
-from pages.ui.widgets import band_caption, md_escape, when_inputs, when_value
+from pages.ui.widgets import band_caption, when_inputs, when_value
 
 page_shell()
 

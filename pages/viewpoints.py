@@ -37,7 +37,7 @@ import streamlit as st
 from analysis import review as rv
 from analysis.charts import highlight_evidence, share_strip
 from analysis.errors import OpinionLensError
-from analysis.format import evidence_string, label_colour, label_text_colour, nev_percent
+from analysis.format import evidence_string, label_colour, label_text_colour, md_escape, nev_percent
 from analysis.model import LABELS, ArticleAnalysis, Bullet, Evidence, Sentence, SentimentSummary
 from analysis.text.normalize import content_hash
 from analysis.themes import dominant_themes
@@ -62,7 +62,7 @@ from pages.ui.state import (
     ui_lang,
     uncertain_text,
 )
-from pages.ui.widgets import band_caption, md_escape, sentence_table
+from pages.ui.widgets import band_caption, sentence_table
 
 page_shell()
 

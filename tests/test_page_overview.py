@@ -145,8 +145,24 @@ def test_article_with_nothing_scorable_says_so(app_env: str) -> None:
         assert not at.exception, (page, [e.value for e in at.exception])
 
 
+def test_the_byline_author_is_shown_as_text_not_markdown(app_env: str) -> None:
+    at = open_app(lang="en")
+    other = add_article(
+        app_env,
+        "小米汽车陷入困境\n\n作者 | 张*三*#1 编辑 | 李四\n\n"
+        "小米汽车的信任危机从一场事故开始，订单取消的消息不断传出，舆论迅速发酵。",
+        title="小米汽车陷入困境",
+    )
+    at.run()
+    at.sidebar.selectbox(key="article_id").set_value(other).run()
+    assert not at.exception
+    (line,) = [c.value for c in at.caption if c.value.startswith("Author:")]
+    # the byline's author, every Markdown character escaped: shown as written, not as emphasis
+    assert line.split(" · ")[0] == "Author: 张\\*三\\*\\#1"
+
+
 def test_markdown_escape_keeps_article_text_literal() -> None:
-    from pages.ui.widgets import md_escape
+    from analysis.format import md_escape
 
     assert md_escape("**bold** [link](javascript:x) <b>") == (
         "\\*\\*bold\\*\\* \\[link\\]\\(javascript:x\\) \\<b\\>"

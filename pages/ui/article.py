@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from analysis.errors import OpinionLensError
+from analysis.format import md_escape
 from analysis.library import ArticleRecord, LibraryError
 from analysis.model import ArticleAnalysis
 from pages.ui.cache import (
@@ -146,7 +147,8 @@ def aliases_in_use(*, warn: bool = True) -> tuple[UserAliasTuple, ...]:
     kept, skipped = valid_aliases(user_aliases())
     if skipped and warn:
         st.warning(
-            tr("ent.aliases_skipped", aliases=", ".join(a for a, _, _ in skipped)), icon=":material/warning:"
+            tr("ent.aliases_skipped", aliases=", ".join(md_escape(a) for a, _, _ in skipped)),
+            icon=":material/warning:",
         )
     return kept
 

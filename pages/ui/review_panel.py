@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from analysis.errors import OpinionLensError
-from analysis.format import minute_text
+from analysis.format import md_escape, minute_text
 from analysis.review import MAX_EDITOR_CHARS, ItemKind, last_change, undo_last
 from pages.ui.access import editor_identity, review_editor, set_review_editor
 from pages.ui.cache import get_library
 from pages.ui.state import REVIEW_EDITOR_KEY, label_name, tr
-from pages.ui.widgets import error_text, flash, md_escape, show_flash
+from pages.ui.widgets import error_text, flash, show_flash
 
 if TYPE_CHECKING:
     from analysis.review import ReviewEntry

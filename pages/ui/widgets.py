@@ -22,20 +22,6 @@ if TYPE_CHECKING:
     from analysis.export import Review
 
 
-def md_escape(text: str | None) -> str:
-    """Article text shown through st.markdown: escape Markdown so it shows as written (Streamlit
-    never renders raw HTML here; this stops links, emphasis and headings from the article)."""
-    if not text:
-        return ""
-    out = []
-    for ch in text:
-        if ch in "\\`*_{}[]()#+-.!|<>~$":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 # -- messages ----------------------------------------------------------------------------------------
 def error_text(
     exc: OpinionLensError | str,
