@@ -7,7 +7,8 @@ A spec maps each file (relative to the spec's folder) to the 1-based, inclusive 
 body in the file as stored: `{"article.md": [27, 121], ...}`. For each file the script parses the
 document as the product does (Markdown rendered, furniture set apart) and prints:
 
-- counted: sentences the product counts;
+- counted: sentences the product counts (the file read by analysis.readers, as an upload is, then
+  parsed);
 - boilerplate: counted sentences that are not in the body (target ≤ 1% over a set);
 - residue: counted sentences showing Markdown syntax (`**`, `![`, `](`; target 0);
 - body kept: the share of the body's characters (its sentences, split the same way) that are in
@@ -28,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from analysis.readers import read_document  # noqa: E402
 from analysis.sentences import split_sentences  # noqa: E402
 from analysis.structure import extract_citations, parse_document  # noqa: E402
 from analysis.text.markdown import IMAGE_MARK, looks_like_markdown, render_markdown  # noqa: E402
@@ -62,7 +64,8 @@ def measure(path: Path, first: int, last: int, verbose: bool = False) -> dict[st
     n_lines = len(raw.split("\n"))
     if not 1 <= first <= last <= n_lines:
         raise ValueError(f"{path.name}: body lines {first}-{last} are not within its {n_lines} lines")
-    doc = parse_document(raw)
+    # As a user's upload goes: the file's bytes through the reader, then the parser.
+    doc = parse_document(read_document(path.read_bytes(), path.name).text)
     counted = [s.text for s in doc.sentences]
     body = body_sentences(raw, first, last)
     body_all = _norm("".join(body))
