@@ -176,13 +176,6 @@ def label_text_color(label: str | None) -> str:
     return _LABEL_TEXT[label or "unscored"]
 
 
-# British spellings of the names above, kept while files frozen during issue 21 still use them
-# (corpus/charts.py, pages/viewpoints.py); identifiers are American English from now on.
-LABEL_COLOURS = LABEL_COLORS
-label_colour = label_color
-label_text_colour = label_text_color
-
-
 # Gauge zones on the NEV axis in percent. These are fixed reading aids for the *article-level*
 # value, not the per-sentence neutral band: an article at -20 or below reads as net negative,
 # +20 or above as net positive. (The neutral band decides each sentence's label; the zones only

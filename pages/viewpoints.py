@@ -37,11 +37,19 @@ import streamlit as st
 from analysis import review as rv
 from analysis.charts import highlight_evidence, share_strip
 from analysis.errors import OpinionLensError
-from analysis.format import evidence_string, label_colour, label_text_colour, md_escape, nev_percent
+from analysis.format import (
+    evidence_string,
+    label_color,
+    label_text_color,
+    md_escape,
+    minute_text,
+    nev_percent,
+    score_text,
+)
 from analysis.model import LABELS, ArticleAnalysis, Bullet, Evidence, Sentence, SentimentSummary
 from analysis.text.normalize import content_hash
 from analysis.themes import dominant_themes
-from pages.ui.access import editing_allowed, editor_identity, review_editor, set_review_editor
+from pages.ui.access import editing_allowed, editor_identity, review_editor
 from pages.ui.article import (
     active_article_views,
     entities_for,
@@ -52,9 +60,9 @@ from pages.ui.article import (
 )
 from pages.ui.cache import get_library, sentence_evidence
 from pages.ui.frame import page_shell
+from pages.ui.review_panel import review_error, review_word, reviewer, say, show_outcome, undo_line
 from pages.ui.state import (
     ENTITY_FILTER_PENDING_KEY,
-    REVIEW_EDITOR_KEY,
     current_band,
     current_model,
     label_name,
@@ -173,10 +181,10 @@ def ordered(sentences: list[Sentence]) -> list[Sentence]:
 
 
 def sentence_html(s: Sentence) -> str:
-    score = "—" if s.score is None else f"{s.score:+.2f}"
+    score = score_text(s.score)
     mark = " ✎" if s.reviewed else ""  # an analyst set this label
     badge = (
-        f'<span style="background:{label_colour(s.label)};color:{label_text_colour(s.label)};'
+        f'<span style="background:{label_color(s.label)};color:{label_text_color(s.label)};'
         f"border-radius:4px;padding:0 6px;"
         f'font-size:0.8em;white-space:nowrap">{html.escape(label_name(s.label))}{mark} {score}</span>'
     )
@@ -202,7 +210,7 @@ def entity_badges(s: Sentence) -> str:
         said = html.escape(tr("ent.vp_said", entity=name, label=label_name(label)))
         clause = html.escape(tr("ent.vp_clause", span=" ".join(span.split())) if split else "", quote=True)
         out.append(
-            f' <span class="entity-label" title="{clause}" style="border:1px solid {label_colour(label)};'
+            f' <span class="entity-label" title="{clause}" style="border:1px solid {label_color(label)};'
             f'border-radius:4px;padding:0 5px;font-size:0.8em;white-space:nowrap">→ {said}</span>'
         )
     return "".join(out)
@@ -282,7 +290,7 @@ def set_furniture_choice(block_key: str, widget_key: str) -> None:
             fresh = record_analysis(library.get_article(record.id))
             library.update_article(record.id, summary=fresh.sentiment)
     except OpinionLensError as exc:
-        st.session_state[MESSAGE_KEY] = ("error", tr("vp.furniture.failed", error=str(exc)))
+        say(PREFIX, "error", tr("vp.furniture.failed", error=str(exc)))
 
 
 def furniture_section() -> None:
@@ -326,20 +334,8 @@ with st.container(key="furniture_panel"):
 # -- review: correct any label, one sentence, the queue or the whole filter at once ------------------
 QUEUE_SIZE = 20  # rows of the review queue on screen at once
 QUEUE_KEYS = ("1", "2", "3")  # keyboard: the first queued sentence's buttons, in LABELS order
-MESSAGE_KEY = "_rv_message"  # (kind, text) of the last review action, shown once
+PREFIX = "rv"  # the review panel's widget keys on this page (pages.ui.review_panel)
 BULK_KEY = "_rv_bulk_pending"  # the bulk change previewed and awaiting confirmation
-
-
-def error_text(exc: Exception) -> str:
-    """A review error in the UI language where the UI can cause it; the store's message else."""
-    code = getattr(exc, "code", None)
-    if code == "too_many":
-        return tr("rv.err.too_many", limit=rv.MAX_BULK)
-    if code == "note_too_long":
-        return tr("rv.err.note_too_long", limit=rv.MAX_NOTE_CHARS)
-    if code in ("nothing_to_undo", "no_editor", "empty"):
-        return tr(f"rv.err.{code}")
-    return str(exc)
 
 
 def change_label(
@@ -355,12 +351,12 @@ def change_label(
         targets = rv.article_targets(source, article_id, positions)
         rv.record_reviews(get_library(), targets, label, note=note, editor=review_editor() or "")
     except OpinionLensError as exc:  # ReviewError and LibraryError: nothing was written
-        st.session_state[MESSAGE_KEY] = ("error", error_text(exc))
+        say(PREFIX, "error", review_error(exc))
         return False
     for key in clear:
         st.session_state[key] = ""
-    what = tr("rv.back_to_model") if label is None else label_name(label)
-    st.session_state[MESSAGE_KEY] = ("success", tr("rv.saved", count=len(targets), label=what))
+    what = review_word(label)
+    say(PREFIX, "success", tr("rv.saved", count=len(targets), label=what))
     return True
 
 
@@ -394,84 +390,6 @@ def cancel_bulk() -> None:
     st.session_state.pop(BULK_KEY, None)
 
 
-def undo(article_id: int) -> None:
-    try:
-        undone = rv.undo_last(get_library(), "article", article_id, editor=review_editor() or "")
-    except OpinionLensError as exc:
-        st.session_state[MESSAGE_KEY] = ("error", error_text(exc))
-        return
-    st.session_state[MESSAGE_KEY] = ("success", tr("rv.undone", count=len(undone)))
-
-
-def set_editor() -> None:
-    try:
-        set_review_editor(st.session_state.get("rv_editor_name"))
-    except OpinionLensError as exc:
-        st.session_state[MESSAGE_KEY] = ("error", error_text(exc))
-    st.session_state["rv_editor_name"] = ""  # the name lives in REVIEW_EDITOR_KEY, not the field
-
-
-def change_editor() -> None:
-    st.session_state.pop(REVIEW_EDITOR_KEY, None)
-
-
-def review_word(label: str | None) -> str:
-    return label_name(label) if label else tr("rv.back_to_model")
-
-
-def show_message() -> None:
-    message = st.session_state.pop(MESSAGE_KEY, None)
-    if message is None:
-        return
-    kind, text = message
-    if kind == "error":
-        st.error(text, icon=":material/error:")
-    else:
-        st.success(text, icon=":material/check:")
-
-
-def ask_editor() -> None:
-    """The name the audit trail gives this session's changes, asked before the first change."""
-    st.info(tr("rv.who"), icon=":material/badge:")
-    with st.form("rv_editor_form", border=False, enter_to_submit=True):
-        st.text_input(tr("rv.editor_name"), key="rv_editor_name", max_chars=rv.MAX_EDITOR_CHARS)
-        st.form_submit_button(tr("rv.editor_set"), key="rv_editor_set", on_click=set_editor)
-
-
-def editor_line(editor: str) -> None:
-    line = st.columns([4, 1], vertical_alignment="center")
-    line[0].caption(tr("rv.reviewing_as", editor=md_escape(editor)))
-    if editor_identity() is None:  # a typed name can be changed; a sign-in cannot
-        line[1].button(
-            tr("rv.editor_change"), key="rv_editor_change", on_click=change_editor, type="tertiary"
-        )
-
-
-def undo_line() -> None:
-    change = rv.last_change(entries)
-    if not change:
-        return
-    first = change[0]
-    line = st.columns([4, 1], vertical_alignment="center")
-    line[0].caption(
-        tr(
-            "rv.undo_what",
-            label=review_word(first.label),
-            count=len(change),
-            editor=md_escape(first.editor),
-            when=first.created_at.strftime("%Y-%m-%d %H:%M"),
-        )
-    )
-    line[1].button(
-        tr("rv.undo"),
-        key="rv_undo",
-        on_click=undo,
-        args=(record.id,),
-        icon=":material/undo:",
-        width="stretch",
-    )
-
-
 def queue_tab() -> None:
     queue = rv.review_queue(model_analysis, entries)
     if not queue:
@@ -481,7 +399,7 @@ def queue_tab() -> None:
     for i, s in enumerate(queue[:QUEUE_SIZE]):
         with st.container(key=f"rv_queue_row_{s.position}", border=True):
             text_col, *buttons = st.columns([6, 1, 1, 1], vertical_alignment="center")
-            score = "—" if s.score is None else f"{s.score:+.2f}"
+            score = score_text(s.score)
             text_col.markdown(f"**#{s.position}** {md_escape(' '.join(s.text.split()))}")
             reasons = f" · ⚠ {uncertain_text(s.uncertain)}" if s.uncertain else ""
             text_col.caption(md_escape(tr("rv.model_said", label=label_name(s.label)) + f" {score}{reasons}"))
@@ -507,7 +425,7 @@ def one_sentence_tab() -> None:
     if position is None:
         return
     s = next(x for x in model_analysis.sentences if x.position == position)
-    score = "—" if s.score is None else f"{s.score:+.2f}"
+    score = score_text(s.score)
     st.caption(tr("rv.model_said", label=label_name(s.label)) + f" {score}")
     current = rv.current_by_hash(entries).get(content_hash(s.text))
     if current is not None and current.label is not None:
@@ -516,7 +434,7 @@ def one_sentence_tab() -> None:
                 "rv.current",
                 label=label_name(current.label),
                 editor=md_escape(current.editor),
-                when=current.created_at.strftime("%Y-%m-%d %H:%M"),
+                when=minute_text(current.created_at),
             )
         )
         if current.note:
@@ -616,7 +534,7 @@ def history_tab() -> None:
     st.caption(tr("rv.history_caption", n=len(entries)))
     for e in reversed(entries[-15:]):
         st.markdown(
-            f"`{e.created_at.strftime('%Y-%m-%d %H:%M')}` **{md_escape(e.editor)}** · #{md_escape(e.position)} "
+            f"`{minute_text(e.created_at)}` **{md_escape(e.editor)}** · #{md_escape(e.position)} "
             f"→ {review_word(e.label)} ({tr('rv.model_said', label=label_name(e.model_label))})"
         )
         if e.note:
@@ -628,13 +546,10 @@ def review_panel(filtered: list[int]) -> None:
     if not editing_allowed():
         st.caption(tr("rv.read_only"))
         return
-    show_message()
-    editor = review_editor()
-    if editor is None:
-        ask_editor()
+    show_outcome(PREFIX)
+    if reviewer(PREFIX) is None:
         return
-    editor_line(editor)
-    undo_line()
+    undo_line(PREFIX, entries, ("article", record.id))
     # Labels without counts: a tab whose label changes is a new element, and the browser would
     # jump back to the first tab after every change made in another.
     queue, one, bulk, history = st.tabs(

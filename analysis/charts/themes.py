@@ -55,7 +55,7 @@ def theme_treemap(
         parents[tid] = record_field(entry, "parent")
         names.setdefault(tid, theme_name(entry, lang))
     root = "__article__"
-    ids, labels, parent_of, values, colours, hover = [], [], [], [], [], []
+    ids, labels, parent_of, values, colors, hover = [], [], [], [], [], []
     positions_under: dict[str, set[int]] = {}
     scored_label = {s.position: s.label for s in analysis.sentences}
     for th in analysis.themes:
@@ -66,7 +66,7 @@ def theme_treemap(
         parent = parents.get(th.id)
         parent_of.append(parent if parent else root)
         values.append(len(th.sentence_positions))
-        colours.append(th.sentiment.nev if th.sentiment.nev is not None else 0.0)
+        colors.append(th.sentiment.nev if th.sentiment.nev is not None else 0.0)
         hover.append(summary_hover(th.sentiment, lang))
         if parent:
             positions_under.setdefault(parent, set()).update(th.sentence_positions)
@@ -78,13 +78,13 @@ def theme_treemap(
         labels.append(names.get(parent, parent))
         parent_of.append(root)
         values.append(0)  # branchvalues="remainder": the children carry the size
-        colours.append(summary.nev if summary.nev is not None else 0.0)
+        colors.append(summary.nev if summary.nev is not None else 0.0)
         hover.append(summary_hover(summary, lang))
     ids.append(root)
     labels.append(t("chart.all_themes", lang))
     parent_of.append("")
     values.append(0)
-    colours.append(analysis.sentiment.nev if analysis.sentiment.nev is not None else 0.0)
+    colors.append(analysis.sentiment.nev if analysis.sentiment.nev is not None else 0.0)
     hover.append(summary_hover(analysis.sentiment, lang))
     fig = go.Figure(
         go.Treemap(
@@ -94,7 +94,7 @@ def theme_treemap(
             values=values,
             branchvalues="remainder",
             marker={
-                "colors": colours,
+                "colors": colors,
                 "colorscale": NEV_COLORSCALE,
                 "cmin": -1,
                 "cmax": 1,

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from analysis.corpus.aggregate import WEIGHT_FORMULA, period_label
 from analysis.corpus.spikes import Spike
-from analysis.format import LABEL_COLOURS
+from analysis.format import LABEL_COLORS
 from analysis.i18n import UiLang, t
 
 # One colour per shown entity, in the order shown (plotly's default qualitative palette), the same
@@ -38,7 +38,7 @@ def volume_figure(
             x=x,
             y=timeline[label].tolist(),
             name=t(f"label.{label}", lang),
-            marker_color=LABEL_COLOURS[label],
+            marker_color=LABEL_COLORS[label],
             customdata=np.stack([timeline["n"], timeline["nev"].round(3)], axis=-1),
             hovertemplate="%{x}<br>%{fullData.name}: %{y}<br>n = %{customdata[0]}"
             "<br>nev = %{customdata[1]}<extra></extra>",
@@ -170,7 +170,7 @@ def breakdown_figure(by_group: pd.DataFrame, group_label: str, lang: UiLang = "z
         x=frame["group"].astype(str).tolist(),
         y=frame["nev"].round(4).tolist(),
         marker_color=[
-            LABEL_COLOURS["negative" if (v or 0) < 0 else "positive"] for v in frame["nev"].fillna(0)
+            LABEL_COLORS["negative" if (v or 0) < 0 else "positive"] for v in frame["nev"].fillna(0)
         ],
         customdata=np.stack([frame["n"], frame["positive"], frame["neutral"], frame["negative"]], axis=-1),
         hovertemplate="%{x}<br>nev = %{y:.3f}<br>n = %{customdata[0]} · P = %{customdata[1]}"
