@@ -17,7 +17,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "analysis.sentences",
             "analysis.structure",
             "analysis.metadata",
-            "analysis.figures",  # a shim for analysis.stated_numbers
             "analysis.stated_numbers",
             "analysis.themes",
             "analysis.sentiment",
