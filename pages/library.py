@@ -1,7 +1,7 @@
 """Library: add articles (upload or paste), then list, search, open, edit and delete them.
 
 Layout and widgets only; reading, analysing and storing live in analysis/intake.py and
-analysis/library.py. Saving and deleting run in button callbacks, so the page drawn afterwards
+analysis/library/. Saving and deleting run in button callbacks, so the page drawn afterwards
 (and the sidebar's article picker) already shows the new state.
 """
 

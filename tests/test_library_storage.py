@@ -1,4 +1,4 @@
-"""The persistent library (analysis/library.py) against SQLite and a real PostgreSQL server.
+"""The persistent library (analysis/library/) against SQLite and a real PostgreSQL server.
 
 PostgreSQL tests (marker `postgres`) use $OPINION_LENS_TEST_PG_URL (start one with
 `source .ci/start_postgres.sh`); without it they skip locally and FAIL in CI (CI=true), so CI
