@@ -112,7 +112,9 @@ def evaluate(name: str, scores: np.ndarray, gold: np.ndarray, band) -> dict:
     }
 
 
-def per_set_table(snownlp_cap: int, only: set[str] | None = None) -> tuple[list[dict], dict]:
+def per_set_table(
+    snownlp_cap: int, only: set[str] | None = None, accurate_cap: int = ACCURATE_CAP
+) -> tuple[list[dict], dict]:
     rows = []
     sweep = {}
     for name, info in SETS.items():
@@ -125,7 +127,7 @@ def per_set_table(snownlp_cap: int, only: set[str] | None = None) -> tuple[list[
         accurate = get_model(f"{info.lang}-accurate")
         baseline = get_model("snownlp" if info.lang == "zh" else "vader")
         scores = default.score(texts)
-        acc_sub = _hash_order(texts)[:ACCURATE_CAP]
+        acc_sub = _hash_order(texts)[:accurate_cap]
         acc_scores = accurate.score([texts[i] for i in acc_sub])
         row = {
             "set": name,
@@ -744,12 +746,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.news_only:
         return 0
     only = {x.strip() for x in args.sets.split(",") if x.strip()} or None
-    global ACCURATE_CAP
-    ACCURATE_CAP = args.accurate_cap
     if only:
         args.no_write = True
     print("\n## Fixed test split\n" + SET_HEADER, flush=True)
-    sets, sweep = per_set_table(args.snownlp_cap, only)
+    sets, sweep = per_set_table(args.snownlp_cap, only, args.accurate_cap)
     if only:
         return 0
     print(

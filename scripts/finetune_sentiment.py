@@ -52,7 +52,6 @@ from analysis.sentiment.encoder_models import load as load_accurate  # noqa: E40
 
 NEW_SET = "zh_news_sentences"
 ROWS_PER_SET = 4000
-NEW_SET_WEIGHT = 3.0  # the register the product reads (news sentences), labelled to the reader standard
 FAST_C_GRID = (0.5, 2.0, 8.0)  # 8.0 chosen (val criterion 0.7876 / 0.7902 / 0.7921)
 ACCURATE_C_GRID = (0.003, 0.01, 0.03, 0.1)
 FAST_VERSION = "1.3.0"
@@ -64,18 +63,6 @@ def _capped_train(frames):
     rank = train["text"].map(lambda t: hashlib.md5(("cap" + t).encode("utf-8")).hexdigest())
     keep = (rank.groupby(train["set"]).rank(method="first") <= ROWS_PER_SET) | (train["set"] == NEW_SET)
     return train[keep].reset_index(drop=True)
-
-
-def _weights(df) -> np.ndarray:
-    old = fast.SET_WEIGHT.get(NEW_SET)
-    fast.SET_WEIGHT[NEW_SET] = NEW_SET_WEIGHT
-    try:
-        return fast.sample_weights(df)
-    finally:
-        if old is None:
-            fast.SET_WEIGHT.pop(NEW_SET, None)
-        else:
-            fast.SET_WEIGHT[NEW_SET] = old
 
 
 def _criterion_of(val, scores: np.ndarray) -> tuple[Thresholds, float, dict]:
@@ -96,7 +83,7 @@ def _criterion_of(val, scores: np.ndarray) -> tuple[Thresholds, float, dict]:
     return band, crit, per_set
 
 
-def finetune_fast(verbose: bool = True):
+def finetune_fast(grid: tuple[float, ...] = FAST_C_GRID, verbose: bool = True):
     t0 = time.time()
     committed = load_hashed("zh")
     frames = fast.load_frames("zh")
@@ -104,14 +91,14 @@ def finetune_fast(verbose: bool = True):
     val = frames[frames["split"] == "val"].reset_index(drop=True)
     x = fast.featurise("zh", train["text"].tolist(), None)
     offset = committed.logits(train["text"].tolist())
-    y, w = train["label"].to_numpy(), _weights(train)
+    y, w = train["label"].to_numpy(), fast.sample_weights(train)
     base_band, base_crit, _ = _criterion_of(val, committed.score(val["text"].tolist()))
     if verbose:
         print(
             f"[fast] committed model: val criterion {base_crit:.4f} (band {base_band.as_dict()})", flush=True
         )
     best = None
-    for c in FAST_C_GRID:
+    for c in grid:
         delta, dbias, _ = fast.fit_softmax(x, y, w, c, fast.MAX_ITER, offset=offset)
         weights = (committed.weights.astype(np.float64) + delta[: committed.weights.shape[0]]).astype(
             np.float16
@@ -138,7 +125,7 @@ def finetune_fast(verbose: bool = True):
     return model, report
 
 
-def finetune_accurate(verbose: bool = True):
+def finetune_accurate(grid: tuple[float, ...] = ACCURATE_C_GRID, verbose: bool = True):
     t0 = time.time()
     committed = load_accurate("zh")
     cache = load_cache()
@@ -151,7 +138,7 @@ def finetune_accurate(verbose: bool = True):
     base_val_logits = committed.logits_from(xva, val["text"].tolist())
     ztr = (xtr.astype(np.float64) - committed.mean) / committed.scale
     zva = (xva.astype(np.float64) - committed.mean) / committed.scale
-    y, w = train["label"].to_numpy(), _weights(train)
+    y, w = train["label"].to_numpy(), fast.sample_weights(train)
     _, base_crit, _ = _criterion_of(val, enc._scores(base_val_logits))
     if verbose:
         print(
@@ -160,7 +147,7 @@ def finetune_accurate(verbose: bool = True):
             flush=True,
         )
     best = None
-    for c in ACCURATE_C_GRID:
+    for c in grid:
         wc, bc, _ = fast.fit_softmax(enc._csr(ztr), y, w, c, max_iter=500, offset=offset)
         band, crit, per_set = _criterion_of(val, enc._scores(base_val_logits + zva @ wc + bc))
         if verbose:
@@ -168,25 +155,7 @@ def finetune_accurate(verbose: bool = True):
         if best is None or crit > best[0] + 1e-9:
             best = (crit, c, wc, bc, band, per_set)
     crit, c, wc, bc, band, per_set = best
-    arrays = committed.arrays()
-    model = EncoderHeadModel(
-        name="zh-accurate",
-        version=ACCURATE_VERSION,
-        lang="zh",
-        mean=arrays["mean"],
-        scale=arrays["scale"],
-        head_weights=arrays["head_weights"],
-        head_bias=arrays["head_bias"],
-        hidden_weights=arrays.get("hidden_weights"),
-        hidden_bias=arrays.get("hidden_bias"),
-        fast_model=committed.fast_model,
-        stack_weights=arrays.get("stack_weights"),
-        stack_bias=arrays.get("stack_bias"),
-        correction_weights=wc,
-        correction_bias=bc,
-        thresholds=band,
-        metadata=dict(committed.metadata),
-    )
+    model = committed.with_correction(wc, bc, version=ACCURATE_VERSION, thresholds=band)
     report = {
         "method": "fine-tuned from zh-accurate 2.0.0: a linear correction on the standardised e5 vector "
         "added to the committed logits (offset), L2 on the correction",
@@ -243,18 +212,15 @@ def main(argv: list[str] | None = None) -> int:
         "--c", type=float, action="append", help="only these L2 strengths (default: the grid)"
     )
     args = parser.parse_args(argv)
-    global FAST_C_GRID, ACCURATE_C_GRID
-    if args.c:
-        FAST_C_GRID = ACCURATE_C_GRID = tuple(args.c)
     if args.tier == "fast":
-        model, report = finetune_fast()
+        model, report = finetune_fast(tuple(args.c) if args.c else FAST_C_GRID)
         if not args.check:
             write_fast(model, report)
     else:
         if not load_cache():
             print("error: no cached e5 vectors; run scripts/embed_sets.py first", file=sys.stderr)
             return 2
-        model, report = finetune_accurate()
+        model, report = finetune_accurate(tuple(args.c) if args.c else ACCURATE_C_GRID)
         if not args.check:
             write_accurate(model, report)
     print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -115,6 +115,34 @@ class EncoderHeadModel:
             out["correction_weights"], out["correction_bias"] = self.correction
         return out
 
+    def with_correction(
+        self, weights: np.ndarray, bias: np.ndarray, *, version: str, thresholds: Thresholds
+    ) -> EncoderHeadModel:
+        """This model with a linear correction on the standardised vector added to its logits (on
+        top of any correction it already has: fitting with this model's logits as the offset makes
+        the new one a change of the whole), a new version and band."""
+        if self.correction is not None:
+            weights, bias = self.correction[0] + weights, self.correction[1] + bias
+        arrays = self.arrays()
+        return EncoderHeadModel(
+            name=self.name,
+            version=version,
+            lang=self.lang,
+            mean=arrays["mean"],
+            scale=arrays["scale"],
+            head_weights=arrays["head_weights"],
+            head_bias=arrays["head_bias"],
+            hidden_weights=arrays.get("hidden_weights"),
+            hidden_bias=arrays.get("hidden_bias"),
+            fast_model=self.fast_model,
+            stack_weights=arrays.get("stack_weights"),
+            stack_bias=arrays.get("stack_bias"),
+            correction_weights=weights,
+            correction_bias=bias,
+            thresholds=thresholds,
+            metadata=dict(self.metadata),
+        )
+
     # -- scoring -------------------------------------------------------------------------------------
     def head_logits(self, embeddings: np.ndarray) -> np.ndarray:
         """(n, 2) logits of the head alone (before stacking)."""
