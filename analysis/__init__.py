@@ -11,7 +11,7 @@ Layers, lowest first. A module imports from its own layer or a lower one, never 
    flight), `access` (who may edit: a policy, no I/O).
 1. text and measures: `text/` (scripts, dates, normalize, decode, lang, keywords) and `metrics`
    (counts, shares, the two NEV formulas).
-2. analysis: reading and scoring an article (`readers`, `sentences`, `structure/`, `metadata`,
+2. analysis: reading and scoring an article (`readers/`, `sentences`, `structure/`, `metadata`,
    `stated_numbers/`, `themes`, `sentiment/`, `pipeline`), `entities/`, `review/`, storage
    (`library/`: where the database lives, its records and tables, and `Library` in one module per
    part; `intake`) and the posts corpus (`corpus/` but its view and charts).

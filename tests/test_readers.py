@@ -695,13 +695,13 @@ def test_truncated_pdf_is_malformed(cut: int, capfd: pytest.CaptureFixture[str])
 
 
 def test_pdf_page_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_PDF_PAGES", 2)
+    monkeypatch.setattr(readers.pdf, "MAX_PDF_PAGES", 2)
     error = reader_error(minimal_pdf(["a", "b", "c"]), "long.pdf")
     assert (error.code, str(error)) == ("too_large", "the PDF has 3 pages; the limit is 2")
 
 
 def test_pdf_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "PDF_TIME_BUDGET_S", -1.0)  # already over budget at the first page
+    monkeypatch.setattr(readers.pdf, "PDF_TIME_BUDGET_S", -1.0)  # already over budget at the first page
     error = reader_error(minimal_pdf(["a"]), "slow.pdf")
     assert error.code == "too_large"
     assert str(error).startswith("reading the PDF took longer than")
@@ -817,7 +817,7 @@ def test_unexpected_library_failure_becomes_reader_error(monkeypatch: pytest.Mon
     def explode(data: bytes) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(readers, "_read_pdf", explode)
+    monkeypatch.setattr(readers.document, "_read_pdf", explode)
     error = reader_error(minimal_pdf(["x"]), "a.pdf")
     assert error.code == "malformed"
     assert str(error) == "the pdf could not be read: RecursionError: maximum recursion depth exceeded"
