@@ -12,7 +12,6 @@ starting their own, and everyone gets the same object. The computation itself li
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -36,6 +35,7 @@ from analysis.corpus.spikes import (
 )
 from analysis.format import evidence_string, nev_decimal
 from analysis.i18n import UiLang, t
+from analysis.lazy import OnceMap
 from analysis.metrics import summarize_counts
 from analysis.model import SentimentSummary
 from analysis.sentiment import Scorer, Thresholds
@@ -90,15 +90,14 @@ class PostTable:
 
 
 class CorpusAnalysis:
-    """Scored posts and their report, with memoised, thread-safe views of them."""
+    """Scored posts and their report, with memoised, thread-safe views of them (`cached`, on an
+    `analysis.lazy.OnceMap`)."""
 
     def __init__(self, posts: pd.DataFrame, report: IngestReport, options: CorpusOptions) -> None:
         self.posts = posts
         self.report = report
         self.options = options
-        self._lock = threading.Lock()  # guards the two dicts below, never held during a build
-        self._memo: dict[Hashable, Any] = {}
-        self._building: dict[Hashable, threading.Lock] = {}
+        self._memo: OnceMap[Hashable, Any] = OnceMap()  # every view, each built once (`cached`)
         # The library's user aliases (the same for every session); entity views are memoised per
         # alias set, so an alias added in the UI shows on the next run.
         self._entity_aliases: tuple[tuple[str, str, str], ...] = ()
@@ -118,19 +117,7 @@ class CorpusAnalysis:
     def cached(self, key: Hashable, build: Callable[[], T]) -> T:
         """`build()` once per key, the same object after. Concurrent first callers of one key wait
         for a single build; different keys build in parallel. A failed build is not kept."""
-        with self._lock:
-            if key in self._memo:
-                return self._memo[key]
-            key_lock = self._building.setdefault(key, threading.Lock())
-        with key_lock:
-            with self._lock:
-                if key in self._memo:
-                    return self._memo[key]
-            value = build()
-            with self._lock:
-                self._memo[key] = value
-                self._building.pop(key, None)
-            return value
+        return self._memo.get_or_build(key, build)[0]
 
     # -- the model ---------------------------------------------------------------------------------
     def scorer(self) -> Scorer:
@@ -606,51 +593,11 @@ def totals_by_entity(table: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-class AnalysisCache:
+class AnalysisCache(OnceMap[str, CorpusAnalysis]):
     """A few analysed corpora shared by every session of a process, first in first out (each can
-    hold 200,000 posts). Sessions run in threads: every read and write takes the lock."""
+    hold 200,000 posts): an `OnceMap`, so sessions asking for the same corpus at once wait for one
+    build (`get_or_build`: a 200,000-post analysis twice at the same moment would double the memory
+    it takes) and an analysis another session stored first wins (`put`)."""
 
     def __init__(self, max_items: int = 3) -> None:
-        self.max_items = max_items
-        self._lock = threading.Lock()
-        self._items: dict[str, CorpusAnalysis] = {}
-        self._building: dict[str, threading.Lock] = {}  # one lock per corpus being analysed
-
-    def get(self, key: str) -> CorpusAnalysis | None:
-        with self._lock:
-            return self._items.get(key)
-
-    def put(self, key: str, analysis: CorpusAnalysis) -> CorpusAnalysis:
-        """Keep `analysis` (dropping the oldest beyond `max_items`); return the one kept for `key`
-        (an analysis another session stored first wins, so all sessions share one object)."""
-        with self._lock:
-            if key in self._items:
-                return self._items[key]
-            while self._items and len(self._items) >= self.max_items:
-                self._items.pop(next(iter(self._items)))
-            self._items[key] = analysis
-            return analysis
-
-    def get_or_build(self, key: str, build: Callable[[], CorpusAnalysis]) -> tuple[CorpusAnalysis, bool]:
-        """The analysis for `key`, built by `build` if absent; (analysis, True when built by this
-        call). Sessions asking for the same corpus at once wait for one build (a 200,000-post
-        analysis twice at the same moment would double the memory it takes)."""
-        if (found := self.get(key)) is not None:
-            return found, False
-        with self._lock:
-            key_lock = self._building.setdefault(key, threading.Lock())
-        with key_lock:
-            if (found := self.get(key)) is not None:
-                return found, False
-            kept = self.put(key, build())
-        with self._lock:
-            self._building.pop(key, None)
-        return kept, True
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._items)
-
-    def __contains__(self, key: object) -> bool:
-        with self._lock:
-            return key in self._items
+        super().__init__(max_items)
