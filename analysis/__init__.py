@@ -16,8 +16,8 @@ Layers, lowest first. A module imports from its own layer or a lower one, never 
    (`library/`: where the database lives, its records and tables, and `Library` in one module per
    part; `intake`) and the posts corpus (`corpus/` but its view and charts).
 3. presentation: how results are shown and exported: `format`, `i18n`, `charts/`,
-   `corpus.view` (the Posts page's view of a corpus) and `corpus.charts`, `export`,
-   `report`, `model_card`.
+   `corpus.view` (the Posts page's view of a corpus), `corpus.captions` (its sentences and tables)
+   and `corpus.charts`, `export`, `report`, `model_card`.
 4. interfaces: `cli/` and `__main__`.
 
 The Streamlit app (dashboard.py, pages/) sits above all of them.

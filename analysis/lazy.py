@@ -35,36 +35,36 @@ class OnceMap(Generic[K, V]):
     def __init__(self, max_items: int | None = None) -> None:
         self.max_items = max_items
         self._lock = threading.Lock()  # guards the two dicts, never held during a build
-        self._values: dict[K, V] = {}
+        self._items: dict[K, V] = {}
         self._building: dict[K, threading.Lock] = {}
 
     def get(self, key: K) -> V | None:
         with self._lock:
-            return self._values.get(key)
+            return self._items.get(key)
 
     def put(self, key: K, value: V) -> V:
         """Keep `value` unless `key` has one already; return the one kept (the first stored wins,
         so every caller shares one object)."""
         with self._lock:
-            if key in self._values:
-                return self._values[key]
-            while self.max_items is not None and self._values and len(self._values) >= self.max_items:
-                self._values.pop(next(iter(self._values)))
-            self._values[key] = value
+            if key in self._items:
+                return self._items[key]
+            while self.max_items is not None and self._items and len(self._items) >= self.max_items:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = value
             return value
 
     def get_or_build(self, key: K, build: Callable[[], V]) -> tuple[V, bool]:
         """The value of `key`, built by `build` when absent: (value, True when this call built it)."""
         try:
-            return self._values[key], False  # a plain dict read: no lock on the hot path
+            return self._items[key], False  # a plain dict read: no lock on the hot path
         except KeyError:
             pass
         with self._lock:
             key_lock = self._building.setdefault(key, threading.Lock())
         with key_lock:
             with self._lock:
-                if key in self._values:
-                    return self._values[key], False
+                if key in self._items:
+                    return self._items[key], False
             kept = self.put(key, build())
         with self._lock:
             self._building.pop(key, None)
@@ -72,15 +72,15 @@ class OnceMap(Generic[K, V]):
 
     def __len__(self) -> int:
         with self._lock:
-            return len(self._values)
+            return len(self._items)
 
     def __contains__(self, key: object) -> bool:
         with self._lock:
-            return key in self._values
+            return key in self._items
 
     def clear(self) -> None:
         with self._lock:
-            self._values.clear()
+            self._items.clear()
             self._building.clear()
 
 

@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analysis.corpus import view as ca  # CorpusAnalysis, its cache and its captions
+from analysis.corpus import captions  # the page's sentences and tables about a corpus
+from analysis.corpus import view as ca  # CorpusAnalysis and its cache
 from analysis.corpus.clean import STEPS, CleanOptions
 from analysis.corpus.ingest import ROLES, detect_mapping, read_table
 from analysis.corpus.pipeline import CorpusOptions, IngestReport, options_with, validate_options
@@ -162,7 +163,7 @@ def _analyse(frame: pd.DataFrame, source: dict[str, Any], options: CorpusOptions
 
 
 def _report(r: IngestReport) -> None:
-    st.caption(ca.report_caption(r, ui_lang()))
+    st.caption(captions.report_caption(r, ui_lang()))
     if (absent := r.coordinated is None) or r.coordinated.empty:  # copy-paste: one text, many authors
         st.caption(tr("posts.coordinated_needs_author" if absent else "posts.coordinated_none"))
     else:
@@ -224,12 +225,12 @@ def _results(corpus: ca.CorpusAnalysis) -> None:
     m = st.columns(4)
     m[0].metric(tr("posts.metric.posts"), f"{total.n + total.unscored:,}",  # every post; n and unscored in help
                 help=tr("posts.metric.posts_help", n=f"{total.n:,}", unscored=f"{total.unscored:,}"))  # fmt: skip
-    m[1].metric(tr("posts.metric.nev"), ca.nev_text(total.nev, lang))
-    m[2].metric(tr("posts.metric.nev_polar"), ca.nev_text(total.nev_polar, lang))
+    m[1].metric(tr("posts.metric.nev"), captions.nev_text(total.nev, lang))
+    m[2].metric(tr("posts.metric.nev_polar"), captions.nev_text(total.nev_polar, lang))
     if span := corpus.span():
         when = f"{span.first:%Y-%m-%d %H:%M} → {span.last:%Y-%m-%d %H:%M} ({options.tz})"
         m[3].metric(tr("posts.metric.span"), f"{span.days}", help=when)
-    st.caption(ca.formulas_caption(total, options.model, corpus.band(), lang))
+    st.caption(captions.formulas_caption(total, options.model, corpus.band(), lang))
     if weighted:
         st.caption(tr("posts.weighted_caption"))
     _select_period(labels)
@@ -242,11 +243,13 @@ def _results(corpus: ca.CorpusAnalysis) -> None:
     st.download_button(tr("posts.download"), csv, f"timeline_{freq}.csv", "text/csv", key="posts_download")
     st.subheader(tr("posts.spikes"))
     background = "、".join(sorted(corpus.background_keywords())) or "—"
-    st.caption(tr("posts.spike_rule", background=background, **ca.SPIKE_RULE_FIELDS))
+    st.caption(tr("posts.spike_rule", background=background, **captions.SPIKE_RULE_FIELDS))
     if not spikes:
         st.info(tr("posts.no_spikes"))
     for i, spike in enumerate(spikes[:12]):
-        with st.expander(ca.spike_title(spike, corpus.label_of(freq, spike.period), lang), expanded=i == 0):
+        with st.expander(
+            captions.spike_title(spike, corpus.label_of(freq, spike.period), lang), expanded=i == 0
+        ):
             keywords = corpus.explanation(freq, spike.period).keywords  # jieba time: once per period
             st.markdown(tr("posts.spike.keywords", keywords=md_escape("、".join(k.term for k in keywords))))
             st.caption(tr("posts.spike.top_posts"))
@@ -258,7 +261,7 @@ def _results(corpus: ca.CorpusAnalysis) -> None:
         chosen = st.selectbox(title, with_posts, key="posts_period", label_visibility="collapsed")
         row = corpus.timeline(freq).iloc[labels.index(chosen)]  # its posts: scored (n) and unscored
         st.markdown(f"**{tr('posts.period_posts', period=chosen, n=int(row['posts']))}**")
-        st.caption(ca.period_caption(row, lang))
+        st.caption(captions.period_caption(row, lang))
         _post_table(corpus, "period", "posts_period_table", freq, row["period"], limit=PERIOD_TABLE_ROWS)
         posts_review.section(st.session_state[SOURCE_KEY], corpus, freq, row["period"])
     st.subheader(tr("posts.themes"))

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from analysis.cli import EXIT_INPUT, EXIT_USAGE, main
+from analysis.corpus.captions import entities_csv_frame
 from analysis.corpus.ingest import ColumnMapping
 from analysis.corpus.pipeline import CorpusOptions
-from analysis.corpus.view import CorpusAnalysis, entities_csv_frame
+from analysis.corpus.view import CorpusAnalysis
 from analysis.entities import POSTS_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]

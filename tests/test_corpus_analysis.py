@@ -22,12 +22,13 @@ import pytest
 from analysis.cli import main as cli_main
 from analysis.corpus import view as analysis_module
 from analysis.corpus.aggregate import TimelineAccumulator, period_start, timeline_csv_frame
+from analysis.corpus.captions import posts_table
 from analysis.corpus.clean import CleanOptions
 from analysis.corpus.ingest import ColumnMapping, CorpusError
 from analysis.corpus.pipeline import CorpusOptions, IngestReport, validate_options
 from analysis.corpus.spikes import find_spikes, rank_posts
 from analysis.corpus.timeparse import TimeZoneError
-from analysis.corpus.view import AnalysisCache, CorpusAnalysis, posts_table
+from analysis.corpus.view import AnalysisCache, CorpusAnalysis
 from analysis.metrics import summarize_counts
 from analysis.model import Evidence
 

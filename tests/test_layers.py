@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "analysis.i18n",
             "analysis.charts",
             "analysis.corpus.view",
+            "analysis.corpus.captions",
             "analysis.corpus.charts",
             "analysis.export",
             "analysis.report",

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analysis.corpus.captions import entities_csv_frame
 from analysis.corpus.ingest import ColumnMapping
 from analysis.corpus.pipeline import CorpusOptions
-from analysis.corpus.view import TOP_ENTITIES, CorpusAnalysis, entities_csv_frame
+from analysis.corpus.view import TOP_ENTITIES, CorpusAnalysis
 from analysis.entities import POSTS_COLUMNS, default_table
 from analysis.i18n import t
 from tests.dashboard_fixtures import open_posts_sample

@@ -258,7 +258,7 @@ def run_entities(
     share_of_voice (analysis.entities.POSTS_COLUMNS; known aliases of the alias table in the
     cleaned text, a post counting once per entity with its own label). With `competitors`, only
     those entities, share of voice recomputed within them (1 per period)."""
-    from analysis.corpus.view import entities_csv_frame
+    from analysis.corpus.captions import entities_csv_frame
     from analysis.entities import EntityAccumulator, default_table, share_of_voice
 
     chosen = competitor_names(competitors, rollup=rollup, aliases=aliases) if competitors else ()

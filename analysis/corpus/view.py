@@ -1,18 +1,7 @@
-"""One analysed corpus: the scored posts, their ingest report, and everything the Posts page shows
-of them (timeline per frequency, spikes and their explanations, top posts, themes over time,
-background keywords, per-post evidence, the post tables, entities and their share of voice per
-period), each computed once and kept.
-
-A `CorpusAnalysis` is shared: the dashboard keeps a few of them per process and every session
-reading the same corpus with the same options gets the same object. So each result is memoised
-under a lock: the first caller builds it, callers arriving meanwhile wait for that build instead of
-starting their own, and everyone gets the same object. The computation itself lives in
-`aggregate`, `spikes`, `pipeline` and `analysis.metrics`; this module only decides what to keep.
-"""
+"""One analysed corpus as the Posts page sees it: `CorpusAnalysis`, its views each built once, shared."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -22,11 +11,10 @@ import pandas as pd
 
 from analysis.corpus import aggregate
 from analysis.corpus.aggregate import TimelineAccumulator, check_freq, period_label, period_start
+from analysis.corpus.captions import ENTITY_COLUMN_KEYS, entities_csv_frame, posts_table, totals_by_entity
 from analysis.corpus.pipeline import CorpusOptions, IngestReport, frame_chunks, process_chunks
 from analysis.corpus.scoring import EMOTICON_LANG, emoticon_evidence
 from analysis.corpus.spikes import (
-    MIN_POSTS,
-    Z_THRESHOLD,
     PeriodExplanation,
     Spike,
     background_keywords,
@@ -34,8 +22,9 @@ from analysis.corpus.spikes import (
     find_spikes,
     rank_posts,
 )
-from analysis.format import evidence_string, nev_decimal
+from analysis.format import evidence_string
 from analysis.i18n import UiLang, t
+from analysis.lazy import OnceMap
 from analysis.metrics import summarize_counts
 from analysis.model import SentimentSummary
 from analysis.sentiment import Scorer, Thresholds
@@ -44,7 +33,6 @@ CHUNK_ROWS = 20_000  # rows scored at a time (and the step of the progress callb
 EVIDENCE_ROWS = 50  # posts of a period table explained with their top terms (~5 ms each)
 EVIDENCE_TERMS = 4
 TOP_ENTITIES = 10  # entities the Posts page shows when no competitor set is picked
-TABLE_ROLES = ("likes", "reposts", "comments", "source", "region", "author")  # shown when mapped
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -53,9 +41,6 @@ T = TypeVar("T")
 TableKind = Literal["top", "spike", "period"]
 FigureKind = Literal["volume", "nev", "themes", "breakdown", "entity_share", "entity_mentions", "entity_nev"]
 ENTITY_FIGURES = ("entity_share", "entity_mentions", "entity_nev")
-
-# The spike rule's numbers, for its caption (posts.spike_rule names them as placeholders).
-SPIKE_RULE_FIELDS: dict[str, object] = {"z": Z_THRESHOLD, "min_posts": MIN_POSTS}
 
 
 @dataclass(frozen=True)
@@ -90,15 +75,22 @@ class PostTable:
 
 
 class CorpusAnalysis:
-    """Scored posts and their report, with memoised, thread-safe views of them."""
+    """Scored posts and their ingest report, with everything the Posts page shows of them (timeline
+    per frequency, spikes and their explanations, top posts, themes over time, background keywords,
+    per-post evidence, the post tables, entities and their share of voice per period).
+
+    An analysis is shared: the dashboard keeps a few per process (`AnalysisCache`) and every session
+    reading the same corpus with the same options gets the same object. So each view is memoised
+    (`cached`, an `analysis.lazy.OnceMap`): the first caller builds it, callers arriving meanwhile
+    wait for that build instead of starting their own, and everyone gets the same object. The
+    computation itself lives in `aggregate`, `spikes`, `pipeline` and `analysis.metrics`; this class
+    only decides what to keep."""
 
     def __init__(self, posts: pd.DataFrame, report: IngestReport, options: CorpusOptions) -> None:
         self.posts = posts
         self.report = report
         self.options = options
-        self._lock = threading.Lock()  # guards the two dicts below, never held during a build
-        self._memo: dict[Hashable, Any] = {}
-        self._building: dict[Hashable, threading.Lock] = {}
+        self._memo: OnceMap[Hashable, Any] = OnceMap()  # every view, each built once (`cached`)
         # The library's user aliases (the same for every session); entity views are memoised per
         # alias set, so an alias added in the UI shows on the next run.
         self._entity_aliases: tuple[tuple[str, str, str], ...] = ()
@@ -118,19 +110,7 @@ class CorpusAnalysis:
     def cached(self, key: Hashable, build: Callable[[], T]) -> T:
         """`build()` once per key, the same object after. Concurrent first callers of one key wait
         for a single build; different keys build in parallel. A failed build is not kept."""
-        with self._lock:
-            if key in self._memo:
-                return self._memo[key]
-            key_lock = self._building.setdefault(key, threading.Lock())
-        with key_lock:
-            with self._lock:
-                if key in self._memo:
-                    return self._memo[key]
-            value = build()
-            with self._lock:
-                self._memo[key] = value
-                self._building.pop(key, None)
-            return value
+        return self._memo.get_or_build(key, build)[0]
 
     # -- the model ---------------------------------------------------------------------------------
     def scorer(self) -> Scorer:
@@ -478,179 +458,11 @@ class CorpusAnalysis:
         return self.cached("top", build)
 
 
-# -- captions: the page's sentences about an analysis, in the UI language (as the charts are) -----------
-def nev_text(value: float | None, lang: UiLang) -> str:
-    """A net emotional value as shown: signed, three decimals, a dash when undefined."""
-    return nev_decimal(value, missing=t("posts.na", lang))
-
-
-def report_caption(r: IngestReport, lang: UiLang) -> str:
-    """Where every row went: the posts (scored, unscored and why) and the rows left out."""
-    return t(
-        "posts.report",
-        lang,
-        rows=r.rows_read,
-        posts=r.posts,
-        scored=r.scored,
-        emoticon=r.emoticon_scored,
-        unscored=r.unscored,
-        empty=r.empty_text,
-        bad_time=r.bad_time,
-        dups=r.duplicates,
-        dropped=r.duplicates_dropped,
-        emptied=r.emptied_by_cleaning,
-    )
-
-
-def formulas_caption(total: SentimentSummary, model: str, band: Thresholds | None, lang: UiLang) -> str:
-    """The two nev formulas with the counts, the model and the neutral band that made them."""
-    shown = f"[{band.negative_below:+.2f}, {band.positive_above:+.2f}]" if band else "—"
-    return t(
-        "posts.formulas", lang, p=total.positive, u=total.neutral, n=total.negative, model=model, band=shown
-    )
-
-
-def spike_title(spike: Spike, period: str, lang: UiLang) -> str:
-    z, nev = f"{spike.z:.1f}", nev_text(spike.nev, lang)
-    if spike.kind == "volume":  # the volume: every post of the period
-        return t("posts.spike.volume", lang, period=period, n=int(spike.value), z=z, nev=nev)
-    return t("posts.spike.turn", lang, period=period, delta=f"{spike.value:+.3f}", z=z, nev=nev, n=spike.n)
-
-
-def period_caption(row: pd.Series, lang: UiLang) -> str:
-    """A timeline row's counts (posts, scored n, unscored, P, U, N) and nev pair."""
-    return t(
-        "posts.period_summary",
-        lang,
-        posts=int(row["posts"]),
-        scored=int(row["n"]),
-        unscored=int(row["unscored"]),
-        p=int(row["positive"]),
-        u=int(row["neutral"]),
-        n=int(row["negative"]),
-        nev=nev_text(row["nev"], lang),
-        polar=nev_text(row["nev_polar"], lang),
-    )
-
-
-def posts_table(rows: pd.DataFrame, lang: UiLang, evidence: Iterable[str] | None = None) -> pd.DataFrame:
-    """Posts as shown and downloaded: time, text, label, score, weight, [evidence], the mapped
-    engagement / source / region / author columns, duplicate flag, row; column names in `lang`."""
-
-    def col(name: str) -> str:
-        return t(f"posts.col.{name}", lang)
-
-    table = pd.DataFrame(
-        {
-            col("time"): rows["time"].dt.strftime("%Y-%m-%d %H:%M"),
-            col("text"): rows["text"],
-            col("label"): rows["label"].map(lambda x: t(f"label.{x}" if x else "label.unscored", lang)),
-            col("score"): rows["score"],
-            col("weight"): rows["weight"].round(2),
-        }
-    )
-    if evidence is not None:
-        table[col("evidence")] = list(evidence)
-    for role in TABLE_ROLES:
-        if role in rows:
-            table[col(role)] = rows[role]
-    if "duplicate" in rows:  # flagged, still counted: say which posts repeat an earlier one
-        table[col("duplicate")] = rows["duplicate"].map(lambda x: t(f"posts.dup.{x}", lang) if x else "")
-    table[col("row")] = rows["row"]
-    return table
-
-
-# The entity table's columns (analysis.entities.POSTS_COLUMNS) as the Posts page names them.
-ENTITY_COLUMN_KEYS = {
-    "period": "posts.entities.col.period",
-    "entity": "posts.entities.col.entity",
-    "mentions": "posts.entities.col.mentions",
-    "positive": "posts.entities.col.positive",
-    "neutral": "posts.entities.col.neutral",
-    "negative": "posts.entities.col.negative",
-    "nev": "posts.entities.col.nev",
-    "share_of_voice": "posts.entities.col.share_of_voice",
-}
-
-
-def entities_csv_frame(table: pd.DataFrame, freq: str) -> pd.DataFrame:
-    """The `entities` command's CSV contract (and the page's download): period (as the timeline
-    writes it), entity, mentions, positive, neutral, negative, nev (4 decimals), share_of_voice
-    (8 decimals, so a period's shares still sum to 1 within 1e-6)."""
-    from analysis.entities import POSTS_COLUMNS
-
-    out = table.loc[:, list(POSTS_COLUMNS)].copy()
-    out["period"] = period_label(table["period"], freq).to_numpy()
-    for col in ("mentions", "positive", "neutral", "negative"):
-        out[col] = out[col].astype("int64")
-    out["nev"] = out["nev"].astype(float).round(4)
-    out["share_of_voice"] = out["share_of_voice"].astype(float).round(8)
-    return out.reset_index(drop=True)
-
-
-def totals_by_entity(table: pd.DataFrame) -> pd.DataFrame:
-    """A posts entity table summed over its periods: entity, mentions, positive, neutral,
-    negative, nev (analysis.metrics), share_of_voice of the table's mentions; most mentioned first."""
-    counts = ["mentions", "positive", "neutral", "negative"]
-    sums = table.groupby("entity", sort=False)[counts].sum()
-    out = sums.reset_index()
-    for col in counts:
-        out[col] = out[col].astype("int64")
-    out["nev"] = [
-        np.nan if (v := summarize_counts(int(p), int(u), int(n)).nev) is None else v
-        for p, u, n in zip(out["positive"], out["neutral"], out["negative"], strict=True)
-    ]
-    total = int(out["mentions"].sum())
-    out["share_of_voice"] = out["mentions"] / total if total else 0.0
-    out = out.sort_values(["mentions", "entity"], ascending=[False, True], kind="stable")
-    return out.reset_index(drop=True)
-
-
-class AnalysisCache:
+class AnalysisCache(OnceMap[str, CorpusAnalysis]):
     """A few analysed corpora shared by every session of a process, first in first out (each can
-    hold 200,000 posts). Sessions run in threads: every read and write takes the lock."""
+    hold 200,000 posts): an `OnceMap`, so sessions asking for the same corpus at once wait for one
+    build (`get_or_build`: a 200,000-post analysis twice at the same moment would double the memory
+    it takes) and an analysis another session stored first wins (`put`)."""
 
     def __init__(self, max_items: int = 3) -> None:
-        self.max_items = max_items
-        self._lock = threading.Lock()
-        self._items: dict[str, CorpusAnalysis] = {}
-        self._building: dict[str, threading.Lock] = {}  # one lock per corpus being analysed
-
-    def get(self, key: str) -> CorpusAnalysis | None:
-        with self._lock:
-            return self._items.get(key)
-
-    def put(self, key: str, analysis: CorpusAnalysis) -> CorpusAnalysis:
-        """Keep `analysis` (dropping the oldest beyond `max_items`); return the one kept for `key`
-        (an analysis another session stored first wins, so all sessions share one object)."""
-        with self._lock:
-            if key in self._items:
-                return self._items[key]
-            while self._items and len(self._items) >= self.max_items:
-                self._items.pop(next(iter(self._items)))
-            self._items[key] = analysis
-            return analysis
-
-    def get_or_build(self, key: str, build: Callable[[], CorpusAnalysis]) -> tuple[CorpusAnalysis, bool]:
-        """The analysis for `key`, built by `build` if absent; (analysis, True when built by this
-        call). Sessions asking for the same corpus at once wait for one build (a 200,000-post
-        analysis twice at the same moment would double the memory it takes)."""
-        if (found := self.get(key)) is not None:
-            return found, False
-        with self._lock:
-            key_lock = self._building.setdefault(key, threading.Lock())
-        with key_lock:
-            if (found := self.get(key)) is not None:
-                return found, False
-            kept = self.put(key, build())
-        with self._lock:
-            self._building.pop(key, None)
-        return kept, True
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._items)
-
-    def __contains__(self, key: object) -> bool:
-        with self._lock:
-            return key in self._items
+        super().__init__(max_items)

@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.corpus import view as ca
+from analysis.corpus.captions import ENTITY_COLUMN_KEYS
 from pages.ui.article import aliases_in_use
 from pages.ui.state import tr, ui_lang
 
@@ -96,7 +97,7 @@ def _totals_table(summary: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     table = summary.assign(
         entity=summary["entity"].map(lambda n: names.get(n, n)), nev=summary["nev"].round(4)
     )
-    return table.rename(columns=lambda c: tr(ca.ENTITY_COLUMN_KEYS[c]))
+    return table.rename(columns=lambda c: tr(ENTITY_COLUMN_KEYS[c]))
 
 
 # Not a page. Streamlit's legacy pages/ start (a fresh server's first run, before dashboard.py has

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analysis.corpus import view as ca
+from analysis.corpus.captions import nev_text
 from analysis.corpus.view import CorpusAnalysis
 from analysis.errors import OpinionLensError
 from analysis.review import (
@@ -75,8 +75,8 @@ def section(source: dict[str, Any], corpus: CorpusAnalysis, freq: str, period: p
         f"{view.reviewed:,}",
         help=tr("posts.review.changed", n=view.changed),
     )
-    m[1].metric(tr("posts.review.nev_model"), ca.nev_text(view.model.nev, ui_lang()))
-    m[2].metric(tr("posts.review.nev_reviewed"), ca.nev_text(view.reviewed_summary.nev, ui_lang()))
+    m[1].metric(tr("posts.review.nev_model"), nev_text(view.model.nev, ui_lang()))
+    m[2].metric(tr("posts.review.nev_reviewed"), nev_text(view.reviewed_summary.nev, ui_lang()))
     if view.stale:
         st.caption(tr("posts.review.stale_posts", n=len(view.stale)))
     if not editing_allowed():
