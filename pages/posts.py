@@ -27,10 +27,11 @@ from analysis.corpus.timeparse import DEFAULT_TZ
 from analysis.errors import OpinionLensError
 from analysis.format import md_escape
 from analysis.library import LibraryError
-from pages import common  # the shim, until this page's body imports from pages.ui
 from pages.ui import posts_entities, posts_review
+from pages.ui.access import editing_allowed
+from pages.ui.cache import get_library
 from pages.ui.frame import page_shell
-from pages.ui.state import tr, ui_lang
+from pages.ui.state import current_band, current_model, tr, ui_lang
 
 page_shell()  # draws the app's frame when Streamlit runs this page alone (legacy pages/ start)
 
@@ -78,7 +79,7 @@ def _use(data: bytes, filename: str, origin: str, sha: str, options: CorpusOptio
 
 def _input_row() -> None:
     upload = None
-    if common.editing_allowed():
+    if editing_allowed():
         types = ["csv", "tsv", "txt", "xlsx", "jsonl", "json", "ndjson"]
         upload = st.file_uploader(tr("posts.upload"), types, key="posts_upload", help=tr("posts.upload_help"))
     else:  # read-only visitor: the sample and the library's corpora only
@@ -94,7 +95,7 @@ def _input_row() -> None:
         _use(data, SAMPLE_CORPUS.name, "sample", hashlib.sha256(data).hexdigest(), CorpusOptions(mapping))
     cols[0].caption(tr("posts.sample_caption"))
     try:
-        corpora = {c.id: c for c in common.get_library().list_corpora()}
+        corpora = {c.id: c for c in get_library().list_corpora()}
     except LibraryError as exc:
         cols[1].caption(tr("posts.library_error", error=str(exc)))
         return
@@ -104,7 +105,7 @@ def _input_row() -> None:
     pick = cols[1].selectbox(tr("posts.library"), list(corpora), format_func=name, key="posts_library_pick")
     if cols[1].button(tr("posts.library_open"), key="posts_library_open", icon=":material/folder_open:"):
         try:
-            record = common.get_library().get_corpus(pick)
+            record = get_library().get_corpus(pick)
         except LibraryError as exc:
             cols[1].error(str(exc))
             return
@@ -154,7 +155,7 @@ def _analyse(frame: pd.DataFrame, source: dict[str, Any], options: CorpusOptions
     if built and source["origin"] == "upload":  # only a corpus that parsed with a confirmed mapping is stored
         name, stored = source["filename"], options.to_stored()
         try:
-            record, created = common.get_library().add_corpus(name, source["data"], name, stored,
+            record, created = get_library().add_corpus(name, source["data"], name, stored,
                                                               rows=corpus.report.rows_read)  # fmt: skip
             st.toast(tr("posts.stored" if created else "posts.already_stored", name=record.name))
         except LibraryError as exc:
@@ -293,7 +294,7 @@ def run() -> None:
             _mapping_form(frame, source)
         if not source.get("options"):
             return
-        sidebar = {"model": common.current_model(), "band": common.current_band()}
+        sidebar = {"model": current_model(), "band": current_band()}
         options = options_with(CorpusOptions.from_dict(source["options"]), **sidebar)
         corpus = _analyse(frame, source, validate_options(options, [str(c) for c in frame.columns]))
     except OpinionLensError as exc:

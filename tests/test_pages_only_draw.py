@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "pages"
 # Modules of pages/ that are glue, not pages: they wrap `analysis` in Streamlit caches and state.
-GLUE = {"common.py", "frame.py", "__init__.py"}
+GLUE = {"frame.py", "__init__.py"}
 # The Posts page and the sections it draws get every number and figure from CorpusAnalysis.
 POSTS = {"posts.py", "posts_review.py", "posts_entities.py"}
 

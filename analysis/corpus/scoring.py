@@ -2,7 +2,7 @@
 
 `score_frame` is the per-partition function: it is pure and only touches its own chunk, so it runs
 unchanged as `dask.dataframe.map_partitions(score_frame, ...)` or inside a Spark pandas UDF.
-Language is decided per text by `detect_langs`, the vectorised twin of `analysis.lang.detect_lang`
+Language is decided per text by `detect_langs`, the vectorised twin of `analysis.text.lang.detect_lang`
 (same rule and character classes; tests check they agree). Labels come from the model's neutral
 band (or the user's), the same band articles use.
 
@@ -30,7 +30,7 @@ SCORE_COLUMNS: tuple[str, ...] = ("lang", "score", "label")
 EMOTICON_LANG = "emoticon"  # the `lang` of a text made only of emoticon codes
 
 
-# The character classes of analysis.lang, as code-point ranges.
+# The character classes of analysis.text.lang, as code-point ranges.
 _OTHER_RANGES = (
     (0x3040, 0x30FF), (0xAC00, 0xD7AF), (0x0400, 0x04FF), (0x0600, 0x06FF),
     (0x0370, 0x03FF), (0x0E00, 0x0E7F), (0x0900, 0x097F),
@@ -83,7 +83,7 @@ def char_class_counts(texts: list[str]) -> dict[str, np.ndarray]:
 
 
 def detect_langs(texts: pd.Series) -> pd.Series:
-    """`zh` / `en` / `other` per text, by the rule of `analysis.lang.detect_lang`: one Han character
+    """`zh` / `en` / `other` per text, by the rule of `analysis.text.lang.detect_lang`: one Han character
     weighs as much as one English word; other scripts win only when they outnumber both."""
     s = pd.Series(texts)
     values = [

@@ -228,15 +228,13 @@ def _sections() -> dict[str, list[st.Page]]:
             page("themes", "nav.themes", ":material/category:"),
             page("timeline", "nav.timeline", ":material/timeline:"),
         ],
+        tr("nav.section.posts"): [page("posts", "nav.posts", ":material/forum:")],
+        tr("nav.section.library"): [
+            page("library", "nav.library", ":material/library_books:"),
+            page("compare", "nav.compare", ":material/compare_arrows:"),
+        ],
+        tr("nav.section.method"): [page("method", "nav.method", ":material/science:")],
     }
-    if (PAGES_DIR / "posts.py").exists():
-        sections[tr("nav.section.posts")] = [page("posts", "nav.posts", ":material/forum:")]
-    library_pages = []
-    if (PAGES_DIR / "library.py").exists():
-        library_pages.append(page("library", "nav.library", ":material/library_books:"))
-    library_pages.append(page("compare", "nav.compare", ":material/compare_arrows:"))
-    sections[tr("nav.section.library")] = library_pages
-    sections[tr("nav.section.method")] = [page("method", "nav.method", ":material/science:")]
     return sections
 
 
@@ -285,10 +283,3 @@ def run() -> None:
             _downloads(record)
             editing_controls()
         page.run()
-
-
-# Not a page. Streamlit's legacy pages/ start (a fresh server's first run, before dashboard.py has
-# called st.navigation) runs any file of pages/ that a URL names, this one too: send that visitor
-# to the app itself, which opens the Overview.
-if __name__ == "__main__":
-    st.switch_page("dashboard.py")

@@ -98,10 +98,3 @@ def _totals_table(summary: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
         entity=summary["entity"].map(lambda n: names.get(n, n)), nev=summary["nev"].round(4)
     )
     return table.rename(columns=lambda c: tr(ENTITY_COLUMN_KEYS[c]))
-
-
-# Not a page. Streamlit's legacy pages/ start (a fresh server's first run, before dashboard.py has
-# called st.navigation) runs any file of pages/ that a URL names, this one too: send that visitor
-# to the app itself, which opens the Overview.
-if __name__ == "__main__":
-    st.switch_page("dashboard.py")
