@@ -267,13 +267,25 @@ def _author_from(line: str) -> str | None:
     return None
 
 
-def separate_furniture(
-    text: str,
-    link_chars: tuple[int, ...] | None = None,
-    count_in: frozenset[str] = frozenset(),
-) -> Separated:
-    """Split `text` into the article body and the furniture blocks (see the module docstring).
-    `link_chars`: per line, characters that were link text (analysis.text.markdown)."""
+@dataclass
+class _Page:
+    """The lines of a text under examination, with a reason per line once one is found."""
+
+    lines: list[str]
+    cores: list[str]  # each line without marks and decoration ("" for blank or front matter)
+    links: list[int]  # link characters per line
+    after_image: list[bool]  # the line stands under an image (a caption)
+    nonempty: list[int]
+    reason: list[str | None]
+    author: str | None = None
+    account: str | None = None
+    place: str | None = None
+
+    def prose(self, i: int) -> bool:
+        return _is_prose(self.lines[i])
+
+
+def _read_page(text: str, link_chars: tuple[int, ...] | None) -> _Page:
     lines = text.split("\n")
     n = len(lines)
     # Where an image stood (analysis.text.markdown.IMAGE_MARK): the short line after it is a caption.
@@ -293,7 +305,6 @@ def separate_furniture(
             image_line = False
         lines[i] = line.replace(IMAGE_MARK, "")
     links = list(link_chars) if link_chars is not None and len(link_chars) == n else [0] * n
-    reason: list[str | None] = [None] * n
     cores = [_core(line) for line in lines]
     # A front matter block at the top is metadata the structure parser reads.
     first = next((i for i in range(n) if lines[i].strip()), None)
@@ -303,27 +314,27 @@ def separate_furniture(
             for j in range(first, close + 1):
                 cores[j] = ""
     nonempty = [i for i in range(n) if cores[i]]
-    if not nonempty:
-        return Separated(text, (), None, None)
+    return _Page(lines, cores, links, after_image, nonempty, [None] * n)
 
-    # Per-line rules that hold anywhere on the page.
+
+def _mark_lines(page: _Page) -> None:
+    """The per-line rules that hold anywhere on the page."""
+    lines, cores, reason = page.lines, page.cores, page.reason
     counts: dict[str, int] = {}
-    for i in nonempty:
+    for i in page.nonempty:
         counts[cores[i]] = counts.get(cores[i], 0) + 1
-    author: str | None = None
-    account: str | None = None
-    for i in nonempty:
+    for i in page.nonempty:
         line, core = lines[i].strip(), cores[i]
         short = len(core) <= 80 and not _is_prose(line)
         if _ORIGINAL_LABEL.match(core) and short:  # "原创 张三 财经观察": the account label line
             reason[i] = "page_header"
             tokens = core.split()[1:]
-            account = account or (tokens[-1] if tokens else None)
+            page.account = page.account or (tokens[-1] if tokens else None)
         elif _IMAGE_CREDIT.match(core) and len(core) <= 80:
             reason[i] = "image_credit"
         elif _CREDIT_LINE.match(core) and short:
             reason[i] = "byline"
-            author = author or _author_from(core)
+            page.author = page.author or _author_from(core)
         elif _is_notice(line, core):
             reason[i] = "notice"
         elif (
@@ -334,7 +345,7 @@ def separate_furniture(
             reason[i] = "call_to_action"  # "识别二维码加入…社群，内有…": a promo paragraph
         elif _POSTED.search(core) and find_date(core) is not None and len(core) <= 80:
             reason[i] = "byline"
-        elif links[i] and links[i] >= 0.5 * len(core) and not _is_prose(line):
+        elif page.links[i] and page.links[i] >= 0.5 * len(core) and not _is_prose(line):
             reason[i] = "link_list"
         elif (
             short
@@ -342,42 +353,48 @@ def separate_furniture(
             and (_is_menu(core) or (_LOGIN.search(core) and len(core) <= SHORT))
         ):
             reason[i] = "navigation"
-        elif after_image[i] and len(core) <= 40 and not _is_prose(line) and not _is_heading(line):
+        elif page.after_image[i] and len(core) <= 40 and not _is_prose(line) and not _is_heading(line):
             reason[i] = "image_credit"  # a caption under an image
         elif (
             counts[core] >= 2 and len(core) <= 40 and not _is_heading(line) and not _has_sentence_punct(core)
         ):
             reason[i] = "repeated"
-
     # A line that is only a date or time, past the top lines the structure parser reads.
-    for i in nonempty[6:]:
+    for i in page.nonempty[6:]:
         if reason[i] is None and _is_date_only(cores[i]):
             reason[i] = "timestamp"
 
-    # A whole-page capture prints the headline twice: once at the top and again where the article
-    # starts, after the site's header. Everything between the two is the site's, not the article's.
-    headline = nonempty[0]
-    restart = _headline_restart(lines, cores, nonempty, reason)
-    if restart is not None:
-        for j in nonempty:
-            if headline < j <= restart and reason[j] is None and not _is_meta_line(cores[j]):
-                reason[j] = "repeated" if j == restart else "page_header"
 
-    # The header zone: before the first prose line, short unpunctuated lines are page furniture,
-    # except the headline (the first line) and the date / source lines the structure parser reads.
-    # (no prose at all: a short text or a summary of short lines; then there is no header zone)
-    zone_start = restart if restart is not None else -1
+def _mark_site_header(page: _Page) -> int | None:
+    """A whole-page capture prints the headline twice: once at the top and again where the article
+    starts, after the site's header. Everything between the two is the site's, not the article's.
+    Returns the line of the second headline (None when there is none)."""
+    headline = page.nonempty[0]
+    restart = _headline_restart(page.lines, page.cores, page.nonempty, page.reason)
+    if restart is not None:
+        for j in page.nonempty:
+            if headline < j <= restart and page.reason[j] is None and not _is_meta_line(page.cores[j]):
+                page.reason[j] = "repeated" if j == restart else "page_header"
+    return restart
+
+
+def _mark_header_zone(page: _Page, zone_start: int) -> None:
+    """Before the first prose line (after `zone_start`), short unpunctuated lines are page
+    furniture, except the headline (the first line) and the date / source lines the structure
+    parser reads; the account name and the place after the date are noted. (No prose at all: a
+    short text or a summary of short lines; then there is no header zone.)"""
+    lines, cores, reason = page.lines, page.cores, page.reason
+    headline = page.nonempty[0]
     first_prose = next(
         (
             i
-            for i in nonempty
+            for i in page.nonempty
             if i > zone_start and _is_prose(lines[i]) and reason[i] is None and not _is_heading(lines[i])
         ),
         -1,
     )
-    place: str | None = None
     previous: int | None = None  # the nonempty line before i
-    for i in nonempty:
+    for i in page.nonempty:
         if i >= first_prose:
             break
         prior, previous = previous, i
@@ -389,56 +406,72 @@ def separate_furniture(
         if prior is not None and _SECTION_NUMBER.match(cores[prior]):
             continue  # "01" then "上午的消息": the first section's title, not the page's
         if _is_meta_line(core):
-            # "36氪 2025年10月27日 20:11 北京": the name before the date is the account
-            found = find_date(core)
-            tail = core[found[1][1] :].strip(_DECOR) if found else ""
-            if 0 < len(tail) <= 6 and HAN.search(tail) and not _has_sentence_punct(tail):
-                place = place or tail
-            if found and found[1][0] > 0 and not re.match(r"^(?:来源|Source)", core, re.I):
-                before = core[: found[1][0]].strip(_DECOR)
-                if 0 < len(before) <= 20 and HAN.search(before):
-                    account = account or before.split()[-1]
+            _note_dateline(page, core)
             continue
         if len(core) <= SHORT and not _has_sentence_punct(core) and not re.search(r"[:：=]", core):
             reason[i] = "page_header"
-            nxt = next((j for j in nonempty if j > i), None)
+            nxt = next((j for j in page.nonempty if j > i), None)
             if nxt is not None and _is_meta_line(cores[nxt]) and len(core) <= 20:
-                account = account or core
+                page.account = page.account or core
 
-    # "相关阅读" anywhere: the heading and the short lines after it.
-    for i in nonempty:
+
+def _note_dateline(page: _Page, core: str) -> None:
+    """ "36氪 2025年10月27日 20:11 北京": the name before the date is the account, the place after
+    it is where (not a source)."""
+    found = find_date(core)
+    tail = core[found[1][1] :].strip(_DECOR) if found else ""
+    if 0 < len(tail) <= 6 and HAN.search(tail) and not _has_sentence_punct(tail):
+        page.place = page.place or tail
+    if found and found[1][0] > 0 and not re.match(r"^(?:来源|Source)", core, re.I):
+        before = core[: found[1][0]].strip(_DECOR)
+        if 0 < len(before) <= 20 and HAN.search(before):
+            page.account = page.account or before.split()[-1]
+
+
+def _mark_link_lists(page: _Page) -> None:
+    """ "相关阅读" anywhere: the heading and the short lines after it."""
+    cores, reason = page.cores, page.reason
+    for i in page.nonempty:
         if _LINK_LIST_HEADING.match(cores[i]) and len(cores[i]) <= 20 and reason[i] is None:
             reason[i] = "link_list"
-            for j in range(i + 1, n):
+            for j in range(i + 1, len(cores)):
                 if not cores[j]:
                     continue
-                if _is_prose(lines[j]) or reason[j] not in (None, "link_list"):
+                if page.prose(j) or reason[j] not in (None, "link_list"):
                     break
                 reason[j] = "link_list"
 
-    # After the end: the first end mark, notice, call to action, link-list heading or promo heading
-    # once at least half of the prose has been told.
-    prose_total = sum(len(cores[i]) for i in nonempty if reason[i] is None and _is_prose(lines[i]))
+
+def _mark_after_end(page: _Page) -> None:
+    """After the end: the first end mark, notice, call to action, link-list heading or promo
+    heading once at least half of the prose has been told, unless much prose follows it."""
+    cores, reason = page.cores, page.reason
+    prose_total = sum(len(cores[i]) for i in page.nonempty if reason[i] is None and page.prose(i))
     told = 0
-    for i in nonempty:
+    for i in page.nonempty:
         core = cores[i]
         is_anchor = (
             reason[i] in ("notice", "call_to_action", "link_list")
-            or _END_MARK.match(lines[i].strip()) is not None
+            or _END_MARK.match(page.lines[i].strip()) is not None
             or (_LINK_LIST_HEADING.match(core) is not None and len(core) <= 20)
             or (_PROMO_HEADING.search(core) is not None and len(core) <= 20 and not _has_sentence_punct(core))
         )
         if is_anchor and prose_total and told >= 0.5 * prose_total:
-            rest = sum(len(cores[j]) for j in nonempty if j > i and reason[j] is None and _is_prose(lines[j]))
+            rest = sum(len(cores[j]) for j in page.nonempty if j > i and reason[j] is None and page.prose(j))
             if rest <= 0.35 * prose_total:
-                for j in nonempty:
+                for j in page.nonempty:
                     if j >= i and reason[j] is None:
                         reason[j] = "after_end"
                 break
-        if reason[i] is None and _is_prose(lines[i]):
+        if reason[i] is None and page.prose(i):
             told += len(core)
 
-    # A line whose only content is a mark (———, END) is not text; it goes with the furniture.
+
+def _blocks(page: _Page, count_in: frozenset[str]) -> tuple[list[str], list[FurnitureBlock]]:
+    """Runs of lines with one reason as blocks (a blank line between two lines of a run joins
+    it); the kept lines, with the blocks counted back in."""
+    lines, cores, reason = page.lines, page.cores, page.reason
+    n = len(lines)
     blocks: list[FurnitureBlock] = []
     kept: list[str] = []
     i = 0
@@ -470,4 +503,24 @@ def separate_furniture(
         if counted:
             kept.extend(lines[i:j])
         i = j
-    return Separated("\n".join(kept), tuple(blocks), author, account, place)
+    return kept, blocks
+
+
+def separate_furniture(
+    text: str,
+    link_chars: tuple[int, ...] | None = None,
+    count_in: frozenset[str] = frozenset(),
+) -> Separated:
+    """Split `text` into the article body and the furniture blocks (see the module docstring).
+    `link_chars`: per line, characters that were link text (analysis.text.markdown). The passes
+    run in this order because later ones skip lines an earlier one has explained."""
+    page = _read_page(text, link_chars)
+    if not page.nonempty:
+        return Separated(text, (), None, None)
+    _mark_lines(page)
+    restart = _mark_site_header(page)
+    _mark_header_zone(page, restart if restart is not None else -1)
+    _mark_link_lists(page)
+    _mark_after_end(page)
+    kept, blocks = _blocks(page, count_in)
+    return Separated("\n".join(kept), tuple(blocks), page.author, page.account, page.place)
