@@ -22,6 +22,7 @@ from analysis.readers import ReaderError, ReadResult, read_document
 from analysis.text.normalize import content_hash, stored_text_form
 
 if TYPE_CHECKING:
+    from analysis.model import ArticleAnalysis
     from analysis.sentiment import Progress, Scorer
 
 PASTE_NAME = None  # pasted text has no file name; the reader sniffs HTML pasted as source
@@ -125,6 +126,37 @@ def save_draft(
         summary=analysis.sentiment,
         model=f"{analysis.model.name}@{analysis.model.version}",
     )
+
+
+def set_furniture_counted(
+    library: Library,
+    record: ArticleRecord,
+    block_key: str,
+    counted: bool,
+    editor: str,
+    *,
+    scorer: Scorer | None = None,
+) -> ArticleAnalysis:
+    """Count a page-furniture block of a stored article in (or out again), and store the summary
+    the article now has: the default model's, with every choice made so far, as `save_draft`
+    stores it on intake (the library's NEV column and timeline read it). Returns that analysis."""
+    from analysis.pipeline import analyze_text  # late: the pipeline loads models
+    from analysis.sentiment import Scorer
+
+    library.set_furniture_counted(record.id, block_key, counted, editor)
+    scorer = scorer or Scorer("default", workload="article", store=library)
+    analysis = analyze_text(
+        record.text,
+        title=record.title,
+        source=record.source,
+        published_at=record.published_at,
+        scorer=scorer,
+        count_in=library.furniture_counted(record.id),
+    )
+    library.update_article(
+        record.id, summary=analysis.sentiment, model=f"{analysis.model.name}@{analysis.model.version}"
+    )
+    return analysis
 
 
 def save_drafts(

@@ -34,6 +34,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from analysis import intake
 from analysis import review as rv
 from analysis.charts import highlight_evidence, share_strip
 from analysis.errors import OpinionLensError
@@ -54,16 +55,14 @@ from pages.ui.article import (
     active_article_views,
     entities_for,
     entity_name,
-    record_analysis,
     shown_analysis,
     theme_labels,
 )
-from pages.ui.cache import get_library, sentence_evidence
+from pages.ui.cache import get_library, get_scorer, sentence_evidence
 from pages.ui.frame import page_shell
 from pages.ui.review_panel import review_error, review_word, reviewer, say, show_outcome, undo_line
 from pages.ui.state import (
     ENTITY_FILTER_PENDING_KEY,
-    current_band,
     current_model,
     label_name,
     tr,
@@ -279,16 +278,18 @@ sentence_table(analysis, rows, key="sentence_table", extra=entity_column)
 
 # -- page furniture: what is not counted, why, and an editor's choice to count a block back in -------
 def set_furniture_choice(block_key: str, widget_key: str) -> None:
-    counted = bool(st.session_state.get(widget_key))
     editor = review_editor() or editor_identity()
     if editor is None:
         return
     try:
-        library = get_library()
-        library.set_furniture_counted(record.id, block_key, counted, editor)
-        if current_model() == "default" and current_band() is None:
-            fresh = record_analysis(library.get_article(record.id))
-            library.update_article(record.id, summary=fresh.sentiment)
+        intake.set_furniture_counted(
+            get_library(),
+            record,
+            block_key,
+            bool(st.session_state.get(widget_key)),
+            editor,
+            scorer=get_scorer("default", None),
+        )
     except OpinionLensError as exc:
         say(PREFIX, "error", tr("vp.furniture.failed", error=str(exc)))
 

@@ -182,3 +182,23 @@ def test_ensure_sample_missing_file_is_an_os_error(lib: Library, tmp_path: Path)
 def test_library_error_is_not_a_reader_error() -> None:
     # The page tells the two apart: reader codes map to translated messages, library errors are shown as is.
     assert not issubclass(LibraryError, ReaderError)
+
+
+def test_counting_a_furniture_block_in_stores_the_summary_it_makes(lib: Library) -> None:
+    from analysis.intake import set_furniture_counted
+    from analysis.sentiment import Scorer
+    from analysis.structure import parse_document
+
+    fixture = ROOT / "tests" / "fixtures" / "furniture" / "wechat_modelled_cctvnews_2020-02-29.txt"
+    scorer = Scorer("fast", workload="article")
+    record, _ = save_draft(lib, prepare_upload(fixture.read_bytes(), fixture.name), scorer=scorer)
+    promo = next(b for b in parse_document(record.text).furniture if b.text.startswith("直播预告"))
+    n_before = lib.get_article(record.id).summary.n
+    counted = set_furniture_counted(lib, record, promo.key, True, "ana", scorer=scorer)
+    stored = lib.get_article(record.id).summary
+    assert stored.n == counted.sentiment.n == n_before + 3  # the promo's three sentences
+    assert stored.nev == counted.sentiment.nev
+    assert [b.counted for b in counted.document.furniture if b.key == promo.key] == [True]
+    set_furniture_counted(lib, record, promo.key, False, "bo", scorer=scorer)  # and out again
+    assert lib.get_article(record.id).summary.n == n_before
+    assert [h["editor"] for h in lib.furniture_history(record.id)] == ["ana", "bo"]
