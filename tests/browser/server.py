@@ -613,3 +613,11 @@ def set_expander(expander: Locator, *, open_: bool, timeout_ms: float = 10_000) 
         except PlaywrightTimeout:
             if time.monotonic() > deadline:
                 raise
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    """The value of the st.metric whose label is `label`."""
+    card = page.locator("[data-testid='stMetric']").filter(
+        has=page.locator("[data-testid='stMetricLabel']", has_text=label)
+    )
+    return card.locator("[data-testid='stMetricValue']").first

@@ -16,6 +16,7 @@ from server import (
     choose_option,
     exceptions_on,
     go_to_page,
+    metric_value,
     new_page,
     open_app,
     rerun_after,
@@ -38,17 +39,10 @@ TEXT = FIXTURE.read_text(encoding="utf-8")
 N = 15  # sentences of the article (the reporters' credits are bylines); the promo adds 3
 
 
-def _metric(page: Page, label: str) -> Locator:
-    card = page.locator("[data-testid='stMetric']").filter(
-        has=page.locator("[data-testid='stMetricLabel']", has_text=label)
-    )
-    return card.locator("[data-testid='stMetricValue']").first
-
-
 def _overview_nev(page: Page, n: int) -> str:
     go_to_page(page, "")
-    expect(_metric(page, t("ov.sentences", LANG))).to_have_text(str(n))
-    return _metric(page, t("ov.nev", LANG)).inner_text()
+    expect(metric_value(page, t("ov.sentences", LANG))).to_have_text(str(n))
+    return metric_value(page, t("ov.nev", LANG)).inner_text()
 
 
 def _stored(db_url: str) -> tuple[int, str, frozenset[str]]:

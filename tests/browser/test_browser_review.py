@@ -9,13 +9,14 @@ import io
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, expect
 from server import (
     GAUGE_NUMBER,
     StreamlitServer,
     choose_option,
     exceptions_on,
     go_to_page,
+    metric_value,
     new_page,
     open_app,
     rerun_after,
@@ -36,22 +37,14 @@ def _percent(text: str) -> float:
     return float(text.replace("−", "-").strip().rstrip("%"))
 
 
-def _metric(page: Page, label: str) -> Locator:
-    """The value of the st.metric whose label is `label`."""
-    card = page.locator("[data-testid='stMetric']").filter(
-        has=page.locator("[data-testid='stMetricLabel']", has_text=label)
-    )
-    return card.locator("[data-testid='stMetricValue']").first
-
-
 def test_override_sentence_2_changes_the_reviewed_nev_and_the_csv_has_both_labels(
     chromium: Browser, fresh_server: StreamlitServer
 ) -> None:
     page = new_page(chromium)
     try:
         open_app(page, fresh_server.url)
-        model_nev = _metric(page, t("rv.nev_model", LANG)).inner_text()
-        expect(_metric(page, t("rv.nev_reviewed", LANG))).to_have_text(model_nev)  # nothing reviewed yet
+        model_nev = metric_value(page, t("rv.nev_model", LANG)).inner_text()
+        expect(metric_value(page, t("rv.nev_reviewed", LANG))).to_have_text(model_nev)  # nothing reviewed yet
 
         go_to_page(page, "viewpoints")
         # Who is reviewing: asked once, before the first change.
@@ -83,9 +76,9 @@ def test_override_sentence_2_changes_the_reviewed_nev_and_the_csv_has_both_label
         screenshot(page, "review-viewpoints")
 
         go_to_page(page, "")
-        reviewed = _metric(page, t("rv.nev_reviewed", LANG))
+        reviewed = metric_value(page, t("rv.nev_reviewed", LANG))
         expect(reviewed).not_to_have_text(model_nev)
-        expect(_metric(page, t("rv.nev_model", LANG))).to_have_text(model_nev)
+        expect(metric_value(page, t("rv.nev_model", LANG))).to_have_text(model_nev)
         expect(page.get_by_text(t("rv.k_of_n", LANG, k=1, n=11)).first).to_be_visible()  # 11 sentences
         # The gauge shows the reviewed view (the sidebar's default).
         gauge = page.locator(GAUGE_NUMBER).first.text_content() or ""
@@ -127,7 +120,7 @@ def test_override_sentence_2_changes_the_reviewed_nev_and_the_csv_has_both_label
         go_to_page(page, "method")
         heading = page.get_by_role("heading", name=t("me.rv", LANG))
         heading.scroll_into_view_if_needed()
-        expect(_metric(page, t("me.rv_n", LANG))).to_have_text("2")
+        expect(metric_value(page, t("me.rv_n", LANG))).to_have_text("2")
         expect(widget(page, "review_training_csv").locator("button")).to_be_visible()
         assert exceptions_on(page) == []
         screenshot(page, "review-method")
