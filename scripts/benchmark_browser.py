@@ -224,13 +224,18 @@ def first_run_benchmark(starts: int, delays: list[float]) -> int:
     delays_text = ", ".join(f"{d:g} s" for d in delays)
     print(f"first run of a fresh server: {starts} fresh starts per click delay ({delays_text})")
     print()
+    _print_table(rows, errors)
+    return 1 if errors or listing or foreign or not all(run.reached for run in every) else 0
+
+
+def _print_table(rows: list[tuple[str, ...]], errors: list[str]) -> None:
+    """The measures as a Markdown table, then any exception the app showed."""
     print("| measure | result | target | |")
     print("|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
     if errors:
         print("\nexceptions shown in the app:", *errors, sep="\n  ")
-    return 1 if errors or listing or foreign or not all(run.reached for run in every) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -334,14 +339,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"server healthy after {server_start_s:.1f} s (streamlit run dashboard.py, port {server.port})")
     print()
-    print("| measure | result | target | |")
-    print("|---|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
-    if errors:
-        print("\nexceptions shown in the app:", *errors, sep="\n  ")
-        return 1
-    return 0
+    _print_table(rows, errors)
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
