@@ -7,7 +7,7 @@ posts go through corpus (ingest → clean → timeparse → scoring → aggregat
 Layers, lowest first. A module imports from its own layer or a lower one, never a higher one
 (tests/test_layers.py fails when it does, counting imports inside functions too):
 
-0. records: `model` (the frozen dataclasses every stage returns), `errors`, `lazy` (single
+0. records: `records` (the frozen dataclasses every stage returns), `errors`, `lazy` (single
    flight), `access` (who may edit: a policy, no I/O).
 1. text and measures: `text/` (scripts, dates, normalize, decode, lang, keywords) and `metrics`
    (counts, shares, the two NEV formulas).

@@ -31,7 +31,7 @@ import pandas as pd
 import analysis
 from analysis.format import evidence_string
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summary_row
-from analysis.model import ArticleAnalysis, SentimentSummary
+from analysis.records import ArticleAnalysis, SentimentSummary
 
 if TYPE_CHECKING:
     from analysis.entities import EntitySummary

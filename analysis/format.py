@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from analysis.model import Evidence
+from analysis.records import Evidence
 
 # -- percentages --------------------------------------------------------------------------------------
 MISSING = "—"  # a value that does not exist (no scored sentence), on screen and in charts

@@ -22,7 +22,7 @@ from analysis.readers import ReaderError, ReadResult, read_document
 from analysis.text.normalize import content_hash, stored_text_form
 
 if TYPE_CHECKING:
-    from analysis.model import ArticleAnalysis
+    from analysis.records import ArticleAnalysis
     from analysis.sentiment import Progress, Scorer
 
 PASTE_NAME = None  # pasted text has no file name; the reader sniffs HTML pasted as source

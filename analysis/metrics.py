@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from analysis.model import LABELS, Label, SentimentSummary
+from analysis.records import LABELS, Label, SentimentSummary
 
 NEV_FORMULA = "nev = (P - N) / (P + U + N)"
 NEV_POLAR_FORMULA = "nev_polar = (P - N) / (P + N)"

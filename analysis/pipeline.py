@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from analysis.metrics import summarize_labels
-from analysis.model import ArticleAnalysis, Bullet, Document, Sentence
+from analysis.records import ArticleAnalysis, Bullet, Document, Sentence
 from analysis.sentiment import Progress, Scorer, Thresholds
 from analysis.stated_numbers import extract_figures
 from analysis.structure import parse_document
@@ -28,7 +28,7 @@ def analyze_text(
     source: str | None = None,
     published_at: datetime | None = None,
     scorer: Scorer | None = None,
-    costly_evidence: bool = False,
+    occlusion_evidence: bool = False,
     progress: Progress | None = None,
     count_in: Iterable[str] = (),
 ) -> ArticleAnalysis:
@@ -49,7 +49,11 @@ def analyze_text(
         )
     scorer = scorer or Scorer(model, band)
     return analyze_document(
-        document, scorer, input_sha256=content_hash(text), costly_evidence=costly_evidence, progress=progress
+        document,
+        scorer,
+        input_sha256=content_hash(text),
+        occlusion_evidence=occlusion_evidence,
+        progress=progress,
     )
 
 
@@ -58,13 +62,15 @@ def analyze_document(
     scorer: Scorer,
     *,
     input_sha256: str,
-    costly_evidence: bool = False,
+    occlusion_evidence: bool = False,
     progress: Progress | None = None,
 ) -> ArticleAnalysis:
     """Score every sentence; evidence that costs one encoder pass per word (the accurate tier's
-    occlusion) only when `costly_evidence`, otherwise on demand (`Scorer.explain`)."""
+    occlusion) only when `occlusion_evidence`, otherwise on demand (`Scorer.explain`)."""
     sentences = document.sentences
-    scored = scorer.score([s.text for s in sentences], costly_evidence=costly_evidence, progress=progress)
+    scored = scorer.score(
+        [s.text for s in sentences], occlusion_evidence=occlusion_evidence, progress=progress
+    )
     annotated: dict[int, Sentence] = {}
     for s, r in zip(sentences, scored, strict=True):
         annotated[s.position] = replace(

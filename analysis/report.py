@@ -22,7 +22,7 @@ from analysis.format import (
     share_percent,
 )
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, headline_measures, wilson_interval
-from analysis.model import ArticleAnalysis, Bullet, FurnitureBlock, Sentence, SentimentSummary
+from analysis.records import ArticleAnalysis, Bullet, FurnitureBlock, Sentence, SentimentSummary
 
 WIDTH = 100
 _LABEL_MARK = {"positive": "+", "neutral": "·", "negative": "-", None: "?"}

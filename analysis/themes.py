@@ -29,7 +29,7 @@ from pathlib import Path
 from analysis.errors import OpinionLensError
 from analysis.lazy import once
 from analysis.metrics import summarize_labels
-from analysis.model import Sentence, ThemeScore
+from analysis.records import Sentence, ThemeScore
 from analysis.text.keywords import EN_WORD
 from analysis.text.scripts import HAN
 

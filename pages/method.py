@@ -20,7 +20,6 @@ from analysis import model_card
 from analysis.format import share_percent
 from analysis.library import Library, LibraryError
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE
-from analysis.model import LABELS
 from analysis.model_card import (
     accuracy_table,
     band_sweep_figure,
@@ -32,6 +31,7 @@ from analysis.model_card import (
     speed_table,
     targets_table,
 )
+from analysis.records import LABELS
 from analysis.review import (
     ReviewedPair,
     agreement,

@@ -36,7 +36,7 @@ from analysis.format import (
 )
 from analysis.library import LibraryError
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE, headline_measures, wilson_interval
-from analysis.model import LABELS, SentimentSummary
+from analysis.records import LABELS, SentimentSummary
 from analysis.stated_numbers import stated_sentiment  # it owns what "stated" means
 from pages.ui.access import editing_allowed, review_editor
 from pages.ui.article import active_article_views, check_alias, entities_for, entity_name, shown_analysis

@@ -12,7 +12,7 @@ from analysis.errors import OpinionLensError
 from analysis.format import display_title, md_escape
 from analysis.library import ArticleRecord, LibraryError
 from analysis.metrics import summary_row
-from analysis.model import SentimentSummary
+from analysis.records import SentimentSummary
 from pages.ui.article import active_article, record_analysis
 from pages.ui.cache import get_library
 from pages.ui.frame import page_shell

@@ -47,7 +47,7 @@ from analysis.format import (
     nev_percent,
     score_text,
 )
-from analysis.model import LABELS, ArticleAnalysis, Bullet, Evidence, Sentence, SentimentSummary
+from analysis.records import LABELS, ArticleAnalysis, Bullet, Evidence, Sentence, SentimentSummary
 from analysis.text.normalize import content_hash
 from analysis.themes import dominant_themes
 from pages.ui.access import editing_allowed, editor_identity, review_editor

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from analysis.metrics import summarize_labels
-from analysis.model import (
+from analysis.records import (
     ArticleAnalysis,
     Bullet,
     Document,

@@ -25,7 +25,7 @@ from analysis.charts import (
 )
 from analysis.format import LABEL_COLORS, NEV_ZONE_NEGATIVE, NEV_ZONE_POSITIVE, nev_zone
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_counts
-from analysis.model import Evidence
+from analysis.records import Evidence
 from tests.dashboard_fixtures import make_analysis
 
 

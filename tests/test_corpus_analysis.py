@@ -30,7 +30,7 @@ from analysis.corpus.spikes import find_spikes, rank_posts
 from analysis.corpus.timeparse import TimeZoneError
 from analysis.corpus.view import AnalysisCache, CorpusAnalysis
 from analysis.metrics import summarize_counts
-from analysis.model import Evidence
+from analysis.records import Evidence
 
 ROOT = Path(__file__).resolve().parents[1]
 OPTIONS = CorpusOptions(ColumnMapping("text", "time", likes="likes"), model="snownlp", band=(-0.3, 0.3))

@@ -37,7 +37,7 @@ from analysis.entities import (
 )
 from analysis.errors import OpinionLensError
 from analysis.metrics import summarize_counts, summarize_labels
-from analysis.model import Sentence
+from analysis.records import Sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
@@ -336,7 +336,7 @@ def test_article_entities_clause_level_against_baseline(sample_analysis) -> None
 
 
 def _with_sentences(analysis, sentences: tuple[Sentence, ...]):
-    from analysis.model import Bullet, Group
+    from analysis.records import Bullet, Group
 
     group = Group(1, "t", (Bullet("x", (), sentences),))
     return replace(analysis, document=replace(analysis.document, groups=(group,)))

@@ -24,7 +24,7 @@ from analysis.export import (
     to_xlsx_bytes,
 )
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_labels
-from analysis.model import Evidence
+from analysis.records import Evidence
 from tests.dashboard_fixtures import make_analysis
 
 

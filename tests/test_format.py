@@ -33,7 +33,7 @@ from analysis.format import (
     theme_name,
     zone_bound,
 )
-from analysis.model import LABELS, Evidence, SentimentSummary, ThemeScore
+from analysis.records import LABELS, Evidence, SentimentSummary, ThemeScore
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from scripts_loader import load_script
 
-from analysis.model import Document
+from analysis.records import Document
 from analysis.structure import parse_document
 from analysis.text.furniture import REASONS, block_key, separate_furniture
 

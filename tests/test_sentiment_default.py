@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis.model import Evidence
+from analysis.records import Evidence
 from analysis.sentiment import Scorer, Thresholds, get_model
 from analysis.sentiment.datasets import split_of
 from analysis.sentiment.default_models import DATA_DIR, probabilities_to_score

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.model import Figure, Sentence
+from analysis.records import Figure, Sentence
 from analysis.stated_numbers import (
     extract_figures,
     figures_in_text,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.model import Document
+from analysis.records import Document
 from analysis.structure import StructureError, derive_title, extract_citations, parse_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "structure"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from analysis import themes
 from analysis.metrics import summarize_labels
-from analysis.model import Sentence
+from analysis.records import Sentence
 from analysis.text import keywords as keywords_module
 from analysis.text.keywords import extract_keywords, sentence_keywords, tokenizer
 from analysis.themes import (

@@ -21,7 +21,7 @@ from analysis.format import (
     theme_name,
 )
 from analysis.i18n import t
-from analysis.model import LABELS, ArticleAnalysis, SentimentSummary
+from analysis.records import LABELS, ArticleAnalysis, SentimentSummary
 
 
 def library_timeline(records: Iterable[Any], lang: str = "zh") -> go.Figure:

@@ -21,7 +21,7 @@ from analysis.format import (
 )
 from analysis.i18n import t
 from analysis.metrics import NEV_FORMULA
-from analysis.model import ArticleAnalysis
+from analysis.records import ArticleAnalysis
 
 if TYPE_CHECKING:  # the entities package loads the alias table; the figures need only its types
     from analysis.entities import EntitySummary

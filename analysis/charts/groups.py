@@ -16,7 +16,7 @@ from analysis.format import (
 )
 from analysis.i18n import t
 from analysis.metrics import summarize_labels
-from analysis.model import LABELS, ArticleAnalysis, SentimentSummary
+from analysis.records import LABELS, ArticleAnalysis, SentimentSummary
 
 
 def group_names(analysis: ArticleAnalysis, lang: str = "zh", *, escape: bool = True) -> dict[int | None, str]:

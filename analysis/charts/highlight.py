@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from analysis.format import (
     EVIDENCE_MARK_FILLS,
 )
-from analysis.model import Evidence
+from analysis.records import Evidence
 
 
 def highlight_evidence(text: str, evidence: Iterable[Evidence]) -> str:

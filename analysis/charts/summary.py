@@ -19,7 +19,7 @@ from analysis.format import (
 )
 from analysis.i18n import t
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
-from analysis.model import LABELS, SentimentSummary
+from analysis.records import LABELS, SentimentSummary
 
 
 def summary_hover(summary: SentimentSummary, lang: str = "zh") -> str:

@@ -18,7 +18,7 @@ from analysis.format import (
 )
 from analysis.i18n import t
 from analysis.metrics import summarize_labels
-from analysis.model import ArticleAnalysis
+from analysis.records import ArticleAnalysis
 
 
 def keyword_bars(analysis: ArticleAnalysis, lang: str = "zh", *, top: int = 20) -> go.Figure:

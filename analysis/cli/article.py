@@ -52,7 +52,7 @@ def run_article(
         title=meta.title,
         source=meta.source,
         published_at=meta.published_at,
-        costly_evidence=explain,
+        occlusion_evidence=explain,
     )
     if analysis.model.note:
         print(f"note: {analysis.model.note}", file=sys.stderr)

@@ -19,7 +19,7 @@ from typing import Literal
 from analysis.cli.common import CliError, read_input_bytes
 from analysis.errors import OpinionLensError
 from analysis.library import ArticleRecord, Library, configured_db_url, default_db_url
-from analysis.model import ArticleAnalysis
+from analysis.records import ArticleAnalysis
 
 EDITOR_ENV = "OPINION_LENS_EDITOR"
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"

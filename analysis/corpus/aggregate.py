@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.model import LABELS
+from analysis.records import LABELS
 
 FREQS: dict[str, str] = {"H": "hour", "D": "day", "W": "week"}
 WEIGHT_FORMULA = "w = 1 + ln(1 + likes + 2·comments + 3·reposts)"

@@ -17,7 +17,7 @@ from analysis.metrics import summarize_counts
 if TYPE_CHECKING:
     from analysis.corpus.pipeline import IngestReport
     from analysis.corpus.spikes import Spike
-    from analysis.model import SentimentSummary
+    from analysis.records import SentimentSummary
     from analysis.sentiment import Thresholds
 
 TABLE_ROLES = ("likes", "reposts", "comments", "source", "region", "author")  # shown when mapped

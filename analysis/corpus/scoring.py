@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.clean import EMOTICON_MODEL, emoticon_labels, emoticon_polarities, emoticon_scores
-from analysis.model import Evidence
+from analysis.records import Evidence
 from analysis.sentiment import Scorer, SentimentError, Thresholds, Workload
 from analysis.text.scripts import HAN_RANGES
 

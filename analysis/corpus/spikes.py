@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.metrics import summarize_counts
-from analysis.model import Keyword, SentimentSummary
+from analysis.records import Keyword, SentimentSummary
 
 Z_THRESHOLD = 3.5
 MIN_POSTS = 10

@@ -26,7 +26,7 @@ from analysis.format import evidence_string
 from analysis.i18n import UiLang, t
 from analysis.lazy import OnceMap
 from analysis.metrics import summarize_counts
-from analysis.model import SentimentSummary
+from analysis.records import SentimentSummary
 from analysis.sentiment import Scorer, Thresholds
 
 CHUNK_ROWS = 20_000  # rows scored at a time (and the step of the progress callback)

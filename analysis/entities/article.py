@@ -18,7 +18,7 @@ from analysis.entities.clauses import ClauseScorer, attribute, clause_scorer
 from analysis.entities.detect import find_mentions
 from analysis.entities.table import EntityKind, EntityTable, EntityType, Mention, default_table
 from analysis.metrics import summarize_labels
-from analysis.model import ArticleAnalysis, Evidence, Label, SentimentSummary
+from analysis.records import ArticleAnalysis, Evidence, Label, SentimentSummary
 
 if TYPE_CHECKING:  # the sentiment package loads models lazily; only its type is needed here
     from analysis.sentiment import Scorer

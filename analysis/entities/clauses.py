@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analysis.entities.table import Mention
-from analysis.model import Label
+from analysis.records import Label
 from analysis.text.scripts import HAN
 
 if TYPE_CHECKING:  # the sentiment package loads models lazily; only its type is needed here

@@ -20,7 +20,7 @@ from analysis.library.rows import (
     _to_utc,
 )
 from analysis.library.schema import _ARTICLE_COLUMNS, articles_table, furniture_choices_table, trash_table
-from analysis.model import SentimentSummary
+from analysis.records import SentimentSummary
 from analysis.text.normalize import content_hash, stored_text_form
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from analysis.errors import OpinionLensError
-from analysis.model import SentimentSummary
+from analysis.records import SentimentSummary
 
 
 class LibraryError(OpinionLensError):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from analysis.library.records import ArticleRecord, CorpusRecord, EntityAliasRecord, LibraryError
 from analysis.metrics import summary_row
-from analysis.model import SentimentSummary
+from analysis.records import SentimentSummary
 
 
 def _to_utc(value: datetime, what: str) -> datetime:

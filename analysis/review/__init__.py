@@ -8,7 +8,7 @@ the analysts' own corrections.
 - `training`: reviewed items as training rows.
 """
 
-from analysis.model import LABELS
+from analysis.records import LABELS
 from analysis.review.agreement import (
     Agreement,
     ReviewedPair,

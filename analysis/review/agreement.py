@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from analysis.metrics import wilson_interval
-from analysis.model import LABELS
+from analysis.records import LABELS
 
 if TYPE_CHECKING:
     from analysis.library import Library

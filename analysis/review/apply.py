@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.metrics import summarize_labels
-from analysis.model import ArticleAnalysis, Bullet, Sentence, SentimentSummary
+from analysis.records import ArticleAnalysis, Bullet, Sentence, SentimentSummary
 from analysis.text.normalize import content_hash
 
 if TYPE_CHECKING:

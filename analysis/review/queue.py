@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from analysis.model import ArticleAnalysis, Sentence
+from analysis.records import ArticleAnalysis, Sentence
 from analysis.text.normalize import content_hash
 
 if TYPE_CHECKING:

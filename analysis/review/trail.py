@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from analysis.errors import OpinionLensError
-from analysis.model import LABELS, Label
+from analysis.records import LABELS, Label
 from analysis.text.normalize import content_hash
 
 if TYPE_CHECKING:

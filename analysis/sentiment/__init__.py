@@ -24,7 +24,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from analysis.model import Evidence, ModelInfo
+from analysis.records import Evidence, ModelInfo
 from analysis.sentiment.base import ScoredText, SentimentError, SentimentModel, Thresholds
 from analysis.sentiment.registry import clear_loaded_models, get_model, register_model
 from analysis.text.lang import detect_lang
@@ -234,17 +234,12 @@ class Scorer:
         *,
         occlusion_evidence: bool = False,
         progress: Progress | None = None,
-        costly_evidence: bool | None = None,
     ) -> list[ScoredText]:
         """Score each text; language decided per text; neither-language text stays unscored.
 
         Evidence found by occlusion (the encoder tier: one embedding per candidate span) is left
         empty unless `occlusion_evidence` (the CLI's --explain); the app computes it per sentence
-        on demand through `explain`. `progress(done, total)` follows the costly tier's texts.
-        `costly_evidence` is the old name of `occlusion_evidence`, still accepted (the article
-        pipeline passes it)."""
-        if costly_evidence is not None:
-            occlusion_evidence = occlusion_evidence or costly_evidence
+        on demand through `explain`. `progress(done, total)` follows the costly tier's texts."""
         langs = [detect_lang(t) if t and t.strip() else "other" for t in texts]
         results: list[ScoredText | None] = [None] * len(texts)
         for lang in ("zh", "en"):

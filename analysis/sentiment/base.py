@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from analysis.errors import OpinionLensError
-from analysis.model import Evidence, Label, Lang
+from analysis.records import Evidence, Label, Lang
 
 
 class SentimentError(OpinionLensError):

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from analysis.model import Evidence
+from analysis.records import Evidence
 
 from .base import Thresholds
 

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from analysis.lazy import once
-from analysis.model import Evidence
+from analysis.records import Evidence
 
 from .base import SentimentError, Thresholds
 from .features import en_features, load_vader_lexicon, zh_features, zh_linear

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.model import Evidence
+from analysis.records import Evidence
 
 from .base import SentimentError, Thresholds
 from .default_models import _EN_FUNCTION_WORDS, DATA_DIR, probabilities_to_score

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from analysis.model import Figure, Sentence
+from analysis.records import Figure, Sentence
 from analysis.stated_numbers.candidates import find_candidates
 from analysis.stated_numbers.meanings import meanings_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from analysis.model import Figure
+from analysis.records import Figure
 from analysis.stated_numbers.candidates import Candidate
 from analysis.text.scripts import HAN
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.model import Document
+from analysis.records import Document
 from analysis.structure.build import _build, _RawGroup
 from analysis.structure.bullets import _is_hard_wrapped, _paragraphs, _section_bullets
 from analysis.structure.lines import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from analysis.model import Bullet, Document, Group, Sentence
+from analysis.records import Bullet, Document, Group, Sentence
 from analysis.sentences import split_sentences
 from analysis.structure.citations import extract_citations
 from analysis.structure.lines import _has_content, _squash_spaces

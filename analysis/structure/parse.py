@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from analysis.errors import OpinionLensError
-from analysis.model import Document
+from analysis.records import Document
 from analysis.structure.article import _parse_article
 from analysis.structure.build import _build, _RawGroup
 from analysis.structure.lines import _clean_input, _has_content, _join_lines

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analysis.model import Document
+from analysis.records import Document
 from analysis.structure.build import _build, _RawGroup
 from analysis.structure.bullets import _LINE_BULLET, _section_bullets
 from analysis.structure.citations import _CITATION

@@ -32,7 +32,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from analysis.model import FurnitureBlock
+from analysis.records import FurnitureBlock
 from analysis.text.dates import find_date
 from analysis.text.markdown import IMAGE_MARK
 from analysis.text.scripts import HAN

@@ -21,7 +21,7 @@ from pathlib import Path
 import jieba
 
 from analysis.lazy import once
-from analysis.model import Keyword
+from analysis.records import Keyword
 from analysis.text.lang import detect_lang
 from analysis.text.scripts import HAN
 

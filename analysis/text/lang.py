@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from analysis.model import Lang
+from analysis.records import Lang
 from analysis.text.scripts import HAN
 
 # Scripts that are neither Chinese nor English: kana, hangul, cyrillic, arabic, greek, thai, devanagari.

@@ -16,7 +16,7 @@ import streamlit as st
 from analysis.errors import OpinionLensError
 from analysis.format import md_escape
 from analysis.library import ArticleRecord, LibraryError
-from analysis.model import ArticleAnalysis
+from analysis.records import ArticleAnalysis
 from pages.ui.cache import (
     UserAliasTuple,
     analysis_for,

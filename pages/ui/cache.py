@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from analysis.library import Library, LibraryError, configured_db_url
-from analysis.model import ArticleAnalysis, Evidence
+from analysis.records import ArticleAnalysis, Evidence
 from analysis.sentiment import Scorer, SentimentError, Thresholds
 
 if TYPE_CHECKING:

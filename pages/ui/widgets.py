@@ -13,7 +13,7 @@ import streamlit as st
 
 from analysis.errors import OpinionLensError
 from analysis.format import evidence_string
-from analysis.model import ArticleAnalysis
+from analysis.records import ArticleAnalysis
 from pages.ui.article import aliases_in_use, theme_labels
 from pages.ui.cache import cached_entities
 from pages.ui.state import INTRO_DISMISSED_KEY, current_band, current_model, label_name, tr, uncertain_text
