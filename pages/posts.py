@@ -47,7 +47,7 @@ PLAIN_ERRORS = ("bad_tz", "bad_export_time", "no_time_column", "model")  # shown
 
 
 @st.cache_resource(show_spinner=False)
-def _analysed() -> ca.AnalysisCache:  # shared by every session of the process: it locks each access
+def _analyzed() -> ca.AnalysisCache:  # shared by every session of the process: it locks each access
     return ca.AnalysisCache(ANALYSED_CORPORA)
 
 
@@ -142,7 +142,7 @@ def _mapping_form(frame: pd.DataFrame, source: dict[str, Any]) -> None:
         source["options"] = CorpusOptions.from_stored({"columns": chosen, "options": settings}).to_dict()
 
 
-def _analyse(frame: pd.DataFrame, source: dict[str, Any], options: CorpusOptions) -> ca.CorpusAnalysis:
+def _analyze(frame: pd.DataFrame, source: dict[str, Any], options: CorpusOptions) -> ca.CorpusAnalysis:
     def build() -> ca.CorpusAnalysis:  # one session builds; others asking for the same corpus wait
         bar = st.progress(0.0, text=tr("posts.progress", done=0, total=(total := len(frame))))
         try:
@@ -151,7 +151,7 @@ def _analyse(frame: pd.DataFrame, source: dict[str, Any], options: CorpusOptions
         finally:
             bar.empty()
 
-    corpus, built = _analysed().get_or_build(options.cache_key(source["sha"]), build)
+    corpus, built = _analyzed().get_or_build(options.cache_key(source["sha"]), build)
     if built and source["origin"] == "upload":  # only a corpus that parsed with a confirmed mapping is stored
         name, stored = source["filename"], options.to_stored()
         try:
@@ -296,7 +296,7 @@ def run() -> None:
             return
         sidebar = {"model": current_model(), "band": current_band()}
         options = options_with(CorpusOptions.from_dict(source["options"]), **sidebar)
-        corpus = _analyse(frame, source, validate_options(options, [str(c) for c in frame.columns]))
+        corpus = _analyze(frame, source, validate_options(options, [str(c) for c in frame.columns]))
     except OpinionLensError as exc:
         _error(exc)
         return

@@ -176,7 +176,7 @@ def finetune_accurate(grid: tuple[float, ...] = ACCURATE_C_GRID, verbose: bool =
 
 def _training_sets() -> list[dict]:
     return [
-        {"name": n, "source": i.source, "licence": i.licence, "domain": i.domain}
+        {"name": n, "source": i.source, "licence": i.license, "domain": i.domain}
         for n, i in SETS.items()
         if i.lang == "zh"
     ]

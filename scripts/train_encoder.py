@@ -279,7 +279,7 @@ def write_artefacts(lang: str, model: EncoderHeadModel, report: dict, out_dir: P
         "band_rule": "maximise mean macro-F1 over the validation split of the sets that have a "
         "neutral class, 0.02 grid",
         "training_sets": [
-            {"name": n, "source": SETS[n].source, "licence": SETS[n].licence, "domain": SETS[n].domain}
+            {"name": n, "source": SETS[n].source, "licence": SETS[n].license, "domain": SETS[n].domain}
             for n in fast.sets_for(lang)
         ],
         "split": "md5(text) % 100: <20 test, 20-29 validation, rest train",

@@ -492,7 +492,7 @@ def write_artefacts(lang: str, model: HashedLinearModel, report: dict, out_dir: 
         "band_rule": "maximise mean macro-F1 over the validation split of the training sets, "
         "0.02 grid; polar sets count neutral predictions as errors",
         "training_sets": [
-            {"name": n, "source": SETS[n].source, "licence": SETS[n].licence, "domain": SETS[n].domain}
+            {"name": n, "source": SETS[n].source, "licence": SETS[n].license, "domain": SETS[n].domain}
             for n in sets_for(lang)
         ],
         "split": "md5(text) % 100: <20 test, 20-29 validation, rest train",

@@ -104,7 +104,7 @@ EMOTICON_TEXTS = ["[话筒]", "[哈哈]", "[怒]", "[泪][泪]", "[哈哈][泪]"
 
 
 @pytest.mark.parametrize("model", ["fast", "accurate", "default", MODEL])
-def test_emoticon_only_texts_are_labelled_by_the_table_in_every_tier(model: str) -> None:
+def test_emoticon_only_texts_are_labeled_by_the_table_in_every_tier(model: str) -> None:
     df = pd.DataFrame({"text": EMOTICON_TEXTS})
     for band in (None, Thresholds(-0.95, 0.95)):  # the model's band, or one that makes almost all neutral
         out = score_frame(df, model=model, band=band)

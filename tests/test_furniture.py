@@ -409,7 +409,7 @@ def test_no_counted_sentence_of_a_fixture_shows_markdown(name: str) -> None:
     assert len(doc.sentences) >= 10
 
 
-def test_modelled_wechat_page_reads_title_account_author_date_and_its_two_sections() -> None:
+def test_modeled_wechat_page_reads_title_account_author_date_and_its_two_sections() -> None:
     doc = _parsed("wechat_modelled_cctvnews_2020-02-29.txt")
     assert doc.title == "海外疫情速览：多国出现首例病例，韩国伊朗病例继续增加"
     assert (doc.source, doc.author) == ("环球疫情观察", "林一")
@@ -418,7 +418,7 @@ def test_modelled_wechat_page_reads_title_account_author_date_and_its_two_sectio
     assert not any(s.text.strip() in {"01", "02", "上午的消息", "傍晚的消息"} for s in doc.sentences)
 
 
-def test_modelled_clipper_page_reads_front_matter_and_skips_the_repeated_headline_block() -> None:
+def test_modeled_clipper_page_reads_front_matter_and_skips_the_repeated_headline_block() -> None:
     doc = _parsed("clipper_modelled_cctvnews_2020-03-01.md")
     assert doc.title == "海外疫情：新加坡确诊超百例 美国出现首例死亡病例"
     assert doc.source == "示例新闻网"
@@ -435,7 +435,7 @@ def test_modelled_clipper_page_reads_front_matter_and_skips_the_repeated_headlin
 
 @pytest.mark.skipif(not CCTV_POSTS.exists(), reason="the shared @央视新闻 posts are not on this machine")
 @pytest.mark.parametrize("name", sorted(POSTS))
-def test_modelled_fixture_body_is_the_real_posts_verbatim(name: str) -> None:
+def test_modeled_fixture_body_is_the_real_posts_verbatim(name: str) -> None:
     with CCTV_POSTS.open(encoding="utf-8", newline="") as f:
         by_id = {row["weibo_url"].rsplit("/", 1)[-1]: row["text"] for row in csv.DictReader(f)}
     lines = _raw(name).split("\n")

@@ -19,7 +19,7 @@ THRESHOLD = 0.95
 TOOLING = {"manifest.json", "README.md", "make_derived.py"}
 
 
-def test_manifest_lists_every_document_with_origin_licence_and_expectations() -> None:
+def test_manifest_lists_every_document_with_origin_license_and_expectations() -> None:
     entries = bench.load_manifest(SUITE)
     listed = {entry["file"] for entry in entries}
     on_disk = {path.name for path in SUITE.iterdir() if path.is_file()} - TOOLING

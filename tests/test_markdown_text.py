@@ -74,7 +74,7 @@ def test_tables_become_rows_of_cells_without_pipes() -> None:
         ("![](x.png)", True),
     ],
 )
-def test_markdown_is_recognised_by_its_signals(text: str, expected: bool) -> None:
+def test_markdown_is_recognized_by_its_signals(text: str, expected: bool) -> None:
     assert looks_like_markdown(text) is expected
 
 

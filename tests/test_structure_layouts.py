@@ -368,7 +368,7 @@ def test_a_weekday_before_the_date_is_not_a_source() -> None:
     assert doc.published_at is not None and doc.published_at.date().isoformat() == "2016-12-23"
 
 
-def test_labelled_publication_date_closing_the_article() -> None:
+def test_labeled_publication_date_closing_the_article() -> None:
     doc = parse_document(
         "调研工作座谈会召开\n来源于：东区办事处\n\n2019年2月27日下午，调研组一行八人到众创金融街进行实地考察调研。\n\n"
         "发布日期：2019-03-06 责任编辑：龙慧"

@@ -21,7 +21,7 @@ ENTITY_PALETTE = (
     "#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a",
     "#19d3f3", "#ff6692", "#b6e880", "#ff97ff", "#fecb52",
 )  # fmt: skip
-OTHER_ENTITIES_COLOUR = "#bdbdbd"
+OTHER_ENTITIES_COLOR = "#bdbdbd"
 MIN_ENTITY_MENTIONS = 5  # fewer posts naming an entity in a period: no NEV point drawn for it
 
 
@@ -247,7 +247,7 @@ def entity_volume_figure(
             x=x,
             y=_plain(rest["share_of_voice"]),
             name=t("posts.chart.other_entities", lang),
-            marker_color=OTHER_ENTITIES_COLOUR,
+            marker_color=OTHER_ENTITIES_COLOR,
             customdata=np.stack([rest["mentions"].fillna(0), rest["share_of_voice"].fillna(0)], -1).tolist(),
             hovertemplate="%{x} · %{fullData.name}<br>"
             + t("posts.chart.share_of_voice", lang)

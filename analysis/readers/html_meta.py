@@ -26,7 +26,7 @@ from analysis.readers.page_meta import (
     _brand,
     _dateline,
     _has_letters,
-    _labelled_source,
+    _labeled_source,
     _norm_line,
     _segments,
     _site_like,
@@ -98,7 +98,7 @@ def _html_metadata(html: str) -> tuple[str | None, str | None, datetime | None]:
     window = _dateline_window(lines, title)
     published_at = _page_date(page, lines, window) or fallback_date
     source = (
-        _labelled_source(lines, window)
+        _labeled_source(lines, window)
         or page.publisher
         or site_from_title
         or _plausible_site_name(page.meta_first("og:site_name", "application-name", "sitename"))

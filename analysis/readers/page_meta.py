@@ -2,7 +2,7 @@
 
 A <title> or a PDF's document title is the headline plus site or section names (`_agrees`,
 `_site_like`); the publication date and the outlet are looked for on the lines near the headline
-(`_window_around`, `_dateline`, `_labelled_source`), not further down, where other stories are.
+(`_window_around`, `_dateline`, `_labeled_source`), not further down, where other stories are.
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ def _bare_source(rest: str) -> str | None:
     return rest
 
 
-def _labelled_source(lines: list[str], window: range) -> str | None:
+def _labeled_source(lines: list[str], window: range) -> str | None:
     """The outlet credited near the headline: a 来源：/Source: label, else the short name left on
     the dateline itself."""
     bare = None

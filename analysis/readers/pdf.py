@@ -24,7 +24,7 @@ from analysis.readers.page_meta import (
     _agrees,
     _dateline,
     _has_letters,
-    _labelled_source,
+    _labeled_source,
     _norm_line,
     _window_around,
 )
@@ -286,7 +286,7 @@ def _pdf_metadata(
             if found is not None:
                 published_at = found[0]
                 break
-    source = _labelled_source(lines, window)
+    source = _labeled_source(lines, window)
     if (
         source is None
         and heading_index

@@ -35,7 +35,7 @@ class SetInfo:
     domain: str
     labels: tuple[str, ...]  # the labels this set uses (pos / neu / neg)
     source: str
-    licence: str
+    license: str
     note: str = ""
     own: bool = False  # the project's own set (scripts/data), not one of shared/data/sentiment
 

@@ -132,9 +132,9 @@ def _read_meta_line(line: str, meta: _Meta) -> str | None:
         return None  # "2019年2月27日下午，调研组一行……调研。": a sentence that opens with a date
     if meta.published_at is None:
         meta.published_at = date
-    labelled = _SOURCE_LINE.match(before.strip(_SEPARATORS)) or _SOURCE_LINE.match(after)
-    if labelled:  # "来源：新华社 2016年10月14日" / "2016年10月14日07:17 来源：新华社 作者：…"
-        source, rest = _cut_at_next_label(labelled.group("src")) or None, ""
+    labeled = _SOURCE_LINE.match(before.strip(_SEPARATORS)) or _SOURCE_LINE.match(after)
+    if labeled:  # "来源：新华社 2016年10月14日" / "2016年10月14日07:17 来源：新华社 作者：…"
+        source, rest = _cut_at_next_label(labeled.group("src")) or None, ""
     else:
         source, rest = _source_from_prefix(before)
     if source is None and after and len(after) <= 30:

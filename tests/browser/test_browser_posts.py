@@ -28,12 +28,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SAMPLE_CORPUS = ROOT / "sample_data" / "weibo_cctvnews_2020_sample.csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ANALYSE_TIMEOUT_MS = 120_000
+ANALYZE_TIMEOUT_MS = 120_000
 
 
 def _charts_drawn(page: Page) -> None:
     for key in ("posts_volume_chart", "posts_nev_chart"):
-        expect(widget(page, key).locator(".js-plotly-plot")).to_be_visible(timeout=ANALYSE_TIMEOUT_MS)
+        expect(widget(page, key).locator(".js-plotly-plot")).to_be_visible(timeout=ANALYZE_TIMEOUT_MS)
     # The volume chart draws its periods as bars or points.
     expect(widget(page, "posts_volume_chart").locator(".trace .point").first).to_be_attached()
 
@@ -94,7 +94,7 @@ def _upload_and_confirm(page: Page, name: str, mime: str, data: bytes) -> None:
     expect(widget(page, "posts_map_text").get_by_role("combobox")).to_have_value("text")
     expect(widget(page, "posts_map_time").get_by_role("combobox")).to_have_value("timestamp")
     confirm = widget(page, "posts_confirm").locator("button")
-    rerun_after(page, confirm.click, timeout_ms=ANALYSE_TIMEOUT_MS)
+    rerun_after(page, confirm.click, timeout_ms=ANALYZE_TIMEOUT_MS)
     _charts_drawn(page)
     expect(page.locator(EXCEPTION)).to_have_count(0)
 
