@@ -12,7 +12,7 @@ Layers, lowest first. A module imports from its own layer or a lower one, never 
 1. text and measures: `text/` (scripts, dates, normalize, decode, lang, keywords) and `metrics`
    (counts, shares, the two NEV formulas).
 2. analysis: reading and scoring an article (`readers/`, `sentences`, `structure/`, `metadata`,
-   `stated_numbers/`, `themes`, `sentiment/`, `pipeline`), `entities/`, `review/`, storage
+   `stated_numbers/`, `themes`, `sentiment/`, `emotion/`, `pipeline`), `entities/`, `review/`, storage
    (`library/`: where the database lives, its records and tables, and `Library` in one module per
    part; `intake`) and the posts corpus (`corpus/` but its view and charts).
 3. presentation: how results are shown and exported: `format`, `i18n`, `charts/`,

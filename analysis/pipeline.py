@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from analysis.emotion.scorer import EmotionReader, summarize_emotions
 from analysis.metrics import summarize_labels
 from analysis.records import ArticleAnalysis, Bullet, Document, Sentence
 from analysis.sentiment import Progress, Scorer, Thresholds
@@ -31,6 +32,7 @@ def analyze_text(
     occlusion_evidence: bool = False,
     progress: Progress | None = None,
     count_in: Iterable[str] = (),
+    emotions: bool = True,
 ) -> ArticleAnalysis:
     """Analyse one article's text. Metadata given here overrides what the parser finds.
     `count_in`: keys of page-furniture blocks an editor counted back in (analysis.text.furniture).
@@ -54,6 +56,7 @@ def analyze_text(
         input_sha256=content_hash(text),
         occlusion_evidence=occlusion_evidence,
         progress=progress,
+        emotions=emotions,
     )
 
 
@@ -64,15 +67,25 @@ def analyze_document(
     input_sha256: str,
     occlusion_evidence: bool = False,
     progress: Progress | None = None,
+    emotions: bool = True,
 ) -> ArticleAnalysis:
-    """Score every sentence; evidence that costs one encoder pass per word (the accurate tier's
+    """Score every sentence and read its emotion (the tier of the sentiment model: the accurate
+    one shares its embeddings; `emotions=False` skips them); evidence that costs one encoder pass per word (the accurate tier's
     occlusion) only when `occlusion_evidence`, otherwise on demand (`Scorer.explain`)."""
     sentences = document.sentences
     scored = scorer.score(
         [s.text for s in sentences], occlusion_evidence=occlusion_evidence, progress=progress
     )
+    reader = (
+        EmotionReader("accurate" if scorer.is_accurate else "fast", store=scorer.store) if emotions else None
+    )
+    readings = (
+        reader.read([s.text for s in sentences], [r.lang for r in scored])
+        if reader
+        else [None] * len(sentences)
+    )
     annotated: dict[int, Sentence] = {}
-    for s, r in zip(sentences, scored, strict=True):
+    for s, r, e in zip(sentences, scored, readings, strict=True):
         annotated[s.position] = replace(
             s,
             lang=r.lang,
@@ -81,6 +94,7 @@ def analyze_document(
             evidence=r.evidence,
             themes=sentence_themes(s.text),
             uncertain=r.uncertain,
+            emotion=e,
         )
 
     def rebuild(b: Bullet) -> Bullet:
@@ -94,6 +108,9 @@ def analyze_document(
     all_sentences = document.sentences
     langs = [s.lang for s in all_sentences]
     used_langs = sorted({x for x in langs if x in ("zh", "en")}) or ["zh", "en"]
+    model = scorer.info(used_langs)
+    if reader is not None:
+        model = replace(model, emotion_components=reader.components(used_langs), emotion_note=reader.note)
     return ArticleAnalysis(
         document=document,
         language=document_language(langs),
@@ -107,6 +124,15 @@ def analyze_document(
         themes=theme_scores(all_sentences),
         keywords=tuple(extract_keywords([s.text for s in all_sentences])),
         figures=tuple(extract_figures(all_sentences, title=document.title)),
-        model=scorer.info(used_langs),
+        model=model,
         input_sha256=input_sha256,
+        emotions=summarize_emotions(s.emotion for s in all_sentences) if reader else None,
+        group_emotions=(
+            tuple(summarize_emotions(s.emotion for s in g.sentences) for g in document.groups)
+            if reader
+            else ()
+        ),
+        negative_emotions=(
+            summarize_emotions(s.emotion for s in all_sentences if s.label == "negative") if reader else None
+        ),
     )

@@ -14,6 +14,8 @@ from typing import Any, Literal
 Label = Literal["positive", "neutral", "negative"]
 Lang = Literal["zh", "en", "other"]
 LABELS: tuple[Label, ...] = ("positive", "neutral", "negative")
+# Ekman's six plus neutral (喜怒哀惧惊恶, 无); the order fixes every emotion model's columns.
+EMOTIONS: tuple[str, ...] = ("joy", "anger", "sadness", "fear", "surprise", "disgust", "neutral")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,19 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class EmotionReading:
+    """The emotion of one text (analysis.emotion): the label, its calibrated probability, a
+    runner-up when it is nearly as likely, and whether the label is too unsure to trust alone."""
+
+    label: str  # joy, anger, sadness, fear, surprise, disgust or neutral
+    score: float  # calibrated probability of `label`
+    second: str | None = None
+    low_confidence: bool = False
+    reviewed: bool = False  # True when an analyst set `label`
+    model_label: str | None = None  # the model's label, set in a reviewed view
+
+
+@dataclass(frozen=True)
 class Sentence:
     """One sentence with its place in the document and, once scored, its sentiment.
 
@@ -59,6 +74,7 @@ class Sentence:
     uncertain: tuple[str, ...] = ()  # reasons to doubt the label (tiers disagree, band edge)
     model_label: Label | None = None  # the model's label, set in a reviewed view (analysis.review)
     reviewed: bool = False  # True when an analyst set `label`
+    emotion: EmotionReading | None = None  # None: not read (no content, another language, or off)
 
 
 @dataclass(frozen=True)
@@ -127,6 +143,29 @@ class SentimentSummary:
 
 
 @dataclass(frozen=True)
+class EmotionMix:
+    """How many texts show each emotion (every one of EMOTIONS, in order); `unread` texts have no
+    reading (no content, or a language without a model) and `low_confidence` of the counted ones
+    were flagged. Sentiment and emotion are separate numbers: nothing here enters the NEV."""
+
+    counts: dict[str, int]
+    unread: int = 0
+    low_confidence: int = 0
+
+    @property
+    def n(self) -> int:
+        return sum(self.counts.values())
+
+    def share(self, emotion: str) -> float | None:
+        return self.counts.get(emotion, 0) / self.n if self.n else None
+
+    def dominant(self, *, feelings_only: bool = True) -> str | None:
+        """The most frequent emotion (ties: EMOTIONS order), neutral left out unless asked."""
+        pool = [e for e in EMOTIONS if not (feelings_only and e == "neutral") and self.counts.get(e, 0)]
+        return max(pool, key=lambda e: self.counts[e]) if pool else None
+
+
+@dataclass(frozen=True)
 class Keyword:
     term: str
     weight: float
@@ -168,6 +207,8 @@ class ModelInfo:
     components: dict[str, str] = field(default_factory=dict)  # lang -> "model@version"
     requested: str | None = None  # the name the user chose ("default" resolves by workload)
     note: str | None = None  # why the model that ran is not the one asked for (fallback)
+    emotion_components: dict[str, str] = field(default_factory=dict)  # lang -> emotion "model@version"
+    emotion_note: str | None = None  # why the emotion tier that ran is not the one asked for
 
 
 @dataclass(frozen=True)
@@ -184,6 +225,9 @@ class ArticleAnalysis:
     model: ModelInfo
     input_sha256: str
     core_sentiment: SentimentSummary | None = None
+    emotions: EmotionMix | None = None  # None: emotions not read (a caller turned them off)
+    group_emotions: tuple[EmotionMix, ...] = ()
+    negative_emotions: EmotionMix | None = None  # the mix of the negative sentences only
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:
@@ -237,7 +281,17 @@ class ArticleAnalysis:
             "model": asdict(self.model),
             "input_sha256": self.input_sha256,
             "furniture": [asdict(b) for b in doc.furniture],
+            "emotions": emotion_mix_dict(self.emotions),
+            "negative_emotions": emotion_mix_dict(self.negative_emotions),
+            "group_emotions": [emotion_mix_dict(m) for m in self.group_emotions],
         }
+
+
+def emotion_mix_dict(mix: EmotionMix | None) -> dict[str, Any] | None:
+    """An emotion mix as in the JSON contract: counts, unread, low_confidence, dominant."""
+    if mix is None:
+        return None
+    return {**asdict(mix), "n": mix.n, "dominant": mix.dominant()}
 
 
 def sentence_dict(s: Sentence) -> dict[str, Any]:
@@ -252,6 +306,14 @@ def sentence_dict(s: Sentence) -> dict[str, Any]:
         "evidence": [{"term": e.term, "weight": e.weight} for e in s.evidence],
         "themes": list(s.themes),
         "uncertain": list(s.uncertain),
+        "emotion": s.emotion.label if s.emotion else None,
+        "emotion_score": s.emotion.score if s.emotion else None,
+        "emotion_second": s.emotion.second if s.emotion else None,
+        "emotion_low_confidence": s.emotion.low_confidence if s.emotion else None,
+        "emotion_reviewed": s.emotion.reviewed if s.emotion else False,
+        "model_emotion": (s.emotion.model_label if s.emotion.reviewed else s.emotion.label)
+        if s.emotion
+        else None,
         "position": s.position,
         "group": s.group,
         "bullet": s.bullet,

@@ -20,6 +20,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "analysis.stated_numbers",
             "analysis.themes",
             "analysis.sentiment",
+            "analysis.emotion",
             "analysis.pipeline",
             "analysis.entities",
             "analysis.review",
