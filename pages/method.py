@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import model_card
+from analysis.emotion import emotion_name
 from analysis.format import share_percent
 from analysis.library import Library, LibraryError
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE
@@ -47,7 +48,7 @@ from analysis.review import (
 from analysis.sentiment import SUITES, SentimentError
 from pages.ui.cache import ROOT, calibrated_band, get_library
 from pages.ui.frame import page_shell
-from pages.ui.state import current_model, emotion_name, label_name, tr
+from pages.ui.state import current_model, label_name, tr, ui_lang
 
 page_shell()
 
@@ -250,7 +251,9 @@ def emotion_corrections_section() -> None:
     overall = agreement(pairs, EMOTIONS)
     st.caption(tr("me.emo_intro"))
     _headline(overall, tr("me.emo_n"), macro_help=tr("me.emo_macro_help"))
-    _confusion(overall, EMOTIONS, emotion_name, tr("me.emo_confusion"), "emotion_review_confusion")
+    lang = ui_lang()
+    name = {e: emotion_name(e, lang) for e in EMOTIONS}.__getitem__
+    _confusion(overall, EMOTIONS, name, tr("me.emo_confusion"), "emotion_review_confusion")
     st.markdown(f"**{tr('me.rv_by.lang')}**")
     st.dataframe(
         _agreement_frame("lang", pairs, EMOTIONS),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from analysis.emotion.labels import emotion_name
 from analysis.errors import OpinionLensError
 from analysis.format import md_escape, minute_text
 from analysis.records import EMOTIONS
@@ -31,7 +32,7 @@ from analysis.review import (
 from analysis.text.normalize import content_hash
 from pages.ui.access import editing_allowed, editor_identity, review_editor, set_review_editor
 from pages.ui.cache import get_library
-from pages.ui.state import REVIEW_EDITOR_KEY, emotion_name, label_name, tr
+from pages.ui.state import REVIEW_EDITOR_KEY, label_name, tr, ui_lang
 from pages.ui.widgets import error_text, flash, show_flash
 
 if TYPE_CHECKING:
@@ -72,14 +73,14 @@ def review_word(label: str | None, field: str = "sentiment") -> str:
     """A reviewed label (or, `field` "emotion", emotion) in the UI language; None is "back to the
     model's label" (or emotion)."""
     if field == "emotion":
-        return tr("rv.emo.word", name=emotion_name(label)) if label else tr("rv.emo.back_to_model")
+        return tr("rv.emo.word", name=emotion_name(label, ui_lang())) if label else tr("rv.emo.back_to_model")
     return label_name(label) if label else tr("rv.back_to_model")
 
 
 def model_word(entry: ReviewEntry) -> str:
     """What the model said of an audit entry's item, in the UI language ("model: …")."""
     if entry.field == "emotion":
-        said = tr("rv.emo.word", name=emotion_name(entry.model_label)) if entry.model_label else "—"
+        said = tr("rv.emo.word", name=emotion_name(entry.model_label, ui_lang()))
     else:
         said = label_name(entry.model_label)
     return tr("rv.model_said", label=said)
@@ -174,22 +175,23 @@ def emotion_control(
     current emotion, a select of the seven (names in the UI language), Save and Back to the
     model's. `source` is the model's analysis (the targets record the model's emotion)."""
     st.markdown(f"**{tr('rv.emo.heading')}**")
+    lang = ui_lang()
     reading = sentence.emotion
     if reading is None:
         st.caption(tr("rv.emo.none"))
         return
-    st.caption(tr("rv.emo.model_said", name=emotion_name(reading.label), score=f"{reading.score:.2f}"))
+    st.caption(tr("rv.emo.model_said", name=emotion_name(reading.label, lang), score=f"{reading.score:.2f}"))
     current = current_by_hash(entries, "emotion").get(content_hash(sentence.text))
     if current is not None and current.label is not None:
         st.caption(
             tr(
                 "rv.emo.current",
-                name=emotion_name(current.label),
+                name=emotion_name(current.label, lang),
                 editor=md_escape(current.editor),
                 when=minute_text(current.created_at),
             )
         )
-    names = {e: emotion_name(e) for e in EMOTIONS}  # computed now: AppTest formats outside the session
+    names = {e: emotion_name(e, lang) for e in EMOTIONS}  # now: AppTest formats outside the session
     choice = st.selectbox(
         tr("rv.emo.new"),
         list(EMOTIONS),

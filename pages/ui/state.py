@@ -75,13 +75,6 @@ def label_name(label: str | None) -> str:
     return tr(f"label.{label}") if label else tr("label.unscored")
 
 
-def emotion_name(emotion: str) -> str:
-    """An emotion in the UI language (喜怒哀惧惊恶无 in Chinese); an unknown one as written."""
-    from analysis.emotion.labels import EMOTION_NAMES
-
-    return EMOTION_NAMES[ui_lang()].get(emotion, emotion)
-
-
 _TIERS_DISAGREE = re.compile(r"^tiers disagree \(fast: (\w+)\)$")
 
 
