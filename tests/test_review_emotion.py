@@ -320,8 +320,9 @@ def test_a_reset_gives_back_the_model_reading_and_stale_emotion_reviews_are_repo
     assert view.analysis.emotions == analysis.emotions and view.emotions_reviewed == 0
     record_reviews(lib, article_targets(analysis, aid, [4], "emotion"), "fear", editor="ana")
     edited = replace(analysis, document=replace(analysis.document, groups=analysis.document.groups[:1]))
-    stale = apply_reviews(edited, list_reviews(lib, "article", aid)).stale
-    assert [(e.field, e.position) for e in stale] == [("emotion", "4")]
+    view = apply_reviews(edited, list_reviews(lib, "article", aid))
+    assert [(e.field, e.position) for e in view.stale_emotions] == [("emotion", "4")]
+    assert view.stale == ()  # the label reviews' list (the Overview's) stays sentiment only
 
 
 def test_without_emotions_read_the_view_keeps_them_off(lib: Library) -> None:

@@ -214,9 +214,7 @@ def run_export(
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    if review.view.stale:
-        print(
-            f"note: {len(review.view.stale)} review(s) no longer match a sentence of the text",
-            file=sys.stderr,
-        )
+    stale = len(review.view.stale) + len(review.view.stale_emotions)
+    if stale:
+        print(f"note: {stale} review(s) no longer match a sentence of the text", file=sys.stderr)
     return 0

@@ -35,9 +35,10 @@ class ReviewedAnalysis:
     analysis: ArticleAnalysis  # sentiment summaries and emotion mixes recomputed over the reviews
     reviewed: int  # sentences whose label an analyst set (k of n)
     changed: int  # of those, how many differ from the model's label
-    stale: tuple[ReviewEntry, ...]  # reviews (of either field) of texts no longer in the article
+    stale: tuple[ReviewEntry, ...]  # label reviews of texts no longer in the article
     emotions_reviewed: int = 0  # sentences whose emotion an analyst set
     emotions_changed: int = 0  # of those, how many differ from the model's emotion
+    stale_emotions: tuple[ReviewEntry, ...] = ()  # emotion reviews of texts no longer in the article
 
 
 def article_targets(
@@ -115,12 +116,8 @@ def apply_reviews(analysis: ArticleAnalysis, entries: Iterable[ReviewEntry]) -> 
     current = overrides(entries)
     emotions = overrides(entries, "emotion")
     texts = {content_hash(s.text) for s in analysis.sentences}
-    stale = tuple(
-        sorted(
-            (e for chosen in (current, emotions) for h, e in chosen.items() if h not in texts),
-            key=lambda e: e.id,
-        )
-    )
+    stale = tuple(e for h, e in current.items() if h not in texts)
+    stale_emotions = tuple(e for h, e in emotions.items() if h not in texts)
     reviewed = changed = emotions_reviewed = emotions_changed = 0
 
     def relabel(s: Sentence) -> Sentence:
@@ -171,7 +168,9 @@ def apply_reviews(analysis: ArticleAnalysis, entries: Iterable[ReviewEntry]) -> 
             # the negative sentences by the reviewed labels: a sentence an analyst made negative joins
             negative_emotions=summarize_emotions(s.emotion for s in sentences if s.label == "negative"),
         )
-    return ReviewedAnalysis(reviewed_analysis, reviewed, changed, stale, emotions_reviewed, emotions_changed)
+    return ReviewedAnalysis(
+        reviewed_analysis, reviewed, changed, stale, emotions_reviewed, emotions_changed, stale_emotions
+    )
 
 
 # --- posts of a corpus -------------------------------------------------------------------------------
