@@ -39,7 +39,7 @@ from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_counts
 QUOTES = 5
 SPIKES = 8
 SPIKE_POSTS = 2  # most engaged posts quoted per spike
-TIMELINE_ROWS = 40
+TIMELINE_ROWS = 20
 COORDINATED_ROWS = 10
 ENTITY_ROWS = 12
 
@@ -115,6 +115,7 @@ def _timeline(c: CorpusAnalysis, freq: str, lang: str) -> Section:
     notes: tuple[str, ...] = ()
     if len(tl) > TIMELINE_ROWS:
         positions = sorted(tl["posts"].to_numpy().argsort(kind="stable")[::-1][:TIMELINE_ROWS])
+        notes = (t("rep.timeline_busiest", lang, k=TIMELINE_ROWS, total=len(tl)),)
     rows = []
     for i in positions:
         r = tl.iloc[i]

@@ -23,6 +23,7 @@ from analysis.i18n import t
 from analysis.lazy import once
 
 TEMPLATE_DIR = "report_templates"
+DEFAULT_HEIGHT = 380  # px, for a figure that sets none
 CHART_WIDTH = 680  # px: the A4 text width at 96 dpi (210 mm less two 15 mm margins)
 
 
@@ -60,6 +61,10 @@ def figure_json(chart: Chart) -> dict[str, Any]:
         paper_bgcolor="white",
         plot_bgcolor="white" if fig.layout.plot_bgcolor is None else fig.layout.plot_bgcolor,
     )
+    if fig.layout.height is None:  # the page's charts take their height from Streamlit's frame
+        fig.update_layout(height=DEFAULT_HEIGHT)
+    if chart.half:  # room for the gauge's end ticks at half width
+        fig.update_layout(margin={"l": 40, "r": 40})
     return json.loads(fig.to_json())
 
 

@@ -235,6 +235,10 @@ def run_report_posts(
         data, filename = read_input_bytes(path)
         name = filename or "stdin"
         options = None
+        if not time_column:
+            raise BriefError(
+                "the posts have no time column: name it with --time-column", code="no_time_column"
+            )
     else:
         raise CliError("name the posts: a file PATH or --corpus ID")
     _, frame = read_table(data, name)
