@@ -162,8 +162,7 @@ def groups_section(a: ArticleAnalysis, lang: str, article_id: int | None) -> Sec
         rows.append((names[None], *summary_cells(a.core_sentiment), refs))
     for g, gs in zip(doc.groups, a.group_sentiment, strict=True):
         positions = [s.position for s in g.sentences]
-        refs = [sentence_ref(p, article_id) for p in positions[:1] + positions[1:][-1:]]
-        span = "–".join(refs)
+        span = "–".join(sentence_ref(p, article_id) for p in positions[:1] + positions[1:][-1:])
         rows.append((names[g.index], *summary_cells(gs), span))
         if gs.nev is not None:
             ranked.append((names[g.index], gs.nev))
@@ -282,7 +281,7 @@ def stated_rows(a: ArticleAnalysis, lang: str, article_id: int | None) -> list[t
 
     stated = stated_sentiment(a.figures) or {}
     computed = headline_measures(a.sentiment)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for key, value in stated.items():
         where = next((f.position for f in a.figures if f.value == value and f.meaning), None)
         rows.append(

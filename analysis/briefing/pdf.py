@@ -31,7 +31,7 @@ INSTALL_HINT = (
     "fonts-noto-cjk, or set $OPINION_LENS_CHROMIUM to a Chromium binary)"
 )
 CHART_TIMEOUT_MS = 20_000
-MARGIN = {"top": "14mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
+MARGIN: Any = {"top": "14mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
 
 
 def chromium_path() -> str | None:

@@ -33,7 +33,7 @@ from analysis.charts import label_shares, nev_gauge
 from analysis.corpus.captions import SPIKE_RULE_FIELDS
 from analysis.corpus.view import CorpusAnalysis
 from analysis.format import minute_text, nev_percent, prose_minus, share_percent
-from analysis.i18n import t
+from analysis.i18n import UiLang, t
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_counts
 
 QUOTES = 5
@@ -42,6 +42,10 @@ SPIKE_POSTS = 2  # most engaged posts quoted per spike
 TIMELINE_ROWS = 20
 COORDINATED_ROWS = 10
 ENTITY_ROWS = 12
+
+
+def ui(lang: str) -> UiLang:
+    return "en" if lang == "en" else "zh"
 
 
 def period_corpus(corpus: CorpusAnalysis, start: date | None, end: date | None) -> CorpusAnalysis:
@@ -127,8 +131,8 @@ def _timeline(c: CorpusAnalysis, freq: str, lang: str) -> Section:
         t("rep.sec.timeline", lang),
         intro,
         charts=(
-            Chart("volume", c.figure("volume", lang, freq), intro),
-            Chart("nev", c.figure("nev", lang, freq)),
+            Chart("volume", c.figure("volume", ui(lang), freq), intro),
+            Chart("nev", c.figure("nev", ui(lang), freq)),
         ),
         table=Table(columns, tuple(rows)),
         notes=notes,
@@ -210,7 +214,7 @@ def _entities(c: CorpusAnalysis, freq: str, lang: str) -> Section | None:
     totals = c.entity_totals(freq)
     if totals.empty:
         return None
-    names = c.entity_names(lang)
+    names = c.entity_names(ui(lang))
     total = int(totals["mentions"].sum())
     head = totals.head(ENTITY_ROWS)
     rows = tuple(
@@ -318,7 +322,7 @@ def posts_brief(
 
 def dates_in(values: Sequence[str | None]) -> tuple[date | None, ...]:
     """`YYYY-MM-DD` strings (or None) as dates; BriefError (bad_date) for anything else."""
-    out = []
+    out: list[date | None] = []
     for v in values:
         if not v:
             out.append(None)

@@ -145,7 +145,7 @@ def _report(args: argparse.Namespace) -> int:
     )
 
 
-def _report_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], models: str) -> None:
+def _report_parser(sub: argparse._SubParsersAction[OneLineArgumentParser], models: str) -> None:
     from analysis.sentiment import SUITES
 
     rep = sub.add_parser(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -38,10 +38,10 @@ Kind = Literal["article", "compare", "posts"]
 def output_format(fmt: str | None, out: str | None) -> ReportFormat:
     """The format asked for, else the one `--out`'s extension names, else HTML."""
     if fmt:
-        return fmt  # type: ignore[return-value]  # argparse choices are FORMATS
+        return fmt if fmt in FORMATS else "html"
     ext = Path(out).suffix.lower().lstrip(".") if out else ""
     ext = {"htm": "html", "markdown": "md"}.get(ext, ext)
-    return ext if ext in FORMATS else "html"  # type: ignore[return-value]
+    return ext if ext in FORMATS else "html"
 
 
 def emit(brief: Brief, fmt: ReportFormat, out: str | None) -> int:
@@ -162,7 +162,7 @@ def pick_articles(
         if (start is None or r.published_at.date() >= start)  # type: ignore[union-attr]
         and (end is None or r.published_at.date() <= end)  # type: ignore[union-attr]
     ]
-    chosen.sort(key=lambda r: (r.published_at, r.id))  # type: ignore[arg-type, return-value]
+    chosen.sort(key=lambda r: (r.published_at or datetime.min, r.id))
     if not chosen:
         raise BriefError(f"no article published from {start or '…'} to {end or '…'}", code="no_articles")
     return chosen, undated

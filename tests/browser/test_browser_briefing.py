@@ -30,22 +30,35 @@ def _briefs(lang: str) -> dict[str, object]:
     }
 
 
+def _open_offline(chromium, path: Path):
+    """The file in a fresh page with every other request refused (and recorded), charts drawn."""
+    context = chromium.new_context(viewport={"width": 800, "height": 1100})
+    page = context.new_page()
+    problems: list[str] = []
+    requested: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    def refuse(route) -> None:
+        if route.request.url == path.as_uri():
+            route.continue_()
+        else:
+            requested.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", refuse)
+    page.goto(path.as_uri())
+    page.wait_for_function("document.documentElement.dataset.charts !== 'pending'", timeout=30_000)
+    return page, problems, requested
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_html_offline_draws_every_chart(chromium, tmp_path: Path, lang: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     for kind, brief in _briefs(lang).items():
         path = tmp_path / f"{kind}.html"
         path.write_text(render_html(brief), encoding="utf-8")
-        context = chromium.new_context(viewport={"width": 800, "height": 1100})
-        page = context.new_page()
-        problems: list[str] = []
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        requested: list[str] = []
-        # Offline: every request but the file itself is refused (and recorded).
-        page.route("**/*", lambda r: r.continue_() if r.request.url == path.as_uri() else (requested.append(r.request.url), r.abort()))
-        page.goto(path.as_uri())
-        page.wait_for_function("document.documentElement.dataset.charts !== 'pending'", timeout=30_000)
+        page, problems, requested = _open_offline(chromium, path)
         assert page.evaluate("document.documentElement.dataset.charts") == "done", kind
         charts = page.locator("[data-chart]")
         assert charts.count() == len(brief.charts) > 0
@@ -53,7 +66,7 @@ def test_html_offline_draws_every_chart(chromium, tmp_path: Path, lang: str) -> 
             assert charts.nth(i).locator("svg.main-svg").count() >= 1, f"{kind}: chart {i} not drawn"
         assert problems == [] and requested == [], (kind, problems, requested)
         page.screenshot(path=str(ARTIFACTS / f"briefing_{kind}_{lang}.png"))
-        context.close()
+        page.context.close()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
