@@ -88,8 +88,16 @@ class EncoderEmotionHead:
         calibration: Calibration,
         hidden_weights: np.ndarray | None = None,
         hidden_bias: np.ndarray | None = None,
+        stack_weights: np.ndarray | None = None,
+        stack_bias: np.ndarray | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
+        if (stack_weights is None) != (stack_bias is None):
+            raise EmotionModelError(f"{name}: a stack needs both its weights and its bias")
+        if stack_weights is not None and stack_weights.shape != (2 * K, K):
+            raise EmotionModelError(
+                f"{name}: stack weights must be ({2 * K}, {K}), got {stack_weights.shape}"
+            )
         if head_weights.ndim != 2 or head_weights.shape[1] != K:
             raise EmotionModelError(f"{name}: head weights must be (d, {K}), got {head_weights.shape}")
         if (hidden_weights is None) != (hidden_bias is None):
@@ -102,6 +110,12 @@ class EncoderEmotionHead:
         self.hidden = None
         if hidden_weights is not None and hidden_bias is not None:
             self.hidden = (np.asarray(hidden_weights, np.float64), np.asarray(hidden_bias, np.float64))
+        # Optional stack: the head's seven logits and the same language's fast tier's seven, combined
+        # by a linear layer fitted on validation (the encoder reads composition, the n-grams the
+        # Weibo vocabulary the labelled sets teach).
+        self.stack = None
+        if stack_weights is not None and stack_bias is not None:
+            self.stack = (np.asarray(stack_weights, np.float64), np.asarray(stack_bias, np.float64))
         self.calibration = calibration
         self.metadata = metadata or {}
 
@@ -114,13 +128,28 @@ class EncoderEmotionHead:
         }
         if self.hidden is not None:
             out["hidden_weights"], out["hidden_bias"] = self.hidden
+        if self.stack is not None:
+            out["stack_weights"], out["stack_bias"] = self.stack
         return out
 
-    def logits_from(self, embeddings: np.ndarray) -> np.ndarray:
+    def head_logits(self, embeddings: np.ndarray) -> np.ndarray:
+        """The head's seven logits alone (what the fast tier is distilled from)."""
         x = (np.asarray(embeddings, np.float64) - self.mean) / self.scale
         if self.hidden is not None:
             x = np.tanh(x @ self.hidden[0] + self.hidden[1])
         return np.asarray(x @ self.head_weights + self.head_bias)
+
+    def logits_from(self, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """The model's seven logits from precomputed embeddings of `texts` (stacked if it is)."""
+        logits = self.head_logits(embeddings)
+        if self.stack is not None:
+            fast = get_emotion_model(self.lang, "fast")
+            if not isinstance(fast, HashedEmotionModel):
+                raise EmotionModelError(f"{self.name}: the {self.lang} fast tier is not a hashed model")
+            logits = (
+                np.concatenate([logits, fast.logits(list(texts))], axis=1) @ self.stack[0] + self.stack[1]
+            )
+        return logits
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(n, K) calibrated probabilities; rows of texts without content are all zero."""
@@ -129,8 +158,8 @@ class EncoderEmotionHead:
         out = np.zeros((len(texts), K))
         idx = [i for i, t in enumerate(texts) if has_content(t)]
         if idx:
-            vectors = get_embedder().embed([texts[i] for i in idx])
-            out[idx] = self.calibration.probabilities(self.logits_from(vectors))
+            chosen = [texts[i] for i in idx]
+            out[idx] = self.calibration.probabilities(self.logits_from(get_embedder().embed(chosen), chosen))
         return out
 
 
@@ -242,6 +271,8 @@ def load(lang: str, tier: Tier, data_dir: Path = DATA_DIR) -> EmotionModel:
                 head_bias=parts["head_bias"],
                 hidden_weights=parts.get("hidden_weights"),
                 hidden_bias=parts.get("hidden_bias"),
+                stack_weights=parts.get("stack_weights"),
+                stack_bias=parts.get("stack_bias"),
                 calibration=calibration,
                 metadata=meta,
             )
