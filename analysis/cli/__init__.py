@@ -46,6 +46,7 @@ def _score(args: argparse.Namespace) -> int:
         explain=args.explain,
         chunk_size=args.chunk_size,
         clean=not args.no_clean,
+        emotions=args.emotions,
     )
 
 
@@ -210,8 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
         "score",
         help="score every row of a table of posts",
         description="Score each text of a csv / xlsx / jsonl / txt (one text per line) file and write "
-        "the same rows as CSV with added columns lang, score, label, model (input columns of those "
-        "names are kept as <name>_input). Streams in chunks.",
+        "the same rows as CSV with added columns lang, score, label, model (and emotion, emotion_score "
+        "with --emotions; input columns of those names are kept as <name>_input). Streams in chunks.",
     )
     score.add_argument("path", metavar="PATH|-", help="the input file, or - to read standard input")
     score.add_argument("--text-column", metavar="COL", help="column holding the text (default: detected)")
@@ -237,6 +238,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="score the text as written (default: drop reply prefixes, repost chains, URLs, "
         "truncation markers and map Weibo emoticons before scoring; rows are never dropped)",
+    )
+    score.add_argument(
+        "--emotions",
+        action="store_true",
+        help="add emotion (joy, anger, sadness, fear, surprise, disgust or neutral) and emotion_score "
+        "(its calibrated probability) columns, read by the emotion model of the sentiment model's "
+        "tier (accurate with the accurate model, else fast); empty where a text has no reading",
     )
     score.set_defaults(func=_score)
 
