@@ -12,8 +12,8 @@ import pytest
 
 from analysis.emotion.labels import emotion_name
 from analysis.i18n import t
-from analysis.records import EMOTIONS
 from analysis.library import Library
+from analysis.records import EMOTIONS
 from tests.dashboard_fixtures import add_article, chart_keys, open_app
 
 CST = timezone(timedelta(hours=8))

@@ -93,6 +93,7 @@ def _entities(args: argparse.Namespace) -> int:
         rollup=args.rollup,
         report=args.report,
         aliases=_library_aliases() if args.library_aliases else (),
+        emotions=args.emotions,
     )
 
 
@@ -274,6 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="A,B,C",
         help="only these entities (canonical names or aliases, comma-separated, e.g. 小米,华为,Tesla), "
         "share of voice recomputed within the set",
+    )
+    ent.add_argument(
+        "--emotions",
+        action="store_true",
+        help="add emotion (the most frequent of joy, anger, sadness, fear, surprise, disgust over the "
+        "entity's posts of the period) and a count per emotion (emotion_joy … emotion_neutral), read "
+        "by the fast emotion model for the posts that name an entity",
     )
     ent.add_argument(
         "--rollup",

@@ -286,22 +286,36 @@ def run_entities(
     rollup: bool = False,
     report: str | None = None,
     aliases: Sequence[tuple[str, str, str]] = (),
+    emotions: bool = False,
 ) -> int:
     """One row per period and entity: period, entity, mentions, positive, neutral, negative, nev,
     share_of_voice (analysis.entities.POSTS_COLUMNS; known aliases of the alias table in the
     cleaned text, a post counting once per entity with its own label). With `competitors`, only
-    those entities, share of voice recomputed within them (1 per period)."""
+    those entities, share of voice recomputed within them (1 per period). With `emotions`, the
+    dominant emotion and a count per emotion of each row's posts (analysis.entities.
+    EMOTION_POSTS_COLUMNS; the fast tier, read for the posts that name an entity only)."""
     from analysis.corpus.captions import entities_csv_frame
     from analysis.entities import EntityAccumulator, default_table, share_of_voice
 
     chosen = competitor_names(competitors, rollup=rollup, aliases=aliases) if competitors else ()
-    acc = EntityAccumulator(default_table(tuple(aliases)), rollup=rollup)
+    acc = EntityAccumulator(default_table(tuple(aliases)), rollup=rollup, emotions=emotions)
+    if emotions:  # the fast models loaded now, so a missing one fails before the file is read
+        from analysis.emotion import EmotionModelError, EmotionReader
+
+        try:
+            EmotionReader("fast").components()
+        except EmotionModelError as exc:
+            raise CliError(str(exc)) from None
     proc = stream_posts(
         path,
         options,
         freq=freq,
         chunk_size=chunk_size,
-        sinks=[lambda posts, periods: acc.add(posts["text_clean"], posts["label"], periods)],
+        sinks=[
+            lambda posts, periods: acc.add(
+                posts["text_clean"], posts["label"], periods, posts.get("emotion"), posts.get("lang")
+            )
+        ],
     )
     table = acc.result()
     if chosen:
