@@ -297,6 +297,18 @@ def test_article_json_has_entities_with_xiaomi(capsys: pytest.CaptureFixture[str
     assert s["n"] == s["positive"] + s["neutral"] + s["negative"]
     assert s["nev"] == pytest.approx((s["positive"] - s["negative"]) / s["n"])
     assert data["entities"][0]["name"] == "小米"  # the article is about Xiaomi
+    # Issue 18: the emotion mix of the sentences naming it, each sentence once.
+    mix = xiaomi["emotions"]
+    assert set(mix["counts"]) == set(EMOTIONS)
+    assert mix["n"] + mix["unread"] == xiaomi["mentions"] == sum(mix["counts"].values()) + mix["unread"]
+    assert mix["dominant"] is None or mix["dominant"] in EMOTIONS
+    by_position = {
+        x["position"]: x["emotion"]
+        for b in [data["core_viewpoint"], *(b for g in data["groups"] for b in g["bullets"])]
+        if b
+        for x in b["sentences"]
+    }
+    assert all(x["emotion"] == by_position[x["position"]] for x in xiaomi["sentences"])
     for sentence in xiaomi["sentences"]:
         if not sentence["split"]:  # an unsplit sentence: the entity gets the sentence's label
             assert sentence["label"] == sentence["sentence_label"]
