@@ -43,10 +43,11 @@ TRAIN_FIRST = 3000
 TIER0 = {"val": 500, "train": 1200}  # test vectors are not needed: the benchmark embeds live
 CORPORA_DIR = ROOT.parent / "shared" / "data" / "corpora"
 # Emotion sets (analysis.emotion.datasets): per set, rows first by key in this order: up to
-# EMOTION_VAL_FIRST validation rows, a first train slice, the test rows, a second train slice, the
-# other validation rows, the rest (scripts/train_emotion.py uses whatever is cached).
+# EMOTION_VAL_FIRST validation rows, a first train slice, EMOTION_TEST_FIRST test rows, a second
+# train slice, the other validation and test rows, the rest (scripts/train_emotion.py uses whatever is cached).
 EMOTION_TRAIN_FIRST = (3000, 9000)
-EMOTION_VAL_FIRST = 2000
+EMOTION_VAL_FIRST = 800
+EMOTION_TEST_FIRST = 1200
 
 
 def cache_dir() -> Path:
@@ -115,9 +116,10 @@ def emotion_texts() -> list[str]:
     first, second = EMOTION_TRAIN_FIRST
     order = [t for n in frames for t in by_key[n, "val"][:EMOTION_VAL_FIRST]]
     order += [t for n in frames for t in by_key[n, "train"][:first]]
-    order += [t for n in frames for t in by_key[n, "test"]]
+    order += [t for n in frames for t in by_key[n, "test"][:EMOTION_TEST_FIRST]]
     order += [t for n in frames for t in by_key[n, "train"][first:second]]
     order += [t for n in frames for t in by_key[n, "val"][EMOTION_VAL_FIRST:]]
+    order += [t for n in frames for t in by_key[n, "test"][EMOTION_TEST_FIRST:]]
     return order + [t for n in frames for t in by_key[n, "train"][second:]]
 
 
