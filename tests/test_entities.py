@@ -582,7 +582,7 @@ def test_posts_emotion_mix_from_the_posts_labels_adds_up() -> None:
         acc.add(part["text"], part["label"], part["period"], part["emotion"])
     pd.testing.assert_frame_equal(acc.result(), out)
     empty = posts_entities(frame.iloc[:0], emotions=True)
-    assert empty.empty
+    assert empty.empty and tuple(empty.columns) == POSTS_COLUMNS + EMOTION_POSTS_COLUMNS
 
 
 def test_posts_without_labels_read_only_the_posts_naming_an_entity(monkeypatch: pytest.MonkeyPatch) -> None:

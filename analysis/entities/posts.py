@@ -146,7 +146,7 @@ class EntityAccumulator:
 
     def result(self) -> pd.DataFrame:
         if not self._parts:
-            return _empty_posts_frame()
+            return _empty_posts_frame(EMOTION_POSTS_COLUMNS if self.emotions else ())
         allc = pd.concat(self._parts, ignore_index=True)
         wide = allc.pivot_table(
             index=["period", "eid"], columns="code", values="n", aggfunc="sum", fill_value=0
@@ -216,9 +216,12 @@ def _values(column: Iterable[Any]) -> np.ndarray:
     return np.asarray(list(column), dtype=object)
 
 
-def _empty_posts_frame() -> pd.DataFrame:
+def _empty_posts_frame(extra: tuple[str, ...] = ()) -> pd.DataFrame:
     return pd.DataFrame(
-        {c: pd.Series([], dtype=object if c in ("period", "entity") else float) for c in POSTS_COLUMNS}
+        {
+            c: pd.Series([], dtype=object if c in ("period", "entity", "emotion") else float)
+            for c in (*POSTS_COLUMNS, *extra)
+        }
     )
 
 
