@@ -46,6 +46,7 @@ def _score(args: argparse.Namespace) -> int:
         explain=args.explain,
         chunk_size=args.chunk_size,
         clean=not args.no_clean,
+        emotions=args.emotions,
     )
 
 
@@ -92,6 +93,7 @@ def _entities(args: argparse.Namespace) -> int:
         rollup=args.rollup,
         report=args.report,
         aliases=_library_aliases() if args.library_aliases else (),
+        emotions=args.emotions,
     )
 
 
@@ -282,8 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
         "score",
         help="score every row of a table of posts",
         description="Score each text of a csv / xlsx / jsonl / txt (one text per line) file and write "
-        "the same rows as CSV with added columns lang, score, label, model (input columns of those "
-        "names are kept as <name>_input). Streams in chunks.",
+        "the same rows as CSV with added columns lang, score, label, model (and emotion, emotion_score "
+        "with --emotions; input columns of those names are kept as <name>_input). Streams in chunks.",
     )
     score.add_argument("path", metavar="PATH|-", help="the input file, or - to read standard input")
     score.add_argument("--text-column", metavar="COL", help="column holding the text (default: detected)")
@@ -309,6 +311,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="score the text as written (default: drop reply prefixes, repost chains, URLs, "
         "truncation markers and map Weibo emoticons before scoring; rows are never dropped)",
+    )
+    score.add_argument(
+        "--emotions",
+        action="store_true",
+        help="add emotion (joy, anger, sadness, fear, surprise, disgust or neutral) and emotion_score "
+        "(its calibrated probability) columns, read by the emotion model of the sentiment model's "
+        "tier (accurate with the accurate model, else fast); empty where a text has no reading",
     )
     score.set_defaults(func=_score)
 
@@ -338,6 +347,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="A,B,C",
         help="only these entities (canonical names or aliases, comma-separated, e.g. 小米,华为,Tesla), "
         "share of voice recomputed within the set",
+    )
+    ent.add_argument(
+        "--emotions",
+        action="store_true",
+        help="add emotion (the most frequent of joy, anger, sadness, fear, surprise, disgust over the "
+        "entity's posts of the period) and a count per emotion (emotion_joy … emotion_neutral), read "
+        "by the fast emotion model for the posts that name an entity",
     )
     ent.add_argument(
         "--rollup",

@@ -119,16 +119,22 @@ ENTITY_COLUMN_KEYS = {
     "negative": "posts.entities.col.negative",
     "nev": "posts.entities.col.nev",
     "share_of_voice": "posts.entities.col.share_of_voice",
+    "emotion": "ent.col.emotion",  # with emotions: the dominant one (the counts are not shown)
 }
 
 
 def entities_csv_frame(table: pd.DataFrame, freq: str) -> pd.DataFrame:
     """The `entities` command's CSV contract (and the page's download): period (as the timeline
     writes it), entity, mentions, positive, neutral, negative, nev (4 decimals), share_of_voice
-    (8 decimals, so a period's shares still sum to 1 within 1e-6)."""
-    from analysis.entities import POSTS_COLUMNS
+    (8 decimals, so a period's shares still sum to 1 within 1e-6); and with emotions, the
+    dominant emotion and the count per emotion (analysis.entities.EMOTION_POSTS_COLUMNS)."""
+    from analysis.entities import EMOTION_COUNT_COLUMNS, EMOTION_POSTS_COLUMNS, POSTS_COLUMNS
 
-    out = table.loc[:, list(POSTS_COLUMNS)].copy()
+    felt = [c for c in EMOTION_POSTS_COLUMNS if c in table.columns]
+    out = table.loc[:, [*POSTS_COLUMNS, *felt]].copy()
+    for col in EMOTION_COUNT_COLUMNS:
+        if col in out:
+            out[col] = out[col].astype("int64")
     out["period"] = period_label(table["period"], freq).to_numpy()
     for col in ("mentions", "positive", "neutral", "negative"):
         out[col] = out[col].astype("int64")
@@ -139,12 +145,18 @@ def entities_csv_frame(table: pd.DataFrame, freq: str) -> pd.DataFrame:
 
 def totals_by_entity(table: pd.DataFrame) -> pd.DataFrame:
     """A posts entity table summed over its periods: entity, mentions, positive, neutral,
-    negative, nev (analysis.metrics), share_of_voice of the table's mentions; most mentioned first."""
-    counts = ["mentions", "positive", "neutral", "negative"]
+    negative, nev (analysis.metrics), share_of_voice of the table's mentions; most mentioned first.
+    With emotions, the summed emotion counts and the dominant emotion over them too."""
+    from analysis.entities import EMOTION_COUNT_COLUMNS, dominant_emotions
+
+    felt = [c for c in EMOTION_COUNT_COLUMNS if c in table.columns]
+    counts = ["mentions", "positive", "neutral", "negative", *felt]
     sums = table.groupby("entity", sort=False)[counts].sum()
     out = sums.reset_index()
     for col in counts:
         out[col] = out[col].astype("int64")
+    if felt:
+        out["emotion"] = dominant_emotions(out)
     out["nev"] = [
         np.nan if (v := summarize_counts(int(p), int(u), int(n)).nev) is None else v
         for p, u, n in zip(out["positive"], out["neutral"], out["negative"], strict=True)

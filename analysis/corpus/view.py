@@ -255,16 +255,29 @@ class CorpusAnalysis:
     def entities(self, freq: str) -> pd.DataFrame:
         """Mentions, label counts, nev and share of voice per period and entity (known aliases of
         the shipped alias table in the cleaned text; a post counts once per entity it names, with
-        its own label): analysis.entities.posts_entities, one regex pass over the posts."""
+        its own label): analysis.entities.posts_entities, one regex pass over the posts. With the
+        emotion mix of each entity's posts (EMOTION_POSTS_COLUMNS): the posts' `emotion` column
+        where the corpus has one, else the fast tier read for the posts naming an entity; without
+        them where no emotion model can be loaded."""
+        from analysis.emotion import EmotionModelError
         from analysis.entities import EntityAccumulator, default_table  # lazy: the alias table
 
         f = check_freq(freq)
         aliases = self._entity_aliases
+        posts = self.posts
+
+        def count(emotions: bool) -> pd.DataFrame:
+            acc = EntityAccumulator(default_table(aliases), emotions=emotions)
+            acc.add(
+                posts["text_clean"], posts["label"], self.periods(f), posts.get("emotion"), posts.get("lang")
+            )
+            return acc.result()
 
         def build() -> pd.DataFrame:
-            acc = EntityAccumulator(default_table(aliases))
-            acc.add(self.posts["text_clean"], self.posts["label"], self.periods(f))
-            return acc.result()
+            try:
+                return count(emotions=True)
+            except EmotionModelError:  # no emotion model on this install: the counts without them
+                return count(emotions=False)
 
         return self.cached(self._entity_key("entities", f), build)
 
@@ -320,8 +333,16 @@ class CorpusAnalysis:
         f, names = check_freq(freq), tuple(dict.fromkeys(chosen))
 
         def build() -> pd.DataFrame:
+            from analysis.emotion.labels import emotion_name
+            from analysis.entities import EMOTION_COUNT_COLUMNS
+
             rows = entities_csv_frame(self.entity_view(f, names).rows, f)
             rows["entity"] = rows["entity"].map(lambda n: self.entity_names(lang).get(n, n))
+            if "emotion" in rows:  # the dominant emotion only, in `lang`; the counts stay in the CSV
+                rows = rows.drop(columns=list(EMOTION_COUNT_COLUMNS))
+                rows["emotion"] = [
+                    emotion_name(e if isinstance(e, str) else None, lang) for e in rows["emotion"]
+                ]
             return rows.rename(columns=lambda c: t(ENTITY_COLUMN_KEYS[c], lang))
 
         return self.cached(self._entity_key("entity_table", f, lang, names), build)
