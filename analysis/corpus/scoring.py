@@ -10,6 +10,12 @@ A text made only of Weibo emoticon codes (`[哈哈]`, a repost whose own words a
 `lang` "emoticon" and is scored by the emoticon table of corpus/clean.py, before and apart from
 the language models, so the fast and the accurate tier (and the baselines) label it alike; with no
 known code it is unscored, like text in neither language.
+
+With `emotions=True` a column `emotion` is added too: one of analysis.records.EMOTIONS per post,
+read by the fast emotion tier (`EmotionReader("fast").labels`) with the language detected here
+(so nothing is detected twice), or None when unread (no content, neither language, emoticon codes
+only). The model loads lazily, once per process (`get_emotion_model`), so this also runs unchanged
+in Dask workers.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from analysis.text.scripts import HAN_RANGES
 PROGRESS_BATCH = 64  # texts per progress report when the (slow) accurate tier scores
 
 SCORE_COLUMNS: tuple[str, ...] = ("lang", "score", "label")
+EMOTION_COLUMN = "emotion"  # added by `score_frame(..., emotions=True)`
 EMOTICON_LANG = "emoticon"  # the `lang` of a text made only of emoticon codes
 
 
@@ -120,6 +127,7 @@ def score_frame(
     lang: str = "auto",
     workload: Workload = "corpus",
     progress: Callable[[int], None] | None = None,
+    emotions: bool = False,
 ) -> pd.DataFrame:
     """Return `df` with columns `lang` (zh/en/other/emoticon), `score` (float in [-1, 1], NaN when
     unscored) and `label` (positive/neutral/negative, NA when unscored) added; input columns of
@@ -129,7 +137,9 @@ def score_frame(
     codes only is labelled by the emoticon table (its codes' mean polarity as score), whatever the
     model and band; unscored when none of its codes is known. `workload`
     resolves the `default` model (a corpus gets the fast tier, the `score` command the accurate
-    one); `progress` is called with the number of texts just scored, per batch."""
+    one); `progress` is called with the number of texts just scored, per batch. `emotions` adds
+    the column `emotion` (module docstring; an input column of that name is kept as
+    `emotion_input`)."""
     if text_column not in df.columns:
         raise KeyError(f"no column {text_column!r}")
     if lang not in ("auto", "zh", "en"):
@@ -168,19 +178,40 @@ def score_frame(
     labels[labels == ""] = None
     if progress is not None:  # rows in neither language count as done too
         progress(int(len(df) - np.count_nonzero(np.isin(langs, ("zh", "en")))))
-    out = keep_input_columns(df)
+    out = keep_input_columns(df, _added(emotions))
     out["lang"] = pd.Series(langs, index=df.index, dtype=object)
     out["score"] = pd.Series(np.round(scores, 4), index=df.index)
     out["label"] = pd.Series(labels, index=df.index, dtype=object)
+    if emotions:
+        out[EMOTION_COLUMN] = pd.Series(emotion_labels(texts.tolist(), langs), index=df.index, dtype=object)
     return out
 
 
-def score_meta(df: pd.DataFrame) -> pd.DataFrame:
+def emotion_labels(texts: list[str], langs: np.ndarray) -> list[str | None]:
+    """The fast tier's emotion label of each text in `langs` zh or en (None for the others and for
+    texts without content): `EmotionReader("fast").labels` on those rows only."""
+    from analysis.emotion import EmotionReader  # lazy: the emotion package is only needed here
+
+    out = np.full(len(texts), None, dtype=object)
+    rows = np.flatnonzero(np.isin(langs, ("zh", "en")))
+    if len(rows):
+        read = EmotionReader("fast").labels([texts[i] for i in rows], [str(langs[i]) for i in rows])
+        out[rows] = np.array(read, dtype=object)
+    return out.tolist()
+
+
+def _added(emotions: bool) -> tuple[str, ...]:
+    return (*SCORE_COLUMNS, EMOTION_COLUMN) if emotions else SCORE_COLUMNS
+
+
+def score_meta(df: pd.DataFrame, emotions: bool = False) -> pd.DataFrame:
     """The empty frame describing `score_frame`'s output (Dask's `meta=`)."""
-    meta = keep_input_columns(df.iloc[:0])
+    meta = keep_input_columns(df.iloc[:0], _added(emotions))
     meta["lang"] = pd.Series([], dtype=object)
     meta["score"] = pd.Series([], dtype=float)
     meta["label"] = pd.Series([], dtype=object)
+    if emotions:
+        meta[EMOTION_COLUMN] = pd.Series([], dtype=object)
     return meta
 
 
