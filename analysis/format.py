@@ -23,7 +23,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from analysis.records import Evidence
+from analysis.emotion.labels import emotion_name
+from analysis.records import EmotionReading, Evidence
 
 # -- percentages --------------------------------------------------------------------------------------
 MISSING = "—"  # a value that does not exist (no scored sentence), on screen and in charts
@@ -74,6 +75,17 @@ def measure_percent(key: str, value: float | None, *, missing: str = MISSING) ->
 def score_text(score: float | None, *, missing: str = MISSING) -> str:
     """A sentence's or post's score in [-1, 1], signed to two decimals: `+0.42`; `missing` if unscored."""
     return missing if score is None else f"{score:+.2f}"
+
+
+def emotion_text(reading: EmotionReading | None, lang: str = "zh", *, missing: str = MISSING) -> str:
+    """A sentence's or post's emotion with its probability: `怒 0.62`, with a close runner-up
+    `怒 0.48 / 哀`, ✎ when an analyst set it, and `?` when it is low confidence."""
+    if reading is None:
+        return missing
+    text = f"{emotion_name(reading.label, lang)}{' ✎' if reading.reviewed else ''} {reading.score:.2f}"
+    if reading.second:
+        text += f" / {emotion_name(reading.second, lang)}"
+    return text + (" ?" if reading.low_confidence else "")
 
 
 def date_text(value: date | datetime | None, *, missing: str = MISSING) -> str:

@@ -10,7 +10,11 @@ its sentences (`entity_pick`, `entity_sentences`) and `entity_open` opens Viewpo
 the picked entity. Editors (pages.ui.access.editing_allowed) add and remove the library's entity
 aliases in the expander `entity_aliases`; read-only visitors see no alias controls.
 
-Widget keys: nev_gauge, label_shares, group_nev, stated_table, review_summary, stale_reviews,
+The emotion section (issue 18) shows the article's dominant emotion, the negative sentences'
+dominant emotion, and the emotion mix of the article, its negative sentences and each group
+(`emotion_mix`), with counts in every hover; emotion never enters the NEV.
+
+Widget keys: nev_gauge, label_shares, group_nev, emotion_mix, stated_table, review_summary, stale_reviews,
 entity_panel, entity_nev, entity_table, entity_pick, entity_sentences, entity_open,
 entity_aliases (expander), entity_alias_form (form), entity_alias, entity_alias_canonical,
 entity_alias_type, entity_alias_add, entity_alias_table, entity_alias_pick, entity_alias_delete
@@ -21,7 +25,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.charts import entity_nev_bars, group_nev_bars, label_shares, nev_gauge
+from analysis.charts import (
+    article_emotion_rows,
+    emotion_mix_bars,
+    entity_nev_bars,
+    group_nev_bars,
+    label_shares,
+    nev_gauge,
+)
+from analysis.emotion import emotion_name
+from analysis.emotion.scorer import LOW_CONFIDENCE_BELOW
 from analysis.entities import ENTITY_TYPES, EntitySummary, EntityTableError
 from analysis.format import (
     date_text,
@@ -192,6 +205,45 @@ if doc.groups or analysis.core_sentiment is not None:
 else:
     st.caption(tr("ov.no_groups"))
 st.page_link("pages/viewpoints.py", label=tr("ov.trace_link"), icon=":material/manage_search:")
+
+
+def emotion_section() -> None:
+    """The article's emotion mix, its negative sentences' dominant emotion, each group's mix."""
+    st.subheader(tr("emo.heading"), anchor=False)
+    mix = analysis.emotions
+    if mix is None:
+        st.caption(tr("emo.not_read"))
+        return
+    cols = st.columns(2)
+    for col, key, m in (
+        (cols[0], "emo.dominant", mix),
+        (cols[1], "emo.dominant_negative", analysis.negative_emotions),
+    ):
+        top = m.dominant() if m is not None else None
+        n_felt = (m.n - m.counts.get("neutral", 0)) if m is not None else 0
+        col.metric(
+            tr(key),
+            emotion_name(top, lang) if top else tr("emo.no_feeling"),
+            help=tr("emo.count_help", k=m.counts[top], n=m.n, felt=n_felt) if m is not None and top else None,
+        )
+    rows = article_emotion_rows(analysis, lang)
+    st.plotly_chart(
+        emotion_mix_bars(rows, lang), key="emotion_mix", width="stretch", config={"displayModeBar": False}
+    )
+    models = ", ".join(analysis.model.emotion_components.values()) or "—"
+    st.caption(
+        tr(
+            "emo.caption",
+            model=models,
+            low=mix.low_confidence,
+            threshold=LOW_CONFIDENCE_BELOW,
+            unread=mix.unread,
+        )
+        + (f" {md_escape(analysis.model.emotion_note)}" if analysis.model.emotion_note else "")
+    )
+
+
+emotion_section()
 
 # Entities: who the coverage is about; every number traced to its sentences.
 ENTITY_TOP = 10  # entities in the chart (the table lists them all)

@@ -6,6 +6,8 @@ analyst labelled carries ✎ and the model's label beside it.
 
 Reading, widget keys: vp_labels, vp_themes, vp_sort, vp_search (keyword), vp_entities (entity
 filter, issue 13: the sentences naming any chosen entity; the Overview's entity_open sets it),
+vp_emotions (emotion filter, issue 18; each sentence shows its emotion badge, and a sentence
+opened in vp_explain shows the words behind its emotion, by occlusion),
 vp_uncertain, vp_explain, core_viewpoint, group_<n>, strip_core, strip_g<n>, sentence_table (the
 last table of the page).
 
@@ -34,11 +36,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from analysis import intake
 from analysis import review as rv
 from analysis.charts import highlight_evidence, share_strip
+from analysis.emotion import EMOTION_COLORS, EMOTIONS, emotion_name
 from analysis.errors import OpinionLensError
 from analysis.format import (
+    emotion_text,
     evidence_string,
     label_color,
     label_text_color,
@@ -50,7 +53,7 @@ from analysis.format import (
 from analysis.records import LABELS, ArticleAnalysis, Bullet, Evidence, Sentence, SentimentSummary
 from analysis.text.normalize import content_hash
 from analysis.themes import dominant_themes
-from pages.ui.access import editing_allowed, editor_identity, review_editor
+from pages.ui.access import editing_allowed, review_editor
 from pages.ui.article import (
     active_article_views,
     entities_for,
@@ -58,8 +61,9 @@ from pages.ui.article import (
     shown_analysis,
     theme_labels,
 )
-from pages.ui.cache import get_library, get_scorer, sentence_evidence
+from pages.ui.cache import emotion_evidence, emotion_tier, get_library, sentence_evidence
 from pages.ui.frame import page_shell
+from pages.ui.furniture_panel import furniture_panel
 from pages.ui.review_panel import review_error, review_word, reviewer, say, show_outcome, undo_line
 from pages.ui.state import (
     ENTITY_FILTER_PENDING_KEY,
@@ -109,7 +113,7 @@ sort = f3.selectbox(
 )
 
 
-s1, s2, s3 = st.columns([3, 3, 3], vertical_alignment="bottom")
+s1, s2, s4, s3 = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
 query = s1.text_input(tr("vp.search"), key="vp_search", placeholder=tr("vp.search_placeholder")).strip()
 entities = entities_for(analysis)  # of the labels on screen, most mentioned first
 entity_by_name = {e.name: e for e in entities}
@@ -125,6 +129,14 @@ chosen_entities = s2.multiselect(
     key="vp_entities",
     placeholder=tr("ent.vp_filter_all"),
 )
+emotion_options = [*EMOTIONS, "unread"]
+chosen_emotions = s4.multiselect(
+    tr("vp.filter_emotion"),
+    options=emotion_options,
+    format_func={e: emotion_name(None if e == "unread" else e, lang) for e in emotion_options}.__getitem__,
+    key="vp_emotions",
+    placeholder=tr("vp.filter_emotion_all"),
+)
 only_uncertain = s3.toggle(tr("vp.filter_uncertain"), key="vp_uncertain")
 # position -> [(entity, its label there, the clause)] for the chosen entities
 attributed: dict[int, list[tuple[str, str | None, str, bool]]] = {}
@@ -138,7 +150,10 @@ if chosen_entities:
 
 # Evidence the scoring model gives for free (the fast tier) is on every sentence; the accurate
 # tier's comes from occlusion, one encoder pass per word, so only for the sentences opened here.
-on_demand = [s for s in analysis.sentences if s.score is not None and not s.evidence]
+# Emotion evidence is always by occlusion, so it too is computed for the opened sentences only.
+on_demand = [
+    s for s in analysis.sentences if (s.score is not None and not s.evidence) or s.emotion is not None
+]
 opened: dict[int, tuple[Evidence, ...]] = {}
 if on_demand:
     st.caption(tr("vp.evidence_on_demand"))
@@ -151,10 +166,17 @@ if on_demand:
     )
     by_position = {s.position: s for s in on_demand}
     with st.spinner(tr("vp.explain_running")):
-        opened = {p: sentence_evidence(by_position[p].text, current_model()) for p in picked}
-    for p in picked:
-        terms = evidence_string(opened[p], " · ")
-        st.markdown(f"**#{p}** {md_escape(terms) if terms else tr('vp.explain_none')}")
+        for p in picked:
+            s = by_position[p]
+            opened[p] = s.evidence or sentence_evidence(s.text, current_model())
+            terms = evidence_string(opened[p], " · ")
+            line = f"**#{p}** {md_escape(terms) if terms else tr('vp.explain_none')}"
+            if s.emotion is not None:
+                found = emotion_evidence(s.text, s.emotion.label, emotion_tier(analysis))
+                words = evidence_string(found, " · ")
+                line += f"  \n{tr('vp.emotion_evidence', emotion=emotion_name(s.emotion.label, lang))}: "
+                line += md_escape(words) if words else tr("vp.explain_none")
+            st.markdown(line)
 
 
 def with_evidence(s: Sentence) -> Sentence:
@@ -166,7 +188,15 @@ def keep(s: Sentence) -> bool:
     theme_ok = not chosen_themes or any(x in chosen_themes for x in s.themes)
     text_ok = not query or query.casefold() in s.text.casefold()
     entity_ok = not chosen_entities or s.position in attributed
-    return label_ok and theme_ok and text_ok and entity_ok and (not only_uncertain or bool(s.uncertain))
+    emotion_ok = not chosen_emotions or (s.emotion.label if s.emotion else "unread") in chosen_emotions
+    return (
+        label_ok
+        and theme_ok
+        and text_ok
+        and entity_ok
+        and emotion_ok
+        and (not only_uncertain or bool(s.uncertain))
+    )
 
 
 def ordered(sentences: list[Sentence]) -> list[Sentence]:
@@ -187,6 +217,12 @@ def sentence_html(s: Sentence) -> str:
         f"border-radius:4px;padding:0 6px;"
         f'font-size:0.8em;white-space:nowrap">{html.escape(label_name(s.label))}{mark} {score}</span>'
     )
+    if s.emotion is not None:
+        color = EMOTION_COLORS[s.emotion.label]
+        badge += (
+            f' <span class="emotion-badge" style="border:1px solid {color};color:{color};border-radius:4px;'
+            f'padding:0 5px;font-size:0.8em;white-space:nowrap">{html.escape(emotion_text(s.emotion, lang))}</span>'
+        )
     meta = html.escape(
         f" #{s.position} · {s.lang}"
         + (f" · {tr('rv.model_said', label=label_name(s.model_label))}" if s.reviewed else "")
@@ -276,60 +312,8 @@ entity_column = (
 sentence_table(analysis, rows, key="sentence_table", extra=entity_column)
 
 
-# -- page furniture: what is not counted, why, and an editor's choice to count a block back in -------
-def set_furniture_choice(block_key: str, widget_key: str) -> None:
-    editor = review_editor() or editor_identity()
-    if editor is None:
-        return
-    try:
-        intake.set_furniture_counted(
-            get_library(),
-            record,
-            block_key,
-            bool(st.session_state.get(widget_key)),
-            editor,
-            scorer=get_scorer("default", None),
-        )
-    except OpinionLensError as exc:
-        say(PREFIX, "error", tr("vp.furniture.failed", error=str(exc)))
-
-
-def furniture_section() -> None:
-    blocks = doc.furniture
-    excluded = [b for b in blocks if not b.counted]  # the title counts what is left out
-    st.subheader(tr("vp.furniture.title", n=len(excluded)), anchor=False)
-    if not blocks:
-        st.caption(tr("vp.furniture.none"))
-        return
-    st.caption(
-        tr(
-            "vp.furniture.caption",
-            lines=sum(len(b.text.splitlines()) for b in excluded),
-            blocks=len(excluded),
-        )
-    )
-    can_edit = editing_allowed() and (review_editor() or editor_identity()) is not None
-    if editing_allowed() and not can_edit:
-        st.caption(tr("vp.furniture.name_first"))
-    for b in blocks:
-        with st.container(border=True, key=f"furniture_{b.key}"):
-            c1, c2 = st.columns([5, 2], vertical_alignment="top")
-            state = tr("vp.furniture.counted") if b.counted else tr("vp.furniture.not_counted")
-            c1.markdown(f"**{tr('furniture.' + b.reason)}** · {state}")
-            c1.text(b.text if len(b.text) <= 600 else b.text[:600] + " …")  # plain text, never HTML
-            if can_edit:
-                widget_key = f"vp_furniture_{b.key}"
-                c2.toggle(
-                    tr("vp.furniture.count_in"),
-                    value=b.counted,
-                    key=widget_key,
-                    on_change=set_furniture_choice,
-                    args=(b.key, widget_key),
-                )
-
-
 with st.container(key="furniture_panel"):
-    furniture_section()
+    furniture_panel(record, doc, "rv")  # the review panel's prefix (PREFIX below)
 
 
 # -- review: correct any label, one sentence, the queue or the whole filter at once ------------------

@@ -42,9 +42,12 @@ TRAIN_FIRST = 3000
 # Chinese set a slice of each split (the train slice is the first by key, as train_encoder takes).
 TIER0 = {"val": 500, "train": 1200}  # test vectors are not needed: the benchmark embeds live
 CORPORA_DIR = ROOT.parent / "shared" / "data" / "corpora"
-# Emotion sets (analysis.emotion.datasets): train rows per set first by key, in two slices around
-# the validation and test rows (scripts/train_emotion.py uses whatever is cached).
+# Emotion sets (analysis.emotion.datasets): per set, rows first by key in this order: up to
+# EMOTION_VAL_FIRST validation rows, a first train slice, EMOTION_TEST_FIRST test rows, a second
+# train slice, the other validation and test rows, the rest (scripts/train_emotion.py uses whatever is cached).
 EMOTION_TRAIN_FIRST = (3000, 9000)
+EMOTION_VAL_FIRST = 800
+EMOTION_TEST_FIRST = 1200
 
 
 def cache_dir() -> Path:
@@ -100,20 +103,24 @@ def ordered_texts() -> list[str]:
 
 
 def emotion_texts() -> list[str]:
-    """Every emotion-set text, most needed first (deterministic): a train slice of each set, the
-    validation and test rows, a larger train slice, then the rest."""
+    """Every emotion-set text, most needed first (deterministic): validation rows (calibration),
+    a train slice of each set, the test rows, a larger train slice, then the rest."""
     from analysis.emotion.datasets import EMOTION_SETS, load_emotion_set
 
     frames = {name: load_emotion_set(name) for name in EMOTION_SETS}
-    trains = {
-        n: sorted(df.loc[df["split"] == "train", "text"].tolist(), key=text_key) for n, df in frames.items()
+    by_key = {
+        (n, split): sorted(df.loc[df["split"] == split, "text"].tolist(), key=text_key)
+        for n, df in frames.items()
+        for split in ("train", "val", "test")
     }
-    first = [t for n in frames for t in trains[n][: EMOTION_TRAIN_FIRST[0]]]
-    for name in ("zh_smp2020_ewect_usual", "en_goemotions_ekman", *frames):
-        df = frames[name]
-        first += df.loc[df["split"] != "train", "text"].tolist()
-    first += [t for n in frames for t in trains[n][EMOTION_TRAIN_FIRST[0] : EMOTION_TRAIN_FIRST[1]]]
-    return first + [t for n in frames for t in trains[n][EMOTION_TRAIN_FIRST[1] :]]
+    first, second = EMOTION_TRAIN_FIRST
+    order = [t for n in frames for t in by_key[n, "val"][:EMOTION_VAL_FIRST]]
+    order += [t for n in frames for t in by_key[n, "train"][:first]]
+    order += [t for n in frames for t in by_key[n, "test"][:EMOTION_TEST_FIRST]]
+    order += [t for n in frames for t in by_key[n, "train"][first:second]]
+    order += [t for n in frames for t in by_key[n, "val"][EMOTION_VAL_FIRST:]]
+    order += [t for n in frames for t in by_key[n, "test"][EMOTION_TEST_FIRST:]]
+    return order + [t for n in frames for t in by_key[n, "train"][second:]]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,11 +10,13 @@ come from analysis.format: the label palette, the NEV scale fixed to [-1, 1], th
 - `themes`: keywords and themes.
 - `compare`: across articles (the library timeline, the Compare page).
 - `entities`: entity charts.
+- `emotions`: emotion mixes (the article, its groups, its negative sentences).
 - `highlight`: evidence marked in a sentence, as safe HTML.
 - `labels`: text on a chart, cut and escaped.
 """
 
 from analysis.charts.compare import compare_nev_bars, compare_shares, compare_themes, library_timeline
+from analysis.charts.emotions import article_emotion_rows, emotion_mix_bars
 from analysis.charts.entities import (
     compare_entities,
     entity_group_matrix,
@@ -28,10 +30,12 @@ from analysis.charts.summary import label_shares, nev_gauge, share_strip, summar
 from analysis.charts.themes import keyword_bars, theme_group_matrix, theme_treemap
 
 __all__ = [
+    "article_emotion_rows",
     "compare_entities",
     "compare_nev_bars",
     "compare_shares",
     "compare_themes",
+    "emotion_mix_bars",
     "emotional_arc",
     "entity_group_matrix",
     "entity_label",

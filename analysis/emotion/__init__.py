@@ -7,18 +7,20 @@
 - `datasets`, `evaluate`: the shared labelled sets with their masks, and the metrics.
 """
 
-from analysis.emotion.labels import EMOTION_NAMES, EMOTIONS, FEELINGS
+from analysis.emotion.labels import EMOTION_COLORS, EMOTION_NAMES, EMOTIONS, FEELINGS, emotion_name
 from analysis.emotion.models import TIERS, EmotionModelError, Tier, get_emotion_model
 from analysis.emotion.scorer import EmotionReader, mix_from_labels, reading_from, summarize_emotions
 
 __all__ = [
     "EMOTIONS",
+    "EMOTION_COLORS",
     "EMOTION_NAMES",
     "FEELINGS",
     "TIERS",
     "EmotionModelError",
     "EmotionReader",
     "Tier",
+    "emotion_name",
     "get_emotion_model",
     "mix_from_labels",
     "reading_from",

@@ -26,3 +26,22 @@ EMOTION_NAMES: dict[str, dict[str, str]] = {
         "neutral": "neutral",
     },
 }
+
+
+def emotion_name(label: str | None, lang: str = "zh") -> str:
+    """An emotion's name in the UI language (喜怒哀惧惊恶无 in Chinese); "—" for no reading."""
+    if label is None:
+        return "—"
+    return EMOTION_NAMES["en" if lang == "en" else "zh"].get(label, label)
+
+
+# One colour per emotion for every chart and badge (neutral grey, like the neutral sentiment label).
+EMOTION_COLORS: dict[str, str] = {
+    "joy": "#e8a33d",
+    "anger": "#c8372d",
+    "sadness": "#3f6fb5",
+    "fear": "#7d4fa6",
+    "surprise": "#2a9d8f",
+    "disgust": "#6b7f2a",
+    "neutral": "#a9a9a9",
+}

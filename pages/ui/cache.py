@@ -118,6 +118,20 @@ def sentence_evidence(text: str, model: str) -> tuple[Evidence, ...]:
     return get_scorer(model, None).explain(text)
 
 
+def emotion_tier(analysis: ArticleAnalysis) -> str:
+    """The emotion tier that read an analysis (the accurate one unless it fell back or the
+    sentiment model was the fast one)."""
+    return "accurate" if any("accurate" in c for c in analysis.model.emotion_components.values()) else "fast"
+
+
+@st.cache_data(show_spinner=False, max_entries=4096)
+def emotion_evidence(text: str, emotion: str, tier: str) -> tuple[Evidence, ...]:
+    """The words behind one sentence's emotion, by occlusion (computed for opened sentences only)."""
+    from analysis.emotion import EmotionReader
+
+    return EmotionReader(tier).explain(text, emotion)  # type: ignore[arg-type]
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def analysis_for(
     text: str,

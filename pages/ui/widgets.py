@@ -12,11 +12,19 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from analysis.errors import OpinionLensError
-from analysis.format import evidence_string
+from analysis.format import emotion_text, evidence_string
 from analysis.records import ArticleAnalysis
 from pages.ui.article import aliases_in_use, theme_labels
 from pages.ui.cache import cached_entities
-from pages.ui.state import INTRO_DISMISSED_KEY, current_band, current_model, label_name, tr, uncertain_text
+from pages.ui.state import (
+    INTRO_DISMISSED_KEY,
+    current_band,
+    current_model,
+    label_name,
+    tr,
+    ui_lang,
+    uncertain_text,
+)
 
 if TYPE_CHECKING:
     from analysis.export import Review
@@ -227,6 +235,7 @@ def sentence_rows(
                 else f"{s.group}. {groups.get(s.group, '')}",
                 tr("vp.col.score"): s.score,
                 tr("vp.col.label"): label_name(s.label),
+                tr("vp.col.emotion"): emotion_text(s.emotion, ui_lang(), missing=""),
                 **(
                     {tr("rv.col.model_label"): label_name(s.model_label if s.reviewed else s.label)}
                     if reviewed
@@ -252,7 +261,7 @@ def sentence_table(
 
     columns = [
         "#",
-        *(tr(f"vp.col.{c}") for c in ("group", "score", "label")),
+        *(tr(f"vp.col.{c}") for c in ("group", "score", "label", "emotion")),
         *([tr("rv.col.model_label")] if _has_reviewed(analysis) else []),
         *([tr("ent.vp_col")] if extra is not None else []),
         *(tr(f"vp.col.{c}") for c in ("lang", "themes", "evidence", "uncertain", "text")),
