@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.corpus.aggregate import period_label
 from analysis.corpus.spikes import MIN_POSTS, Z_THRESHOLD
+from analysis.emotion.labels import emotion_name
 from analysis.format import nev_decimal
 from analysis.i18n import UiLang, t
 from analysis.metrics import summarize_counts
@@ -63,13 +64,6 @@ def spike_title(spike: Spike, period: str, lang: UiLang) -> str:
     if spike.kind == "volume":  # the volume: every post of the period
         return t("posts.spike.volume", lang, period=period, n=int(spike.value), z=z, nev=nev)
     return t("posts.spike.turn", lang, period=period, delta=f"{spike.value:+.3f}", z=z, nev=nev, n=spike.n)
-
-
-def emotion_name(emotion: str, lang: UiLang) -> str:
-    """An emotion as the UI names it (喜怒哀惧惊恶无 in Chinese)."""
-    from analysis.emotion.labels import EMOTION_NAMES
-
-    return EMOTION_NAMES[lang][emotion]
 
 
 def emotion_shift_text(shift: EmotionShift, lang: UiLang) -> str:

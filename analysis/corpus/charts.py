@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from analysis.corpus.aggregate import WEIGHT_FORMULA, emotion_shares, period_label
 from analysis.corpus.spikes import Spike
-from analysis.emotion.labels import EMOTION_NAMES
+from analysis.emotion.labels import EMOTION_COLORS, emotion_name
 from analysis.format import LABEL_COLORS
 from analysis.i18n import UiLang, t
 from analysis.records import EMOTIONS
@@ -25,12 +25,6 @@ ENTITY_PALETTE = (
 )  # fmt: skip
 OTHER_ENTITIES_COLOR = "#bdbdbd"
 MIN_ENTITY_MENTIONS = 5  # fewer posts naming an entity in a period: no NEV point drawn for it
-# One colour per emotion (EMOTIONS order): warm joy, red anger, blue sadness, purple fear, teal
-# surprise, olive disgust, grey neutral.
-EMOTION_COLORS: dict[str, str] = {
-    "joy": "#f9a825", "anger": "#d32f2f", "sadness": "#1976d2", "fear": "#7b1fa2",
-    "surprise": "#00897b", "disgust": "#827717", "neutral": "#bdbdbd",
-}  # fmt: skip
 
 
 def volume_figure(
@@ -165,7 +159,7 @@ def emotion_figure(timeline: pd.DataFrame, freq: str, lang: UiLang = "zh") -> go
         fig.add_bar(
             x=x,
             y=_plain(shares[emotion], 4),
-            name=EMOTION_NAMES[lang][emotion],
+            name=emotion_name(emotion, lang),
             marker_color=EMOTION_COLORS[emotion],
             customdata=[[c, r, u] for c, r, u in zip(counts, shares["read"].tolist(), unread, strict=True)],
             hovertemplate=hover,
