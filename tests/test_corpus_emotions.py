@@ -4,6 +4,7 @@ unread; per-period counts beside sentiment; the spike's emotion shift; the emoti
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ from analysis.emotion import EmotionReader
 from analysis.i18n import t
 from analysis.records import EMOTIONS
 
+ROOT = Path(__file__).resolve().parents[1]
 SH = "Asia/Shanghai"
 EMOTION_CHOICES = [*EMOTIONS, None]
 MODEL = "snownlp"  # sentiment baseline, always present; emotions come from the fast tier
@@ -231,3 +233,45 @@ def test_the_view_explains_a_spike_by_its_emotion() -> None:
     corpus = CorpusAnalysis(posts, None, CorpusOptions(ColumnMapping("text", "time")))  # type: ignore[arg-type]
     got = corpus.emotion_shift("D", pd.Timestamp("2020-01-02"))
     assert got is not None and got.emotion == "fear" and (got.before, got.after) == (0.0, 1.0)
+
+
+def _bincount_linear(texts: list[str], weights: np.ndarray) -> np.ndarray:
+    """zh_linear as it was before the shared pass: one bincount per column."""
+    from analysis.sentiment.features import _zh_blocks
+
+    out = np.zeros((len(texts), weights.shape[1]))
+    for row, bucket, value, _, _ in _zh_blocks(texts, weights.shape[0], spans=False):
+        w = weights[bucket]
+        for j in range(weights.shape[1]):
+            out[:, j] += np.bincount(row, weights=value * w[:, j], minlength=len(texts))
+    return out
+
+
+def test_one_feature_pass_gives_the_same_sums_to_the_bit() -> None:
+    from analysis.sentiment.features import zh_linear, zh_linear_many
+
+    rng = np.random.default_rng(3)
+    texts = [*TEXTS, "虽然价格贵，但是不难吃，难道这不好吗？", "非常不满意！！", "ＡＢＣ１２３很好"] * 20
+    small = rng.normal(size=(1 << 12, 7)).astype(np.float16).astype(np.float32)
+    big = rng.normal(size=(1 << 14, 2)).astype(np.float32)
+    shared = zh_linear_many(texts, (big, small))
+    assert np.array_equal(shared[0], _bincount_linear(texts, big))
+    assert np.array_equal(shared[1], _bincount_linear(texts, small))
+    assert np.array_equal(zh_linear(texts, small), shared[1])
+    assert zh_linear_many([], (big,))[0].shape == (0, 2)
+
+
+def test_fused_scoring_equals_scoring_apart() -> None:
+    """The corpus path reads sentiment and emotion of Chinese posts in one feature pass: the
+    scores are those of scoring alone, the labels those of the EmotionReader."""
+    frame = pd.read_csv(ROOT / "sample_data" / "weibo_cctvnews_2020_sample.csv", dtype=str).head(400)
+    frame = pd.concat([frame, pd.DataFrame({"text": TEXTS})], ignore_index=True)
+    fused = score_frame(frame, "text", "default", emotions=True)
+    apart = score_frame(frame, "text", "default")
+    pd.testing.assert_series_equal(fused["score"], apart["score"])
+    assert fused["label"].tolist() == apart["label"].tolist()
+    rows = fused["lang"].isin(["zh", "en"]).to_numpy()
+    texts = frame["text"].fillna("").astype(str)[rows].tolist()
+    expected = EmotionReader("fast").labels(texts, fused["lang"][rows].tolist())
+    assert fused["emotion"][rows].tolist() == expected
+    assert fused["emotion"][~rows].isna().all()

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.clean import EMOTICON_MODEL, emoticon_labels, emoticon_polarities, emoticon_scores
-from analysis.records import Evidence
+from analysis.records import EMOTIONS, Evidence
 from analysis.sentiment import Scorer, SentimentError, Thresholds, Workload
 from analysis.text.scripts import HAN_RANGES
 
@@ -158,6 +158,8 @@ def score_frame(
     labels = np.full(len(df), None, dtype=object)
     scores[emoticon_only] = emoticon_score[emoticon_only]
     labels[emoticon_only] = emoticon_labels(emoticon_score[emoticon_only])
+    felt = np.full(len(df), None, dtype=object)  # emotion labels (with `emotions`)
+    read = np.zeros(len(df), dtype=bool)  # rows whose emotion is already read
     for code in ("zh", "en"):
         rows = np.flatnonzero(langs == code)
         if not len(rows):
@@ -166,13 +168,20 @@ def score_frame(
         if m is None:
             continue
         batch = texts.iloc[rows].tolist()
-        step = PROGRESS_BATCH if progress is not None and scorer.is_accurate else max(len(batch), 1)
-        parts = []
-        for start in range(0, len(batch), step):
-            parts.append(np.asarray(m.score(batch[start : start + step]), dtype=float))
+        if emotions and (fused := _fused_zh(code, m, batch)) is not None:
+            s, felt[rows] = fused  # one feature pass for sentiment and emotion
+            read[rows] = True
             if progress is not None:
-                progress(len(parts[-1]))
-        s = np.clip(np.concatenate(parts), -1.0, 1.0)
+                progress(len(batch))
+        else:
+            step = PROGRESS_BATCH if progress is not None and scorer.is_accurate else max(len(batch), 1)
+            parts = []
+            for start in range(0, len(batch), step):
+                parts.append(np.asarray(m.score(batch[start : start + step]), dtype=float))
+                if progress is not None:
+                    progress(len(parts[-1]))
+            s = np.concatenate(parts)
+        s = np.clip(s, -1.0, 1.0)
         scores[rows] = s
         labels[rows] = (scorer.band or m.thresholds).labels(s)
     labels[labels == ""] = None
@@ -183,21 +192,43 @@ def score_frame(
     out["score"] = pd.Series(np.round(scores, 4), index=df.index)
     out["label"] = pd.Series(labels, index=df.index, dtype=object)
     if emotions:
-        out[EMOTION_COLUMN] = pd.Series(emotion_labels(texts.tolist(), langs), index=df.index, dtype=object)
+        rest = np.flatnonzero(np.isin(langs, ("zh", "en")) & ~read)
+        felt[rest] = emotion_labels([texts.iat[i] for i in rest], langs[rest])
+        out[EMOTION_COLUMN] = pd.Series(felt, index=df.index, dtype=object)
     return out
 
 
-def emotion_labels(texts: list[str], langs: np.ndarray) -> list[str | None]:
-    """The fast tier's emotion label of each text in `langs` zh or en (None for the others and for
-    texts without content): `EmotionReader("fast").labels` on those rows only."""
+def emotion_labels(texts: list[str], langs: np.ndarray) -> np.ndarray:
+    """The fast tier's emotion label of each text (None for a text in neither zh nor en, or
+    without content): `EmotionReader("fast").labels`, as an object array."""
     from analysis.emotion import EmotionReader  # lazy: the emotion package is only needed here
 
     out = np.full(len(texts), None, dtype=object)
-    rows = np.flatnonzero(np.isin(langs, ("zh", "en")))
-    if len(rows):
-        read = EmotionReader("fast").labels([texts[i] for i in rows], [str(langs[i]) for i in rows])
-        out[rows] = np.array(read, dtype=object)
-    return out.tolist()
+    if texts:
+        out[:] = EmotionReader("fast").labels(texts, [str(x) for x in langs])
+    return out
+
+
+def _fused_zh(code: str, model: object, batch: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Sentiment scores and emotion labels of Chinese texts from one feature pass, when both are
+    the fast hashed models (HashedEmotionModel.logits_with): the same scores as `model.score` and
+    the same labels as `EmotionReader("fast").labels` (tests check both), in about half the time
+    of two passes. None when the models are of other kinds (the accurate tier, the baselines)."""
+    from analysis.emotion.models import HashedEmotionModel, get_emotion_model
+    from analysis.sentiment.default_models import HashedLinearModel
+
+    if code != "zh" or type(model) is not HashedLinearModel:
+        return None
+    feel = get_emotion_model("zh", "fast")
+    if not isinstance(feel, HashedEmotionModel):
+        return None
+    logits, (linear,) = feel.logits_with(batch, (model.weights,))
+    scores = model.score_from_logits(batch, linear + model.bias)
+    probs = feel.probabilities_from_logits(batch, logits)
+    labels = np.full(len(batch), None, dtype=object)
+    has = probs.any(axis=1)  # as EmotionReader.labels: the argmax of the decision values
+    labels[has] = np.asarray(EMOTIONS, dtype=object)[np.argmax(feel.calibration.decide(probs[has]), axis=1)]
+    return scores, labels
 
 
 def _added(emotions: bool) -> tuple[str, ...]:
