@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from analysis.emotion.models import Tier
 from analysis.emotion.scorer import EmotionReader, summarize_emotions
 from analysis.metrics import summarize_labels
 from analysis.records import ArticleAnalysis, Bullet, Document, Sentence
@@ -76,9 +77,10 @@ def analyze_document(
     scored = scorer.score(
         [s.text for s in sentences], occlusion_evidence=occlusion_evidence, progress=progress
     )
-    reader = (
-        EmotionReader("accurate" if scorer.is_accurate else "fast", store=scorer.store) if emotions else None
-    )
+    # The emotion tier follows the sentiment tier; where the accurate one was asked for but fell
+    # back, the reader falls back too and says why (EmotionReader.note).
+    tier: Tier = "accurate" if scorer.is_accurate or scorer.note else "fast"
+    reader = EmotionReader(tier, store=scorer.store) if emotions else None
     readings = (
         reader.read([s.text for s in sentences], [r.lang for r in scored])
         if reader

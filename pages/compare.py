@@ -3,7 +3,7 @@
 Entities (issue 13): the entities most mentioned across the chosen articles, each one's NEV and
 mentions per article (heatmap and table), from the labels the other comparisons use.
 
-Widget keys: compare_ids, compare_table, compare_nev, compare_shares, compare_themes,
+Widget keys: report_compare_* (the Report button, pages/ui/report_panel.py), compare_ids, compare_table, compare_nev, compare_shares, compare_themes,
 compare_entities, compare_entity_table, compare_groups_<k>.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.briefing import comparison_brief
 from analysis.charts import (
     compare_entities,
     compare_nev_bars,
@@ -25,6 +26,7 @@ from analysis.format import article_label, md_escape, nev_percent, percent_point
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA
 from pages.ui.article import entities_for, entity_name, record_analysis
 from pages.ui.frame import page_shell
+from pages.ui.report_panel import report_panel
 from pages.ui.state import ARTICLE_KEY, label_name, list_articles_or_last, tr, ui_lang
 from pages.ui.widgets import band_caption
 
@@ -66,6 +68,17 @@ try:
 except OpinionLensError as exc:  # analysis errors carry a clear message
     st.error(tr("dash.analysis_failed", error=str(exc)))
     st.stop()
+
+st.caption(tr("rep.compare_scope", k=len(chosen)))
+report_panel(
+    "report_compare",
+    lambda lang, _start, _end: comparison_brief(
+        [(by_id[i], a) for i, (_, a) in zip(chosen, items, strict=True)],
+        lang=lang,
+        entities={i: entities_for(a) for i, (_, a) in zip(chosen, items, strict=True)},
+    ),
+    stem="-".join(f"A{i}" for i in chosen),
+)
 
 rows = []
 for name, a in items:

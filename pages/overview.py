@@ -14,7 +14,7 @@ The emotion section (issue 18) shows the article's dominant emotion, the negativ
 dominant emotion, and the emotion mix of the article, its negative sentences and each group
 (`emotion_mix`), with counts in every hover; emotion never enters the NEV.
 
-Widget keys: nev_gauge, label_shares, group_nev, emotion_mix, stated_table, review_summary, stale_reviews,
+Widget keys: report_article_* (the Report button, pages/ui/report_panel.py), nev_gauge, label_shares, group_nev, emotion_mix, stated_table, review_summary, stale_reviews,
 entity_panel, entity_nev, entity_table, entity_pick, entity_sentences, entity_open,
 entity_aliases (expander), entity_alias_form (form), entity_alias, entity_alias_canonical,
 entity_alias_type, entity_alias_add, entity_alias_table, entity_alias_pick, entity_alias_delete
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.briefing import article_brief
 from analysis.charts import (
     article_emotion_rows,
     emotion_mix_bars,
@@ -55,6 +56,7 @@ from pages.ui.access import editing_allowed, review_editor
 from pages.ui.article import active_article_views, check_alias, entities_for, entity_name, shown_analysis
 from pages.ui.cache import get_library
 from pages.ui.frame import page_shell
+from pages.ui.report_panel import report_panel
 from pages.ui.state import ENTITY_FILTER_PENDING_KEY, label_name, label_view, tr, ui_lang, user_aliases
 from pages.ui.widgets import band_caption, error_text, first_run_note, flash, show_flash
 
@@ -69,6 +71,17 @@ doc = analysis.document
 summary = analysis.sentiment
 
 st.title(display_title(doc, fallback=tr("ov.untitled")), anchor=False)
+report_panel(
+    "report_article",
+    lambda lang, _start, _end: article_brief(
+        model_analysis,
+        lang=lang,
+        article_id=record.id,
+        review=review if label_view() == "reviewed" else None,
+        entities=entities_for(analysis),
+    ),
+    stem=f"A{record.id}",
+)
 meta = st.columns(4)
 meta[0].metric(tr("ov.source"), display_source(doc))
 meta[1].metric(

@@ -5,7 +5,8 @@ Widget keys (stable, for tests): posts_upload, posts_sample, posts_library_pick,
 posts_mapping_form, posts_map_<role>, posts_tz, posts_year, posts_export_time, posts_clean_<step>,
 posts_confirm, posts_freq, posts_weighted, posts_volume_chart, posts_nev_chart, posts_emotion_chart,
 posts_show_themes, posts_theme_chart, posts_breakdown_<role>, posts_top_table, posts_period,
-posts_period_table, posts_spike_table_<i>, posts_download; posts_review_*, posts_entities_* (in their pages/ modules).
+posts_period_table, posts_spike_table_<i>, posts_download, report_posts_* (the Report button);
+posts_review_*, posts_entities_* (in their pages/ modules).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analysis.briefing.posts import posts_brief
 from analysis.corpus import captions  # the page's sentences and tables about a corpus
 from analysis.corpus import view as ca  # CorpusAnalysis and its cache
 from analysis.corpus.clean import STEPS, CleanOptions
@@ -31,6 +33,7 @@ from pages.ui import posts_entities, posts_review
 from pages.ui.access import editing_allowed
 from pages.ui.cache import get_library
 from pages.ui.frame import page_shell
+from pages.ui.report_panel import report_panel
 from pages.ui.state import current_band, current_model, tr, ui_lang
 
 page_shell()  # draws the app's frame when Streamlit runs this page alone (legacy pages/ start)
@@ -232,6 +235,10 @@ def _results(corpus: ca.CorpusAnalysis) -> None:
         when = f"{span.first:%Y-%m-%d %H:%M} → {span.last:%Y-%m-%d %H:%M} ({options.tz})"
         m[3].metric(tr("posts.metric.span"), f"{span.days}", help=when)
     st.caption(captions.formulas_caption(total, options.model, corpus.band(), lang))
+    source = st.session_state[SOURCE_KEY]
+    report_panel("report_posts", lambda lang, start, end: posts_brief(corpus, name=source["filename"], sha256=source["sha"],
+                 lang=lang, freq=freq, start=start, end=end), stem=source["sha"][:12],
+                 span=(span.first.date(), span.last.date()) if span else None)  # fmt: skip
     if weighted:
         st.caption(tr("posts.weighted_caption"))
     _select_period(labels)

@@ -187,7 +187,8 @@ def test_an_article_is_embedded_once_for_sentiment_and_emotion() -> None:
     assert embedder.embedded - before == unique
     assert all(s.emotion is not None for s in a.sentences)
     assert a.emotions is not None and a.emotions.n == len(a.sentences)
-    assert a.model.emotion_components["zh"].startswith("zh-emotion-accurate@")
+    assert all("-emotion-accurate@" in c for c in a.model.emotion_components.values())
+    assert a.model.emotion_components
 
 
 def test_stored_readings_are_not_embedded_again() -> None:
@@ -237,5 +238,6 @@ def test_fallback_to_the_fast_tier_when_the_encoder_is_missing() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=180)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert "unavailable" in out["note"] and out["components"]["zh"].startswith("zh-emotion-fast@")
+    assert "unavailable" in out["note"] and out["components"]
+    assert all("-emotion-fast@" in c for c in out["components"].values())
     assert out["n"] == 11

@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "analysis.corpus.charts",
             "analysis.export",
             "analysis.report",
+            "analysis.briefing",
             "analysis.model_card",
         ),
     ),

@@ -1,9 +1,9 @@
-"""Command line: `python -m analysis article|score|timeline|entities|library ...` (contract in
+"""Command line: `python -m analysis article|score|timeline|entities|library|report ...` (contract in
 ARCHITECTURE.md).
 
 This module holds the argument parser and turns parsed arguments into typed calls of the runners
 (`article.run_article`, `posts.run_score`, `posts.run_timeline`, `posts.run_entities`,
-`library.run_*`), which tests and scripts can call directly. Errors are one line on stderr and a
+`library.run_*`, `report.run_report_*`), which tests and scripts can call directly. Errors are one line on stderr and a
 non-zero exit status, never a traceback.
 """
 
@@ -122,6 +122,77 @@ def _library(args: argparse.Namespace) -> int:
     if args.library_command == "undo":
         return library.run_undo(args.id, editor=args.editor)
     return library.run_export(args.id, output_format=args.format, out=args.out, model=args.model)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from analysis.cli import report
+
+    common = {"lang": args.lang, "fmt": args.format, "out": args.out, "model": args.model}
+    if args.report_kind == "article":
+        return report.run_report_article(args.id, file=args.file, **common)
+    if args.report_kind == "compare":
+        ids = [int(x) for x in re.split(r"[,，\s]+", args.ids.strip()) if x] if args.ids else []
+        return report.run_report_compare(ids, start=args.start, end=args.end, **common)
+    return report.run_report_posts(
+        args.path,
+        corpus_id=args.corpus,
+        text_column=args.text_column,
+        time_column=args.time_column,
+        author_column=args.author_column,
+        tz=args.tz,
+        freq=args.freq,
+        start=args.start,
+        end=args.end,
+        **common,
+    )
+
+
+def _report_parser(sub: argparse._SubParsersAction[OneLineArgumentParser], models: str) -> None:
+    from analysis.sentiment import SUITES
+
+    rep = sub.add_parser(
+        "report",
+        help="the briefing (舆情简报): an article, a comparison or posts as HTML, PDF or Markdown",
+        description="A brief to send: headline figures with counts and formula, the gauge, groups, "
+        "the most negative and positive sentences with their ids, entities, emotions, stated versus "
+        "computed and the method. HTML is one offline file; PDF needs headless Chromium; Markdown "
+        "leaves the charts out. The file is written only when complete.",
+    )
+    kinds = rep.add_subparsers(dest="report_kind", required=True, metavar="KIND")
+    art = kinds.add_parser("article", help="one article: a library ID, or --file PATH")
+    art.add_argument("id", nargs="?", type=int, metavar="ID", help="the article id (see `library list`)")
+    art.add_argument("--file", metavar="PATH|-", help="an article file instead of a library article")
+    cmp_ = kinds.add_parser("compare", help="library articles side by side: --ids, or a period")
+    cmp_.add_argument("--ids", metavar="1,2,3", help="the article ids")
+    posts = kinds.add_parser("posts", help="a table of dated posts over a period")
+    posts.add_argument("path", nargs="?", metavar="PATH|-", help="the posts file (or --corpus ID)")
+    posts.add_argument("--corpus", type=int, metavar="ID", help="a corpus stored in the library")
+    posts.add_argument(
+        "--time-column", metavar="COL", help="column holding the post time (required for a file)"
+    )
+    posts.add_argument("--text-column", metavar="COL", help="column holding the text (default: detected)")
+    posts.add_argument(
+        "--author-column", metavar="COL", help="column holding the author (coordinated posting)"
+    )
+    posts.add_argument("--tz", metavar="ZONE", help=f"time zone (default: the corpus's, else {DEFAULT_TZ})")
+    posts.add_argument(
+        "--freq", choices=["H", "D", "W"], default="D", help="period of the timeline (default: D)"
+    )
+    for p in (cmp_, posts):
+        p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day (included)")
+        p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day (included)")
+    for p in (art, cmp_, posts):
+        p.add_argument(
+            "--format", choices=["html", "pdf", "md"], help="default: from --out's extension, else html"
+        )
+        p.add_argument(
+            "--lang", choices=["zh", "en"], default="zh", help="language of the report (default: zh)"
+        )
+        p.add_argument(
+            "--out", metavar="OUT", help="write here (HTML and PDF need it; Markdown prints without)"
+        )
+        p.add_argument("--model", default="default", choices=list(SUITES), help=f"sentiment model: {models}")
+    rep.set_defaults(func=_report)
 
 
 def _corpus_arguments(p: argparse.ArgumentParser, models: str) -> None:
@@ -326,6 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     for p in (add, rev, exp):
         p.add_argument("--model", default="default", choices=list(SUITES), help=f"sentiment model: {models}")
     lib.set_defaults(func=_library)
+    _report_parser(sub, models)
     return parser
 
 
