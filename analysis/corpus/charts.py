@@ -169,7 +169,14 @@ def emotion_figure(timeline: pd.DataFrame, freq: str, lang: UiLang = "zh") -> go
         title=t("posts.emotions.title", lang),
         xaxis_title=t("posts.chart.period", lang),
         yaxis={"title": t("posts.emotions.share", lang), "range": [0, 1.0001], "tickformat": ".0%"},
-        legend={"orientation": "h", "y": -0.25},
+        legend={
+            "orientation": "h",
+            "traceorder": "normal",
+            "x": 1,
+            "xanchor": "right",
+            "y": 1.0,
+            "yanchor": "bottom",
+        },
         margin={"t": 50, "b": 40},
     )
     fig.update_xaxes(type="category")
