@@ -1,15 +1,17 @@
 """Method: how sentences are scored and labelled, how NEV and themes are computed, the models
 with their measured accuracy (from the model card), and the model measured on the analysts' own
-corrections (issue 12).
+corrections (issue 12), the emotion model on their emotion corrections too (issue 18).
 
 Widget keys: suites_table, card_targets, card_sample, card_accuracy, card_band_sweep, card_lodo,
 card_cases, card_speed, model_card_md; the corrections section: review_confusion,
 review_by_lang, review_by_source, review_training_csv (the reviewed items as `text,label` for
-`scripts/train_sentiment.py --extra`).
+`scripts/train_sentiment.py --extra`); the emotion corrections section (container
+`emotion_review`): emotion_review_confusion, emotion_review_by_lang.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Literal
 
@@ -17,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import model_card
+from analysis.emotion import emotion_name
 from analysis.format import share_percent
 from analysis.library import Library, LibraryError
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, SMALL_SAMPLE
@@ -31,8 +34,9 @@ from analysis.model_card import (
     speed_table,
     targets_table,
 )
-from analysis.records import LABELS
+from analysis.records import EMOTIONS, LABELS
 from analysis.review import (
+    Agreement,
     ReviewedPair,
     agreement,
     agreement_by,
@@ -44,7 +48,7 @@ from analysis.review import (
 from analysis.sentiment import SUITES, SentimentError
 from pages.ui.cache import ROOT, calibrated_band, get_library
 from pages.ui.frame import page_shell
-from pages.ui.state import current_model, label_name, tr
+from pages.ui.state import current_model, label_name, tr, ui_lang
 
 page_shell()
 
@@ -151,8 +155,10 @@ def _interval(lo: float | None, hi: float | None) -> str:
     return "—" if lo is None or hi is None else f"{share_percent(lo, digits=0)}–{share_percent(hi, digits=0)}"
 
 
-def _agreement_frame(key: Literal["lang", "source"], pairs: list[ReviewedPair]) -> pd.DataFrame:
-    rows = agreement_table(agreement_by(pairs, key))
+def _agreement_frame(
+    key: Literal["lang", "source"], pairs: list[ReviewedPair], labels: Sequence[str] = LABELS
+) -> pd.DataFrame:
+    rows = agreement_table(agreement_by(pairs, key, labels))
     return pd.DataFrame(
         [
             {
@@ -165,6 +171,30 @@ def _agreement_frame(key: Literal["lang", "source"], pairs: list[ReviewedPair]) 
             for r in rows
         ]
     )
+
+
+def _headline(overall: Agreement, n_label: str, macro_help: str | None = None) -> None:
+    """n, accuracy and macro-F1 side by side, and the accuracy's 95% interval under them."""
+    lo, hi = overall.accuracy_interval or (None, None)
+    c = st.columns(3)
+    c[0].metric(n_label, f"{overall.n}")
+    c[1].metric(tr("me.rv_accuracy"), share_percent(overall.accuracy), help=tr("me.rv_interval_help"))
+    c[2].metric("macro-F1", "—" if overall.macro_f1 is None else f"{overall.macro_f1:.3f}", help=macro_help)
+    st.caption(tr("me.rv_interval", n=overall.n, interval=_interval(lo, hi)))
+
+
+def _confusion(
+    overall: Agreement, labels: Sequence[str], name: Callable[[str], str], title: str, key: str
+) -> None:
+    """The confusion matrix: rows the analyst's label, columns the model's, named in the UI language."""
+    st.markdown(f"**{title}**")
+    confusion = pd.DataFrame(
+        [[overall.confusion[a][m] for m in labels] for a in labels],
+        index=[name(a) for a in labels],
+        columns=[name(m) for m in labels],
+    )
+    confusion.index.name = tr("me.rv_confusion_axes")
+    st.dataframe(confusion, key=key, width="content")
 
 
 def corrections_section() -> None:
@@ -182,20 +212,8 @@ def corrections_section() -> None:
         return
     overall = agreement(pairs)
     st.caption(tr("me.rv_intro"))
-    lo, hi = overall.accuracy_interval or (None, None)
-    c = st.columns(3)
-    c[0].metric(tr("me.rv_n"), f"{overall.n}")
-    c[1].metric(tr("me.rv_accuracy"), share_percent(overall.accuracy), help=tr("me.rv_interval_help"))
-    c[2].metric("macro-F1", "—" if overall.macro_f1 is None else f"{overall.macro_f1:.3f}")
-    st.caption(tr("me.rv_interval", n=overall.n, interval=_interval(lo, hi)))
-    st.markdown(f"**{tr('me.rv_confusion')}**")
-    confusion = pd.DataFrame(
-        [[overall.confusion[a][m] for m in LABELS] for a in LABELS],
-        index=[label_name(a) for a in LABELS],
-        columns=[label_name(m) for m in LABELS],
-    )
-    confusion.index.name = tr("me.rv_confusion_axes")
-    st.dataframe(confusion, key="review_confusion", width="content")
+    _headline(overall, tr("me.rv_n"))
+    _confusion(overall, LABELS, label_name, tr("me.rv_confusion"), "review_confusion")
     by: tuple[Literal["lang", "source"], ...] = ("lang", "source")
     for key in by:
         st.markdown(f"**{tr(f'me.rv_by.{key}')}**")
@@ -217,7 +235,37 @@ def corrections_section() -> None:
     )
 
 
+def emotion_corrections_section() -> None:
+    """The emotion model against the analysts' emotion corrections: the same measures over the
+    seven emotions (accuracy with its 95% interval, macro-F1, confusion), overall and per language;
+    never mixed with the sentiment figures above."""
+    st.subheader(tr("me.emo"), anchor=False)
+    try:
+        pairs = reviewed_pairs(get_library(), "emotion")
+    except LibraryError as exc:
+        st.warning(tr("me.rv_unavailable", error=str(exc)), icon=":material/cloud_off:")
+        return
+    if not pairs:
+        st.info(tr("me.emo_none"), icon=":material/mood:")
+        return
+    overall = agreement(pairs, EMOTIONS)
+    st.caption(tr("me.emo_intro"))
+    _headline(overall, tr("me.emo_n"), macro_help=tr("me.emo_macro_help"))
+    lang = ui_lang()
+    name = {e: emotion_name(e, lang) for e in EMOTIONS}.__getitem__
+    _confusion(overall, EMOTIONS, name, tr("me.emo_confusion"), "emotion_review_confusion")
+    st.markdown(f"**{tr('me.rv_by.lang')}**")
+    st.dataframe(
+        _agreement_frame("lang", pairs, EMOTIONS),
+        hide_index=True,
+        key="emotion_review_by_lang",
+        width="stretch",
+    )
+
+
 corrections_section()
+with st.container(key="emotion_review"):
+    emotion_corrections_section()
 
 if CARD_MD.exists():
     with st.expander(tr("me.card_md"), expanded=False, key="model_card_md"):

@@ -22,6 +22,8 @@ Review, only when pages.common.editing_allowed() (in the container `review_panel
 - rv_tabs, tab "queue": the sentences that most need a human (analysis.review.review_queue), 20 at a time,
   one click per label: rv_queue_<position>_<label> (the first row's buttons answer the keys 1, 2, 3);
 - tab "one sentence": rv_sentence, rv_label, rv_note, rv_save, rv_reset (back to the model's label);
+  the sentence's emotion (pages.ui.review_panel.emotion_control): rv_emotion, rv_emotion_save,
+  rv_emotion_reset;
 - tab "bulk": one label on every sentence of the current filter (label, theme, keyword,
   uncertain), at most analysis.review.MAX_BULK: rv_bulk_label, rv_bulk_note, rv_bulk_preview, then
   rv_bulk_confirm / rv_bulk_cancel;
@@ -64,7 +66,16 @@ from pages.ui.article import (
 from pages.ui.cache import emotion_evidence, emotion_tier, get_library, sentence_evidence
 from pages.ui.frame import page_shell
 from pages.ui.furniture_panel import furniture_panel
-from pages.ui.review_panel import review_error, review_word, reviewer, say, show_outcome, undo_line
+from pages.ui.review_panel import (
+    emotion_control,
+    model_word,
+    review_error,
+    review_word,
+    reviewer,
+    say,
+    show_outcome,
+    undo_line,
+)
 from pages.ui.state import (
     ENTITY_FILTER_PENDING_KEY,
     current_model,
@@ -458,6 +469,7 @@ def one_sentence_tab() -> None:
         icon=":material/restart_alt:",
         width="stretch",
     )
+    emotion_control(PREFIX, model_analysis, record.id, s, entries)  # beside the label, same trail
 
 
 def bulk_tab(positions: list[int]) -> None:
@@ -520,7 +532,7 @@ def history_tab() -> None:
     for e in reversed(entries[-15:]):
         st.markdown(
             f"`{minute_text(e.created_at)}` **{md_escape(e.editor)}** · #{md_escape(e.position)} "
-            f"→ {review_word(e.label)} ({tr('rv.model_said', label=label_name(e.model_label))})"
+            f"→ {review_word(e.label, e.field)} ({model_word(e)})"
         )
         if e.note:
             st.text(e.note)  # user text: literal

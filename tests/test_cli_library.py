@@ -14,6 +14,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.library import DB_URL_ENV, Library
+from analysis.records import EMOTIONS
 from analysis.review import list_reviews
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,6 +93,9 @@ def test_add_list_review_undo_export(db: str, capsys: pytest.CaptureFixture[str]
     [
         (["review", "1", "--sentence", "999", "--label", "negative"], "has no sentence 999"),
         (["review", "1", "--sentence", "2", "--label", "awful"], "unknown label 'awful'"),
+        (["review", "1", "--sentence", "2", "--emotion", "rage"], "unknown emotion 'rage'"),
+        (["review", "1", "--sentence", "2", "--emotion", "positive"], "unknown emotion 'positive'"),
+        (["review", "1", "--sentence", "999", "--emotion", "anger"], "has no sentence 999"),
         (["review", "1", "--sentence", "2", "--label", "negative", "--note", "x" * 2001], "limit is 2000"),
         (["review", "42", "--sentence", "2", "--label", "negative"], "no article with id 42"),
         (["undo", "1"], "no change to undo"),
@@ -109,12 +113,55 @@ def test_bad_input_is_one_line_and_changes_nothing(
     assert list_reviews(Library(db)) == []
 
 
+def test_review_an_emotion_undo_it_and_export_it(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "add", str(SAMPLE))[0] == 0
+    status, out, _ = _run(capsys, "review", "1", "--sentence", "2", "--emotion", "anger", "--editor", "ana")
+    entry = json.loads(out)
+    assert status == 0 and (entry["field"], entry["label"], entry["editor"]) == ("emotion", "anger", "ana")
+    assert entry["model_label"] in EMOTIONS and "emotion" in entry["model"]
+    status, out, _ = _run(capsys, "review", "1", "--sentence", "3", "--emotion", "惊", "--editor", "ana")
+    assert status == 0 and json.loads(out)["label"] == "surprise"  # the Chinese name of an emotion
+    status, out, _ = _run(capsys, "review", "1", "--sentence", "2", "--label", "negative", "--editor", "bo")
+    assert status == 0 and json.loads(out)["field"] == "sentiment"
+
+    status, out, _ = _run(capsys, "export", "1", "--format", "json")
+    payload = json.loads(out)
+    rows = {s["position"]: s for g in payload["groups"] for b in g["bullets"] for s in b["sentences"]}
+    assert (rows[2]["emotion"], rows[2]["model_emotion"], rows[2]["emotion_reviewed"]) == (
+        "anger",
+        entry["model_label"],
+        True,
+    )
+    assert (rows[2]["label"], rows[2]["reviewed"]) == ("negative", True)
+    assert rows[3]["emotion"] == "surprise" and rows[4]["emotion_reviewed"] is False
+    assert [a["field"] for a in payload["audit"]] == ["emotion", "emotion", "sentiment"]
+
+    # undo goes back one change at a time, whatever it set; --emotion model resets
+    assert _run(capsys, "undo", "1", "--editor", "bo")[0] == 0
+    status, out, _ = _run(capsys, "review", "1", "--sentence", "2", "--emotion", "model", "--editor", "bo")
+    assert status == 0 and json.loads(out)["label"] is None
+    trail = list_reviews(Library(db), "article", 1)
+    assert [(e.field, e.label) for e in trail] == [
+        ("emotion", "anger"),
+        ("emotion", "surprise"),
+        ("sentiment", "negative"),
+        ("sentiment", None),
+        ("emotion", None),
+    ]
+
+
 def test_usage_errors_exit_2(db: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "library", "review", "1", "--label", "negative"],
         capture_output=True, text=True, cwd=ROOT, timeout=120,
     )  # fmt: skip
     assert result.returncode == 2 and "--sentence" in result.stderr and result.stderr.count("\n") == 1
+    both = subprocess.run(
+        [sys.executable, "-m", "analysis", "library", "review", "1", "--sentence", "2", "--label", "negative",
+         "--emotion", "anger"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert both.returncode == 2 and "not allowed with" in both.stderr
 
 
 def test_the_cli_reads_the_apps_secrets_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -115,6 +115,7 @@ def _library(args: argparse.Namespace) -> int:
             args.id,
             sentence=args.sentence,
             label=args.label,
+            emotion=args.emotion,
             note=args.note,
             editor=args.editor,
             model=args.model,
@@ -374,16 +375,21 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("path", metavar="PATH|-", help="the article file, or - to read standard input")
     add.add_argument("--title", help="title (default: from the file)")
     add.add_argument("--source", help="source (default: from the file)")
-    rev = lib_sub.add_parser("review", help="set one sentence's label (an audit entry)")
+    rev = lib_sub.add_parser("review", help="set one sentence's label or emotion (an audit entry)")
     rev.add_argument("id", type=int, metavar="ID", help="the article id (see `library list`)")
     rev.add_argument(
         "--sentence", type=int, required=True, metavar="N", help="sentence number (# in the app)"
     )
-    rev.add_argument(
+    what = rev.add_mutually_exclusive_group(required=True)
+    what.add_argument(
         "--label",
-        required=True,
         metavar="LABEL",
         help="positive, neutral, negative, or model (back to the model's)",
+    )
+    what.add_argument(
+        "--emotion",
+        metavar="EMOTION",
+        help="joy, anger, sadness, fear, surprise, disgust, neutral (or 喜怒哀惧惊恶无), or model",
     )
     rev.add_argument("--note", default="", help="why (up to 2,000 characters)")
     rev.add_argument("--editor", help="who reviews (default: $OPINION_LENS_EDITOR, else your user name)")

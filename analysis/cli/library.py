@@ -1,4 +1,5 @@
 """`python -m analysis library list|add|review|undo|export`: the app's library from the command line.
+`review` sets a sentence's sentiment label (`--label`) or its emotion (`--emotion`).
 
 The CLI uses the same database as the app: $OPINION_LENS_DB_URL, else `[database] url` in
 .streamlit/secrets.toml of the working directory, else the per-user SQLite file. Reviews written
@@ -138,19 +139,32 @@ def _editor(editor: str | None) -> str:
 
 
 def run_review(
-    article_id: int, *, sentence: int, label: str, note: str, editor: str | None, model: str
+    article_id: int,
+    *,
+    sentence: int,
+    label: str | None,
+    note: str,
+    editor: str | None,
+    model: str,
+    emotion: str | None = None,
 ) -> int:
-    """Set (or, with label `model`, reset) one sentence's label; prints the audit entry as JSON."""
-    from analysis.review import article_targets, record_reviews
+    """Set (or, with `model`, reset) one sentence's label, or with `emotion` its emotion; prints
+    the audit entry as JSON. A bad label or emotion is refused before anything is analysed."""
+    from analysis.review import ReviewField, article_targets, check_value, record_reviews
 
+    field: ReviewField = "sentiment" if emotion is None else "emotion"
+    given = emotion if emotion is not None else label
+    value = None if given in (None, "model") else given
+    try:
+        check_value(value, field)
+    except OpinionLensError as exc:
+        raise CliError(str(exc)) from None
     library = _open_library()
     record = _record(library, article_id)
     analysis = _analysis(library, record, model)
     try:
-        targets = article_targets(analysis, article_id, [sentence])
-        entries = record_reviews(
-            library, targets, None if label == "model" else label, note=note, editor=_editor(editor)
-        )
+        targets = article_targets(analysis, article_id, [sentence], field)
+        entries = record_reviews(library, targets, value, note=note, editor=_editor(editor))
     except OpinionLensError as exc:
         raise CliError(str(exc)) from None
     for e in entries:
@@ -200,9 +214,7 @@ def run_export(
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    if review.view.stale:
-        print(
-            f"note: {len(review.view.stale)} review(s) no longer match a sentence of the text",
-            file=sys.stderr,
-        )
+    stale = len(review.view.stale) + len(review.view.stale_emotions)
+    if stale:
+        print(f"note: {stale} review(s) no longer match a sentence of the text", file=sys.stderr)
     return 0

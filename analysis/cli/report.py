@@ -63,17 +63,26 @@ def _scorer(model: str, library: Library | None) -> Scorer:
     return Scorer(model, workload="article", store=library)
 
 
-def analyse(text: str, scorer: Scorer, **meta: object) -> ArticleAnalysis:
+def analyse(
+    text: str,
+    scorer: Scorer,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    published_at: datetime | None = None,
+) -> ArticleAnalysis:
     """The analysis as the app makes it; without the emotion model's files, without emotions
     (a note on stderr; the brief then has no emotion section)."""
     from analysis.emotion.models import EmotionModelError
     from analysis.pipeline import analyze_text
 
     try:
-        return analyze_text(text, scorer=scorer, **meta)  # type: ignore[arg-type]
+        return analyze_text(text, scorer=scorer, title=title, source=source, published_at=published_at)
     except EmotionModelError as exc:
         print(f"note: no emotions in this report ({exc})", file=sys.stderr)
-        return analyze_text(text, scorer=scorer, emotions=False, **meta)  # type: ignore[arg-type]
+        return analyze_text(
+            text, scorer=scorer, title=title, source=source, published_at=published_at, emotions=False
+        )
 
 
 def _entities(
@@ -155,13 +164,8 @@ def pick_articles(
             )
         return [by_id[i] for i in dict.fromkeys(ids)], 0
     undated = sum(1 for r in records if r.published_at is None)
-    dated = [r for r in records if r.published_at is not None]
-    chosen = [
-        r
-        for r in dated
-        if (start is None or r.published_at.date() >= start)  # type: ignore[union-attr]
-        and (end is None or r.published_at.date() <= end)  # type: ignore[union-attr]
-    ]
+    dated = [(r, r.published_at.date()) for r in records if r.published_at is not None]
+    chosen = [r for r, day in dated if (start is None or day >= start) and (end is None or day <= end)]
     chosen.sort(key=lambda r: (r.published_at or datetime.min, r.id))
     if not chosen:
         raise BriefError(f"no article published from {start or '…'} to {end or '…'}", code="no_articles")

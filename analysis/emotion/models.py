@@ -228,7 +228,8 @@ def save(model: EmotionModel, metadata: dict[str, Any], data_dir: Path = DATA_DI
     arrays = model.arrays()
     if model.tier == "fast":
         arrays = {"weights": arrays["weights"].astype(np.float16), "bias": arrays["bias"]}
-    np.savez_compressed(npz_path, **arrays)  # type: ignore[arg-type]  # stubs match **kw to allow_pickle
+    savez: Any = np.savez_compressed  # its stubs match **arrays against allow_pickle: bool
+    savez(npz_path, **arrays)
     meta = {**metadata, "calibration": model.calibration.as_dict(), "labels": list(EMOTIONS)}
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 

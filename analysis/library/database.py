@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from analysis.library.location import default_db_url, is_ephemeral_url, masked_url
+from analysis.library.migrations import migrate
 from analysis.library.records import LibraryError
 from analysis.library.schema import _metadata
 
@@ -64,7 +65,8 @@ def _make_engine(url: str) -> Engine:
 
 
 class Database:
-    """An open library database (its tables created when missing): the base of `Library` and its parts."""
+    """An open library database (its tables created when missing, an older one's brought up to
+    date by analysis.library.migrations): the base of `Library` and its parts."""
 
     def __init__(self, url: str | None = None) -> None:
         self.url: str = url or default_db_url()
@@ -73,6 +75,7 @@ class Database:
             self._is_sqlite = self._engine.dialect.name == "sqlite"
             with self._write() as conn:
                 _metadata.create_all(conn, checkfirst=True)
+                migrate(conn)  # an older library gains the columns added since
         except sa.exc.ArgumentError as exc:
             raise LibraryError(f"invalid database URL {masked_url(self.url)!r}: {exc}") from exc
         except (SQLAlchemyError, OSError) as exc:

@@ -77,7 +77,9 @@ trash_table = sa.Table(
 
 # The analysts' label reviews: append-only. A change, a reset and an undo are each new rows; the
 # current label of an item is its latest row. Nothing here is ever updated or deleted (not even
-# with its article: a purged article's reviews stay as the record of what was decided).
+# with its article: a purged article's reviews stay as the record of what was decided). `field`
+# says what a row corrects, the sentiment label or the emotion (added later: libraries from before
+# gain the column by analysis.library.migrations, their rows reading "sentiment").
 reviews_table = sa.Table(
     "reviews",
     _metadata,
@@ -96,6 +98,7 @@ reviews_table = sa.Table(
     sa.Column("editor", sa.String(320), nullable=False),
     sa.Column("batch", sa.String(64), nullable=False),  # one user action (a bulk change is one batch)
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("field", sa.String(16), nullable=False, server_default="sentiment"),  # or "emotion"
     sa.Index("ix_reviews_item", "item_kind", "item_id", "id"),
 )
 

@@ -1,5 +1,5 @@
-"""Analyst review: override any label, keep an append-only audit trail, and measure the model on
-the analysts' own corrections.
+"""Analyst review: override any label (a sentence's sentiment or its emotion), keep an
+append-only audit trail, and measure the model on the analysts' own corrections.
 
 - `trail`: recording a change, undoing it, and reading the trail (current label per text).
 - `apply`: the reviewed view of an article or a corpus of posts.
@@ -10,6 +10,7 @@ the analysts' own corrections.
 
 from analysis.records import LABELS
 from analysis.review.agreement import (
+    FIELD_LABELS,
     Agreement,
     ReviewedPair,
     agreement,
@@ -27,6 +28,7 @@ from analysis.review.apply import (
 )
 from analysis.review.queue import BulkPreview, bulk_preview, edge_distance, review_queue
 from analysis.review.trail import (
+    FIELDS,
     MAX_BULK,
     MAX_EDITOR_CHARS,
     MAX_NOTE_CHARS,
@@ -34,10 +36,13 @@ from analysis.review.trail import (
     ItemKind,
     ReviewEntry,
     ReviewError,
+    ReviewField,
     ReviewTarget,
     check_change,
     check_editor,
+    check_emotion,
     check_label,
+    check_value,
     current_by_hash,
     current_by_position,
     last_change,
@@ -49,6 +54,8 @@ from analysis.review.trail import (
 from analysis.review.training import training_csv, training_rows
 
 __all__ = [
+    "FIELDS",
+    "FIELD_LABELS",
     "LABELS",
     "MAX_BULK",
     "MAX_EDITOR_CHARS",
@@ -59,6 +66,7 @@ __all__ = [
     "ItemKind",
     "ReviewEntry",
     "ReviewError",
+    "ReviewField",
     "ReviewTarget",
     "ReviewedAnalysis",
     "ReviewedPair",
@@ -72,7 +80,9 @@ __all__ = [
     "bulk_preview",
     "check_change",
     "check_editor",
+    "check_emotion",
     "check_label",
+    "check_value",
     "current_by_hash",
     "current_by_position",
     "edge_distance",

@@ -1,5 +1,6 @@
 """The model measured on the analysts' own corrections: accuracy with its 95% interval, macro-F1
-and the confusion matrix, overall, per language and per source."""
+and the confusion matrix, overall, per language and per source. The same measures serve both
+fields a review corrects: the sentiment label (over LABELS) and the emotion (over EMOTIONS)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from analysis.metrics import wilson_interval
-from analysis.records import LABELS
+from analysis.records import EMOTIONS, LABELS
 
 if TYPE_CHECKING:
     from analysis.library import Library
@@ -24,16 +25,17 @@ class ReviewedPair:
     source: str
 
 
-def reviewed_pairs(library: Library) -> list[ReviewedPair]:
+def reviewed_pairs(library: Library, field: str = "sentiment") -> list[ReviewedPair]:
     """Every reviewed article sentence of the library with the model's label at review time, its
-    language and the article's source (latest review per text and article; resets left out)."""
+    language and the article's source (latest review per text and article; resets left out).
+    `field` "emotion": the analysts' emotions against the emotion model's."""
     by_item: dict[tuple[str, int], list[ReviewEntry]] = defaultdict(list)
     for e in list_reviews(library):
         by_item[(e.item_kind, e.item_id)].append(e)
     sources = {i: s or "—" for i, s in library.article_sources().items()}
     pairs = []
     for (kind, item_id), entries in sorted(by_item.items()):
-        for e in overrides(entries).values():
+        for e in overrides(entries, field).values():
             if e.model_label is None or e.label is None:
                 continue
             pairs.append(
@@ -67,19 +69,24 @@ class Agreement:
     confusion: dict[str, dict[str, int]]  # reviewed label -> model label -> count
 
 
-def agreement(pairs: Sequence[ReviewedPair]) -> Agreement:
-    confusion: dict[str, dict[str, int]] = {a: dict.fromkeys(LABELS, 0) for a in LABELS}
+FIELD_LABELS: dict[str, tuple[str, ...]] = {"sentiment": LABELS, "emotion": EMOTIONS}
+
+
+def agreement(pairs: Sequence[ReviewedPair], labels: Sequence[str] = LABELS) -> Agreement:
+    """The model against the analysts over `labels` (LABELS; EMOTIONS for emotions): pairs with
+    another label are left out. Macro-F1 averages the labels present on either side."""
+    confusion: dict[str, dict[str, int]] = {a: dict.fromkeys(labels, 0) for a in labels}
     for p in pairs:
         if p.label in confusion and p.model_label in confusion[p.label]:
             confusion[p.label][p.model_label] += 1
     n = sum(sum(row.values()) for row in confusion.values())
     if n == 0:
         return Agreement(0, None, None, None, confusion)
-    correct = sum(confusion[a][a] for a in LABELS)
+    correct = sum(confusion[a][a] for a in labels)
     f1s = []
-    for a in LABELS:
+    for a in labels:
         tp = confusion[a][a]
-        predicted = sum(confusion[b][a] for b in LABELS)
+        predicted = sum(confusion[b][a] for b in labels)
         actual = sum(confusion[a].values())
         if actual == 0 and predicted == 0:
             continue  # a class absent from both sides does not count (macro over present classes)
@@ -90,11 +97,13 @@ def agreement(pairs: Sequence[ReviewedPair]) -> Agreement:
     return Agreement(n, correct / n, wilson_interval(correct, n), macro, confusion)
 
 
-def agreement_by(pairs: Sequence[ReviewedPair], key: Literal["lang", "source"]) -> dict[str, Agreement]:
+def agreement_by(
+    pairs: Sequence[ReviewedPair], key: Literal["lang", "source"], labels: Sequence[str] = LABELS
+) -> dict[str, Agreement]:
     groups: dict[str, list[ReviewedPair]] = defaultdict(list)
     for p in pairs:
         groups[getattr(p, key)].append(p)
-    return {k: agreement(v) for k, v in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
+    return {k: agreement(v, labels) for k, v in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
 
 
 def agreement_table(by: Mapping[str, Agreement]) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
-"""Applying the trail: the reviewed view of an article (labels replaced by the analyst's,
-every summary recomputed) and of a corpus of posts. A review whose text is no longer there is
-reported as stale, never applied to another sentence or post."""
+"""Applying the trail: the reviewed view of an article (labels and emotions replaced by the
+analyst's, every summary and emotion mix recomputed) and of a corpus of posts. A review whose text
+is no longer there is reported as stale, never applied to another sentence or post."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.emotion.scorer import summarize_emotions
 from analysis.metrics import summarize_labels
-from analysis.records import ArticleAnalysis, Bullet, Sentence, SentimentSummary
+from analysis.records import ArticleAnalysis, Bullet, EmotionReading, Sentence, SentimentSummary
 from analysis.text.normalize import content_hash
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ from analysis.review.trail import (
     LABEL_OF,
     ReviewEntry,
     ReviewError,
+    ReviewField,
     ReviewTarget,
     current_by_position,
     overrides,
@@ -28,18 +30,22 @@ from analysis.review.trail import (
 
 @dataclass(frozen=True)
 class ReviewedAnalysis:
-    """The reviewed view of an article: labels replaced by the analyst's where they differ."""
+    """The reviewed view of an article: labels and emotions replaced by the analyst's."""
 
-    analysis: ArticleAnalysis  # sentiment summaries recomputed over the reviewed labels
+    analysis: ArticleAnalysis  # sentiment summaries and emotion mixes recomputed over the reviews
     reviewed: int  # sentences whose label an analyst set (k of n)
     changed: int  # of those, how many differ from the model's label
-    stale: tuple[ReviewEntry, ...]  # reviews of texts no longer in the article
+    stale: tuple[ReviewEntry, ...]  # label reviews of texts no longer in the article
+    emotions_reviewed: int = 0  # sentences whose emotion an analyst set
+    emotions_changed: int = 0  # of those, how many differ from the model's emotion
+    stale_emotions: tuple[ReviewEntry, ...] = ()  # emotion reviews of texts no longer in the article
 
 
 def article_targets(
-    analysis: ArticleAnalysis, article_id: int, positions: Iterable[int]
+    analysis: ArticleAnalysis, article_id: int, positions: Iterable[int], field: ReviewField = "sentiment"
 ) -> list[ReviewTarget]:
-    """Review targets for sentences of an article by position; ReviewError for an unknown one."""
+    """Review targets for sentences of an article by position, of the sentiment label or (`field`
+    "emotion") the emotion; ReviewError for an unknown sentence, or one without an emotion reading."""
     by_position = {s.position: s for s in analysis.sentences}
     targets = []
     for p in positions:
@@ -49,6 +55,9 @@ def article_targets(
                 f"the article has no sentence {p} (sentences are numbered 0 to {len(by_position) - 1})",
                 code="unknown_sentence",
             )
+        if field == "emotion":
+            targets.append(_emotion_target(analysis, article_id, s))
+            continue
         component = analysis.model.components.get(s.lang, f"{analysis.model.name}@{analysis.model.version}")
         model, _, version = component.partition("@")
         targets.append(
@@ -66,22 +75,65 @@ def article_targets(
     return targets
 
 
+def _emotion_target(analysis: ArticleAnalysis, article_id: int, s: Sentence) -> ReviewTarget:
+    """The target of a sentence's emotion: the emotion model of its language and its reading."""
+    if s.emotion is None:
+        raise ReviewError(
+            f"sentence {s.position} has no emotion reading (no content, a language without an "
+            "emotion model, or emotions were not read), so there is no emotion to correct",
+            code="no_emotion",
+        )
+    component = analysis.model.emotion_components.get(s.lang, "")
+    model, _, version = component.partition("@")
+    reading = s.emotion
+    return ReviewTarget(
+        "article",
+        article_id,
+        str(s.position),
+        s.text,
+        model or "emotion",
+        version or "—",
+        reading.score,
+        reading.model_label if reading.reviewed else reading.label,
+        "emotion",
+    )
+
+
+def _reviewed_emotion(reading: EmotionReading, emotion: str) -> EmotionReading:
+    """The analyst's emotion over the model's reading: the model's label kept in `model_label`
+    and its score kept; no runner-up and no low-confidence flag (a person decided)."""
+    model_label = reading.model_label if reading.reviewed else reading.label
+    return replace(
+        reading, label=emotion, second=None, low_confidence=False, reviewed=True, model_label=model_label
+    )
+
+
 def apply_reviews(analysis: ArticleAnalysis, entries: Iterable[ReviewEntry]) -> ReviewedAnalysis:
     """The analysis with every reviewed sentence's label set by the analyst (`Sentence.model_label`
-    keeps the model's), and every summary recomputed from those labels."""
+    keeps the model's) and every reviewed emotion set too (`EmotionReading.model_label` keeps the
+    model's), every summary and emotion mix recomputed from them."""
+    entries = list(entries)
     current = overrides(entries)
+    emotions = overrides(entries, "emotion")
     texts = {content_hash(s.text) for s in analysis.sentences}
     stale = tuple(e for h, e in current.items() if h not in texts)
-    reviewed = changed = 0
+    stale_emotions = tuple(e for h, e in emotions.items() if h not in texts)
+    reviewed = changed = emotions_reviewed = emotions_changed = 0
 
     def relabel(s: Sentence) -> Sentence:
-        nonlocal reviewed, changed
-        e = current.get(content_hash(s.text))
-        if e is None:
+        nonlocal reviewed, changed, emotions_reviewed, emotions_changed
+        key = content_hash(s.text)
+        feeling = emotions.get(key)
+        if feeling is not None and feeling.label is not None and s.emotion is not None:
+            emotions_reviewed += 1
+            emotions_changed += feeling.label != s.emotion.label
+            s = replace(s, emotion=_reviewed_emotion(s.emotion, feeling.label))
+        e = current.get(key)
+        if e is None or e.label not in LABEL_OF:
             return replace(s, model_label=s.label)
         reviewed += 1
         changed += e.label != s.label
-        return replace(s, model_label=s.label, label=e.label, reviewed=True)
+        return replace(s, model_label=s.label, label=LABEL_OF[e.label], reviewed=True)
 
     def rebuild(b: Bullet) -> Bullet:
         return replace(b, sentences=tuple(relabel(s) for s in b.sentences))
@@ -108,7 +160,17 @@ def apply_reviews(analysis: ArticleAnalysis, entries: Iterable[ReviewEntry]) -> 
         else None,
         themes=themes,
     )
-    return ReviewedAnalysis(reviewed_analysis, reviewed, changed, stale)
+    if analysis.emotions is not None:  # None: emotions were not read, so there is nothing to mix
+        reviewed_analysis = replace(
+            reviewed_analysis,
+            emotions=summarize_emotions(s.emotion for s in sentences),
+            group_emotions=tuple(summarize_emotions(s.emotion for s in g.sentences) for g in doc.groups),
+            # the negative sentences by the reviewed labels: a sentence an analyst made negative joins
+            negative_emotions=summarize_emotions(s.emotion for s in sentences if s.label == "negative"),
+        )
+    return ReviewedAnalysis(
+        reviewed_analysis, reviewed, changed, stale, emotions_reviewed, emotions_changed, stale_emotions
+    )
 
 
 # --- posts of a corpus -------------------------------------------------------------------------------

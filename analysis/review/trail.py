@@ -4,18 +4,24 @@ Setting a label, resetting it to the model's (a row whose `label` is None) and u
 restore the labels before the last change) all append. An item's current label is its latest
 row. Reviews are keyed by the text's content hash, so a re-analysed article keeps them and a new
 model version does not lose them. Storage is the library's `reviews` table (SQLite or PostgreSQL).
+
+Each row corrects one `field`: the sentiment label (positive / neutral / negative; every row
+written before emotions existed) or the emotion (analysis.emotion: joy … neutral). The two are
+separate: an item's current sentiment label is its latest sentiment row, its emotion its latest
+emotion row, and one change (a batch) sets one field. Undo takes back the latest change whatever
+its field.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from analysis.errors import OpinionLensError
-from analysis.records import LABELS, Label
+from analysis.records import EMOTIONS, LABELS, Label
 from analysis.text.normalize import content_hash
 
 if TYPE_CHECKING:
@@ -25,7 +31,12 @@ MAX_NOTE_CHARS = 2000
 MAX_BULK = 500  # items one change may touch (a bulk change over a filter), as Meltwater allows
 MAX_EDITOR_CHARS = 320  # an email address at most
 ItemKind = Literal["article", "corpus"]
+ReviewField = Literal["sentiment", "emotion"]  # what a review row corrects
+FIELDS: tuple[ReviewField, ...] = ("sentiment", "emotion")
 LABEL_OF: dict[str, Label] = {label: label for label in LABELS}
+# An emotion by its label or its Chinese character (喜怒哀惧惊恶无), as the UI names it.
+_EMOTION_ZH = dict(zip("喜怒哀惧惊恶无", EMOTIONS, strict=True))
+EMOTION_OF: dict[str, str] = {**{e: e for e in EMOTIONS}, **_EMOTION_ZH}
 
 
 class ReviewError(OpinionLensError):
@@ -45,7 +56,8 @@ class ReviewTarget:
     model: str
     model_version: str
     model_score: float | None
-    model_label: Label | None
+    model_label: str | None  # a sentiment label, or an emotion when `field` is "emotion"
+    field: ReviewField = "sentiment"  # what the review corrects (the model fields are that field's)
 
 
 @dataclass(frozen=True)
@@ -61,12 +73,13 @@ class ReviewEntry:
     model: str
     model_version: str
     model_score: float | None
-    model_label: Label | None
-    label: Label | None  # None: back to the model's label
+    model_label: str | None  # the model's label (or emotion) at review time
+    label: str | None  # the analyst's label (or emotion); None: back to the model's
     note: str
     editor: str
     batch: str
     created_at: datetime
+    field: str = "sentiment"  # "sentiment" or "emotion" (rows from before emotions: sentiment)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -85,13 +98,16 @@ class ReviewEntry:
             "editor": self.editor,
             "batch": self.batch,
             "created_at": self.created_at.isoformat(),
+            "field": self.field,
         }
 
 
 def _entry(row: Mapping[str, Any]) -> ReviewEntry:
-    fields = {k: row[k] for k in ReviewEntry.__dataclass_fields__}
-    fields["label"] = LABEL_OF.get(row["label"] or "")
-    fields["model_label"] = LABEL_OF.get(row["model_label"] or "")
+    fields = {k: row[k] for k in ReviewEntry.__dataclass_fields__ if k in row}
+    field = fields["field"] = row.get("field") or "sentiment"
+    known: Mapping[str, str] = EMOTION_OF if field == "emotion" else LABEL_OF
+    fields["label"] = known.get(row["label"] or "")
+    fields["model_label"] = known.get(row["model_label"] or "")
     return ReviewEntry(**fields)
 
 
@@ -104,11 +120,36 @@ def check_label(label: str | None) -> Label | None:
     return LABEL_OF[label]
 
 
-def check_change(n_items: int, label: str | None, note: str, editor: str | None) -> tuple[Label | None, str]:
-    """A change's label and editor name, checked before anything is written; ReviewError if the
-    label is unknown, nothing or more than MAX_BULK items are touched, the note is too long or
-    nobody is named."""
-    checked = check_label(label)
+def check_emotion(emotion: str | None) -> str | None:
+    """One of EMOTIONS (or its Chinese character, 喜怒哀惧惊恶无), or None for a reset; ReviewError
+    otherwise."""
+    if emotion is None:
+        return None
+    checked = EMOTION_OF.get(emotion.strip().lower())
+    if checked is None:
+        raise ReviewError(
+            f"unknown emotion {emotion!r}: use {', '.join(EMOTIONS[:-1])} or {EMOTIONS[-1]}",
+            code="bad_emotion",
+        )
+    return checked
+
+
+def check_value(value: str | None, field: str = "sentiment") -> str | None:
+    """`value` checked as the `field` it sets (`check_label` or `check_emotion`)."""
+    if field == "emotion":
+        return check_emotion(value)
+    if field != "sentiment":
+        raise ReviewError(f"unknown review field {field!r}: use sentiment or emotion", code="bad_field")
+    return check_label(value)
+
+
+def check_change(
+    n_items: int, label: str | None, note: str, editor: str | None, field: str = "sentiment"
+) -> tuple[str | None, str]:
+    """A change's label (or emotion, by `field`) and editor name, checked before anything is
+    written; ReviewError if the value is unknown, nothing or more than MAX_BULK items are
+    touched, the note is too long or nobody is named."""
+    checked = check_value(label, field)
     if n_items < 1:
         raise ReviewError("nothing to review: no sentence or post was chosen", code="empty")
     if n_items > MAX_BULK:
@@ -144,8 +185,13 @@ def record_reviews(
     library: Library, targets: Sequence[ReviewTarget], label: str | None, *, note: str = "", editor: str
 ) -> list[ReviewEntry]:
     """Set `label` (None: back to the model's) on every target, as one change (one batch, one
-    transaction: all rows are written or none). Raises ReviewError for bad input, changing nothing."""
-    checked, name = check_change(len(targets), label, note, editor)
+    transaction: all rows are written or none). The targets say which field the change sets
+    (`ReviewTarget.field`: a sentiment label, or an emotion); one change sets one field. Raises
+    ReviewError for bad input, changing nothing."""
+    fields = {t.field for t in targets}
+    if len(fields) > 1:
+        raise ReviewError("one change sets one field: sentiment or emotion, not both", code="mixed_fields")
+    checked, name = check_change(len(targets), label, note, editor, fields.pop() if fields else "sentiment")
     batch = uuid.uuid4().hex
     rows = [_row(t, checked, note, name, batch) for t in targets]
     ids = library.append_reviews(rows)
@@ -167,6 +213,7 @@ def _row(target: ReviewTarget, label: str | None, note: str, editor: str, batch:
         "note": note,
         "editor": editor,
         "batch": batch,
+        "field": target.field,
     }
 
 
@@ -186,13 +233,13 @@ def undo_last(library: Library, item_kind: ItemKind, item_id: int, *, editor: st
     if last is None:
         raise ReviewError("there is no change to undo on this item", code="nothing_to_undo")
     first_id = min(e.id for e in entries if e.batch == last)
-    before = current_by_hash(e for e in entries if e.id < first_id)
+    before = _latest((e for e in entries if e.id < first_id), lambda e: (e.field, e.text_sha256))
     batch = uuid.uuid4().hex
     rows = []
     for e in entries:
         if e.batch != last:
             continue
-        previous = before.get(e.text_sha256)
+        previous = before.get((e.field, e.text_sha256))
         rows.append(
             {
                 "item_kind": e.item_kind,
@@ -208,6 +255,7 @@ def undo_last(library: Library, item_kind: ItemKind, item_id: int, *, editor: st
                 "note": UNDO_PREFIX + last,
                 "editor": name,
                 "batch": batch,
+                "field": e.field,
             }
         )
     ids = set(library.append_reviews(rows))
@@ -231,22 +279,27 @@ def last_change(entries: Sequence[ReviewEntry]) -> tuple[ReviewEntry, ...]:
     return tuple(e for e in entries if e.batch == last) if last is not None else ()
 
 
-def current_by_hash(entries: Iterable[ReviewEntry]) -> dict[str, ReviewEntry]:
-    """The latest entry per text (entries in id order); a reset's entry has label None."""
-    latest: dict[str, ReviewEntry] = {}
+K = TypeVar("K", bound=Hashable)
+
+
+def _latest(entries: Iterable[ReviewEntry], key: Callable[[ReviewEntry], K]) -> dict[K, ReviewEntry]:
+    """The latest entry (by id) per key."""
+    latest: dict[K, ReviewEntry] = {}
     for e in sorted(entries, key=lambda e: e.id):
-        latest[e.text_sha256] = e
+        latest[key(e)] = e
     return latest
 
 
-def overrides(entries: Iterable[ReviewEntry]) -> dict[str, ReviewEntry]:
-    """The texts whose current label is an analyst's (resets left out)."""
-    return {h: e for h, e in current_by_hash(entries).items() if e.label is not None}
+def current_by_hash(entries: Iterable[ReviewEntry], field: str = "sentiment") -> dict[str, ReviewEntry]:
+    """The latest entry of `field` per text (entries in id order); a reset's entry has label None."""
+    return _latest((e for e in entries if e.field == field), lambda e: e.text_sha256)
 
 
-def current_by_position(entries: Iterable[ReviewEntry]) -> dict[str, ReviewEntry]:
-    """The latest entry per position (entries in id order); a reset's entry has label None."""
-    latest: dict[str, ReviewEntry] = {}
-    for e in sorted(entries, key=lambda e: e.id):
-        latest[e.position] = e
-    return latest
+def overrides(entries: Iterable[ReviewEntry], field: str = "sentiment") -> dict[str, ReviewEntry]:
+    """The texts whose current label (or emotion, by `field`) is an analyst's (resets left out)."""
+    return {h: e for h, e in current_by_hash(entries, field).items() if e.label is not None}
+
+
+def current_by_position(entries: Iterable[ReviewEntry], field: str = "sentiment") -> dict[str, ReviewEntry]:
+    """The latest entry of `field` per position (entries in id order); a reset's entry has label None."""
+    return _latest((e for e in entries if e.field == field), lambda e: e.position)

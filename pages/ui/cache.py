@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from analysis.emotion.models import Tier
 from analysis.library import Library, LibraryError, configured_db_url
 from analysis.records import ArticleAnalysis, Evidence
 from analysis.sentiment import Scorer, SentimentError, Thresholds
@@ -118,18 +119,18 @@ def sentence_evidence(text: str, model: str) -> tuple[Evidence, ...]:
     return get_scorer(model, None).explain(text)
 
 
-def emotion_tier(analysis: ArticleAnalysis) -> str:
+def emotion_tier(analysis: ArticleAnalysis) -> Tier:
     """The emotion tier that read an analysis (the accurate one unless it fell back or the
     sentiment model was the fast one)."""
     return "accurate" if any("accurate" in c for c in analysis.model.emotion_components.values()) else "fast"
 
 
 @st.cache_data(show_spinner=False, max_entries=4096)
-def emotion_evidence(text: str, emotion: str, tier: str) -> tuple[Evidence, ...]:
+def emotion_evidence(text: str, emotion: str, tier: Tier) -> tuple[Evidence, ...]:
     """The words behind one sentence's emotion, by occlusion (computed for opened sentences only)."""
     from analysis.emotion import EmotionReader
 
-    return EmotionReader(tier).explain(text, emotion)  # type: ignore[arg-type]
+    return EmotionReader(tier).explain(text, emotion)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
