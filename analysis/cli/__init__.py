@@ -64,6 +64,7 @@ def _corpus_options(args: argparse.Namespace) -> CorpusOptions:
         clean=clean_options(clean=not args.no_clean, dedupe=True, drop_duplicates=args.drop_duplicates),
         model=args.model,
         lang=args.lang,
+        emotions=bool(getattr(args, "emotions", False)),  # only `timeline` reads them (--emotions)
     )
 
 
@@ -77,6 +78,7 @@ def _timeline(args: argparse.Namespace) -> int:
         out=args.out,
         chunk_size=args.chunk_size,
         report=args.report,
+        emotions=args.emotions,
     )
 
 
@@ -330,6 +332,14 @@ def build_parser() -> argparse.ArgumentParser:
         "unscored = posts - n). Streams in chunks.",
     )
     _corpus_arguments(tl, models)
+    tl.add_argument(
+        "--emotions",
+        action="store_true",
+        help="also read each post's emotion (fast tier) and add one count column per emotion: "
+        "emotion_joy, emotion_anger, emotion_sadness, emotion_fear, emotion_surprise, "
+        "emotion_disgust, emotion_neutral, and emotion_unread (posts without a reading); "
+        "the eight add up to posts",
+    )
     tl.set_defaults(func=_timeline)
 
     ent = sub.add_parser(

@@ -28,6 +28,7 @@ from analysis.corpus.pipeline import (
 )
 from analysis.corpus.scoring import (
     EMOTICON_LANG,
+    EMOTION_COLUMN,
     SCORE_COLUMNS,
     emoticon_evidence,
     keep_input_columns,
@@ -231,21 +232,26 @@ def run_timeline(
     out: str | None,
     chunk_size: int,
     report: str | None = None,
+    emotions: bool = False,
 ) -> int:
     """One row per period: period, posts, n, unscored, positive, neutral, negative, nev, nev_polar
-    (aggregate.TIMELINE_COLUMNS). An empty text column in `options.mapping` is detected from the file."""
-    acc = TimelineAccumulator(freq)
-    proc = stream_posts(
-        path,
-        options,
-        freq=freq,
-        chunk_size=chunk_size,
-        sinks=[lambda posts, periods: acc.add(periods, posts["label"])],
-    )
-    _write_csv(timeline_csv_frame(acc.result(), freq), out)
+    (aggregate.TIMELINE_COLUMNS), and with `emotions` the per-emotion counts after them
+    (aggregate.EMOTION_COLUMNS: emotion_joy ... emotion_neutral, emotion_unread). An empty text
+    column in `options.mapping` is detected from the file."""
+    options = options_with(options, emotions=emotions)
+    acc = TimelineAccumulator(freq, emotions=emotions)
+
+    def sink(posts: pd.DataFrame, periods: pd.Series) -> None:
+        acc.add(periods, posts["label"], emotions=posts[EMOTION_COLUMN] if emotions else None)
+
+    proc = stream_posts(path, options, freq=freq, chunk_size=chunk_size, sinks=[sink])
+    _write_csv(timeline_csv_frame(acc.result(), freq, emotions=emotions), out)
     if report:
         _write_report(report, proc)
-    print(proc.report.summary_line(), file=sys.stderr)
+    line = proc.report.summary_line()
+    if emotions:
+        line += f"; emotion read {proc.report.emotion_read} (unread {proc.report.posts - proc.report.emotion_read})"
+    print(line, file=sys.stderr)
     return 0
 
 
@@ -298,6 +304,9 @@ def run_entities(
     from analysis.entities import EntityAccumulator, default_table, share_of_voice
 
     chosen = competitor_names(competitors, rollup=rollup, aliases=aliases) if competitors else ()
+    # With --emotions the corpus reads each post's emotion once (fast tier) and the entity table
+    # counts that column; without, nothing reads emotions.
+    options = options_with(options, emotions=emotions)
     acc = EntityAccumulator(default_table(tuple(aliases)), rollup=rollup, emotions=emotions)
     if emotions:  # the fast models loaded now, so a missing one fails before the file is read
         from analysis.emotion import EmotionModelError, EmotionReader
@@ -346,6 +355,11 @@ def _write_report(path: str, proc: ChunkProcessor) -> None:
         "duplicates_flagged": rep.duplicates,
         "duplicates_left_out": rep.duplicates_dropped,
         "cleaning": dict(rep.clean.counts),
+        **(
+            {"emotion_read": rep.emotion_read, "emotion_unread": rep.posts - rep.emotion_read}
+            if proc.options.emotions
+            else {}
+        ),
         "coordinated_posting": None
         if coordinated is None
         else json.loads(coordinated.to_json(orient="records", date_format="iso", force_ascii=False)),

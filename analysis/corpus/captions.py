@@ -10,13 +10,14 @@ import pandas as pd
 
 from analysis.corpus.aggregate import period_label
 from analysis.corpus.spikes import MIN_POSTS, Z_THRESHOLD
+from analysis.emotion.labels import emotion_name
 from analysis.format import nev_decimal
 from analysis.i18n import UiLang, t
 from analysis.metrics import summarize_counts
 
 if TYPE_CHECKING:
     from analysis.corpus.pipeline import IngestReport
-    from analysis.corpus.spikes import Spike
+    from analysis.corpus.spikes import EmotionShift, Spike
     from analysis.records import SentimentSummary
     from analysis.sentiment import Thresholds
 
@@ -63,6 +64,24 @@ def spike_title(spike: Spike, period: str, lang: UiLang) -> str:
     if spike.kind == "volume":  # the volume: every post of the period
         return t("posts.spike.volume", lang, period=period, n=int(spike.value), z=z, nev=nev)
     return t("posts.spike.turn", lang, period=period, delta=f"{spike.value:+.3f}", z=z, nev=nev, n=spike.n)
+
+
+def emotion_shift_text(shift: EmotionShift, lang: UiLang) -> str:
+    """A spike's emotion explanation: "anger rose from 18% to 41% ..." (spikes.emotion_shift)."""
+    return t(
+        "posts.spike.emotion_rose",
+        lang,
+        emotion=emotion_name(shift.emotion, lang),
+        before=f"{shift.before:.0%}",
+        after=f"{shift.after:.0%}",
+        read_before=f"{shift.read_before:,}",
+        read_after=f"{shift.read_after:,}",
+    )
+
+
+def emotions_caption(timeline: pd.DataFrame, lang: UiLang) -> str:
+    """What the emotion chart shows, with the posts without a reading (still counted as posts)."""
+    return t("posts.emotions.caption", lang, unread=f"{int(timeline['emotion_unread'].sum()):,}")
 
 
 def period_caption(row: pd.Series, lang: UiLang) -> str:

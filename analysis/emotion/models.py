@@ -192,14 +192,32 @@ class HashedEmotionModel:
         return {"weights": self.weights, "bias": self.bias}
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        from analysis.sentiment.default_models import _vader_lexicon
-        from analysis.sentiment.features import en_features, zh_linear
+        return self.logits_with(texts)[0]
 
+    def logits_with(
+        self, texts: Sequence[str], others: Sequence[np.ndarray] = ()
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """(n, K) logits, and for each table of `others` (hashed weights of the same language, e.g.
+        the fast sentiment model's) the per-text feature sums `zh_linear(texts, table)`.
+
+        Chinese: one feature pass serves this model and the others (features.zh_linear_many), and
+        one sparse product per feature block adds up all seven columns; each output is identical
+        to computing it alone (the same products summed in the same order). English (per-text
+        features, small volumes) takes no `others`."""
+        from analysis.sentiment.default_models import _vader_lexicon
+        from analysis.sentiment.features import en_features, zh_linear_many
+
+        if others and self.lang != "zh":
+            raise ValueError("a shared feature pass is for Chinese only")
         out = np.empty((len(texts), K), dtype=np.float64)
+        extra = [np.empty((len(texts), w.shape[1]), dtype=np.float64) for w in others]
         for start in range(0, len(texts), CHUNK):
             block = [t if isinstance(t, str) else "" for t in texts[start : start + CHUNK]]
+            stop = start + len(block)
             if self.lang == "zh":
-                part = zh_linear(block, self.weights)
+                part, *rest = zh_linear_many(block, (self.weights, *others))
+                for table, values in zip(extra, rest, strict=True):
+                    table[start:stop] = values
             else:
                 occ, _ = en_features(block, self.weights.shape[0], _vader_lexicon())
                 w = self.weights[occ.bucket]
@@ -210,12 +228,16 @@ class HashedEmotionModel:
                     ],
                     axis=1,
                 )
-            out[start : start + len(block)] = part
-        return out + self.bias
+            out[start:stop] = part
+        return out + self.bias, extra
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
-        out = self.calibration.probabilities(self.logits(texts)) if texts else np.zeros((0, K))
+        return self.probabilities_from_logits(texts, self.logits(texts) if texts else np.zeros((0, K)))
+
+    def probabilities_from_logits(self, texts: Sequence[str], logits: np.ndarray) -> np.ndarray:
+        """`probabilities` from logits already computed (`logits_with`)."""
+        out = self.calibration.probabilities(logits) if len(texts) else np.zeros((0, K))
         blank = np.fromiter((not has_content(t) for t in texts), bool, len(texts))
         out[blank] = 0.0
         return out
