@@ -304,9 +304,9 @@ def run_entities(
     from analysis.entities import EntityAccumulator, default_table, share_of_voice
 
     chosen = competitor_names(competitors, rollup=rollup, aliases=aliases) if competitors else ()
-    # With --emotions the corpus reads each post's emotion once (fast tier) and the entity table
-    # counts that column; without, nothing reads emotions.
-    options = options_with(options, emotions=emotions)
+    # The corpus reads no emotions here: with --emotions the entity table reads the posts that name
+    # an entity (fast tier), each once, and no other post.
+    options = options_with(options, emotions=False)
     acc = EntityAccumulator(default_table(tuple(aliases)), rollup=rollup, emotions=emotions)
     if emotions:  # the fast models loaded now, so a missing one fails before the file is read
         from analysis.emotion import EmotionModelError, EmotionReader
