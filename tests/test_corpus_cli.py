@@ -340,7 +340,7 @@ def test_timeline_emotions_bad_input_is_one_line(tmp_path: Path, capsys: pytest.
         (["timeline", str(path), "--time-column", "time"], "parses as a time"),
         (["timeline", str(tmp_path / "missing.csv"), "--time-column", "time"], "no such file"),
         (["timeline", str(path), "--time-column", "time", "--freq", "M"], "invalid choice"),
-        (["entities", str(path), "--time-column", "time"], "parses as a time"),  # entities takes --emotions too
+        (["entities", str(path), "--time-column", "time"], "parses as a time"),
     ]
     for argv, message in cases:
         try:
