@@ -25,7 +25,7 @@ def test_overview_emotion_chart(app: Page) -> None:
     expect(chart.locator(".ytick text").filter(has_text=t("emo.article", LANG))).to_have_count(1)
     legend = chart.locator(".legendtext")
     expect(legend.first).to_be_visible()
-    assert set(legend.all_inner_texts()) <= set(EMOTION_NAMES[LANG].values())
+    assert set(legend.all_text_contents()) <= set(EMOTION_NAMES[LANG].values())  # SVG: no innerText
     assert exceptions_on(app) == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     widget(app, "emotion_mix").screenshot(path=str(ARTIFACTS / "emotions-overview.png"))
