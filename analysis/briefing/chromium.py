@@ -134,9 +134,8 @@ class Chromium:
         self._closed = False
         self.launches = 0
 
-    def call(self, job: Callable[[Running], T], timeout: float = JOB_TIMEOUT_S) -> T:
-        """Run `job` with the running browser (started if need be) in the worker thread; its
-        result, or its exception (Playwright's as `BriefError`)."""
+    def submit(self, job: Callable[[Running], T]) -> Future[T]:
+        """Queue `job` for the worker thread (started if need be); its future."""
         future: Future[T] = Future()
         with self._lock:
             if self._closed:
@@ -145,8 +144,13 @@ class Chromium:
                 self._thread = threading.Thread(target=self._work, name="opinion-lens-chromium", daemon=True)
                 self._thread.start()
             self._jobs.put((job, future))
+        return future
+
+    def call(self, job: Callable[[Running], T], timeout: float = JOB_TIMEOUT_S) -> T:
+        """Run `job` with the running browser (started if need be) in the worker thread; its
+        result, or its exception (Playwright's as `BriefError`)."""
         try:
-            return future.result(timeout)
+            return self.submit(job).result(timeout)
         except TimeoutError:
             raise BriefError(f"Chromium took over {timeout:.0f} s", code="pdf_failed") from None
 

@@ -92,6 +92,15 @@ _DRAW = """async (figures) => {
 }"""
 
 
+def warm_up(chromium: Chromium | None = None) -> None:
+    """Start the browser and load Plotly into the chart page now, without waiting, so that a PDF
+    asked for next finds them ready (a CLI run starts them while it loads the analysis; the app
+    when PDF is chosen). Nothing happens where no PDF can be made; a failure here is met again,
+    and reported, by the PDF itself."""
+    if pdf_unavailable() is None:
+        (chromium or shared()).submit(_chart_page)
+
+
 def draw_svgs(figures: dict[str, dict[str, Any]], chromium: Chromium | None = None) -> dict[str, str]:
     """Each figure (id -> {figure, width, height}) drawn as an SVG document by Plotly."""
     if not figures:
@@ -202,4 +211,5 @@ __all__ = [
     "html_to_pdf",
     "pdf_unavailable",
     "print_static",
+    "warm_up",
 ]
