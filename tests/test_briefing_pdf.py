@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from analysis.briefing import article_brief
+from analysis.briefing import article_brief, render_markdown
 from analysis.briefing import chromium as chromium_mod
 from analysis.briefing.chromium import Chromium, Running
 from analysis.briefing.hanfix import fix_han_text, fix_han_text_rewrite
@@ -175,3 +175,33 @@ def test_han_text_fix_is_an_incremental_update() -> None:
         assert "<5C0F>" in table and "2F29" not in table and "<0041>" in table
     unchanged = _pdf_with_cmap("begincmap\n1 beginbfchar\n<01> <5C0F>\nendbfchar\nendcmap")
     assert fix_han_text(unchanged) == unchanged
+
+
+def test_posts_brief_sets_the_reviewed_figures_beside_the_models() -> None:
+    """Posts reviews (analysis.review's trail) in the posts brief: a section with the model's and
+    the reviewed figures over the period's posts; none without reviews."""
+    from analysis.briefing.posts import posts_brief
+    from analysis.review import ReviewEntry
+    from analysis.text.normalize import content_hash
+    from tests.test_briefing import WHEN, _corpus
+
+    corpus = _corpus()
+    posts = corpus.posts
+    negative = posts[posts["label"] == "negative"].head(2)
+
+    def entry(i: int, row: Any, label: str | None) -> ReviewEntry:
+        return ReviewEntry(
+            i, "corpus", 1, str(int(row["row"])), content_hash(str(row["text"])), str(row["text"]), "m", "1",
+            None, "negative", label, "", "ana", f"b{i}", WHEN,
+        )  # fmt: skip
+
+    trail = [entry(i, r, "positive") for i, (_, r) in enumerate(negative.iterrows(), 1)]
+    assert posts_brief(corpus, name="p", lang="en", freq="H").section("review") is None
+    b = posts_brief(corpus, name="p", lang="en", freq="H", reviews=trail)
+    review = b.section("review")
+    assert review is not None and [s.key for s in b.sections][:2] == ["gauge", "review"]
+    model, reviewed = review.table.rows
+    assert model[0] == "Model" and reviewed[0] == "Reviewed"
+    assert int(reviewed[2]) == int(model[2]) + 2 and int(reviewed[4]) == int(model[4]) - 2  # P up, N down
+    assert review.intro.startswith(f"2 of the period's {len(posts)} posts were reviewed")
+    assert "Reviewed against the model" in render_markdown(b)

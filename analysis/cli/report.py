@@ -234,8 +234,10 @@ def run_report_posts(
     from analysis.corpus.ingest import ColumnMapping, detect_mapping, read_table
     from analysis.corpus.pipeline import CorpusOptions, options_with, validate_options
     from analysis.corpus.view import CorpusAnalysis
+    from analysis.review import ReviewEntry, list_reviews
 
     first, last = dates_in([start, end])
+    reviews: list[ReviewEntry]
     fmt_ = output_format(fmt, out)
     if corpus_id is not None:
         library, _ = _library()
@@ -244,9 +246,11 @@ def run_report_posts(
             data = library.get_corpus_data(corpus_id)
         except OpinionLensError:
             raise BriefError(f"no corpus #{corpus_id} in the library", code="unknown_corpus") from None
+        reviews = list_reviews(library, "corpus", corpus_id)
         name = record.filename
         options = CorpusOptions.from_stored(record.mapping)
     elif path is not None:
+        reviews = []  # a file outside the library has no reviews
         data, filename = read_input_bytes(path)
         name = filename or "stdin"
         options = None
@@ -270,5 +274,7 @@ def run_report_posts(
     warm_up(fmt_)
     corpus = CorpusAnalysis.run(frame, options)
     sha = hashlib.sha256(data).hexdigest()
-    brief = posts_brief(corpus, name=name, sha256=sha, lang=lang, freq=freq, start=first, end=last)
+    brief = posts_brief(
+        corpus, name=name, sha256=sha, lang=lang, freq=freq, start=first, end=last, reviews=reviews
+    )
     return emit(brief, fmt_, out)
