@@ -1,7 +1,7 @@
 """Exports of one analysis as CSV, XLSX and JSON, each carrying a reproducibility stamp.
 
-The stamp says what produced the numbers: app version, model name / version / components, the
-neutral band (thresholds), both NEV formulas, and the SHA-256 of the input text. In the CSV it is
+The stamp says what produced the numbers: app version, model name / version / components (and the
+emotion models'), the neutral band (thresholds), both NEV formulas, and the SHA-256 of the input text. In the CSV it is
 repeated as columns on every row (so it survives any CSV reader and any row filter); in the XLSX
 it is a `stamp` sheet plus the same columns on the sentences sheet; in the JSON it is a `stamp` key.
 
@@ -9,6 +9,11 @@ With an analyst's review (`Review`), every sentence row carries both labels (`mo
 `label`: the reviewed one), the stamp says how many labels were reviewed and overridden, the XLSX
 gets an `audit` sheet with the item's whole audit trail, and the JSON `sentiment_model` and
 `sentiment_reviewed` summaries plus the `audit` list.
+
+Emotions (analysis.emotion) sit beside sentiment, never in it: every sentence row carries
+`emotion`, `emotion_score`, `emotion_second` and `emotion_reviewed` (empty cells where a sentence
+has no reading), the groups sheet the emotion mix of each row's sentences (`EMOTION_MIX_COLUMNS`),
+the entities sheet each entity's, and the JSON the contract's `emotions` keys.
 
 With the article's entities (`analysis.entities.article_entities`, computed by the caller on the
 analysis the rows show, so this module stays cheap): the CSV's sentence rows gain an `entities`
@@ -31,7 +36,7 @@ import pandas as pd
 import analysis
 from analysis.format import evidence_string
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summary_row
-from analysis.records import ArticleAnalysis, SentimentSummary
+from analysis.records import EMOTIONS, ArticleAnalysis, EmotionMix, EmotionReading, SentimentSummary
 
 if TYPE_CHECKING:
     from analysis.entities import EntitySummary
@@ -63,6 +68,10 @@ SENTENCE_COLUMNS = [
     "evidence",
     "uncertain",
     "citations",
+    "emotion",
+    "emotion_score",
+    "emotion_second",
+    "emotion_reviewed",
 ]
 STAMP_COLUMNS = [
     "app_version",
@@ -90,6 +99,8 @@ def stamp(
         "model_components": dict(analysis_.model.components),
         "model_requested": analysis_.model.requested,
         "model_note": analysis_.model.note,
+        "emotion_components": dict(analysis_.model.emotion_components),
+        "emotion_note": analysis_.model.emotion_note,
         "thresholds": dict(analysis_.model.thresholds),
         "formula": {"nev": NEV_FORMULA, "nev_polar": NEV_POLAR_FORMULA},
         "input_sha256": analysis_.input_sha256,
@@ -138,6 +149,7 @@ def sentences_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
                         "evidence": evidence_string(s.evidence),
                         "uncertain": "; ".join(s.uncertain),
                         "citations": ",".join(str(c) for c in b.citations),
+                        **_emotion_cells(s.emotion),
                     }
                 )
 
@@ -149,7 +161,36 @@ def sentences_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
     frame["group"] = frame["group"].astype("Int64")
     frame["bullet"] = frame["bullet"].astype("Int64")
     frame["score"] = frame["score"].astype("Float64")
+    frame["emotion_score"] = frame["emotion_score"].astype("Float64")
+    frame["emotion_reviewed"] = frame["emotion_reviewed"].astype("boolean")
     return frame.sort_values("position", kind="stable").reset_index(drop=True)
+
+
+def _emotion_cells(reading: EmotionReading | None) -> dict[str, Any]:
+    """A sentence's emotion columns; every cell empty (None, NA) when it has no reading."""
+    if reading is None:
+        return dict.fromkeys(("emotion", "emotion_score", "emotion_second", "emotion_reviewed"))
+    return {
+        "emotion": reading.label,
+        "emotion_score": reading.score,
+        "emotion_second": reading.second,
+        "emotion_reviewed": reading.reviewed,
+    }
+
+
+EMOTION_MIX_COLUMNS = [*(f"emotion_{e}" for e in EMOTIONS), "emotion_unread", "emotion_dominant"]
+
+
+def emotion_mix_cells(mix: EmotionMix | None) -> dict[str, Any]:
+    """An emotion mix as summary columns: a count per emotion, the unread texts and the dominant
+    emotion (neutral left out); every cell empty when emotions were not read."""
+    if mix is None:
+        return dict.fromkeys(EMOTION_MIX_COLUMNS)
+    return {
+        **{f"emotion_{e}": mix.counts.get(e, 0) for e in EMOTIONS},
+        "emotion_unread": mix.unread,
+        "emotion_dominant": mix.dominant(),
+    }
 
 
 def _summary_row(name: str, s: SentimentSummary) -> dict[str, Any]:
@@ -157,14 +198,41 @@ def _summary_row(name: str, s: SentimentSummary) -> dict[str, Any]:
 
 
 def groups_frame(analysis_: ArticleAnalysis) -> pd.DataFrame:
-    """The article, its core viewpoint and each group with counts and both NEV values."""
-    rows = [{"index": None, **_summary_row("Article", analysis_.sentiment)}]
+    """The article, its core viewpoint and each group with counts and both NEV values, then the
+    emotion mix of the same sentences (`EMOTION_MIX_COLUMNS`, empty when emotions were not read)."""
+    read = analysis_.emotions is not None
+    core = analysis_.document.core_viewpoint
+    group_mixes: Sequence[EmotionMix | None] = (
+        analysis_.group_emotions
+        if read and len(analysis_.group_emotions) == len(analysis_.document.groups)
+        else [None] * len(analysis_.document.groups)
+    )
+    rows = [
+        {
+            "index": None,
+            **_summary_row("Article", analysis_.sentiment),
+            **emotion_mix_cells(analysis_.emotions),
+        }
+    ]
     if analysis_.core_sentiment is not None:
-        rows.append({"index": None, **_summary_row("Core Viewpoint", analysis_.core_sentiment)})
-    for g, s in zip(analysis_.document.groups, analysis_.group_sentiment, strict=True):
-        rows.append({"index": g.index, **_summary_row(g.title, s)})
+        core_mix = None
+        if read and core is not None:
+            from analysis.emotion import summarize_emotions  # only when emotions were read
+
+            core_mix = summarize_emotions(s.emotion for s in core.sentences)
+        rows.append(
+            {
+                "index": None,
+                **_summary_row("Core Viewpoint", analysis_.core_sentiment),
+                **emotion_mix_cells(core_mix),
+            }
+        )
+    for g, s, mix in zip(analysis_.document.groups, analysis_.group_sentiment, group_mixes, strict=True):
+        rows.append({"index": g.index, **_summary_row(g.title, s), **emotion_mix_cells(mix)})
     frame = pd.DataFrame(rows)
     frame["index"] = frame["index"].astype("Int64")
+    for col in EMOTION_MIX_COLUMNS[:-1]:
+        frame[col] = frame[col].astype("Int64")
     return frame
 
 
@@ -204,15 +272,16 @@ def _shown(analysis_: ArticleAnalysis, review: Review | None) -> ArticleAnalysis
 
 ENTITY_COLUMNS = [
     "entity", "name_en", "type", "kind", "parent", "mentions", "occurrences", "positive", "neutral",
-    "negative", "unscored", "nev", "nev_polar", "evidence", "surfaces", "sentence_positions",
-    "sentence_labels",
+    "negative", "unscored", "nev", "nev_polar", *EMOTION_MIX_COLUMNS, "evidence", "surfaces",
+    "sentence_positions", "sentence_labels",
 ]  # fmt: skip
 
 
 def entities_frame(entities: Entities) -> pd.DataFrame:
     """One row per entity, most mentioned first: counts and both NEV values over the sentences
     that name it (each with the entity's clause-level label), `sentence_positions` joined by `,`
-    and `sentence_labels` as `position:label` items (the label the entity got in that sentence)."""
+    and `sentence_labels` as `position:label` items (the label the entity got in that sentence);
+    the emotion mix of those sentences in `EMOTION_MIX_COLUMNS` (empty when emotions were not read)."""
     rows = [
         {
             "entity": e.name,
@@ -228,6 +297,7 @@ def entities_frame(entities: Entities) -> pd.DataFrame:
             "unscored": e.sentiment.unscored,
             "nev": e.sentiment.nev,
             "nev_polar": e.sentiment.nev_polar,
+            **emotion_mix_cells(e.emotions),
             "evidence": evidence_string(e.evidence),
             "surfaces": "; ".join(e.surfaces),
             "sentence_positions": ",".join(str(p) for p in e.sentence_positions),
@@ -235,7 +305,10 @@ def entities_frame(entities: Entities) -> pd.DataFrame:
         }
         for e in entities
     ]
-    return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+    frame = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+    for col in EMOTION_MIX_COLUMNS[:-1]:
+        frame[col] = frame[col].astype("Int64")
+    return frame
 
 
 def sentence_entities(entities: Entities) -> dict[int, list[str]]:
@@ -294,6 +367,7 @@ def to_xlsx_bytes(
         ("model", s["model"]),
         ("model_version", s["model_version"]),
         *((f"component.{k}", v) for k, v in s["model_components"].items()),
+        *((f"emotion_component.{k}", v) for k, v in s["emotion_components"].items()),
         *((f"threshold.{k}", v) for k, v in s["thresholds"].items()),
         ("formula.nev", NEV_FORMULA),
         ("formula.nev_polar", NEV_POLAR_FORMULA),

@@ -26,11 +26,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def score_with_dask(
-    frame: pd.DataFrame, text_column: str = "text", model: str = "default", partitions: int = 4
+    frame: pd.DataFrame,
+    text_column: str = "text",
+    model: str = "default",
+    partitions: int = 4,
+    emotions: bool = False,
 ) -> pd.DataFrame:
-    """`score_frame` over `partitions` Dask partitions (uses the active Dask client, if any)."""
+    """`score_frame` over `partitions` Dask partitions (uses the active Dask client, if any); with
+    `emotions`, each post's emotion too (the fast emotion tier, loaded once per worker process)."""
     ddf = dd.from_pandas(frame, npartitions=partitions)
-    scored = ddf.map_partitions(score_frame, text_column, model, meta=score_meta(frame))
+    scored = ddf.map_partitions(
+        score_frame, text_column, model, emotions=emotions, meta=score_meta(frame, emotions=emotions)
+    )
     return scored.compute()
 
 

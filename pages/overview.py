@@ -35,6 +35,7 @@ from analysis.charts import (
     nev_gauge,
 )
 from analysis.emotion import emotion_name
+from analysis.emotion.labels import emotion_mix_text
 from analysis.emotion.scorer import LOW_CONFIDENCE_BELOW
 from analysis.entities import ENTITY_TYPES, EntitySummary, EntityTableError
 from analysis.format import (
@@ -273,6 +274,7 @@ def entity_rows(entities: tuple[EntitySummary, ...]) -> list[dict[str, object]]:
     """One row per entity; the evidence column only when some entity has evidence terms (the
     accurate tier computes them on demand, so an article scored by it has none here)."""
     with_evidence = any(e.evidence for e in entities)
+    with_emotions = any(e.emotions is not None for e in entities)  # off when emotions were not read
     return [
         {
             tr("ent.col.entity"): entity_name(e, lang),
@@ -283,6 +285,14 @@ def entity_rows(entities: tuple[EntitySummary, ...]) -> list[dict[str, object]]:
             label_name("positive"): e.sentiment.positive,
             label_name("neutral"): e.sentiment.neutral,
             label_name("negative"): e.sentiment.negative,
+            **(
+                {
+                    tr("ent.col.emotion"): emotion_name(e.emotions.dominant() if e.emotions else None, lang),
+                    tr("ent.col.emotions"): emotion_mix_text(e.emotions, lang),
+                }
+                if with_emotions
+                else {}
+            ),
             tr("ent.col.sentences"): ", ".join(f"#{p}" for p in e.sentence_positions),
             **({tr("ent.col.evidence"): ", ".join(ev.term for ev in e.evidence)} if with_evidence else {}),
         }
@@ -323,12 +333,14 @@ def trace(entities: tuple[EntitySummary, ...]) -> None:
     )
     texts = {x.position: x.text for x in analysis.sentences}
     split = any(x.split for x in e.sentences)  # the clause column only when a sentence was split
+    felt = e.emotions is not None  # the emotion column only when the article's emotions were read
     st.dataframe(
         [
             {
                 "#": x.position,
                 tr("ent.col.entity_label"): label_name(x.label),
                 tr("ent.col.sentence_label"): label_name(x.sentence_label),
+                **({tr("ent.col.emotion"): emotion_name(x.emotion, lang)} if felt else {}),
                 **({tr("ent.col.clause"): x.span if x.split else ""} if split else {}),
                 tr("ent.col.text"): texts.get(x.position, ""),  # plain text: never interpreted
             }
@@ -377,10 +389,14 @@ def entity_panel() -> None:
                 tr("ent.col.mentions"): st.column_config.NumberColumn(width=64),
                 tr("ent.col.nev"): st.column_config.NumberColumn(format="%+.1f", width=80),
                 **{label_name(x): st.column_config.NumberColumn(width=48) for x in LABELS},
+                tr("ent.col.emotion"): st.column_config.TextColumn(width=56),
+                tr("ent.col.emotions"): st.column_config.TextColumn(width=120),
                 tr("ent.col.sentences"): st.column_config.TextColumn(width=110),
             },
         )
     st.caption(tr("ent.caption"))
+    if any(e.emotions is not None for e in entities):
+        st.caption(tr("ent.emotion_caption", unit=tr("ent.emotion_unit.sentences")))
     if len(entities) > ENTITY_TOP:
         st.caption(tr("ent.top_note", shown=ENTITY_TOP, total=len(entities)))
     trace(entities)

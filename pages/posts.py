@@ -3,9 +3,10 @@ settings are read by CorpusOptions and validate_options, the rest is CorpusAnaly
 
 Widget keys (stable, for tests): posts_upload, posts_sample, posts_library_pick, posts_library_open,
 posts_mapping_form, posts_map_<role>, posts_tz, posts_year, posts_export_time, posts_clean_<step>,
-posts_confirm, posts_freq, posts_weighted, posts_volume_chart, posts_nev_chart, posts_show_themes,
-posts_theme_chart, posts_breakdown_<role>, posts_top_table, posts_period, posts_period_table,
-posts_spike_table_<i>, posts_download, report_posts_* (the Report button); posts_review_*, posts_entities_* (in their pages/ modules).
+posts_confirm, posts_freq, posts_weighted, posts_volume_chart, posts_nev_chart, posts_emotion_chart,
+posts_show_themes, posts_theme_chart, posts_breakdown_<role>, posts_top_table, posts_period,
+posts_period_table, posts_spike_table_<i>, posts_download, report_posts_* (the Report button);
+posts_review_*, posts_entities_* (in their pages/ modules).
 """
 
 from __future__ import annotations
@@ -247,6 +248,9 @@ def _results(corpus: ca.CorpusAnalysis) -> None:
     st.caption(tr("posts.select_hint"))
     nev = corpus.figure("nev", lang, freq, weighted=weighted)
     st.plotly_chart(nev, key="posts_nev_chart", width="stretch")
+    if corpus.has_emotions():  # beside sentiment, never mixed into nev
+        st.plotly_chart(corpus.figure("emotions", lang, freq), key="posts_emotion_chart", width="stretch")
+        st.caption(captions.emotions_caption(corpus.timeline(freq), lang))
     csv = lambda: corpus.timeline_csv(freq).to_csv(index=False).encode("utf-8")  # noqa: E731 (on click)
     st.download_button(tr("posts.download"), csv, f"timeline_{freq}.csv", "text/csv", key="posts_download")
     st.subheader(tr("posts.spikes"))
@@ -260,6 +264,8 @@ def _results(corpus: ca.CorpusAnalysis) -> None:
         ):
             keywords = corpus.explanation(freq, spike.period).keywords  # jieba time: once per period
             st.markdown(tr("posts.spike.keywords", keywords=md_escape("、".join(k.term for k in keywords))))
+            if shift := corpus.emotion_shift(freq, spike.period):
+                st.markdown(captions.emotion_shift_text(shift, lang))  # our sentence: no user text
             st.caption(tr("posts.spike.top_posts"))
             _post_table(corpus, "spike", f"posts_spike_table_{i}", freq, spike.period)
     st.subheader(title := tr("posts.period"))

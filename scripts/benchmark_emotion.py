@@ -102,7 +102,7 @@ def accuracy_tables(cap: int) -> dict:
             lr[info.lang] = plain_logistic(info.lang, cache)
         accurate = get_emotion_model(info.lang, "accurate")
         fast = get_emotion_model(info.lang, "fast")
-        p_acc = accurate.calibration.probabilities(accurate.logits_from(v))
+        p_acc = accurate.calibration.probabilities(accurate.logits_from(v, texts))
         pred_acc = [EMOTIONS[i] for i in np.argmax(accurate.calibration.decide(p_acc), axis=1)]
         p_fast = fast.probabilities(texts)
         pred_fast = [EMOTIONS[i] for i in np.argmax(fast.calibration.decide(p_fast), axis=1)]

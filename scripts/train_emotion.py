@@ -20,6 +20,8 @@ Steps (deterministic: L-BFGS from a seeded start, fixed data order):
 3. Fast tier: a hashed linear model trained on the labelled rows' masked labels blended with the
    accurate head's probabilities (distillation), plus the head's probabilities alone on cached
    unlabelled texts (the sentiment sets); then its own calibration on validation.
+4. Stack (like the Chinese sentiment head): on validation, a softmax layer over the head's and the
+   fast tier's logits, kept when it beats the head alone; calibrated again.
 
 The test rows are never used here; scripts/benchmark_emotion.py reports them.
 """
@@ -55,12 +57,15 @@ from analysis.sentiment.embedding import ENCODER_NAME, encoder_version, prepare_
 
 VERSION = {"accurate": "1.0.0", "fast": "1.0.0"}
 SEED = 20261207
-HEAD_GRID = ((0, 3.0), (0, 30.0), (128, 10.0), (256, 30.0))  # (hidden units or 0 = linear, L2)
+# (hidden units or 0 = linear, L2). One tanh hidden layer (128 units, L2 10) scored 0.513 against
+# the linear head's 0.539 on validation with 3,000 rows per set, at 13x the training time: linear only.
+HEAD_GRID = ((0, 3.0), (0, 30.0), (0, 100.0))
 HEAD_ITER = 300
 N_BUCKETS = {"zh": 1 << 18, "en": 1 << 17}
 FAST_L2 = 3.0
 FAST_ITER = 200
-DISTIL_LABEL_WEIGHT = 0.5  # labelled rows: target = 0.5 one-hot + 0.5 teacher
+DISTIL_LABEL_WEIGHT = 0.5
+STACK_L2 = 1.0  # labelled rows: target = 0.5 one-hot + 0.5 teacher
 MAX_TRAIN_PER_SET = 12_000
 LABEL_INDEX = {e: i for i, e in enumerate(EMOTIONS)}
 
@@ -325,7 +330,7 @@ def train_fast(
 
     def teacher_probs(keys) -> np.ndarray:
         x = np.stack([cache[k] for k in keys]).astype(np.float64)
-        return teacher.calibration.probabilities(teacher.logits_from(x))
+        return teacher.calibration.probabilities(teacher.head_logits(x))
 
     soft = teacher_probs(train["key"])
     hard = np.eye(K)[train["y"].to_numpy()]
@@ -374,6 +379,48 @@ def train_fast(
     return model, report
 
 
+def stack_accurate(
+    head: EncoderEmotionHead, fast: HashedEmotionModel, cache: dict[str, np.ndarray]
+) -> tuple[EncoderEmotionHead, dict]:
+    """Step 4: on validation, a masked softmax layer over the head's and the fast tier's logits
+    (both were fitted on train only, so their validation logits are honest); kept when it beats
+    the head alone on the validation criterion, then calibrated again."""
+    lang = head.lang
+    df = frames_for(lang, cache)
+    val = df[df["split"] == "val"]
+    x = np.stack([cache[k] for k in val["key"]]).astype(np.float64)
+    z = np.concatenate([head.head_logits(x), fast.logits(val["text"].tolist())], axis=1)
+    y, m = val["y"].to_numpy(), masks_of(val)
+    _, _, w, b = fit_head(z, y, m, row_weights(val), 0, STACK_L2)
+    logits = z @ w + b
+    temperature = fit_temperature(logits, y, m)
+    probs = softmax(logits / temperature)
+    shift = fit_decision_shift(val, probs)
+    stacked = EncoderEmotionHead(
+        name=head.name,
+        version=head.version,
+        lang=lang,
+        mean=head.mean,
+        scale=head.scale,
+        head_weights=head.head_weights,
+        head_bias=head.head_bias,
+        stack_weights=w,
+        stack_bias=b,
+        calibration=Calibration(temperature, shift),
+    )
+    alone = criterion(
+        val, np.argmax(head.calibration.decide(head.calibration.probabilities(head.head_logits(x))), axis=1)
+    )
+    with_stack = criterion(val, np.argmax(stacked.calibration.decide(probs), axis=1))
+    print(f"[{lang} accurate] stacked with the fast tier: val {alone:.3f} → {with_stack:.3f}", flush=True)
+    report = {
+        "val_criterion_head": round(alone, 4),
+        "val_criterion_stacked": round(with_stack, 4),
+        "l2": STACK_L2,
+    }
+    return (stacked, report) if with_stack > alone else (head, {**report, "kept": "head alone"})
+
+
 def metadata(lang: str, tier: str, model, report: dict) -> dict:
     return {
         "name": model.name,
@@ -419,8 +466,15 @@ def main(argv: list[str] | None = None) -> int:
         else:
             teacher = load(lang, "accurate", args.out_dir)
         if args.tier in ("fast", "all"):
-            model, report = train_fast(lang, teacher, cache)
-            save(model, metadata(lang, "fast", model, report), args.out_dir)
+            model, fast_report = train_fast(lang, teacher, cache)
+            save(model, metadata(lang, "fast", model, fast_report), args.out_dir)
+            if args.tier == "all":
+                stacked, stack_report = stack_accurate(teacher, model, cache)
+                save(
+                    stacked,
+                    metadata(lang, "accurate", stacked, {**report, "stack": stack_report}),
+                    args.out_dir,
+                )
         print(f"[{lang}] wrote {args.out_dir}")
     return 0
 

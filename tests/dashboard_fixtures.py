@@ -10,17 +10,20 @@ import contextlib
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from analysis.emotion.scorer import summarize_emotions
 from analysis.metrics import summarize_labels
 from analysis.records import (
     ArticleAnalysis,
     Bullet,
     Document,
+    EmotionReading,
     Evidence,
     Figure,
     Group,
@@ -145,6 +148,41 @@ def make_analysis(published_at: datetime | None = datetime(2025, 10, 27, 20, 11)
         ),
         input_sha256="ab" * 32,
         core_sentiment=summarize_labels(s.label for s in core.sentences),
+    )
+
+
+# The emotion each sentence of make_analysis reads as (position -> reading); the last sentence
+# (Russian) has none. Position 4's label was set by an analyst (the model said anger).
+EMOTION_READINGS: dict[int, EmotionReading] = {
+    0: EmotionReading("sadness", 0.62),
+    1: EmotionReading("anger", 0.51, second="disgust"),
+    2: EmotionReading("joy", 0.88),
+    3: EmotionReading("neutral", 0.4, low_confidence=True),
+    4: EmotionReading("fear", 0.7, reviewed=True, model_label="anger"),
+}
+
+
+def make_emotion_analysis() -> ArticleAnalysis:
+    """make_analysis with every sentence's emotion (EMOTION_READINGS) and the mixes over them:
+    the article reads sadness 1, anger 1, joy 1, neutral 1, fear 1 and 1 unread."""
+    base = make_analysis()
+
+    def read(b: Bullet) -> Bullet:
+        return replace(
+            b, sentences=tuple(replace(s, emotion=EMOTION_READINGS.get(s.position)) for s in b.sentences)
+        )
+
+    doc = base.document
+    core = read(doc.core_viewpoint) if doc.core_viewpoint else None
+    groups = tuple(replace(g, bullets=tuple(read(b) for b in g.bullets)) for g in doc.groups)
+    doc = replace(doc, core_viewpoint=core, groups=groups)
+    all_s = doc.sentences
+    return replace(
+        base,
+        document=doc,
+        emotions=summarize_emotions(s.emotion for s in all_s),
+        group_emotions=tuple(summarize_emotions(s.emotion for s in g.sentences) for g in groups),
+        negative_emotions=summarize_emotions(s.emotion for s in all_s if s.label == "negative"),
     )
 
 

@@ -1,11 +1,17 @@
 """The command line as users call it: `python -m analysis ...` in a subprocess."""
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
+import pandas as pd
 import pytest
+
+from analysis.cli import main
+from analysis.records import EMOTIONS, EmotionReading
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
@@ -72,7 +78,7 @@ def test_article_from_stdin_text_format() -> None:
 def test_help_documents_every_option() -> None:
     for sub, options in {
         "article": ["--format", "--model"],
-        "score": ["--text-column", "--lang", "--model", "--out"],
+        "score": ["--text-column", "--lang", "--model", "--out", "--emotions"],
         "timeline": ["--time-column", "--text-column", "--freq", "--tz", "--out"],
     }.items():
         proc = run_cli(sub, "--help")
@@ -136,3 +142,112 @@ def test_cli_and_library_give_a_file_the_same_source(seed_json: dict, tmp_path: 
     proc = run_cli("article", str(article), "--format", "json", "--model", "fast")
     assert proc.returncode == 0, proc.stderr.decode()
     assert created and record.source == json.loads(proc.stdout)["source"] == "界面新闻"
+
+
+# -- score --emotions (issue 18) ---------------------------------------------------------------------
+
+POSTS = ["服务很好，非常满意", "太差了，气死我了", "a great result", "Привет мир", ""]
+
+
+class _FakeReader:
+    """Stands in for EmotionReader: joy for every zh/en text with content, nothing otherwise."""
+
+    made: ClassVar[list[str]] = []
+
+    def __init__(self, tier: str = "accurate", **_: object) -> None:
+        self.tier, self.note = tier, None
+        _FakeReader.made.append(tier)
+
+    def components(self, langs: tuple[str, ...] = ("zh", "en")) -> dict[str, str]:
+        return {lang: f"fake-{self.tier}@1" for lang in langs}
+
+    def read(self, texts: list[str], langs: list[str]) -> list[EmotionReading | None]:
+        return [
+            EmotionReading("joy", 0.75) if lang in ("zh", "en") and text.strip() else None
+            for text, lang in zip(texts, langs, strict=True)
+        ]
+
+
+@pytest.fixture
+def posts_file(tmp_path: Path) -> Path:
+    path = tmp_path / "posts.csv"
+    pd.DataFrame({"text": POSTS, "emotion": ["x"] * len(POSTS)}).to_csv(path, index=False)
+    return path
+
+
+def _score(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, pd.DataFrame | None, str]:
+    code = main(["score", *argv])
+    out, err = capsys.readouterr()
+    frame = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False) if code == 0 else None
+    return code, frame, err
+
+
+def test_score_emotions_adds_emotion_columns(
+    posts_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analysis.emotion
+
+    _FakeReader.made = []
+    monkeypatch.setattr(analysis.emotion, "EmotionReader", _FakeReader)
+    code, frame, err = _score([str(posts_file), "--model", "fast", "--emotions"], capsys)
+    assert code == 0, err
+    assert frame is not None
+    # The input's own `emotion` column is kept as emotion_input, as for lang/score/label/model.
+    assert list(frame.columns) == [
+        "text", "emotion_input", "lang", "score", "label", "model", "emotion", "emotion_score",
+    ]  # fmt: skip
+    assert frame["emotion"].tolist() == ["joy", "joy", "joy", "", ""]  # empty, never "None"
+    assert frame["emotion_score"].tolist()[:3] == ["0.75"] * 3 and frame["emotion_score"].iloc[3] == ""
+    assert _FakeReader.made == ["fast"]  # the fast sentiment model: the fast emotion tier
+
+
+def test_score_emotion_tier_follows_the_sentiment_model(
+    posts_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analysis.cli.posts as posts
+    import analysis.emotion
+
+    _FakeReader.made = []
+    monkeypatch.setattr(analysis.emotion, "EmotionReader", _FakeReader)
+    for accurate, tier in ((True, "accurate"), (False, "fast")):
+        scorer = type("S", (), {"is_accurate": accurate})()
+        posts._emotion_reader(scorer)  # type: ignore[arg-type]
+        assert _FakeReader.made[-1] == tier
+
+
+def test_score_without_emotions_is_unchanged_and_loads_no_emotion_model(
+    posts_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analysis.emotion
+
+    _FakeReader.made = []
+    monkeypatch.setattr(analysis.emotion, "EmotionReader", _FakeReader)
+    code, frame, err = _score([str(posts_file), "--model", "fast"], capsys)
+    assert code == 0, err
+    assert frame is not None
+    assert list(frame.columns) == ["text", "emotion", "lang", "score", "label", "model"]
+    assert frame["emotion"].tolist() == ["x"] * len(POSTS)  # the input's column, untouched
+    assert _FakeReader.made == []
+
+
+def test_score_emotions_bad_input_one_line(tmp_path: Path) -> None:
+    proc = run_cli("score", str(tmp_path / "missing.csv"), "--emotions")
+    assert proc.returncode != 0
+    err = proc.stderr.decode().strip()
+    assert len(err.splitlines()) == 1 and "no such file" in err and "Traceback" not in err
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    proc = run_cli("score", str(empty), "--emotions", "--model", "fast")
+    assert proc.returncode != 0 and len(proc.stderr.decode().strip().splitlines()) == 1
+
+
+def test_score_emotions_with_the_real_models(posts_file: Path) -> None:
+    """The fast emotion models (analysis/emotion/data): a label of the seven and a probability
+    for every zh/en text, empty cells elsewhere."""
+    proc = run_cli("score", str(posts_file), "--model", "fast", "--emotions")
+    assert proc.returncode == 0, proc.stderr.decode()
+    frame = pd.read_csv(io.BytesIO(proc.stdout), dtype=str, keep_default_na=False)
+    assert list(frame.columns)[-2:] == ["emotion", "emotion_score"]
+    assert set(frame["emotion"][:3]) <= set(EMOTIONS)
+    assert all(0 < float(x) <= 1 for x in frame["emotion_score"][:3])
+    assert frame["emotion"].iloc[3] == frame["emotion"].iloc[4] == ""

@@ -18,7 +18,8 @@ from analysis.corpus.captions import entities_csv_frame
 from analysis.corpus.ingest import ColumnMapping
 from analysis.corpus.pipeline import CorpusOptions
 from analysis.corpus.view import CorpusAnalysis
-from analysis.entities import POSTS_COLUMNS
+from analysis.entities import EMOTION_COUNT_COLUMNS, EMOTION_POSTS_COLUMNS, POSTS_COLUMNS
+from analysis.records import EMOTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
@@ -197,9 +198,12 @@ def test_help_and_a_real_process(posts_csv: Path) -> None:
 def test_cli_and_posts_page_agree_on_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The command and the Posts page (CorpusAnalysis) count the same posts the same way."""
     code, out, err = _run(
-        ["entities", str(SAMPLE), "--time-column", "timestamp", "--model", "fast", "--chunk-size", "1000"],
+        [
+            "entities", str(SAMPLE), "--time-column", "timestamp", "--model", "fast", "--chunk-size", "1000",
+            "--emotions",
+        ],
         capsys,
-    )
+    )  # fmt: skip
     assert code == 0, err
     cli = _frame(out)
     frame = pd.read_csv(SAMPLE, dtype=str)
@@ -207,8 +211,69 @@ def test_cli_and_posts_page_agree_on_the_sample(tmp_path: Path, capsys: pytest.C
         frame, CorpusOptions(ColumnMapping(text="text", time="timestamp"), model="fast")
     )
     page = entities_csv_frame(corpus.entities("D"), "D")
-    pd.testing.assert_frame_equal(cli, page.astype({"period": str, "entity": str}), check_dtype=False)
+    assert tuple(page.columns) == POSTS_COLUMNS + EMOTION_POSTS_COLUMNS  # the page counts emotions too
+    pd.testing.assert_frame_equal(
+        cli.fillna({"emotion": ""}),
+        page.astype({"period": str, "entity": str}).fillna({"emotion": ""}),
+        check_dtype=False,
+    )
     assert cli.groupby("period")["share_of_voice"].sum().to_numpy() == pytest.approx(1, abs=1e-6)
+
+
+def test_emotions_add_the_mix_of_each_row_s_posts(
+    posts_csv: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: `--emotions` adds the dominant emotion and a count per emotion of the posts behind
+    each row (the fast tier, read for the posts naming an entity only); the rest is unchanged."""
+    import analysis.emotion
+
+    read: list[str] = []
+
+    class Reader:
+        def __init__(self, tier: str = "fast", **_: object) -> None:
+            assert tier == "fast"
+
+        def components(self, langs: tuple[str, ...] = ("zh", "en")) -> dict[str, str]:
+            return {lang: "fake@1" for lang in langs}
+
+        def labels(self, texts: list[str], langs: list[str] | None = None) -> list[str | None]:
+            read.extend(texts)
+            return ["sadness" if "差" in t else "joy" for t in texts]
+
+    monkeypatch.setattr(analysis.emotion, "EmotionReader", Reader)
+    code, out, err = _run(_entities(posts_csv, "--emotions"), capsys)
+    assert code == 0, err
+    frame = _frame(out)
+    assert tuple(frame.columns) == POSTS_COLUMNS + EMOTION_POSTS_COLUMNS
+    code, plain_out, _ = _run(_entities(posts_csv), capsys)
+    pd.testing.assert_frame_equal(frame[list(POSTS_COLUMNS)], _frame(plain_out))
+    counts = frame[list(EMOTION_COUNT_COLUMNS)].sum(axis=1)
+    assert (counts == frame["mentions"]).all()  # every post naming the entity was read, once
+    assert "今天天气不错" not in read and len(read) == len(set(read)) == 6
+    rows = frame.set_index(["period", "entity"])
+    assert rows.loc[("2025-10-01", "特斯拉"), "emotion_sadness"] == 1
+    assert rows.loc[("2025-10-01", "特斯拉"), "emotion_joy"] == 1
+    assert rows.loc[("2025-10-03", "华为"), "emotion"] == "joy"
+    assert set(frame["emotion"]) <= set(EMOTIONS)
+
+
+def test_emotions_without_a_model_is_one_line(
+    posts_csv: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analysis.emotion
+    from analysis.emotion import EmotionModelError
+
+    class Missing:
+        def __init__(self, *_: object, **__: object) -> None:
+            pass
+
+        def components(self, *_: object) -> dict[str, str]:
+            raise EmotionModelError("fast zh emotion model artefact missing: zh_fast.npz")
+
+    monkeypatch.setattr(analysis.emotion, "EmotionReader", Missing)
+    code, out, err = _run(_entities(posts_csv, "--emotions"), capsys)
+    assert code == EXIT_INPUT and out == ""
+    assert len(err.strip().splitlines()) == 1 and "emotion model" in err
 
 
 # -- article --------------------------------------------------------------------------------------------
@@ -232,6 +297,18 @@ def test_article_json_has_entities_with_xiaomi(capsys: pytest.CaptureFixture[str
     assert s["n"] == s["positive"] + s["neutral"] + s["negative"]
     assert s["nev"] == pytest.approx((s["positive"] - s["negative"]) / s["n"])
     assert data["entities"][0]["name"] == "小米"  # the article is about Xiaomi
+    # Issue 18: the emotion mix of the sentences naming it, each sentence once.
+    mix = xiaomi["emotions"]
+    assert set(mix["counts"]) == set(EMOTIONS)
+    assert mix["n"] + mix["unread"] == xiaomi["mentions"] == sum(mix["counts"].values()) + mix["unread"]
+    assert mix["dominant"] is None or mix["dominant"] in EMOTIONS
+    by_position = {
+        x["position"]: x["emotion"]
+        for b in [data["core_viewpoint"], *(b for g in data["groups"] for b in g["bullets"])]
+        if b
+        for x in b["sentences"]
+    }
+    assert all(x["emotion"] == by_position[x["position"]] for x in xiaomi["sentences"])
     for sentence in xiaomi["sentences"]:
         if not sentence["split"]:  # an unsplit sentence: the entity gets the sentence's label
             assert sentence["label"] == sentence["sentence_label"]

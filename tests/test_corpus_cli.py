@@ -296,3 +296,58 @@ def test_score_labels_emoticon_only_posts_by_the_table(
         assert scored["label"].tolist()[:3] == ["neutral", "negative", ""]
         assert scored["model"].str.startswith("weibo-emoticons@").tolist() == [True, True, False, False]
         assert scored["evidence"].tolist()[:3] == ["[话筒](+0.00)", "[泪](-1.00)", ""]
+
+
+# `timeline --emotions`: the emotion count columns after the sentiment ones (aggregate.EMOTION_COLUMNS).
+EMOTION_COUNTS = (
+    "emotion_joy", "emotion_anger", "emotion_sadness", "emotion_fear", "emotion_surprise",
+    "emotion_disgust", "emotion_neutral", "emotion_unread",
+)  # fmt: skip
+
+
+def test_timeline_emotions_adds_one_count_column_per_emotion(
+    posts_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    base = ["timeline", str(posts_csv), "--time-column", "发布时间", *MODEL]
+    code, plain, _ = _run(base, capsys)
+    assert code == 0
+    report_path = tmp_path / "r.json"
+    code, out, err = _run([*base, "--emotions", "--chunk-size", "2", "--report", str(report_path)], capsys)
+    assert code == 0, err
+    frame = pd.read_csv(io.StringIO(out), dtype={"period": str})
+    assert tuple(frame.columns) == (*TIMELINE, *EMOTION_COUNTS)
+    # The sentiment columns are the same as without --emotions: emotions are never mixed in.
+    pd.testing.assert_frame_equal(
+        frame[list(TIMELINE)], pd.read_csv(io.StringIO(plain), dtype={"period": str})
+    )
+    # Every post counts once: read (one of the seven) or unread (the Russian post: neither language).
+    assert (frame[list(EMOTION_COUNTS)].sum(axis=1) == frame["posts"]).all()
+    assert int(frame["emotion_unread"].sum()) == 1
+    assert "emotion read 5 (unread 1)" in err
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert (report["emotion_read"], report["emotion_unread"]) == (5, 1)
+    # The same counts whatever the chunk size.
+    code, again, _ = _run([*base, "--emotions"], capsys)
+    assert code == 0 and again == out
+
+
+def test_timeline_emotions_bad_input_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"text,time\nhello there,abc\nmore text,def\n")
+    cases = [
+        (["timeline", str(path), "--time-column", "time"], "parses as a time"),
+        (["timeline", str(tmp_path / "missing.csv"), "--time-column", "time"], "no such file"),
+        (["timeline", str(path), "--time-column", "time", "--freq", "M"], "invalid choice"),
+        (["entities", str(path), "--time-column", "time"], "parses as a time"),
+    ]
+    for argv, message in cases:
+        try:
+            code = main([*argv, "--emotions", *MODEL])
+        except SystemExit as exc:  # argparse's usage errors
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        assert code != 0 and out == "", argv
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], err

@@ -24,20 +24,20 @@ def test_map_partitions_on_a_local_cluster_equals_pandas() -> None:
         [frame, pd.DataFrame({"text": ["great news today", "Привет", ""], "timestamp": "2020-05-31"})]
     )
     frame = frame.reset_index(drop=True)
-    expected = score_frame(frame, "text", "default")
+    expected = score_frame(frame, "text", "default", emotions=True)
     # Worker processes, two threads each: every worker loads the default model on first use,
     # from two threads at once (the registry must be safe under concurrent first use).
     with (
         LocalCluster(n_workers=2, threads_per_worker=2, processes=True, dashboard_address=None) as cluster,
         Client(cluster),
     ):
-        got = score_with_dask(frame, "text", "default", partitions=8)
+        got = score_with_dask(frame, "text", "default", partitions=8, emotions=True)
     got = got.sort_index()
     # Dask stores strings as Arrow strings (NA for missing): compare values, not string dtypes.
     assert got.index.tolist() == expected.index.tolist()
-    for col in ("text", "lang", "label"):
+    for col in ("text", "lang", "label", "emotion"):  # emotions read in the workers too
         assert got[col].astype(object).fillna("").tolist() == expected[col].astype(object).fillna("").tolist()
     pd.testing.assert_series_equal(got["score"], expected["score"])
-    assert expected["label"].notna().sum() > 100
+    assert expected["label"].notna().sum() > 100 and expected["emotion"].notna().sum() > 100
     timeline = daily_timeline(got, "timestamp")
     assert timeline["n"].sum() + timeline["unscored"].sum() == len(frame)

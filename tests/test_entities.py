@@ -10,12 +10,16 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import pytest
 
+from analysis.corpus.captions import totals_by_entity
 from analysis.entities import (
     DEFAULT_TABLE_PATH,
+    EMOTION_COUNT_COLUMNS,
+    EMOTION_POSTS_COLUMNS,
     ENTITY_TYPES,
     POSTS_COLUMNS,
     EntityAccumulator,
@@ -25,7 +29,9 @@ from analysis.entities import (
     attribute,
     check_alias,
     default_table,
+    emotion_mix_of,
     entity_dict,
+    entity_rows,
     find_known,
     find_mentions,
     load_table,
@@ -38,6 +44,7 @@ from analysis.entities import (
 from analysis.errors import OpinionLensError
 from analysis.metrics import summarize_counts, summarize_labels
 from analysis.records import Sentence
+from tests.dashboard_fixtures import make_analysis, make_emotion_analysis
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt"
@@ -525,3 +532,103 @@ def test_stored_aliases_the_table_refuses_are_skipped_not_fatal() -> None:
     good, bad = ("OTA updates", "OTA", "product"), ("Jun Fans", "雷军", "company")
     assert valid_aliases([good, bad]) == ((good,), (bad,))
     assert valid_aliases([good]) == ((good,), ())
+
+
+# --- emotions (issue 18) ---------------------------------------------------------------------------
+
+POST_EMOTIONS = ["joy", "anger", "joy", "neutral", None, "sadness", "joy"]  # aligned with posts_frame
+
+
+class _FakeReader:
+    """Stands in for the fast EmotionReader: anger for every text, and remembers what it read."""
+
+    read: ClassVar[list[str]] = []
+
+    def __init__(self, tier: str = "fast", **_: object) -> None:
+        assert tier == "fast"
+
+    def labels(self, texts: list[str], langs: list[str] | None = None) -> list[str | None]:
+        _FakeReader.read.extend(texts)
+        return ["anger" if t else None for t in texts]
+
+
+def _emotion_counts(row: pd.Series) -> int:
+    return int(sum(row[c] for c in EMOTION_COUNT_COLUMNS))
+
+
+def test_posts_emotion_mix_from_the_posts_labels_adds_up() -> None:
+    frame = posts_frame().assign(emotion=POST_EMOTIONS)
+    out = posts_entities(frame, emotions=True)
+    assert tuple(out.columns) == POSTS_COLUMNS + EMOTION_POSTS_COLUMNS
+    assert out[list(POSTS_COLUMNS)].equals(posts_entities(frame))  # sentiment untouched
+    day1 = out[out["period"] == pd.Timestamp("2025-10-01")].set_index("entity")
+    # 小米: post 0 (joy, named twice: once) and post 1 (anger)
+    assert (day1.loc["小米", "emotion_joy"], day1.loc["小米", "emotion_anger"]) == (1, 1)
+    assert day1.loc["小米", "emotion"] == "joy"  # a tie goes to the first in EMOTIONS order
+    assert day1.loc["比亚迪", "emotion_joy"] == 1
+    day2 = out[out["period"] == pd.Timestamp("2025-10-02")].set_index("entity")
+    assert _emotion_counts(day2.loc["小米"]) == 0 and pd.isna(day2.loc["小米", "emotion"])  # no reading
+    # Every mention counted at most once; read posts exactly once.
+    for _, row in out.iterrows():
+        assert _emotion_counts(row) <= row["mentions"]
+    # Unread: 小米 and 特斯拉 of the English post (no label).
+    assert sum(_emotion_counts(r) for _, r in out.iterrows()) == out["mentions"].sum() - 2
+    mix = emotion_mix_of(day1.loc["小米"])
+    assert mix.n == 2 and mix.dominant() == day1.loc["小米", "emotion"]
+    # In chunks, the same table.
+    acc = EntityAccumulator(emotions=True)
+    for start in range(0, len(frame), 3):
+        part = frame.iloc[start : start + 3]
+        acc.add(part["text"], part["label"], part["period"], part["emotion"])
+    pd.testing.assert_frame_equal(acc.result(), out)
+    empty = posts_entities(frame.iloc[:0], emotions=True)
+    assert empty.empty and tuple(empty.columns) == POSTS_COLUMNS + EMOTION_POSTS_COLUMNS
+
+
+def test_posts_without_labels_read_only_the_posts_naming_an_entity(monkeypatch: pytest.MonkeyPatch) -> None:
+    import analysis.emotion
+
+    _FakeReader.read = []
+    monkeypatch.setattr(analysis.emotion, "EmotionReader", _FakeReader)
+    frame = posts_frame()
+    out = posts_entities(frame, emotions=True)
+    naming = [
+        "小米SU7太好了，小米加油",
+        "特斯拉降价，小米跟进",
+        "比亚迪销量第一",
+        "Xiaomi and Tesla both fell",
+        "雷军直播",
+    ]
+    assert sorted(_FakeReader.read) == sorted(naming)  # each once; 小米粥 and the empty post never read
+    assert (out["emotion_anger"] == out["mentions"]).all() and set(out["emotion"]) == {"anger"}
+    totals = totals_by_entity(out)
+    assert (totals["emotion_anger"] == totals["mentions"]).all()
+    assert set(totals["emotion"]) == {"anger"}
+
+
+def test_totals_sum_the_emotion_counts_over_periods() -> None:
+    out = posts_entities(posts_frame().assign(emotion=POST_EMOTIONS), emotions=True)
+    totals = totals_by_entity(out).set_index("entity")
+    for col in EMOTION_COUNT_COLUMNS:
+        assert totals[col].sum() == out[col].sum()
+    assert totals.loc["小米", "mentions"] == 3 and _emotion_counts(totals.loc["小米"]) == 2
+    assert totals_by_entity(posts_entities(posts_frame())).columns.tolist()[-1] == "share_of_voice"
+
+
+def test_article_entity_emotions_are_their_sentences_and_add_up() -> None:
+    analysis = make_emotion_analysis()
+    found = article_entities(analysis, clause_level=False, detect=False)
+    by_position = {s.position: s.emotion for s in analysis.sentences}
+    for e in found:
+        assert e.emotions is not None
+        assert e.emotions.n + e.emotions.unread == e.mentions  # each sentence once
+        for s in e.sentences:
+            reading = by_position[s.position]
+            assert s.emotion == (reading.label if reading else None)
+    assert entity_dict(found[0])["emotions"]["counts"]["joy"] == 1
+    rows = entity_rows(found, "en")
+    assert rows[0]["emotion"] == "joy" and rows[0]["emotion_joy"] == 1
+    # Emotions not read: no mix, and the sentiment as before.
+    plain = article_entities(make_analysis(), clause_level=False, detect=False)
+    assert plain[0].emotions is None and entity_dict(plain[0])["emotions"] is None
+    assert plain[0].sentiment == found[0].sentiment

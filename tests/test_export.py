@@ -13,6 +13,7 @@ import pytest
 import analysis
 from analysis.entities import EntitySentence, EntitySummary, article_entities, entity_dict
 from analysis.export import (
+    EMOTION_MIX_COLUMNS,
     ENTITY_COLUMNS,
     SENTENCE_COLUMNS,
     STAMP_COLUMNS,
@@ -24,8 +25,8 @@ from analysis.export import (
     to_xlsx_bytes,
 )
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_labels
-from analysis.records import Evidence
-from tests.dashboard_fixtures import make_analysis
+from analysis.records import EMOTIONS, Evidence
+from tests.dashboard_fixtures import make_analysis, make_emotion_analysis
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +179,88 @@ def test_no_entities_found_still_gives_the_column_and_sheet(analysis_) -> None:
     sheets = pd.read_excel(io.BytesIO(to_xlsx_bytes(analysis_, None, ())), sheet_name=None)
     assert list(sheets["entities"].columns) == ENTITY_COLUMNS and sheets["entities"].empty
     assert json.loads(to_json_bytes(analysis_, None, ()).decode("utf-8"))["entities"] == []
+
+
+# -- emotions (issue 18) -----------------------------------------------------------------------------
+
+EMOTION_SENTENCE_COLUMNS = ["emotion", "emotion_score", "emotion_second", "emotion_reviewed"]
+
+
+@pytest.fixture(scope="module")
+def emotional():
+    return make_emotion_analysis()
+
+
+def test_sentence_rows_carry_each_emotion_and_empty_cells_without_one(emotional) -> None:
+    frame = sentences_frame(emotional)
+    assert list(frame.columns) == SENTENCE_COLUMNS and set(EMOTION_SENTENCE_COLUMNS) <= set(SENTENCE_COLUMNS)
+    assert list(frame["emotion"][:5]) == ["sadness", "anger", "joy", "neutral", "fear"]
+    assert frame.loc[1, "emotion_second"] == "disgust" and frame.loc[4, "emotion_reviewed"]
+    assert frame.loc[2, "emotion_score"] == pytest.approx(0.88)
+    assert all(pd.isna(frame.loc[5, c]) for c in EMOTION_SENTENCE_COLUMNS)  # no reading: no cells
+
+
+def test_csv_emotion_columns_are_empty_not_none(emotional) -> None:
+    data = to_csv_bytes(emotional)
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(frame.columns) == SENTENCE_COLUMNS + STAMP_COLUMNS
+    assert frame.loc[0, "emotion"] == "sadness" and frame.loc[0, "emotion_score"] == "0.62"
+    assert frame.loc[4, "emotion_reviewed"] == "True" and frame.loc[0, "emotion_reviewed"] == "False"
+    assert [frame.loc[5, c] for c in EMOTION_SENTENCE_COLUMNS] == ["", "", "", ""]
+    assert "None" not in data.decode("utf-8-sig") and "<NA>" not in data.decode("utf-8-sig")
+    # An analysis whose emotions were not read: the columns are there, every cell empty.
+    plain = pd.read_csv(io.BytesIO(to_csv_bytes(make_analysis())), encoding="utf-8-sig", dtype=str)
+    assert plain[EMOTION_SENTENCE_COLUMNS].isna().all().all()
+
+
+def test_xlsx_sentences_and_groups_carry_the_emotions(emotional) -> None:
+    sheets = pd.read_excel(io.BytesIO(to_xlsx_bytes(emotional)), sheet_name=None, engine="openpyxl")
+    sentences = sheets["sentences"]
+    assert list(sentences["emotion"][:5]) == ["sadness", "anger", "joy", "neutral", "fear"]
+    assert pd.isna(sentences.loc[5, "emotion"]) and pd.isna(sentences.loc[5, "emotion_score"])
+    groups = sheets["groups"].set_index("name")
+    assert set(EMOTION_MIX_COLUMNS) <= set(groups.columns)
+    article = groups.loc["Article"]
+    counts = {e: int(article[f"emotion_{e}"]) for e in EMOTIONS}
+    assert counts == emotional.emotions.counts
+    assert sum(counts.values()) + int(article["emotion_unread"]) == 6  # every sentence once
+    assert article["emotion_dominant"] == emotional.emotions.dominant()
+    assert int(groups.loc["Core Viewpoint", "emotion_sadness"]) == 1
+    assert int(groups.loc["Manufacturing Approach", "emotion_fear"]) == 1
+    assert int(groups.loc["Manufacturing Approach", "emotion_unread"]) == 1
+    # Every group's mix adds up to the article's (the core viewpoint is its own row).
+    group_rows = groups.loc[["Core Viewpoint", "Trust and Public Sentiment", "Manufacturing Approach"]]
+    for e in EMOTIONS:
+        assert int(group_rows[f"emotion_{e}"].sum()) == counts[e]
+    stamp_sheet = dict(zip(sheets["stamp"]["key"], sheets["stamp"]["value"], strict=True))
+    assert "model" in stamp_sheet  # emotion components are listed when the pipeline recorded them
+
+
+def test_groups_without_emotions_have_empty_mix_cells() -> None:
+    groups = pd.read_excel(io.BytesIO(to_xlsx_bytes(make_analysis())), sheet_name="groups")
+    assert groups[EMOTION_MIX_COLUMNS].isna().all().all()
+
+
+def test_json_sentences_and_summary_carry_the_emotions(emotional) -> None:
+    payload = json.loads(to_json_bytes(emotional).decode("utf-8"))
+    first = payload["core_viewpoint"]["sentences"][0]
+    assert (first["emotion"], first["emotion_score"]) == ("sadness", 0.62)
+    last = payload["groups"][1]["bullets"][1]["sentences"][0]
+    assert last["emotion"] is None and last["emotion_score"] is None
+    assert payload["emotions"]["counts"] == emotional.emotions.counts
+    assert payload["emotions"]["n"] == 5 and payload["emotions"]["unread"] == 1
+    assert [g["counts"]["fear"] for g in payload["group_emotions"]] == [0, 1]
+    assert "emotion_components" in payload["stamp"]
+
+
+def test_entity_rows_carry_the_emotion_mix_of_their_sentences(emotional) -> None:
+    found = article_entities(emotional, clause_level=False, detect=False)
+    xiaomi = found[0]
+    assert xiaomi.name == "小米" and xiaomi.emotions is not None
+    assert xiaomi.emotions.counts["joy"] == 1 and xiaomi.emotions.n == xiaomi.mentions
+    sheet = pd.read_excel(io.BytesIO(to_xlsx_bytes(emotional, None, found)), sheet_name="entities")
+    assert list(sheet.columns) == ENTITY_COLUMNS
+    assert int(sheet.loc[0, "emotion_joy"]) == 1 and sheet.loc[0, "emotion_dominant"] == "joy"
+    payload = json.loads(to_json_bytes(emotional, None, found).decode("utf-8"))
+    assert payload["entities"][0]["emotions"]["counts"]["joy"] == 1
+    assert payload["entities"][0]["sentences"][0]["emotion"] == "joy"

@@ -10,8 +10,10 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
+from analysis.emotion.labels import emotion_name
 from analysis.i18n import t
 from analysis.library import Library
+from analysis.records import EMOTIONS
 from tests.dashboard_fixtures import add_article, chart_keys, open_app
 
 CST = timezone(timedelta(hours=8))
@@ -98,6 +100,33 @@ def test_panel_speaks_chinese(app_env: str) -> None:
     table = entity_table(at)
     assert {"小米", "雷军"} <= set(table[t("ent.col.entity", "zh")])
     assert t("ent.heading", "zh") in [s.value for s in at.subheader]
+
+
+def test_panel_shows_each_entity_s_emotions_in_the_ui_language(app_env: str) -> None:
+    """Issue 18: the dominant emotion and the mix of the sentences naming each entity (喜怒哀惧惊恶
+    in Chinese), beside its sentiment, and every traced sentence's emotion."""
+    at = open_app(lang="zh")
+    table = entity_table(at).set_index(t("ent.col.entity", "zh"))
+    names = {emotion_name(e, "zh") for e in EMOTIONS}
+    for name in ("小米", "雷军"):
+        row = table.loc[name]
+        assert row[t("ent.col.emotion", "zh")] in names - {"无"} | {"—"}
+        mix = row[t("ent.col.emotions", "zh")]
+        parts = [part.rsplit(" ", 1) for part in mix.split(" · ")]
+        assert all(label in names for label, _ in parts)
+        assert sum(int(n) for _, n in parts) <= int(row[t("ent.col.mentions", "zh")])
+    assert t("ent.emotion_caption", "zh", unit=t("ent.emotion_unit.sentences", "zh")) in [
+        c.value for c in at.caption
+    ]
+    rows = trace_table(at)
+    assert set(rows[t("ent.col.emotion", "zh")]) <= names | {"—"}
+    # The trace's emotions are the mix's: the dominant one is among them.
+    dominant = table.loc["小米", t("ent.col.emotion", "zh")]
+    assert dominant == "—" or dominant in set(rows[t("ent.col.emotion", "zh")])
+    at.session_state["ui_lang"] = "en"
+    at.run()
+    row = entity_table(at).set_index("Entity").loc["Xiaomi"]
+    assert row["Emotion"] in set(EMOTIONS) - {"neutral"} | {"—"}
 
 
 def test_su7_and_a_contrast_sentence_split_between_two_entities(app_env: str) -> None:

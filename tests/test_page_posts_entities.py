@@ -18,8 +18,10 @@ from analysis.corpus.captions import entities_csv_frame
 from analysis.corpus.ingest import ColumnMapping
 from analysis.corpus.pipeline import CorpusOptions
 from analysis.corpus.view import TOP_ENTITIES, CorpusAnalysis
-from analysis.entities import POSTS_COLUMNS, default_table
+from analysis.emotion.labels import emotion_name
+from analysis.entities import EMOTION_COUNT_COLUMNS, EMOTION_POSTS_COLUMNS, POSTS_COLUMNS, default_table
 from analysis.i18n import t
+from analysis.records import EMOTIONS
 from tests.dashboard_fixtures import open_posts_sample
 
 LANG = "en"
@@ -145,6 +147,58 @@ def test_long_table_shows_whole_periods(page: AppTest, monkeypatch: pytest.Monke
     assert any(re.fullmatch(capped.replace("999999", r"\d+"), c.value) for c in page.caption)
 
 
+def test_totals_show_each_entity_s_emotions(page: AppTest) -> None:
+    """Issue 18: the whole-corpus table gives each entity's dominant emotion and its mix (the fast
+    tier over the posts naming it), beside its sentiment; the per-period table the dominant one."""
+    totals, per_period = _tables(page)
+    emotion, mix = t("ent.col.emotion", LANG), t("ent.col.emotions", LANG)
+    assert {emotion, mix} <= set(totals.columns) and emotion in per_period.columns
+    names = {emotion_name(e, LANG) for e in EMOTIONS}
+    assert set(totals[emotion]) <= (names - {"neutral"}) | {"—"}
+    for text, mentions in zip(totals[mix], totals[_col("mentions")], strict=True):
+        parts = [p.rsplit(" ", 1) for p in text.split(" · ")] if text != "—" else []
+        assert all(name in names for name, _ in parts)
+        assert sum(int(n) for _, n in parts) <= mentions
+    assert t("ent.emotion_caption", LANG, unit=t("ent.emotion_unit.posts", LANG)) in [
+        c.value for c in page.caption
+    ]
+
+
+def test_entity_views_count_emotions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CorpusAnalysis's entity views with the fast tier (a stand-in here): counts add up to the
+    mentions, totals sum the periods, the shown table names the dominant emotion in the UI language."""
+    import analysis.emotion
+
+    class Reader:
+        def __init__(self, tier: str = "fast", **_: object) -> None:
+            assert tier == "fast"
+
+        def labels(self, texts: list[str], langs: list[str] | None = None) -> list[str | None]:
+            return ["anger" if "降价" in t else "joy" for t in texts]
+
+    monkeypatch.setattr(analysis.emotion, "EmotionReader", Reader)
+    posts = pd.DataFrame(
+        {
+            "text": ["小米销量大涨", "特斯拉降价了", "小米和特斯拉都在降价", "今天天气不错"],
+            "time": ["2025-10-01 09:00", "2025-10-01 10:00", "2025-10-02 11:00", "2025-10-02 12:00"],
+        }
+    )
+    corpus = CorpusAnalysis.run(
+        posts, CorpusOptions(ColumnMapping(text="text", time="time"), model="snownlp")
+    )
+    table = corpus.entities("D")
+    assert tuple(table.columns) == POSTS_COLUMNS + EMOTION_POSTS_COLUMNS
+    assert (table[list(EMOTION_COUNT_COLUMNS)].sum(axis=1) == table["mentions"]).all()
+    totals = corpus.entity_totals("D").set_index("entity")
+    assert (totals.loc["小米", "emotion_joy"], totals.loc["小米", "emotion_anger"]) == (1, 1)
+    assert totals.loc["特斯拉", "emotion"] == "anger"
+    shown = corpus.entity_table("D", "zh")
+    assert set(shown[t("ent.col.emotion", "zh")]) <= {"喜", "怒"}
+    assert not set(EMOTION_COUNT_COLUMNS) & set(shown.columns)  # the counts stay in the download
+    csv = pd.read_csv(io.BytesIO(corpus.entities_csv("D")), encoding="utf-8-sig")
+    assert tuple(csv.columns) == POSTS_COLUMNS + EMOTION_POSTS_COLUMNS
+
+
 # -- the views under the page (a small corpus, the SnowNLP baseline) -----------------------------------
 
 
@@ -176,7 +230,7 @@ def small() -> CorpusAnalysis:
 
 def test_views_of_a_small_corpus(small: CorpusAnalysis) -> None:
     table = small.entities("D")
-    assert tuple(table.columns) == POSTS_COLUMNS
+    assert tuple(table.columns)[: len(POSTS_COLUMNS)] == POSTS_COLUMNS
     day1 = table[table["period"] == pd.Timestamp("2025-10-01")].set_index("entity")
     assert day1["mentions"].to_dict() == {"小米": 2, "特斯拉": 2}
     assert day1["share_of_voice"].tolist() == [0.5, 0.5]
@@ -187,7 +241,10 @@ def test_views_of_a_small_corpus(small: CorpusAnalysis) -> None:
     day2 = view.rows[view.rows["period"] == pd.Timestamp("2025-10-02")]
     assert sorted(day2["share_of_voice"]) == [0.5, 0.5]
     csv = pd.read_csv(io.BytesIO(small.entities_csv("D", ["华为", "小米"])), encoding="utf-8-sig")
-    assert tuple(csv.columns) == POSTS_COLUMNS and set(csv["entity"]) == {"华为", "小米"}
+    assert tuple(csv.columns)[: len(POSTS_COLUMNS)] == POSTS_COLUMNS and set(csv["entity"]) == {
+        "华为",
+        "小米",
+    }
     assert csv.groupby("period")["share_of_voice"].sum().to_numpy() == pytest.approx(1)
     weekly = entities_csv_frame(small.entities("W"), "W")
     assert set(weekly["period"]) == {"2025-09-29"}  # weekly periods start on Monday

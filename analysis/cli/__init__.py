@@ -46,6 +46,7 @@ def _score(args: argparse.Namespace) -> int:
         explain=args.explain,
         chunk_size=args.chunk_size,
         clean=not args.no_clean,
+        emotions=args.emotions,
     )
 
 
@@ -63,6 +64,7 @@ def _corpus_options(args: argparse.Namespace) -> CorpusOptions:
         clean=clean_options(clean=not args.no_clean, dedupe=True, drop_duplicates=args.drop_duplicates),
         model=args.model,
         lang=args.lang,
+        emotions=bool(getattr(args, "emotions", False)),  # only `timeline` reads them (--emotions)
     )
 
 
@@ -76,6 +78,7 @@ def _timeline(args: argparse.Namespace) -> int:
         out=args.out,
         chunk_size=args.chunk_size,
         report=args.report,
+        emotions=args.emotions,
     )
 
 
@@ -92,6 +95,7 @@ def _entities(args: argparse.Namespace) -> int:
         rollup=args.rollup,
         report=args.report,
         aliases=_library_aliases() if args.library_aliases else (),
+        emotions=args.emotions,
     )
 
 
@@ -282,8 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
         "score",
         help="score every row of a table of posts",
         description="Score each text of a csv / xlsx / jsonl / txt (one text per line) file and write "
-        "the same rows as CSV with added columns lang, score, label, model (input columns of those "
-        "names are kept as <name>_input). Streams in chunks.",
+        "the same rows as CSV with added columns lang, score, label, model (and emotion, emotion_score "
+        "with --emotions; input columns of those names are kept as <name>_input). Streams in chunks.",
     )
     score.add_argument("path", metavar="PATH|-", help="the input file, or - to read standard input")
     score.add_argument("--text-column", metavar="COL", help="column holding the text (default: detected)")
@@ -310,6 +314,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="score the text as written (default: drop reply prefixes, repost chains, URLs, "
         "truncation markers and map Weibo emoticons before scoring; rows are never dropped)",
     )
+    score.add_argument(
+        "--emotions",
+        action="store_true",
+        help="add emotion (joy, anger, sadness, fear, surprise, disgust or neutral) and emotion_score "
+        "(its calibrated probability) columns, read by the emotion model of the sentiment model's "
+        "tier (accurate with the accurate model, else fast); empty where a text has no reading",
+    )
     score.set_defaults(func=_score)
 
     tl = sub.add_parser(
@@ -321,6 +332,14 @@ def build_parser() -> argparse.ArgumentParser:
         "unscored = posts - n). Streams in chunks.",
     )
     _corpus_arguments(tl, models)
+    tl.add_argument(
+        "--emotions",
+        action="store_true",
+        help="also read each post's emotion (fast tier) and add one count column per emotion: "
+        "emotion_joy, emotion_anger, emotion_sadness, emotion_fear, emotion_surprise, "
+        "emotion_disgust, emotion_neutral, and emotion_unread (posts without a reading); "
+        "the eight add up to posts",
+    )
     tl.set_defaults(func=_timeline)
 
     ent = sub.add_parser(
@@ -338,6 +357,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="A,B,C",
         help="only these entities (canonical names or aliases, comma-separated, e.g. 小米,华为,Tesla), "
         "share of voice recomputed within the set",
+    )
+    ent.add_argument(
+        "--emotions",
+        action="store_true",
+        help="add emotion (the most frequent of joy, anger, sadness, fear, surprise, disgust over the "
+        "entity's posts of the period) and a count per emotion (emotion_joy … emotion_neutral), read "
+        "by the fast emotion model for the posts that name an entity",
     )
     ent.add_argument(
         "--rollup",

@@ -1,8 +1,9 @@
 """`python -m analysis article`: one article, as a text report or the JSON contract.
 
 Both carry the article's entities (`analysis.entities.article_entities`, clause-level sentiment
-scored by the same `Scorer` as the sentences): the JSON's `entities` list (`entity_dict`), and the
-most-mentioned of them in a section at the end of the text report.
+scored by the same `Scorer` as the sentences, and the emotion mix of the sentences naming each):
+the JSON's `entities` list (`entity_dict`), and the most-mentioned of them in a section at the end
+of the text report.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from analysis.cli.common import CliError, read_input_bytes
+from analysis.emotion.labels import emotion_mix_text
 from analysis.errors import ReaderError
 from analysis.format import MISSING_TEXT, nev_percent
 
@@ -69,8 +71,8 @@ def run_article(
 
 
 def entities_text(entities: Sequence[EntitySummary], top: int = TEXT_ENTITIES) -> str:
-    """The text report's entity section: the most-mentioned entities with their counts, NEV and
-    the sentence positions behind them (empty when the article names none)."""
+    """The text report's entity section: the most-mentioned entities with their counts, NEV, the
+    sentence positions behind them and their emotions (empty when the article names none)."""
     if not entities:
         return ""
     title = f"ENTITIES (top {min(top, len(entities))} of {len(entities)} by sentences naming them)"
@@ -81,9 +83,12 @@ def entities_text(entities: Sequence[EntitySummary], top: int = TEXT_ENTITIES) -
         nev = nev_percent(s.nev, missing=MISSING_TEXT)  # as the report's summary lines write it
         where = ", ".join(str(p) for p in e.sentence_positions[:12])
         more = " …" if len(e.sentences) > 12 else ""
+        felt = f"  emotions: {emotion_mix_text(e.emotions, 'en')}" if e.emotions is not None else ""
         lines.append(
             f"  {name} ({e.type or '?'}, {e.kind}): {e.mentions} sentence{'s' if e.mentions != 1 else ''}  "
-            f"P={s.positive} U={s.neutral} N={s.negative}  nev={nev}  [{where}{more}]"
+            f"P={s.positive} U={s.neutral} N={s.negative}  nev={nev}  [{where}{more}]{felt}"
         )
     lines.append("  Entity sentiment is clause-level (contrast clauses go to the entity they name).")
+    if any(e.emotions is not None for e in entities[:top]):
+        lines.append("  Emotions: the most frequent over the sentences naming the entity (not in the nev).")
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -27,6 +28,7 @@ from analysis.corpus.pipeline import (
 )
 from analysis.corpus.scoring import (
     EMOTICON_LANG,
+    EMOTION_COLUMN,
     SCORE_COLUMNS,
     emoticon_evidence,
     keep_input_columns,
@@ -36,6 +38,9 @@ from analysis.corpus.scoring import (
 from analysis.corpus.timeparse import TimeZoneError
 from analysis.format import evidence_string
 from analysis.sentiment import Scorer, SentimentError
+
+if TYPE_CHECKING:  # the emotion package loads its models lazily; only `score --emotions` needs it
+    from analysis.emotion import EmotionReader
 
 
 def _open(path: str) -> TableSource:
@@ -92,10 +97,13 @@ def run_score(
     explain: bool,
     chunk_size: int,
     clean: bool,
+    emotions: bool = False,
 ) -> int:
     """Every row of the input, as CSV, with lang, score, label and model (`name@version`) added
     (input columns of those names are kept as `<name>_input`). Rows are kept as they are (no
-    dedupe); cleaning only changes the text that is scored."""
+    dedupe); cleaning only changes the text that is scored. With `emotions`, `emotion` and
+    `emotion_score` too (the tier of the sentiment model: accurate for the accurate model, else
+    fast; empty where a text has no reading); without, no emotion model is loaded."""
     table = _open(path)
     mapping = _mapping(table, text_column, None)
     cleaning = clean_options(clean=clean, dedupe=False)
@@ -106,6 +114,8 @@ def run_score(
         raise CliError(str(exc)) from None
     if scorer.note:
         print(f"note: {scorer.note}", file=sys.stderr)
+    reader = _emotion_reader(scorer) if emotions else None
+    added = (*SCORE_COLUMNS, "model", *(EMOTION_COLUMNS if reader else ()))
     progress = None
     if scorer.is_accurate:  # tens of texts per second: say how long it will take
         try:
@@ -120,11 +130,17 @@ def run_score(
             cleaned, _ = clean_texts(chunk[mapping.text], cleaning)
             work = pd.DataFrame({"_text": cleaned["text_clean"].to_numpy()}, index=chunk.index)
             scored = score_frame(work, "_text", model, lang=lang, workload="article", progress=progress)
-            result = keep_input_columns(chunk, (*SCORE_COLUMNS, "model"))
+            result = keep_input_columns(chunk, added)
             for col in SCORE_COLUMNS:
                 result[col] = scored[col].to_numpy()
             result["model"] = scored["lang"].map(components).fillna("").to_numpy()
             result.loc[result["label"].isna(), "model"] = ""
+            if reader is not None:
+                readings = reader.read(list(work["_text"]), list(scored["lang"]))
+                result["emotion"] = [r.label if r else "" for r in readings]
+                result["emotion_score"] = pd.array(
+                    [r.score if r else None for r in readings], dtype="Float64"
+                )
             if explain:
                 result["evidence"] = [
                     ""
@@ -147,6 +163,24 @@ def run_score(
         raise CliError("the file has no rows")
     print(f"scored {rows} rows", file=sys.stderr)
     return 0
+
+
+EMOTION_COLUMNS: tuple[str, ...] = ("emotion", "emotion_score")  # what `score --emotions` adds
+
+
+def _emotion_reader(scorer: Scorer) -> EmotionReader:
+    """The emotion tier the sentiment model implies (accurate with the accurate model, else fast),
+    its models loaded now, so a missing one fails before any row is written."""
+    from analysis.emotion import EmotionModelError, EmotionReader
+
+    reader = EmotionReader("accurate" if scorer.is_accurate else "fast")
+    try:
+        reader.components()
+    except EmotionModelError as exc:
+        raise CliError(str(exc)) from None
+    if reader.note:
+        print(f"note: {reader.note}", file=sys.stderr)
+    return reader
 
 
 PostsSink = Callable[[pd.DataFrame, pd.Series], None]  # (a chunk's scored posts, their period starts)
@@ -198,21 +232,26 @@ def run_timeline(
     out: str | None,
     chunk_size: int,
     report: str | None = None,
+    emotions: bool = False,
 ) -> int:
     """One row per period: period, posts, n, unscored, positive, neutral, negative, nev, nev_polar
-    (aggregate.TIMELINE_COLUMNS). An empty text column in `options.mapping` is detected from the file."""
-    acc = TimelineAccumulator(freq)
-    proc = stream_posts(
-        path,
-        options,
-        freq=freq,
-        chunk_size=chunk_size,
-        sinks=[lambda posts, periods: acc.add(periods, posts["label"])],
-    )
-    _write_csv(timeline_csv_frame(acc.result(), freq), out)
+    (aggregate.TIMELINE_COLUMNS), and with `emotions` the per-emotion counts after them
+    (aggregate.EMOTION_COLUMNS: emotion_joy ... emotion_neutral, emotion_unread). An empty text
+    column in `options.mapping` is detected from the file."""
+    options = options_with(options, emotions=emotions)
+    acc = TimelineAccumulator(freq, emotions=emotions)
+
+    def sink(posts: pd.DataFrame, periods: pd.Series) -> None:
+        acc.add(periods, posts["label"], emotions=posts[EMOTION_COLUMN] if emotions else None)
+
+    proc = stream_posts(path, options, freq=freq, chunk_size=chunk_size, sinks=[sink])
+    _write_csv(timeline_csv_frame(acc.result(), freq, emotions=emotions), out)
     if report:
         _write_report(report, proc)
-    print(proc.report.summary_line(), file=sys.stderr)
+    line = proc.report.summary_line()
+    if emotions:
+        line += f"; emotion read {proc.report.emotion_read} (unread {proc.report.posts - proc.report.emotion_read})"
+    print(line, file=sys.stderr)
     return 0
 
 
@@ -253,22 +292,39 @@ def run_entities(
     rollup: bool = False,
     report: str | None = None,
     aliases: Sequence[tuple[str, str, str]] = (),
+    emotions: bool = False,
 ) -> int:
     """One row per period and entity: period, entity, mentions, positive, neutral, negative, nev,
     share_of_voice (analysis.entities.POSTS_COLUMNS; known aliases of the alias table in the
     cleaned text, a post counting once per entity with its own label). With `competitors`, only
-    those entities, share of voice recomputed within them (1 per period)."""
+    those entities, share of voice recomputed within them (1 per period). With `emotions`, the
+    dominant emotion and a count per emotion of each row's posts (analysis.entities.
+    EMOTION_POSTS_COLUMNS; the fast tier, read for the posts that name an entity only)."""
     from analysis.corpus.captions import entities_csv_frame
     from analysis.entities import EntityAccumulator, default_table, share_of_voice
 
     chosen = competitor_names(competitors, rollup=rollup, aliases=aliases) if competitors else ()
-    acc = EntityAccumulator(default_table(tuple(aliases)), rollup=rollup)
+    # The corpus reads no emotions here: with --emotions the entity table reads the posts that name
+    # an entity (fast tier), each once, and no other post.
+    options = options_with(options, emotions=False)
+    acc = EntityAccumulator(default_table(tuple(aliases)), rollup=rollup, emotions=emotions)
+    if emotions:  # the fast models loaded now, so a missing one fails before the file is read
+        from analysis.emotion import EmotionModelError, EmotionReader
+
+        try:
+            EmotionReader("fast").components()
+        except EmotionModelError as exc:
+            raise CliError(str(exc)) from None
     proc = stream_posts(
         path,
         options,
         freq=freq,
         chunk_size=chunk_size,
-        sinks=[lambda posts, periods: acc.add(posts["text_clean"], posts["label"], periods)],
+        sinks=[
+            lambda posts, periods: acc.add(
+                posts["text_clean"], posts["label"], periods, posts.get("emotion"), posts.get("lang")
+            )
+        ],
     )
     table = acc.result()
     if chosen:
@@ -299,6 +355,11 @@ def _write_report(path: str, proc: ChunkProcessor) -> None:
         "duplicates_flagged": rep.duplicates,
         "duplicates_left_out": rep.duplicates_dropped,
         "cleaning": dict(rep.clean.counts),
+        **(
+            {"emotion_read": rep.emotion_read, "emotion_unread": rep.posts - rep.emotion_read}
+            if proc.options.emotions
+            else {}
+        ),
         "coordinated_posting": None
         if coordinated is None
         else json.loads(coordinated.to_json(orient="records", date_format="iso", force_ascii=False)),

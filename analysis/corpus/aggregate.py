@@ -11,6 +11,13 @@ Engagement weighting (optional): each post weighs
 so a post nobody reacted to still counts once, and a viral post counts more but not by orders of
 magnitude (the log keeps a single post with a million likes from outweighing a day of posts).
 Weighted nev = (Wp - Wn) / (Wp + Wu + Wn) with W the summed weights per label.
+
+Emotions (optional, beside sentiment and never mixed into nev): `emotion_<e>` counts the posts of
+the period whose emotion reading is e, for each of analysis.records.EMOTIONS (joy, anger, sadness,
+fear, surprise, disgust, neutral), and `emotion_unread` the posts without a reading, so the eight
+columns add up to `posts`. A period's share of e is emotion_<e> / (posts - emotion_unread), the
+posts with a reading (`emotion_shares`). The prefix keeps them apart from the sentiment counts
+(`neutral` is both a sentiment and an emotion).
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.records import LABELS
+from analysis.records import EMOTIONS, LABELS
 
 FREQS: dict[str, str] = {"H": "hour", "D": "day", "W": "week"}
 WEIGHT_FORMULA = "w = 1 + ln(1 + likes + 2·comments + 3·reposts)"
@@ -26,7 +33,11 @@ WEIGHT_FORMULA = "w = 1 + ln(1 + likes + 2·comments + 3·reposts)"
 TIMELINE_COLUMNS: tuple[str, ...] = (
     "period", "posts", "n", "unscored", "positive", "neutral", "negative", "nev", "nev_polar",
 )  # fmt: skip
+# The emotion counts (`TimelineAccumulator(emotions=True)`, CLI `timeline --emotions`), in EMOTIONS
+# order, then the unread posts.
+EMOTION_COLUMNS: tuple[str, ...] = (*(f"emotion_{e}" for e in EMOTIONS), "emotion_unread")
 _COUNT_COLUMNS = ("positive", "neutral", "negative", "unscored")
+_EMOTION_CODE = {e: i for i, e in enumerate(EMOTIONS)}  # len(EMOTIONS) = unread
 _WEIGHT_COLUMNS = ("w_positive", "w_neutral", "w_negative")
 _LABEL_CODE = {"positive": 0, "neutral": 1, "negative": 2}  # 3 = unscored
 
@@ -89,15 +100,21 @@ class TimelineAccumulator:
     """Adds up label counts (and engagement weights) per period over chunks; `result()` gives
     one row per period from the first to the last, empty periods included with posts = 0."""
 
-    def __init__(self, freq: str = "D", by: str | None = None) -> None:
+    def __init__(self, freq: str = "D", by: str | None = None, emotions: bool = False) -> None:
         self.freq = check_freq(freq)
         self.by = by
+        self.emotions = emotions  # count EMOTION_COLUMNS too (pass `emotions` to every `add`)
+        if emotions and by is not None:
+            raise ValueError("emotion counts are per period only, not broken down by a column")
         self._parts: list[pd.DataFrame] = []
         self._total: pd.DataFrame | None = None
 
     def add(self, periods: pd.Series, labels: pd.Series, weights: pd.Series | None = None,
-            groups: pd.Series | None = None) -> None:  # fmt: skip
-        """`periods`: period starts (NaT rows are ignored); `labels`: label or None (unscored)."""
+            groups: pd.Series | None = None, emotions: pd.Series | None = None) -> None:  # fmt: skip
+        """`periods`: period starts (NaT rows are ignored); `labels`: label or None (unscored);
+        `emotions` (with `emotions=True`): one of EMOTIONS or None (unread) per post."""
+        if self.emotions and emotions is None:
+            raise ValueError("this accumulator counts emotions: pass emotions")
         if self.by is not None:
             if groups is None:
                 raise ValueError("this accumulator breaks down by a column: pass groups")
@@ -116,6 +133,12 @@ class TimelineAccumulator:
             w = w.reshape(len(uniq), 4)
             for i, col in enumerate(_WEIGHT_COLUMNS):
                 part[col] = w[:, i]
+        if self.emotions and emotions is not None:
+            k = len(EMOTION_COLUMNS)
+            ecodes = emotions.map(_EMOTION_CODE).fillna(k - 1).to_numpy(dtype=np.int64)[valid]
+            ecounts = np.bincount(inverse * k + ecodes, minlength=len(uniq) * k).reshape(len(uniq), k)
+            for i, col in enumerate(EMOTION_COLUMNS):
+                part[col] = ecounts[:, i]
         self._total = part if self._total is None else self._total.add(part, fill_value=0)
 
     def _add_grouped(
@@ -138,7 +161,7 @@ class TimelineAccumulator:
         self._total = counts if self._total is None else self._total.add(counts, fill_value=0)
 
     def result(self, fill_gaps: bool = True) -> pd.DataFrame:
-        cols = [*_COUNT_COLUMNS]
+        cols = [*_COUNT_COLUMNS, *(EMOTION_COLUMNS if self.emotions else ())]
         total = self._total
         if total is None or total.empty:
             out = pd.DataFrame({c: pd.Series([], dtype="int64") for c in cols})
@@ -171,10 +194,25 @@ def _period_range(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.Date
     return pd.date_range(first, last, freq=step)
 
 
-def timeline_csv_frame(result: pd.DataFrame, freq: str) -> pd.DataFrame:
+def emotion_shares(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Per period: `read` (posts with an emotion reading) and each emotion's share of them
+    (columns EMOTIONS; NaN in a period without a reading). Needs the EMOTION_COLUMNS."""
+    counts = timeline[[f"emotion_{e}" for e in EMOTIONS]].to_numpy(dtype=float)
+    read = counts.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = counts / np.where(read > 0, read, np.nan)[:, None]
+    out = pd.DataFrame(shares, columns=list(EMOTIONS), index=timeline.index)
+    out.insert(0, "read", read.astype("int64"))
+    return out
+
+
+def timeline_csv_frame(result: pd.DataFrame, freq: str, emotions: bool = False) -> pd.DataFrame:
     """The CLI's contract (`TIMELINE_COLUMNS`): period, posts, n, unscored, positive, neutral,
-    negative, nev, nev_polar (4 decimals); posts = n + unscored, n = positive + neutral + negative."""
-    out = result.loc[:, list(TIMELINE_COLUMNS)].copy()
+    negative, nev, nev_polar (4 decimals); posts = n + unscored, n = positive + neutral + negative.
+    With `emotions` (CLI `timeline --emotions`) the EMOTION_COLUMNS follow: emotion_joy ...
+    emotion_neutral, emotion_unread, adding up to posts."""
+    columns = [*TIMELINE_COLUMNS, *(EMOTION_COLUMNS if emotions else ())]
+    out = result.loc[:, columns].copy()
     out["period"] = period_label(result["period"], freq).to_numpy()
     out[["nev", "nev_polar"]] = out[["nev", "nev_polar"]].round(4)
     return out.reset_index(drop=True)

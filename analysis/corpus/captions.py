@@ -10,13 +10,14 @@ import pandas as pd
 
 from analysis.corpus.aggregate import period_label
 from analysis.corpus.spikes import MIN_POSTS, Z_THRESHOLD
+from analysis.emotion.labels import emotion_name
 from analysis.format import nev_decimal
 from analysis.i18n import UiLang, t
 from analysis.metrics import summarize_counts
 
 if TYPE_CHECKING:
     from analysis.corpus.pipeline import IngestReport
-    from analysis.corpus.spikes import Spike
+    from analysis.corpus.spikes import EmotionShift, Spike
     from analysis.records import SentimentSummary
     from analysis.sentiment import Thresholds
 
@@ -63,6 +64,24 @@ def spike_title(spike: Spike, period: str, lang: UiLang) -> str:
     if spike.kind == "volume":  # the volume: every post of the period
         return t("posts.spike.volume", lang, period=period, n=int(spike.value), z=z, nev=nev)
     return t("posts.spike.turn", lang, period=period, delta=f"{spike.value:+.3f}", z=z, nev=nev, n=spike.n)
+
+
+def emotion_shift_text(shift: EmotionShift, lang: UiLang) -> str:
+    """A spike's emotion explanation: "anger rose from 18% to 41% ..." (spikes.emotion_shift)."""
+    return t(
+        "posts.spike.emotion_rose",
+        lang,
+        emotion=emotion_name(shift.emotion, lang),
+        before=f"{shift.before:.0%}",
+        after=f"{shift.after:.0%}",
+        read_before=f"{shift.read_before:,}",
+        read_after=f"{shift.read_after:,}",
+    )
+
+
+def emotions_caption(timeline: pd.DataFrame, lang: UiLang) -> str:
+    """What the emotion chart shows, with the posts without a reading (still counted as posts)."""
+    return t("posts.emotions.caption", lang, unread=f"{int(timeline['emotion_unread'].sum()):,}")
 
 
 def period_caption(row: pd.Series, lang: UiLang) -> str:
@@ -119,16 +138,22 @@ ENTITY_COLUMN_KEYS = {
     "negative": "posts.entities.col.negative",
     "nev": "posts.entities.col.nev",
     "share_of_voice": "posts.entities.col.share_of_voice",
+    "emotion": "ent.col.emotion",  # with emotions: the dominant one (the counts are not shown)
 }
 
 
 def entities_csv_frame(table: pd.DataFrame, freq: str) -> pd.DataFrame:
     """The `entities` command's CSV contract (and the page's download): period (as the timeline
     writes it), entity, mentions, positive, neutral, negative, nev (4 decimals), share_of_voice
-    (8 decimals, so a period's shares still sum to 1 within 1e-6)."""
-    from analysis.entities import POSTS_COLUMNS
+    (8 decimals, so a period's shares still sum to 1 within 1e-6); and with emotions, the
+    dominant emotion and the count per emotion (analysis.entities.EMOTION_POSTS_COLUMNS)."""
+    from analysis.entities import EMOTION_COUNT_COLUMNS, EMOTION_POSTS_COLUMNS, POSTS_COLUMNS
 
-    out = table.loc[:, list(POSTS_COLUMNS)].copy()
+    felt = [c for c in EMOTION_POSTS_COLUMNS if c in table.columns]
+    out = table.loc[:, [*POSTS_COLUMNS, *felt]].copy()
+    for col in EMOTION_COUNT_COLUMNS:
+        if col in out:
+            out[col] = out[col].astype("int64")
     out["period"] = period_label(table["period"], freq).to_numpy()
     for col in ("mentions", "positive", "neutral", "negative"):
         out[col] = out[col].astype("int64")
@@ -139,12 +164,18 @@ def entities_csv_frame(table: pd.DataFrame, freq: str) -> pd.DataFrame:
 
 def totals_by_entity(table: pd.DataFrame) -> pd.DataFrame:
     """A posts entity table summed over its periods: entity, mentions, positive, neutral,
-    negative, nev (analysis.metrics), share_of_voice of the table's mentions; most mentioned first."""
-    counts = ["mentions", "positive", "neutral", "negative"]
+    negative, nev (analysis.metrics), share_of_voice of the table's mentions; most mentioned first.
+    With emotions, the summed emotion counts and the dominant emotion over them too."""
+    from analysis.entities import EMOTION_COUNT_COLUMNS, dominant_emotions
+
+    felt = [c for c in EMOTION_COUNT_COLUMNS if c in table.columns]
+    counts = ["mentions", "positive", "neutral", "negative", *felt]
     sums = table.groupby("entity", sort=False)[counts].sum()
     out = sums.reset_index()
     for col in counts:
         out[col] = out[col].astype("int64")
+    if felt:
+        out["emotion"] = dominant_emotions(out)
     out["nev"] = [
         np.nan if (v := summarize_counts(int(p), int(u), int(n)).nev) is None else v
         for p, u, n in zip(out["positive"], out["neutral"], out["negative"], strict=True)

@@ -10,10 +10,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.corpus.aggregate import WEIGHT_FORMULA, period_label
+from analysis.corpus.aggregate import WEIGHT_FORMULA, emotion_shares, period_label
 from analysis.corpus.spikes import Spike
+from analysis.emotion.labels import EMOTION_COLORS, emotion_name
 from analysis.format import LABEL_COLORS
 from analysis.i18n import UiLang, t
+from analysis.records import EMOTIONS
 
 # One colour per shown entity, in the order shown (plotly's default qualitative palette), the same
 # entity the same colour in every entity chart; the other entities' share in grey.
@@ -132,6 +134,52 @@ def nev_figure(
         fig.add_annotation(
             text=WEIGHT_FORMULA, xref="paper", yref="paper", x=0, y=1.02, showarrow=False, font={"size": 10}
         )
+    return fig
+
+
+def emotion_figure(timeline: pd.DataFrame, freq: str, lang: UiLang = "zh") -> go.Figure:
+    """Each emotion's share of the period's posts with a reading, stacked (one bar per period,
+    names in the UI language: 喜怒哀惧惊恶无); counts, posts with a reading and unread on hover.
+    A period without a reading has no bar. Needs the timeline's EMOTION_COLUMNS."""
+    x = period_label(timeline["period"], freq).tolist()
+    shares = emotion_shares(timeline)
+    unread = timeline["emotion_unread"].astype(int).tolist()
+    hover = (
+        "%{x} · %{fullData.name}<br>"
+        + t("posts.emotions.share", lang)
+        + " = %{y:.1%} (%{customdata[0]} / %{customdata[1]} "
+        + t("posts.emotions.read", lang)
+        + ")<br>"
+        + t("posts.emotions.unread", lang)
+        + " = %{customdata[2]}<extra></extra>"
+    )
+    fig = go.Figure()
+    for emotion in EMOTIONS:
+        counts = timeline[f"emotion_{emotion}"].astype(int).tolist()
+        fig.add_bar(
+            x=x,
+            y=_plain(shares[emotion], 4),
+            name=emotion_name(emotion, lang),
+            marker_color=EMOTION_COLORS[emotion],
+            customdata=[[c, r, u] for c, r, u in zip(counts, shares["read"].tolist(), unread, strict=True)],
+            hovertemplate=hover,
+        )
+    fig.update_layout(
+        barmode="stack",
+        title=t("posts.emotions.title", lang),
+        xaxis_title=t("posts.chart.period", lang),
+        yaxis={"title": t("posts.emotions.share", lang), "range": [0, 1.0001], "tickformat": ".0%"},
+        legend={
+            "orientation": "h",
+            "traceorder": "normal",
+            "x": 1,
+            "xanchor": "right",
+            "y": 1.0,
+            "yanchor": "bottom",
+        },
+        margin={"t": 50, "b": 40},
+    )
+    fig.update_xaxes(type="category")
     return fig
 
 

@@ -24,7 +24,7 @@ from analysis.corpus.aggregate import check_freq, engagement_weight
 from analysis.corpus.clean import CleanOptions, CleanReport, Deduplicator, clean_texts
 from analysis.corpus.coordination import CoordinationTracker
 from analysis.corpus.ingest import ROLES, ColumnMapping, CorpusError, parse_counts, validate_mapping
-from analysis.corpus.scoring import EMOTICON_LANG, score_frame
+from analysis.corpus.scoring import EMOTICON_LANG, EMOTION_COLUMN, score_frame
 from analysis.corpus.timeparse import DEFAULT_TZ, TimeZoneError, check_tz, parse_times
 from analysis.sentiment import SentimentError, Thresholds
 
@@ -39,6 +39,7 @@ POST_COLUMNS = (
     "weight",
     "emoticon_net",
     "duplicate",  # "" (first of its kind), "exact" or "near": flagged, still counted
+    # "emotion": one of EMOTIONS or None (unread), when CorpusOptions.emotions (scoring.py)
 )
 
 
@@ -55,6 +56,7 @@ class CorpusOptions:
     band: tuple[float, float] | None = None
     lang: str = "auto"
     need_time: bool = True
+    emotions: bool = True  # read each post's emotion (fast tier): the `emotion` column
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able values (session state, cache keys); `from_dict` reads them back."""
@@ -68,12 +70,13 @@ class CorpusOptions:
             "band": None if self.band is None else [float(b) for b in self.band],
             "lang": self.lang,
             "need_time": self.need_time,
+            "emotions": self.emotions,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CorpusOptions:
         """The options `to_dict` wrote; a key left out takes its default."""
-        plain = ("tz", "year", "export_time", "model", "lang", "need_time")
+        plain = ("tz", "year", "export_time", "model", "lang", "need_time", "emotions")
         values: dict[str, Any] = {k: data[k] for k in plain if k in data}
         if data.get("band") is not None:
             low, high = data["band"]
@@ -183,6 +186,7 @@ class IngestReport:
     empty_text: int = 0  # ... a blank text cell
     emptied_by_cleaning: int = 0  # ... nothing left after cleaning (e.g. only a link)
     emoticon_scored: int = 0  # scored posts labelled by the emoticon table (only emoticon codes)
+    emotion_read: int = 0  # posts with an emotion reading (CorpusOptions.emotions); the rest unread
     clean: CleanReport = field(default_factory=CleanReport)
     time_formats: Counter[str] = field(default_factory=Counter)
     assumed_year: int | None = None
@@ -310,7 +314,16 @@ class ChunkProcessor:
             posts = posts[~dropped]
         rep.clean.add(creport)
 
-        posts = score_frame(posts, "text_clean", self.options.model, self._band, self.options.lang)
+        posts = score_frame(
+            posts,
+            "text_clean",
+            self.options.model,
+            self._band,
+            self.options.lang,
+            emotions=self.options.emotions,
+        )
+        if self.options.emotions:
+            rep.emotion_read += int(posts[EMOTION_COLUMN].notna().sum())
         scored = posts["label"].notna().to_numpy()
         rep.scored += int(scored.sum())
         rep.unscored += int((~scored).sum())

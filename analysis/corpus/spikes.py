@@ -6,7 +6,10 @@ falling back to z = (x − median) / (1.2533 · mean|x − median|) when MAD is 
 - volume spike:    z of the posts per period (every post, scored or not: the volume) ≥ 3.5;
 - sentiment turn:  z of the change of nev from the previous period with ≥ `min_posts` posts has
                    |z| ≥ 3.5 (periods with fewer posts are too noisy to compare and are skipped).
-Each spike is explained by the period's top keywords and its most engaged posts.
+Each spike is explained by the period's top keywords and its most engaged posts, and, where
+emotions were read, by the emotion whose share rose most against the other periods
+(`emotion_shift`: the six feelings of analysis.emotion.FEELINGS, shares of the posts with a
+reading; neutral is no emotion to name).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.emotion.labels import FEELINGS
 from analysis.metrics import summarize_counts
 from analysis.records import Keyword, SentimentSummary
 
@@ -75,6 +79,52 @@ def find_spikes(
             )
     spikes.sort(key=lambda s: (s.period, s.kind))
     return spikes
+
+
+@dataclass(frozen=True)
+class EmotionShift:
+    """The feeling whose share rose most in `period` against the baseline (every other period of
+    the timeline): its share of the posts with a reading there (`before`) and in the period
+    (`after`), and how many posts with a reading each share is of."""
+
+    period: pd.Timestamp
+    emotion: str  # one of FEELINGS
+    before: float
+    after: float
+    read_before: int
+    read_after: int
+
+    @property
+    def rise(self) -> float:
+        return self.after - self.before
+
+
+def emotion_shift(
+    timeline: pd.DataFrame, period: pd.Timestamp, min_posts: int = MIN_POSTS
+) -> EmotionShift | None:
+    """The feeling that rose most (in percentage points of share) in `period` against all other
+    periods, from the timeline's emotion counts (aggregate.EMOTION_COLUMNS). None without emotion
+    columns, with fewer than `min_posts` posts with a reading in the period or outside it, or when
+    no feeling's share rose."""
+    columns = [f"emotion_{e}" for e in FEELINGS]
+    if timeline.empty or not all(c in timeline for c in columns) or "emotion_neutral" not in timeline:
+        return None
+    read_columns = [*columns, "emotion_neutral"]
+    at = (timeline["period"] == period).to_numpy()
+    if not at.any():
+        return None
+    inside = timeline.loc[at, read_columns].sum().to_numpy(dtype=float)
+    outside = timeline.loc[~at, read_columns].sum().to_numpy(dtype=float)
+    n_in, n_out = inside.sum(), outside.sum()
+    if n_in < min_posts or n_out < min_posts:
+        return None
+    after, before = inside[:-1] / n_in, outside[:-1] / n_out
+    best = int(np.argmax(after - before))
+    if after[best] - before[best] <= 0:
+        return None
+    return EmotionShift(
+        period, FEELINGS[best], float(before[best]), float(after[best]), int(n_out), int(n_in)
+    )
 
 
 def _f(v: float | None) -> float | None:

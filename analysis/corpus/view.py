@@ -13,11 +13,13 @@ from analysis.corpus import aggregate
 from analysis.corpus.aggregate import TimelineAccumulator, check_freq, period_label, period_start
 from analysis.corpus.captions import ENTITY_COLUMN_KEYS, entities_csv_frame, posts_table, totals_by_entity
 from analysis.corpus.pipeline import CorpusOptions, IngestReport, frame_chunks, process_chunks
-from analysis.corpus.scoring import EMOTICON_LANG, emoticon_evidence
+from analysis.corpus.scoring import EMOTICON_LANG, EMOTION_COLUMN, emoticon_evidence
 from analysis.corpus.spikes import (
+    EmotionShift,
     PeriodExplanation,
     Spike,
     background_keywords,
+    emotion_shift,
     explain_period,
     find_spikes,
     rank_posts,
@@ -39,7 +41,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 TableKind = Literal["top", "spike", "period"]
-FigureKind = Literal["volume", "nev", "themes", "breakdown", "entity_share", "entity_mentions", "entity_nev"]
+FigureKind = Literal[
+    "volume", "nev", "emotions", "themes", "breakdown", "entity_share", "entity_mentions", "entity_nev"
+]
 ENTITY_FIGURES = ("entity_share", "entity_mentions", "entity_nev")
 
 
@@ -127,13 +131,19 @@ class CorpusAnalysis:
         f = check_freq(freq)
         return self.cached(("periods", f), lambda: period_start(self.posts["time"], f))
 
+    def has_emotions(self) -> bool:
+        """Whether the posts were read for their emotion (CorpusOptions.emotions)."""
+        return EMOTION_COLUMN in self.posts
+
     def timeline(self, freq: str) -> pd.DataFrame:
-        """Counts, nev and the engagement-weighted nev per period, gaps included (aggregate)."""
+        """Counts, nev and the engagement-weighted nev per period, gaps included, and the emotion
+        counts when the posts were read for them (aggregate)."""
         f = check_freq(freq)
 
         def build() -> pd.DataFrame:
-            acc = TimelineAccumulator(f)
-            acc.add(self.periods(f), self.posts["label"], self.posts["weight"])
+            emotions = self.posts[EMOTION_COLUMN] if self.has_emotions() else None
+            acc = TimelineAccumulator(f, emotions=emotions is not None)
+            acc.add(self.periods(f), self.posts["label"], self.posts["weight"], emotions=emotions)
             return acc.result()
 
         return self.cached(("timeline", f), build)
@@ -161,7 +171,8 @@ class CorpusAnalysis:
 
     def timeline_csv(self, freq: str) -> pd.DataFrame:
         """The timeline download: the CLI's CSV contract (aggregate.timeline_csv_frame)."""
-        return aggregate.timeline_csv_frame(self.timeline(freq), check_freq(freq))
+        f = check_freq(freq)
+        return aggregate.timeline_csv_frame(self.timeline(f), f, emotions=self.has_emotions())
 
     def summary(self, freq: str = "D") -> SentimentSummary:
         """Totals over the timeline's periods, with nev and nev_polar from analysis.metrics."""
@@ -183,6 +194,14 @@ class CorpusAnalysis:
     def spikes(self, freq: str) -> tuple[Spike, ...]:
         f = check_freq(freq)
         return self.cached(("spikes", f), lambda: tuple(find_spikes(self.timeline(f))))
+
+    def emotion_shift(self, freq: str, period: pd.Timestamp) -> EmotionShift | None:
+        """The feeling that rose most in `period` against the other periods (spikes.emotion_shift);
+        None when the posts were not read for emotions or nothing rose."""
+        f = check_freq(freq)
+        if not self.has_emotions():
+            return None
+        return self.cached(("emotion_shift", f, period), lambda: emotion_shift(self.timeline(f), period))
 
     def background_keywords(self) -> frozenset[str]:
         """The corpus's own most common keywords, left out of every period's explanation."""
@@ -255,16 +274,29 @@ class CorpusAnalysis:
     def entities(self, freq: str) -> pd.DataFrame:
         """Mentions, label counts, nev and share of voice per period and entity (known aliases of
         the shipped alias table in the cleaned text; a post counts once per entity it names, with
-        its own label): analysis.entities.posts_entities, one regex pass over the posts."""
+        its own label): analysis.entities.posts_entities, one regex pass over the posts. With the
+        emotion mix of each entity's posts (EMOTION_POSTS_COLUMNS): the posts' `emotion` column
+        where the corpus has one, else the fast tier read for the posts naming an entity; without
+        them where no emotion model can be loaded."""
+        from analysis.emotion import EmotionModelError
         from analysis.entities import EntityAccumulator, default_table  # lazy: the alias table
 
         f = check_freq(freq)
         aliases = self._entity_aliases
+        posts = self.posts
+
+        def count(emotions: bool) -> pd.DataFrame:
+            acc = EntityAccumulator(default_table(aliases), emotions=emotions)
+            acc.add(
+                posts["text_clean"], posts["label"], self.periods(f), posts.get("emotion"), posts.get("lang")
+            )
+            return acc.result()
 
         def build() -> pd.DataFrame:
-            acc = EntityAccumulator(default_table(aliases))
-            acc.add(self.posts["text_clean"], self.posts["label"], self.periods(f))
-            return acc.result()
+            try:
+                return count(emotions=True)
+            except EmotionModelError:  # no emotion model on this install: the counts without them
+                return count(emotions=False)
 
         return self.cached(self._entity_key("entities", f), build)
 
@@ -320,8 +352,16 @@ class CorpusAnalysis:
         f, names = check_freq(freq), tuple(dict.fromkeys(chosen))
 
         def build() -> pd.DataFrame:
+            from analysis.emotion.labels import emotion_name
+            from analysis.entities import EMOTION_COUNT_COLUMNS
+
             rows = entities_csv_frame(self.entity_view(f, names).rows, f)
             rows["entity"] = rows["entity"].map(lambda n: self.entity_names(lang).get(n, n))
+            if "emotion" in rows:  # the dominant emotion only, in `lang`; the counts stay in the CSV
+                rows = rows.drop(columns=list(EMOTION_COUNT_COLUMNS))
+                rows["emotion"] = [
+                    emotion_name(e if isinstance(e, str) else None, lang) for e in rows["emotion"]
+                ]
             return rows.rename(columns=lambda c: t(ENTITY_COLUMN_KEYS[c], lang))
 
         return self.cached(self._entity_key("entity_table", f, lang, names), build)
@@ -360,6 +400,8 @@ class CorpusAnalysis:
                 return charts.volume_figure(self.timeline(f), f, lang, list(self.spikes(f)))
             if kind == "nev":
                 return charts.nev_figure(self.timeline(f), f, lang, list(self.spikes(f)), weighted=weighted)
+            if kind == "emotions":
+                return charts.emotion_figure(self.timeline(f), f, lang)
             if kind == "themes":
                 return charts.theme_figure(self.themes(f, lang), f, lang)
             if kind == "breakdown":

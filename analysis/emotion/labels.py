@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from analysis.records import EMOTIONS  # the order fixes every emotion model's columns
+
+if TYPE_CHECKING:
+    from analysis.records import EmotionMix
 
 FEELINGS: tuple[str, ...] = EMOTIONS[:-1]  # the six that are an emotion (macro-F1 in the issue: all seven)
 
@@ -45,3 +50,13 @@ EMOTION_COLORS: dict[str, str] = {
     "disgust": "#6b7f2a",
     "neutral": "#a9a9a9",
 }
+
+
+def emotion_mix_text(mix: EmotionMix | None, lang: str = "zh", *, top: int = 3) -> str:
+    """The most frequent emotions of a mix with their counts, in the UI language (`怒 3 · 哀 1 ·
+    无 2`: feelings first, most frequent first, neutral last); "—" when nothing was read."""
+    if mix is None or not mix.n:
+        return "—"
+    feelings = sorted((e for e in FEELINGS if mix.counts.get(e, 0)), key=lambda e: -mix.counts[e])[:top]
+    shown = [*feelings, *(["neutral"] if mix.counts.get("neutral", 0) else [])]
+    return " · ".join(f"{emotion_name(e, lang)} {mix.counts[e]}" for e in shown)

@@ -88,8 +88,16 @@ class EncoderEmotionHead:
         calibration: Calibration,
         hidden_weights: np.ndarray | None = None,
         hidden_bias: np.ndarray | None = None,
+        stack_weights: np.ndarray | None = None,
+        stack_bias: np.ndarray | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
+        if (stack_weights is None) != (stack_bias is None):
+            raise EmotionModelError(f"{name}: a stack needs both its weights and its bias")
+        if stack_weights is not None and stack_weights.shape != (2 * K, K):
+            raise EmotionModelError(
+                f"{name}: stack weights must be ({2 * K}, {K}), got {stack_weights.shape}"
+            )
         if head_weights.ndim != 2 or head_weights.shape[1] != K:
             raise EmotionModelError(f"{name}: head weights must be (d, {K}), got {head_weights.shape}")
         if (hidden_weights is None) != (hidden_bias is None):
@@ -102,6 +110,12 @@ class EncoderEmotionHead:
         self.hidden = None
         if hidden_weights is not None and hidden_bias is not None:
             self.hidden = (np.asarray(hidden_weights, np.float64), np.asarray(hidden_bias, np.float64))
+        # Optional stack: the head's seven logits and the same language's fast tier's seven, combined
+        # by a linear layer fitted on validation (the encoder reads composition, the n-grams the
+        # Weibo vocabulary the labelled sets teach).
+        self.stack = None
+        if stack_weights is not None and stack_bias is not None:
+            self.stack = (np.asarray(stack_weights, np.float64), np.asarray(stack_bias, np.float64))
         self.calibration = calibration
         self.metadata = metadata or {}
 
@@ -114,13 +128,28 @@ class EncoderEmotionHead:
         }
         if self.hidden is not None:
             out["hidden_weights"], out["hidden_bias"] = self.hidden
+        if self.stack is not None:
+            out["stack_weights"], out["stack_bias"] = self.stack
         return out
 
-    def logits_from(self, embeddings: np.ndarray) -> np.ndarray:
+    def head_logits(self, embeddings: np.ndarray) -> np.ndarray:
+        """The head's seven logits alone (what the fast tier is distilled from)."""
         x = (np.asarray(embeddings, np.float64) - self.mean) / self.scale
         if self.hidden is not None:
             x = np.tanh(x @ self.hidden[0] + self.hidden[1])
         return np.asarray(x @ self.head_weights + self.head_bias)
+
+    def logits_from(self, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """The model's seven logits from precomputed embeddings of `texts` (stacked if it is)."""
+        logits = self.head_logits(embeddings)
+        if self.stack is not None:
+            fast = get_emotion_model(self.lang, "fast")
+            if not isinstance(fast, HashedEmotionModel):
+                raise EmotionModelError(f"{self.name}: the {self.lang} fast tier is not a hashed model")
+            logits = (
+                np.concatenate([logits, fast.logits(list(texts))], axis=1) @ self.stack[0] + self.stack[1]
+            )
+        return logits
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(n, K) calibrated probabilities; rows of texts without content are all zero."""
@@ -129,8 +158,8 @@ class EncoderEmotionHead:
         out = np.zeros((len(texts), K))
         idx = [i for i, t in enumerate(texts) if has_content(t)]
         if idx:
-            vectors = get_embedder().embed([texts[i] for i in idx])
-            out[idx] = self.calibration.probabilities(self.logits_from(vectors))
+            chosen = [texts[i] for i in idx]
+            out[idx] = self.calibration.probabilities(self.logits_from(get_embedder().embed(chosen), chosen))
         return out
 
 
@@ -163,14 +192,32 @@ class HashedEmotionModel:
         return {"weights": self.weights, "bias": self.bias}
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        from analysis.sentiment.default_models import _vader_lexicon
-        from analysis.sentiment.features import en_features, zh_linear
+        return self.logits_with(texts)[0]
 
+    def logits_with(
+        self, texts: Sequence[str], others: Sequence[np.ndarray] = ()
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """(n, K) logits, and for each table of `others` (hashed weights of the same language, e.g.
+        the fast sentiment model's) the per-text feature sums `zh_linear(texts, table)`.
+
+        Chinese: one feature pass serves this model and the others (features.zh_linear_many), and
+        one sparse product per feature block adds up all seven columns; each output is identical
+        to computing it alone (the same products summed in the same order). English (per-text
+        features, small volumes) takes no `others`."""
+        from analysis.sentiment.default_models import _vader_lexicon
+        from analysis.sentiment.features import en_features, zh_linear_many
+
+        if others and self.lang != "zh":
+            raise ValueError("a shared feature pass is for Chinese only")
         out = np.empty((len(texts), K), dtype=np.float64)
+        extra = [np.empty((len(texts), w.shape[1]), dtype=np.float64) for w in others]
         for start in range(0, len(texts), CHUNK):
             block = [t if isinstance(t, str) else "" for t in texts[start : start + CHUNK]]
+            stop = start + len(block)
             if self.lang == "zh":
-                part = zh_linear(block, self.weights)
+                part, *rest = zh_linear_many(block, (self.weights, *others))
+                for table, values in zip(extra, rest, strict=True):
+                    table[start:stop] = values
             else:
                 occ, _ = en_features(block, self.weights.shape[0], _vader_lexicon())
                 w = self.weights[occ.bucket]
@@ -181,12 +228,16 @@ class HashedEmotionModel:
                     ],
                     axis=1,
                 )
-            out[start : start + len(block)] = part
-        return out + self.bias
+            out[start:stop] = part
+        return out + self.bias, extra
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
-        out = self.calibration.probabilities(self.logits(texts)) if texts else np.zeros((0, K))
+        return self.probabilities_from_logits(texts, self.logits(texts) if texts else np.zeros((0, K)))
+
+    def probabilities_from_logits(self, texts: Sequence[str], logits: np.ndarray) -> np.ndarray:
+        """`probabilities` from logits already computed (`logits_with`)."""
+        out = self.calibration.probabilities(logits) if len(texts) else np.zeros((0, K))
         blank = np.fromiter((not has_content(t) for t in texts), bool, len(texts))
         out[blank] = 0.0
         return out
@@ -242,6 +293,8 @@ def load(lang: str, tier: Tier, data_dir: Path = DATA_DIR) -> EmotionModel:
                 head_bias=parts["head_bias"],
                 hidden_weights=parts.get("hidden_weights"),
                 hidden_bias=parts.get("hidden_bias"),
+                stack_weights=parts.get("stack_weights"),
+                stack_bias=parts.get("stack_bias"),
                 calibration=calibration,
                 metadata=meta,
             )

@@ -6,7 +6,8 @@
 - `detect`: mentions in a document, known and detected (names the table does not list).
 - `clauses`: sentiment toward an entity from the clauses that name it.
 - `article`: an article's entities with their counts, NEV, evidence and sentences.
-- `posts`: mentions, NEV and share of voice per period over posts.
+- `posts`: mentions, NEV and share of voice per period over posts (and, asked for, the emotion
+  mix of each entity's posts).
 """
 
 from analysis.entities.aliases import check_alias, valid_aliases
@@ -26,7 +27,16 @@ from analysis.entities.clauses import (
     split_clauses,
 )
 from analysis.entities.detect import find_known, find_mentions
-from analysis.entities.posts import POSTS_COLUMNS, EntityAccumulator, posts_entities, share_of_voice
+from analysis.entities.posts import (
+    EMOTION_COUNT_COLUMNS,
+    EMOTION_POSTS_COLUMNS,
+    POSTS_COLUMNS,
+    EntityAccumulator,
+    dominant_emotions,
+    emotion_mix_of,
+    posts_entities,
+    share_of_voice,
+)
 from analysis.entities.table import (
     DEFAULT_TABLE_PATH,
     ENTITY_TYPES,
@@ -44,6 +54,8 @@ from analysis.entities.table import (
 
 __all__ = [
     "DEFAULT_TABLE_PATH",
+    "EMOTION_COUNT_COLUMNS",
+    "EMOTION_POSTS_COLUMNS",
     "ENTITY_TYPES",
     "POSTS_COLUMNS",
     "Attribution",
@@ -64,6 +76,8 @@ __all__ = [
     "check_alias",
     "clause_scorer",
     "default_table",
+    "dominant_emotions",
+    "emotion_mix_of",
     "entity_dict",
     "entity_rows",
     "find_known",

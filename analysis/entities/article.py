@@ -18,7 +18,15 @@ from analysis.entities.clauses import ClauseScorer, attribute, clause_scorer
 from analysis.entities.detect import find_mentions
 from analysis.entities.table import EntityKind, EntityTable, EntityType, Mention, default_table
 from analysis.metrics import summarize_labels
-from analysis.records import ArticleAnalysis, Evidence, Label, SentimentSummary
+from analysis.records import (
+    EMOTIONS,
+    ArticleAnalysis,
+    EmotionMix,
+    Evidence,
+    Label,
+    SentimentSummary,
+    emotion_mix_dict,
+)
 
 if TYPE_CHECKING:  # the sentiment package loads models lazily; only its type is needed here
     from analysis.sentiment import Scorer
@@ -35,6 +43,7 @@ class EntitySentence:
     span: str
     split: bool
     surfaces: tuple[str, ...]
+    emotion: str | None = None  # the sentence's emotion (None: not read)
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,8 @@ class EntitySummary:
     sentences: tuple[EntitySentence, ...]
     parent: str | None = None
     surfaces: tuple[str, ...] = field(default=())
+    # The emotion mix of the sentences that name it (None: the article's emotions were not read).
+    emotions: EmotionMix | None = None
 
     @property
     def sentence_positions(self) -> tuple[int, ...]:
@@ -137,10 +148,15 @@ def article_entities(
         for name, att in row.items():
             seen = tuple(dict.fromkeys(m.text for m in ms if m.name == name))
             label = att.label if s.label is not None else None
-            per[name].append(EntitySentence(s.position, label, s.label, att.span, att.split, seen))
+            emotion = s.emotion.label if s.emotion else None
+            per[name].append(EntitySentence(s.position, label, s.label, att.span, att.split, seen, emotion))
             for item in s.evidence:
                 if not att.split or item.term in att.span:
                     evidence[name][item.term] += item.weight
+    read = analysis.emotions is not None
+    by_position = {s.position: s.emotion for s in sentences}
+    if read:
+        from analysis.emotion.scorer import summarize_emotions  # only when emotions were read
     out = []
     for name, rows in per.items():
         m = info[name]
@@ -159,6 +175,7 @@ def article_entities(
                 sentences=tuple(rows),
                 parent=entity.parent if entity else None,
                 surfaces=tuple(surfaces[name]),
+                emotions=summarize_emotions(by_position[r.position] for r in rows) if read else None,
             )
         )
     kind_rank = {"known": 0, "detected": 1}
@@ -184,6 +201,7 @@ def entity_dict(e: EntitySummary) -> dict[str, Any]:
         "mentions": e.mentions,
         "occurrences": e.occurrences,
         "sentiment": asdict(e.sentiment),
+        "emotions": emotion_mix_dict(e.emotions),
         "evidence": [{"term": ev.term, "weight": ev.weight} for ev in e.evidence],
         "surfaces": list(e.surfaces),
         "sentence_positions": list(e.sentence_positions),
@@ -195,6 +213,7 @@ def entity_dict(e: EntitySummary) -> dict[str, Any]:
                 "span": s.span,
                 "split": s.split,
                 "surfaces": list(s.surfaces),
+                "emotion": s.emotion,
             }
             for s in e.sentences
         ],
@@ -214,6 +233,8 @@ def entity_rows(entities: Iterable[EntitySummary], lang: str = "zh") -> list[dic
             "neutral": e.sentiment.neutral,
             "negative": e.sentiment.negative,
             "nev": e.sentiment.nev,
+            "emotion": e.emotions.dominant() if e.emotions else None,
+            **{f"emotion_{x}": e.emotions.counts.get(x, 0) if e.emotions else None for x in EMOTIONS},
             "evidence": "; ".join(ev.term for ev in e.evidence),
             "sentence_positions": ", ".join(str(p) for p in e.sentence_positions),
         }

@@ -112,7 +112,12 @@ class HashedLinearModel:
         texts = list(texts)
         if not texts:
             return np.zeros(0, dtype=np.float64)
-        scores = probabilities_to_score(self.logits(texts))
+        return self.score_from_logits(texts, self.logits(texts))
+
+    def score_from_logits(self, texts: Sequence[str], logits: np.ndarray) -> np.ndarray:
+        """`score` from logits already computed (`logits`, or a pass shared with another model:
+        analysis.emotion.models.HashedEmotionModel.logits_with)."""
+        scores = probabilities_to_score(logits)
         # No letter, digit or Han character (empty, "，", "...") → no opinion to read: 0.0.
         blank = np.fromiter(
             (not (isinstance(t, str) and _CONTENT.search(t)) for t in texts), bool, len(texts)

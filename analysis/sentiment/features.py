@@ -264,15 +264,34 @@ def zh_features(texts: Sequence[str], n_buckets: int, spans: bool = True) -> Fea
 def zh_linear(texts: Sequence[str], weights: np.ndarray) -> np.ndarray:
     """Per-text sums of feature value x weight row, shape (len(texts), weights.shape[1]); the
     run-time path (no occurrence list is materialised)."""
-    n_out = weights.shape[1]
-    out = np.zeros((len(texts), n_out), dtype=np.float64)
-    if not texts:
-        return out
-    for row, bucket, value, _, _ in _zh_blocks(texts, weights.shape[0], spans=False):
-        w = weights[bucket]
-        for j in range(n_out):
-            out[:, j] += np.bincount(row, weights=value * w[:, j], minlength=len(texts))
-    return out
+    return zh_linear_many(texts, (weights,))[0]
+
+
+def zh_linear_many(texts: Sequence[str], tables: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """`zh_linear` of several weight tables (e.g. the fast sentiment and emotion models) over one
+    feature pass, each result identical to `zh_linear(texts, table)`.
+
+    The features are hashed once, into the largest table's bucket count; a smaller power-of-two
+    table's bucket is the same hash's top bits (`_mix`), i.e. the large bucket shifted right. Each
+    block's occurrences are already grouped by text (rows ascend), so they are a CSR matrix as they
+    stand (no sort, no merging of repeated buckets) and one sparse product per block adds up every
+    column at once: per text and column, the same products summed in the same order as a
+    `np.bincount` per column, so the sums are the same to the bit."""
+    import scipy.sparse as sp  # lazy: only the run-time scoring path needs it
+
+    n = len(texts)
+    outs = [np.zeros((n, w.shape[1]), dtype=np.float64) for w in tables]
+    if not n or not tables:
+        return outs
+    big = max(w.shape[0] for w in tables)
+    shifts = [big.bit_length() - w.shape[0].bit_length() for w in tables]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for row, bucket, value, _, _ in _zh_blocks(texts, big, spans=False):
+        np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
+        for w, shift, out in zip(tables, shifts, outs, strict=True):
+            cols = bucket >> shift if shift else bucket
+            out += sp.csr_matrix((value, cols, indptr), shape=(n, w.shape[0])) @ w
+    return outs
 
 
 def zh_ngram_buckets(words: Sequence[str], n_buckets: int) -> np.ndarray:

@@ -4,8 +4,9 @@ entity views, analysis.entities underneath).
 Mentions and NEV per period of the ten most-mentioned entities with their share of voice (share of
 all entity mentions of the period, the rest in grey), or of a competitor set the analyst picks
 (share of voice recomputed within the set): a stacked bar chart (share of voice or mentions), a
-NEV line chart, the whole-corpus totals and the per-period table, and the table as CSV (the
-`python -m analysis entities` contract).
+NEV line chart, the whole-corpus totals (with the emotion mix of each entity's posts, when an emotion
+model is installed) and the per-period table, and the table as CSV (the `python -m analysis entities`
+contract).
 
 Widget keys: posts_entities_set (the competitor set: a multiselect of entity names, empty = the top
 entities), posts_entities_measure (share_of_voice / mentions), posts_entities_volume_chart,
@@ -21,6 +22,8 @@ import streamlit as st
 
 from analysis.corpus import view as ca
 from analysis.corpus.captions import ENTITY_COLUMN_KEYS
+from analysis.emotion.labels import emotion_mix_text, emotion_name
+from analysis.entities import EMOTION_COUNT_COLUMNS, emotion_mix_of
 from pages.ui.article import aliases_in_use
 from pages.ui.state import tr, ui_lang
 
@@ -78,6 +81,8 @@ def section(corpus: ca.CorpusAnalysis, freq: str) -> None:
     c1.dataframe(
         _totals_table(summary, names), hide_index=True, key="posts_entities_totals", column_config=percent
     )
+    if "emotion" in summary:
+        c1.caption(tr("ent.emotion_caption", unit=tr("ent.emotion_unit.posts")))
     c2.markdown(f"**{tr('posts.entities.per_period')}**")
     table = corpus.entity_table(freq, lang, chosen)
     if len(table) > TABLE_ROWS:  # whole periods only, so each shown period still adds up
@@ -93,8 +98,16 @@ def section(corpus: ca.CorpusAnalysis, freq: str) -> None:
 
 
 def _totals_table(summary: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Whole-corpus rows as shown: entity in the UI language, counts, NEV, share of voice."""
+    """Whole-corpus rows as shown: entity in the UI language, counts, NEV, share of voice, and
+    with emotions the dominant one and the mix of the entity's posts (喜怒哀惧惊恶无 in Chinese)."""
+    lang = ui_lang()
     table = summary.assign(
         entity=summary["entity"].map(lambda n: names.get(n, n)), nev=summary["nev"].round(4)
     )
-    return table.rename(columns=lambda c: tr(ENTITY_COLUMN_KEYS[c]))
+    if "emotion" in table:
+        mixes = [emotion_mix_text(emotion_mix_of(row), lang) for _, row in table.iterrows()]
+        table = table.drop(columns=list(EMOTION_COUNT_COLUMNS)).assign(
+            emotion=[emotion_name(e if isinstance(e, str) else None, lang) for e in table["emotion"]],
+            emotions=mixes,
+        )
+    return table.rename(columns=lambda c: tr(ENTITY_COLUMN_KEYS.get(c, f"ent.col.{c}")))

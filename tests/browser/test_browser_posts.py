@@ -10,6 +10,7 @@ import pytest
 from flows import POSTS_PATH, load_sample_corpus
 from playwright.sync_api import Page, expect
 from server import (
+    ARTIFACTS,
     EXCEPTION,
     ROOT,
     choose_option,
@@ -115,3 +116,23 @@ def test_upload_sample_corpus_as_xlsx(app: Page) -> None:
     frame.to_excel(buffer, index=False)
     _upload_and_confirm(app, "cctv_posts.xlsx", XLSX_MIME, buffer.getvalue())
     screenshot(app, "posts-upload-xlsx")
+
+
+def test_sample_corpus_shows_emotion_shares_per_period(app: Page) -> None:
+    """Issue 18: beside sentiment, each emotion's share of the period's posts (喜怒哀惧惊恶无 in
+    the legend), with the caption that counts the posts without a reading."""
+    load_sample_corpus(app)
+    chart = widget(app, "posts_emotion_chart")
+    expect(chart.locator(".js-plotly-plot")).to_be_visible(timeout=ANALYZE_TIMEOUT_MS)
+    # One stacked bar per period and emotion, drawn; the legend names the seven in Chinese.
+    expect(chart.locator(".trace.bars .point").first).to_be_attached()
+    legend = chart.locator(".legend .legendtext")
+    expect(legend).to_have_count(7)
+    assert legend.all_text_contents() == list("喜怒哀惧惊恶无")
+    expect(chart.locator(".gtitle")).to_have_text(t("posts.emotions.title", "zh"))
+    expect(app.get_by_text(text_pattern("posts.emotions.caption", unread=None))).to_be_visible()
+    assert exceptions_on(app) == []
+    chart.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    chart.screenshot(path=str(ARTIFACTS / "posts-emotions-chart.png"))
+    screenshot(app, "posts-emotions")
