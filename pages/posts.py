@@ -237,7 +237,8 @@ def _results(corpus: ca.CorpusAnalysis) -> None:
     st.caption(captions.formulas_caption(total, options.model, corpus.band(), lang))
     source = st.session_state[SOURCE_KEY]
     report_panel("report_posts", lambda lang, start, end: posts_brief(corpus, name=source["filename"], sha256=source["sha"],
-                 lang=lang, freq=freq, start=start, end=end), stem=source["sha"][:12],
+                 lang=lang, freq=freq, start=start, end=end, reviews=posts_review.review_trail(source, corpus)),
+                 stem=source["sha"][:12],
                  span=(span.first.date(), span.last.date()) if span else None)  # fmt: skip
     if weighted:
         st.caption(tr("posts.weighted_caption"))

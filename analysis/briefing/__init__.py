@@ -10,7 +10,8 @@ Three kinds, each a `Brief` (analysis.briefing.model) built from stored analyses
   coordinated posting, most negative and positive posts, entities).
 
 Formats (`analysis.briefing.render`, `analysis.briefing.pdf`): HTML (one offline file, Plotly's
-JavaScript inlined once), PDF (headless Chromium, A4, page numbers), Markdown (no charts). The
+JavaScript inlined once), PDF (headless Chromium, one per process and kept warm, charts as SVG,
+A4, page numbers), Markdown (no charts). The
 layout is Jinja2 templates in analysis/data/report_templates/. Text is template sentences filled
 with computed figures (analysis/data/i18n/report.json); every quoted sentence carries its id
 (`A3·#12`: article 3, sentence 12; posts by file row). `write_atomic` writes all or nothing.
@@ -34,12 +35,11 @@ def render(brief: Brief, fmt: ReportFormat) -> bytes:
     """The brief in one format, as the bytes of the file."""
     if fmt == "md":
         return render_markdown(brief).encode("utf-8")
-    html = render_html(brief)
     if fmt == "html":
-        return html.encode("utf-8")
-    from analysis.briefing.pdf import html_to_pdf  # Playwright only when a PDF is asked for
+        return render_html(brief).encode("utf-8")
+    from analysis.briefing.pdf import brief_to_pdf  # Playwright only when a PDF is asked for
 
-    return html_to_pdf(html, brief.lang)
+    return brief_to_pdf(brief)
 
 
 def report_filename(brief: Brief, fmt: ReportFormat, stem: str | None = None) -> str:

@@ -1,65 +1,45 @@
-"""A brief's HTML printed to PDF by headless Chromium (Playwright's `page.pdf`): A4, page numbers
-in the footer, charts drawn as SVG (vector in the PDF), text selectable and searchable in
-Chinese (the CJK font stack of analysis.briefing.model). Where Chromium or Playwright is missing,
-`BriefError` (code chromium_missing) says how to install them; the HTML needs neither.
+"""A brief printed to PDF by headless Chromium (Playwright's `page.pdf`): A4, page numbers in the
+footer, charts as vector SVG, text selectable and searchable in Chinese (the CJK font stack of
+analysis.briefing.model; Han characters as themselves by analysis.briefing.hanfix). Where
+Chromium or Playwright is missing, `BriefError` (code chromium_missing) says how to install them;
+the HTML needs neither.
 
-The browser: $OPINION_LENS_CHROMIUM, else the distribution's Chromium (/usr/bin/chromium, …),
-else Playwright's own download (`playwright install chromium`). Every request the page makes is
-refused: a brief is drawn from what it carries.
+`brief_to_pdf`, the fast path, in the process's shared Chromium (analysis.briefing.chromium):
+1. the brief's charts are drawn as SVG by Plotly in the chart page, which keeps Plotly loaded
+   between reports (`Plotly.toImage`, awaited: no fixed sleeps, no "drawn yet?" polling);
+2. the brief's HTML is rendered with those SVGs in place of the interactive charts and no
+   script at all, and printed in a fresh context with JavaScript off and every request refused;
+3. the text fix patches the PDF's font tables (an incremental update, milliseconds).
+
+`html_to_pdf` prints any HTML, its scripts run (an interactive brief waits for its charts).
 """
 
 from __future__ import annotations
 
-import io
-import os
-import re
-import shutil
-import unicodedata
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+import time
+from collections.abc import Callable
 from typing import Any
 
+from analysis.briefing.chromium import (
+    CHROMIUM_ENV,
+    INSTALL_HINT,
+    Chromium,
+    Running,
+    chromium_path,
+    pdf_unavailable,
+    shared,
+)
+from analysis.briefing.hanfix import fix_cmap, fix_han_text, fix_han_text_rewrite
+from analysis.briefing.model import CJK_FONT_STACK, Brief
 from analysis.briefing.output import BriefError
-from analysis.briefing.render import CHART_WIDTH
+from analysis.briefing.render import CHART_WIDTH, chart_size, figure_json, render_print_html
 from analysis.i18n import t
 
-CHROMIUM_ENV = "OPINION_LENS_CHROMIUM"
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-INSTALL_HINT = (
-    "pip install playwright, then `playwright install chromium` (or apt-get install chromium "
-    "fonts-noto-cjk, or set $OPINION_LENS_CHROMIUM to a Chromium binary)"
-)
-CHART_TIMEOUT_MS = 20_000
+CHART_TIMEOUT_MS = 30_000
 MARGIN: Any = {"top": "14mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
+CHART_PAGE = "charts"
 
-
-def chromium_path() -> str | None:
-    """A Chromium binary to drive, or None (then Playwright's own download may still exist)."""
-    configured = os.environ.get(CHROMIUM_ENV)
-    if configured:
-        return configured if Path(configured).exists() else None
-    for candidate in CHROMIUM_CANDIDATES:
-        if Path(candidate).exists():
-            return candidate
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    return found
-
-
-def pdf_unavailable() -> str | None:
-    """Why no PDF can be made here (with how to fix it), or None when it can."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return f"Playwright is not installed: {INSTALL_HINT}"
-    if chromium_path() is None and not _playwright_chromium():
-        return f"no Chromium found: {INSTALL_HINT}"
-    return None
-
-
-def _playwright_chromium() -> bool:
-    home = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
-    return any(home.glob("chromium*")) if home.exists() else False
+Stages = dict[str, float]  # stage name -> seconds, filled in when asked for (the benchmark)
 
 
 def _footer(lang: str) -> str:
@@ -72,164 +52,164 @@ def _footer(lang: str) -> str:
     )
 
 
-def _print(html: str, lang: str) -> bytes:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as p:
-            path = chromium_path()
-            browser = (
-                p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS) if path else p.chromium.launch()
-            )
-            try:
-                context = browser.new_context(viewport={"width": CHART_WIDTH, "height": 1000})
-                page = context.new_page()
-                page.route("**/*", lambda route: route.abort())  # offline: nothing leaves the page
-                page.set_content(html, wait_until="load")
-                page.wait_for_function(
-                    "document.documentElement.dataset.charts !== 'pending'", timeout=CHART_TIMEOUT_MS
-                )
-                page.emulate_media(media="print")
-                return fix_han_text(
-                    page.pdf(
-                        format="A4",
-                        print_background=True,
-                        display_header_footer=True,
-                        header_template="<span></span>",
-                        footer_template=_footer(lang),
-                        margin=MARGIN,
-                    )
-                )
-            finally:
-                browser.close()
-    except PlaywrightError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if "Executable doesn't exist" in str(exc):
-            raise BriefError(f"no Chromium found: {INSTALL_HINT}", code="chromium_missing") from None
-        raise BriefError(f"Chromium could not print the report: {first}", code="pdf_failed") from None
+def _pdf_options(lang: str) -> dict[str, Any]:
+    return {
+        "format": "A4",
+        "print_background": True,
+        "display_header_footer": True,
+        "header_template": "<span></span>",
+        "footer_template": _footer(lang),
+        "margin": MARGIN,
+    }
 
 
-def html_to_pdf(html: str, lang: str = "zh") -> bytes:
-    """Print a brief's HTML to PDF bytes. Runs in a worker thread: Playwright's sync API refuses
-    a thread with a running event loop (the Streamlit server's, a notebook's)."""
+def _chart_page(running: Running) -> Any:
+    """The page that draws charts: Plotly's bundle loaded once per browser, requests refused."""
+    page = running.pages.get(CHART_PAGE)
+    if page is None or page.is_closed():
+        from plotly.offline import get_plotlyjs
+
+        page = running.browser.new_context().new_page()
+        page.route("**/*", lambda route: route.abort())
+        page.set_content(
+            '<!DOCTYPE html><html><head><meta charset="utf-8">'
+            f"<style>body {{ font-family: {CJK_FONT_STACK}; }}</style>"
+            f"<script>{get_plotlyjs()}</script></head><body></body></html>",
+            wait_until="load",
+        )
+        page.wait_for_function("typeof Plotly !== 'undefined'", timeout=CHART_TIMEOUT_MS)
+        running.pages[CHART_PAGE] = page
+    return page
+
+
+_DRAW = """async (figures) => {
+  const out = {};
+  for (const [id, f] of Object.entries(figures)) {
+    out[id] = await Plotly.toImage({data: f.figure.data, layout: f.figure.layout},
+      {format: "svg", width: f.width, height: f.height, imageDataOnly: true});
+  }
+  return out;
+}"""
+
+
+def warm_up(chromium: Chromium | None = None) -> None:
+    """Start the browser and load Plotly into the chart page now, without waiting, so that a PDF
+    asked for next finds them ready (a CLI run starts them while it loads the analysis; the app
+    when PDF is chosen). Nothing happens where no PDF can be made; a failure here is met again,
+    and reported, by the PDF itself."""
+    if pdf_unavailable() is None:
+        (chromium or shared()).submit(_chart_page)
+
+
+def draw_svgs(figures: dict[str, dict[str, Any]], chromium: Chromium | None = None) -> dict[str, str]:
+    """Each figure (id -> {figure, width, height}) drawn as an SVG document by Plotly."""
+    if not figures:
+        return {}
+
+    def job(running: Running) -> dict[str, str]:
+        drawn: dict[str, str] = _chart_page(running).evaluate(_DRAW, figures)
+        return drawn
+
+    svgs = (chromium or shared()).call(job)
+    for id_, svg in svgs.items():
+        if not (isinstance(svg, str) and svg.startswith("<svg")):
+            raise BriefError(f"chart {id_} was not drawn", code="pdf_failed")
+    return svgs
+
+
+def print_static(html: str, lang: str, chromium: Chromium | None = None) -> bytes:
+    """Print HTML that needs no script (JavaScript off, every request refused); raw PDF bytes."""
+
+    def job(running: Running) -> bytes:
+        context = running.browser.new_context(
+            java_script_enabled=False, viewport={"width": CHART_WIDTH, "height": 1000}
+        )
+        try:
+            page = context.new_page()
+            page.route("**/*", lambda route: route.abort())
+            page.set_content(html, wait_until="load")
+            data: bytes = page.pdf(**_pdf_options(lang))
+            return data
+        finally:
+            context.close()
+
+    return (chromium or shared()).call(job)
+
+
+def brief_to_pdf(brief: Brief, *, chromium: Chromium | None = None, stages: Stages | None = None) -> bytes:
+    """The brief as PDF bytes (the fast path in the module's docstring). `chromium`: another
+    browser than the process's shared one; `stages`: filled with each stage's seconds."""
     why = pdf_unavailable()
     if why is not None:
         raise BriefError(why, code="chromium_missing")
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_print, html, lang).result()
+    times: Stages = stages if stages is not None else {}
+    began = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal began
+        now = time.perf_counter()
+        times[name] = now - began
+        began = now
+
+    figures = {
+        c.id: {"figure": figure_json(c), "width": w, "height": h}
+        for c in brief.charts
+        for w, h in [chart_size(c)]
+    }
+    lap("figures")
+    svgs = draw_svgs(figures, chromium)
+    lap("charts")
+    html = render_print_html(brief, svgs)
+    lap("html")
+    raw = print_static(html, brief.lang, chromium)
+    lap("print")
+    fixed = fix_han_text(raw)
+    lap("text_fix")
+    return fixed
 
 
-# -- text extraction: Han characters as themselves ----------------------------------------------------
-# CJK fonts (Noto Sans CJK among them) draw a Kangxi radical and its unified ideograph with one
-# glyph; Chromium's PDF then maps that glyph back to the radical (⼩ U+2F29 for 小 U+5C0F), so the
-# PDF looks right but its text does not search or copy as written. We map every such code point of
-# every ToUnicode table to its unified ideograph (NFKC: exactly that mapping for these blocks).
-_RADICAL_BLOCKS = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
-_HEX = re.compile(r"<([0-9A-Fa-f]+)>")
+def html_to_pdf(
+    html: str,
+    lang: str = "zh",
+    *,
+    chromium: Chromium | None = None,
+    fix: Callable[[bytes], bytes] = fix_han_text,
+) -> bytes:
+    """Print any HTML to PDF bytes, its scripts run; an interactive brief (`render_html`) is
+    printed once its charts are drawn (`data-charts` no longer `pending`). Slower than
+    `brief_to_pdf`: the page loads Plotly's bundle itself. `fix`: the text fix applied."""
+    why = pdf_unavailable()
+    if why is not None:
+        raise BriefError(why, code="chromium_missing")
+
+    def job(running: Running) -> bytes:
+        context = running.browser.new_context(viewport={"width": CHART_WIDTH, "height": 1000})
+        try:
+            page = context.new_page()
+            page.route("**/*", lambda route: route.abort())
+            page.set_content(html, wait_until="load")
+            page.wait_for_function(
+                "(document.documentElement.dataset.charts || 'none') !== 'pending'", timeout=CHART_TIMEOUT_MS
+            )
+            data: bytes = page.pdf(**_pdf_options(lang))
+            return data
+        finally:
+            context.close()
+
+    return fix((chromium or shared()).call(job))
 
 
-def _is_radical(ch: str) -> bool:
-    return any(lo <= ord(ch) <= hi for lo, hi in _RADICAL_BLOCKS)
-
-
-def _decode_utf16(hexes: str) -> str:
-    return bytes.fromhex(hexes).decode("utf-16-be", errors="surrogatepass")
-
-
-def _encode_utf16(text: str) -> str:
-    return text.encode("utf-16-be", errors="surrogatepass").hex().upper()
-
-
-# The simplified radicals (CJK Radicals Supplement) have no NFKC mapping; the characters they are
-# drawn as in Chinese fonts:
-_SIMPLIFIED = dict(
-    zip(
-        "⺰⻅⻆⻈⻉⻋⻐⻓⻔⻙⻚⻛⻜⻠⻢⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
-        "纟见角讠贝车钅长门韦页风飞饣马鱼鸟卤麦黄黾齐齿龙龟",
-        strict=True,
-    )
-)
-
-
-def _unified(text: str) -> str:
-    return "".join(
-        _SIMPLIFIED.get(ch) or unicodedata.normalize("NFKC", ch) if _is_radical(ch) else ch for ch in text
-    )
-
-
-def fix_cmap(cmap: str) -> str:
-    """A ToUnicode CMap with radical and compatibility code points mapped to unified ideographs
-    (ranges expanded to single mappings where they cover one); unchanged when it has none."""
-    mappings: list[tuple[str, str]] = []  # (source code hex, destination text)
-    changed = False
-    for block in re.finditer(r"beginbfchar(.*?)endbfchar", cmap, re.S):
-        tokens = _HEX.findall(block.group(1))
-        for src, dst in zip(tokens[::2], tokens[1::2], strict=False):
-            mappings.append((src, _decode_utf16(dst)))
-    for block in re.finditer(r"beginbfrange(.*?)endbfrange", cmap, re.S):
-        for line in block.group(1).strip().splitlines():
-            tokens = _HEX.findall(line)
-            if len(tokens) < 3:
-                continue
-            lo, hi, width = int(tokens[0], 16), int(tokens[1], 16), len(tokens[0])
-            if "[" in line:  # an array of destinations
-                dests = [_decode_utf16(x) for x in tokens[2:]]
-            else:
-                start = _decode_utf16(tokens[2])
-                dests = [start[:-1] + chr(ord(start[-1]) + i) for i in range(hi - lo + 1)]
-            mappings += [(f"{lo + i:0{width}X}", d) for i, d in enumerate(dests)]
-    fixed = [(src, _unified(dst)) for src, dst in mappings]
-    changed = any(a[1] != b[1] for a, b in zip(mappings, fixed, strict=True))
-    if not changed:
-        return cmap
-    body = re.sub(r"\d+\s+beginbfchar.*?endbfchar\s*", "", cmap, flags=re.S)
-    body = re.sub(r"\d+\s+beginbfrange.*?endbfrange\s*", "", body, flags=re.S)
-    blocks = []
-    for i in range(0, len(fixed), 100):
-        chunk = fixed[i : i + 100]
-        lines = "\n".join(f"<{src}> <{_encode_utf16(dst)}>" for src, dst in chunk)
-        blocks.append(f"{len(chunk)} beginbfchar\n{lines}\nendbfchar\n")
-    return body.replace("endcmap", "".join(blocks) + "endcmap", 1)
-
-
-def _to_unicode_streams(obj: Any, seen: set[int], out: list[Any]) -> None:
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
-    if isinstance(obj, IndirectObject):
-        key = obj.idnum
-        if key in seen:
-            return
-        seen.add(key)
-        obj = obj.get_object()
-    if isinstance(obj, DictionaryObject):
-        for k, v in obj.items():
-            if k == "/ToUnicode":
-                out.append(v.get_object())
-            elif k not in ("/Parent", "/P"):
-                _to_unicode_streams(v, seen, out)
-    elif isinstance(obj, ArrayObject):
-        for v in obj:
-            _to_unicode_streams(v, seen, out)
-
-
-def fix_han_text(pdf: bytes) -> bytes:
-    """The PDF with every font's ToUnicode table fixed by `fix_cmap` (pages, fonts and drawings)."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    streams: list[Any] = []
-    for page in writer.pages:
-        _to_unicode_streams(page.get("/Resources"), set(), streams)
-    changed = False
-    for stream in {id(s): s for s in streams}.values():
-        old = stream.get_data().decode("latin-1")
-        new = fix_cmap(old)
-        if new != old:
-            stream.set_data(new.encode("latin-1"))
-            changed = True
-    if not changed:
-        return pdf
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+__all__ = [
+    "CHROMIUM_ENV",
+    "INSTALL_HINT",
+    "brief_to_pdf",
+    "chromium_path",
+    "draw_svgs",
+    "fix_cmap",
+    "fix_han_text",
+    "fix_han_text_rewrite",
+    "html_to_pdf",
+    "pdf_unavailable",
+    "print_static",
+    "warm_up",
+]

@@ -1,5 +1,7 @@
 """The posts brief: a corpus over a chosen period (timeline, spikes with their explanations,
-coordinated posting, most negative and positive posts, entities), from `CorpusAnalysis` views.
+coordinated posting, most negative and positive posts, entities, and the analysts' reviews:
+reviewed against the model's figures), from `CorpusAnalysis` views and the corpus's review trail
+(analysis.review: `list_reviews(library, "corpus", id)`, applied by `apply_post_reviews`).
 
 A period is cut from the analysed corpus (its posts between two dates, ends included) and read
 through a `CorpusAnalysis` of those posts, so every figure is the Posts page's own computation.
@@ -8,7 +10,7 @@ Posts are quoted by their file row (`row 57`: the first data row is 1).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -35,6 +37,7 @@ from analysis.corpus.view import CorpusAnalysis
 from analysis.format import minute_text, nev_percent, prose_minus, share_percent
 from analysis.i18n import UiLang, t
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_counts
+from analysis.review import ReviewEntry, apply_post_reviews
 
 QUOTES = 5
 SPIKES = 8
@@ -246,6 +249,22 @@ def _entities(c: CorpusAnalysis, freq: str, lang: str) -> Section | None:
     return Section("entities", t("rep.sec.entities", lang), intro, table=Table(columns, rows))
 
 
+def _review(c: CorpusAnalysis, reviews: Iterable[ReviewEntry], lang: str) -> Section | None:
+    """The period's posts as the analysts labelled them beside the model's (as on the Posts
+    page, over the period's posts only); None when none of them was reviewed."""
+    view = apply_post_reviews(c.posts, reviews)
+    if not view.reviewed:
+        return None
+    rows = (
+        (t("rep.review.model", lang), *summary_cells(view.model)),
+        (t("rep.review.reviewed", lang), *summary_cells(view.reviewed_summary)),
+    )
+    intro = t("rep.review_intro_posts", lang, k=view.reviewed, n=len(c.posts), changed=view.changed)
+    return Section(
+        "review", t("rep.sec.review", lang), intro, table=Table(("", *summary_columns(lang)), rows)
+    )
+
+
 def posts_brief(
     corpus: CorpusAnalysis,
     *,
@@ -256,10 +275,12 @@ def posts_brief(
     start: date | None = None,
     end: date | None = None,
     components: dict[str, str] | None = None,
+    reviews: Iterable[ReviewEntry] = (),
     generated_at: datetime | None = None,
 ) -> Brief:
     """A corpus of posts over a period (`start`…`end`, whole days; None: open). `name` is the
-    file's; `sha256` the file's bytes; `components` the models per language (for the method)."""
+    file's; `sha256` the file's bytes; `components` the models per language (for the method);
+    `reviews` the corpus's review trail (a section sets the reviewed figures beside the model's)."""
     c = period_corpus(corpus, start, end)
     total = c.summary(freq)
     span = c.span()
@@ -282,6 +303,7 @@ def posts_brief(
     )
     sections: list[Section | None] = [
         gauge,
+        _review(c, reviews, lang),
         _timeline(c, freq, lang),
         _spikes(c, freq, lang),
         _coordinated(c, lang),

@@ -5,6 +5,9 @@ HTML: Plotly's JavaScript is inlined once for all charts, gzip-compressed and ba
 (4.8 MB as is, 2 MB so), and unpacked by the browser (`DecompressionStream`) before the charts
 are drawn; each chart's figure is JSON in its own `<script type="application/json">`. Autoescape
 is on: article and post text is always escaped. Markdown leaves the charts out.
+
+For print (`render_print_html`, analysis.briefing.pdf) the same template takes the charts
+already drawn as SVG by Plotly and carries no script.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from analysis.briefing.model import CJK_FONT_STACK, Brief, Chart
 from analysis.i18n import t
@@ -25,6 +29,7 @@ from analysis.lazy import once
 TEMPLATE_DIR = "report_templates"
 DEFAULT_HEIGHT = 380  # px, for a figure that sets none
 CHART_WIDTH = 680  # px: the A4 text width at 96 dpi (210 mm less two 15 mm margins)
+CHART_GAP = 8  # px between two half-width charts (brief.css: .charts gap)
 
 
 @once
@@ -68,6 +73,12 @@ def figure_json(chart: Chart) -> dict[str, Any]:
     return json.loads(fig.to_json())
 
 
+def chart_size(chart: Chart) -> tuple[int, int]:
+    """The chart's width and height in px on the printed page (half width beside a neighbour)."""
+    height = chart.figure.layout.height or DEFAULT_HEIGHT
+    return ((CHART_WIDTH - CHART_GAP) // 2 if chart.half else CHART_WIDTH), int(height)
+
+
 def _strings(lang: str) -> dict[str, str]:
     keys = [
         "rep.headline",
@@ -106,6 +117,24 @@ def render_html(brief: Brief) -> str:
         figures=figures,
         plotly_js=plotly_js_gzip_b64() if figures else "",
         chart_width=CHART_WIDTH,
+        images={},
+    )
+
+
+def render_print_html(brief: Brief, svgs: dict[str, str]) -> str:
+    """The brief's HTML for print: each chart the SVG document Plotly drew for it (chart id ->
+    markup, from `Plotly.toImage`), no script. The SVG is the browser's own serialisation of the
+    figure (its text escaped by the serialiser), and the page is printed with JavaScript off."""
+    missing = [c.id for c in brief.charts if c.id not in svgs]
+    if missing:
+        raise ValueError(f"no SVG for charts {missing}")
+    template = environment().get_template("brief.html.j2")
+    return template.render(
+        **_context(brief),
+        figures={},
+        plotly_js="",
+        chart_width=CHART_WIDTH,
+        images={k: markupsafe.Markup(v) for k, v in svgs.items()},
     )
 
 

@@ -57,6 +57,14 @@ def emit(brief: Brief, fmt: ReportFormat, out: str | None) -> int:
     return 0
 
 
+def warm_up(fmt: ReportFormat) -> None:
+    """For a PDF, start Chromium (and Plotly in it) while the analysis is loaded."""
+    if fmt == "pdf":
+        from analysis.briefing.pdf import warm_up as start_chromium
+
+        start_chromium()
+
+
 def _scorer(model: str, library: Library | None) -> Scorer:
     from analysis.sentiment import Scorer
 
@@ -127,6 +135,7 @@ def run_report_article(
         data, name = read_input_bytes(file)
         doc = read_document(data, filename=name)
         meta = merge_metadata(doc)
+        warm_up(fmt_)
         scorer = _scorer(model, None)
         a = analyse(doc.text, scorer, title=meta.title, source=meta.source, published_at=meta.published_at)
         brief = article_brief(a, lang=lang, entities=_entities(a, scorer, ()))
@@ -140,6 +149,7 @@ def run_report_article(
         raise BriefError(
             f"no article #{article_id} in the library (see `library list`)", code="unknown_article"
         ) from None
+    warm_up(fmt_)
     scorer = _scorer(model, library)
     a = _record_analysis(library, record, scorer)
     review = _review(library, article_id, a)
@@ -191,6 +201,7 @@ def run_report_compare(
     fmt_ = output_format(fmt, out)
     library, aliases = _library()
     records, left_out = pick_articles(library.list_articles(), ids, first, last)
+    warm_up(fmt_)
     scorer = _scorer(model, library)
     items = [(r, _record_analysis(library, r, scorer)) for r in records]
     entities = {r.id: _entities(a, scorer, aliases) for r, a in items}
@@ -223,8 +234,10 @@ def run_report_posts(
     from analysis.corpus.ingest import ColumnMapping, detect_mapping, read_table
     from analysis.corpus.pipeline import CorpusOptions, options_with, validate_options
     from analysis.corpus.view import CorpusAnalysis
+    from analysis.review import ReviewEntry, list_reviews
 
     first, last = dates_in([start, end])
+    reviews: list[ReviewEntry]
     fmt_ = output_format(fmt, out)
     if corpus_id is not None:
         library, _ = _library()
@@ -233,9 +246,11 @@ def run_report_posts(
             data = library.get_corpus_data(corpus_id)
         except OpinionLensError:
             raise BriefError(f"no corpus #{corpus_id} in the library", code="unknown_corpus") from None
+        reviews = list_reviews(library, "corpus", corpus_id)
         name = record.filename
         options = CorpusOptions.from_stored(record.mapping)
     elif path is not None:
+        reviews = []  # a file outside the library has no reviews
         data, filename = read_input_bytes(path)
         name = filename or "stdin"
         options = None
@@ -256,7 +271,10 @@ def run_report_posts(
     if not options.mapping.time:
         raise BriefError("the posts have no time column: name it with --time-column", code="no_time_column")
     options = validate_options(options_with(options, model=model), [str(c) for c in frame.columns], freq=freq)
+    warm_up(fmt_)
     corpus = CorpusAnalysis.run(frame, options)
     sha = hashlib.sha256(data).hexdigest()
-    brief = posts_brief(corpus, name=name, sha256=sha, lang=lang, freq=freq, start=first, end=last)
+    brief = posts_brief(
+        corpus, name=name, sha256=sha, lang=lang, freq=freq, start=first, end=last, reviews=reviews
+    )
     return emit(brief, fmt_, out)

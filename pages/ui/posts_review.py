@@ -24,6 +24,7 @@ from analysis.errors import OpinionLensError
 from analysis.review import (
     LABELS,
     MAX_BULK,
+    ReviewEntry,
     apply_post_reviews,
     check_change,
     list_reviews,
@@ -54,6 +55,16 @@ def corpus_id(source: dict[str, Any], corpus: CorpusAnalysis, *, create: bool) -
         rows=corpus.report.rows_read,
     )  # fmt: skip
     return record.id
+
+
+def review_trail(source: dict[str, Any], corpus: CorpusAnalysis) -> list[ReviewEntry]:
+    """The corpus's review trail, for its brief (empty when it is not in the library or the
+    library cannot be read: the brief then has no review section)."""
+    try:
+        cid = corpus_id(source, corpus, create=False)
+        return list_reviews(get_library(), "corpus", cid) if cid is not None else []
+    except OpinionLensError:
+        return []
 
 
 def section(source: dict[str, Any], corpus: CorpusAnalysis, freq: str, period: pd.Timestamp) -> None:

@@ -38,11 +38,12 @@ def report_panel(key: str, build: Build, *, stem: str, span: tuple[date, date] |
             start = c[0].date_input(tr("rep.period_from"), span[0], span[0], span[1], key=f"{key}_from")
             end = c[1].date_input(tr("rep.period_to"), span[1], span[0], span[1], key=f"{key}_to")
         if fmt == "pdf":
-            from analysis.briefing.pdf import pdf_unavailable
+            from analysis.briefing.pdf import pdf_unavailable, warm_up
 
             if (why := pdf_unavailable()) is not None:
                 st.info(tr("rep.pdf_missing", how=why), icon=":material/picture_as_pdf:")
                 return
+            warm_up()  # the server's one Chromium, started while the analyst picks the rest
         made = f"_{key}_file"
         if st.button(tr("rep.make"), key=f"{key}_make", type="primary", icon=":material/description:"):
             began = time.monotonic()

@@ -93,3 +93,40 @@ def test_pdf_text_is_searchable(lang: str) -> None:
     assert "小米的口碑很好。" in flat
     assert not [c for c in text if any(lo <= ord(c) <= hi for lo, hi in RADICALS)]  # no look-alike radicals
     assert ("第 1 / " if lang == "zh" else "Page 1 of ") in text
+
+
+def test_pdfs_from_threads_share_one_warm_chromium() -> None:
+    """Three kinds of brief asked for at once: one browser launch, every PDF whole (A4, its
+    title, charts as vector text, no look-alike radicals)."""
+    import threading
+
+    import pypdf
+
+    from analysis.briefing.chromium import Chromium
+    from analysis.briefing.pdf import brief_to_pdf, pdf_unavailable
+
+    if (why := pdf_unavailable()) is not None:
+        pytest.skip(why)
+    briefs = _briefs("zh")
+    chromium = Chromium()
+    made: dict[str, bytes] = {}
+    try:
+        threads = [
+            threading.Thread(target=lambda k=k, b=b: made.__setitem__(k, brief_to_pdf(b, chromium=chromium)))
+            for k, b in briefs.items()
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(180)
+        assert chromium.launches == 1 and sorted(made) == sorted(briefs)
+    finally:
+        chromium.close()
+    for kind, pdf in made.items():
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        box = reader.pages[0].mediabox
+        assert abs(float(box.width) - 595) < 2 and abs(float(box.height) - 842) < 2, kind  # A4
+        text = "".join(p.extract_text() for p in reader.pages)
+        assert briefs[kind].title.replace(" ", "")[:10] in text.replace("\n", "").replace(" ", ""), kind
+        assert not [c for c in text if any(lo <= ord(c) <= hi for lo, hi in RADICALS)], kind
+        assert "/Subtype /Image" not in pdf.decode("latin-1"), kind  # charts drawn as vectors
