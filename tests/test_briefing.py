@@ -201,3 +201,15 @@ def test_cli_bad_input_is_one_line_and_no_file(
     assert "no posts in the period" in capsys.readouterr().err
     assert main(["report", "article", "--file", str(csv), "--format", "pdf"]) == 3  # a PDF needs --out
     assert not any(p.name.startswith(("r.html", ".r.html")) for p in tmp_path.iterdir())
+
+
+def test_posts_brief_has_the_emotion_mix_of_every_post() -> None:
+    from analysis.briefing.posts import posts_brief
+
+    corpus = _corpus()
+    assert corpus.has_emotions()  # the corpus reads each post's emotion by default (fast tier)
+    b = posts_brief(corpus, name="posts.csv", lang="en", freq="H")
+    section = b.section("emotions")
+    assert [c.id for c in section.charts] == ["emotions", "emotions_per_period"]
+    row = section.table.rows[0]
+    assert row[1] == "40"  # n: every post of the period has a reading (all are Chinese text)

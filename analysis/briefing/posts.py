@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from analysis.briefing.articles import emotion_intro, emotion_table
 from analysis.briefing.model import (
     Brief,
     Chart,
@@ -31,9 +32,12 @@ from analysis.briefing.model import (
     summary_columns,
 )
 from analysis.briefing.output import BriefError
-from analysis.charts import label_shares, nev_gauge
+from analysis.charts import emotion_mix_bars, label_shares, nev_gauge
 from analysis.corpus.captions import SPIKE_RULE_FIELDS
+from analysis.corpus.charts import emotion_figure
+from analysis.corpus.scoring import EMOTION_COLUMN
 from analysis.corpus.view import CorpusAnalysis
+from analysis.emotion import mix_from_labels
 from analysis.format import minute_text, nev_percent, prose_minus, share_percent
 from analysis.i18n import UiLang, t
 from analysis.metrics import NEV_FORMULA, NEV_POLAR_FORMULA, summarize_counts
@@ -249,6 +253,24 @@ def _entities(c: CorpusAnalysis, freq: str, lang: str) -> Section | None:
     return Section("entities", t("rep.sec.entities", lang), intro, table=Table(columns, rows))
 
 
+def _emotions(c: CorpusAnalysis, freq: str, lang: str) -> Section | None:
+    """The emotion mix of the period's posts (fast tier), with each emotion's share per period."""
+    if not c.has_emotions():
+        return None
+    mix = mix_from_labels(c.posts[EMOTION_COLUMN])
+    rows = [(t("rep.emotions_all_posts", lang), mix)]
+    return Section(
+        "emotions",
+        t("rep.sec.emotions", lang),
+        emotion_intro(mix, lang),
+        charts=(
+            Chart("emotions", emotion_mix_bars(rows, lang)),
+            Chart("emotions_per_period", emotion_figure(c.timeline(freq), freq, ui(lang))),
+        ),
+        table=emotion_table(rows, lang),
+    )
+
+
 def _review(c: CorpusAnalysis, reviews: Iterable[ReviewEntry], lang: str) -> Section | None:
     """The period's posts as the analysts labelled them beside the model's (as on the Posts
     page, over the period's posts only); None when none of them was reviewed."""
@@ -309,6 +331,7 @@ def posts_brief(
         _coordinated(c, lang),
         _quotes(c, "negative", "negative", lang),
         _quotes(c, "positive", "positive", lang),
+        _emotions(c, freq, lang),
         _entities(c, freq, lang),
     ]
     options = c.options
