@@ -296,13 +296,13 @@ def stated_rows(a: ArticleAnalysis, lang: str, article_id: int | None) -> list[t
 
 
 def stated_section(a: ArticleAnalysis, lang: str, article_id: int | None) -> Section:
-    rows = stated_rows(a, lang, article_id)
-    columns = (
-        t("rep.col.measure", lang),
-        t("rep.col.stated", lang),
-        t("rep.col.computed", lang),
-        t("rep.col.stated_at", lang),
-    )
+    return stated_table_section(stated_rows(a, lang, article_id), lang)
+
+
+def stated_table_section(rows: Sequence[tuple[str, ...]], lang: str, *, by_article: bool = False) -> Section:
+    """Stated versus computed, one row per figure (with the article's id first when `by_article`)."""
+    keys = (*(("article",) if by_article else ()), "measure", "stated", "computed", "stated_at")
+    columns = tuple(t(f"rep.col.{k}", lang) for k in keys)
     return Section(
         "stated",
         t("rep.sec.stated", lang),
@@ -517,16 +517,4 @@ def _compare_emotions(items: Sequence[tuple[ArticleRecord, ArticleAnalysis]], la
 
 def _compare_stated(items: Sequence[tuple[ArticleRecord, ArticleAnalysis]], lang: str) -> Section:
     rows = [(f"A{r.id}", *row) for r, a in items for row in stated_rows(a, lang, r.id)]
-    columns = (
-        t("rep.col.article", lang),
-        t("rep.col.measure", lang),
-        t("rep.col.stated", lang),
-        t("rep.col.computed", lang),
-        t("rep.col.stated_at", lang),
-    )
-    return Section(
-        "stated",
-        t("rep.sec.stated", lang),
-        t("rep.stated_intro", lang) if rows else t("rep.stated_none", lang),
-        table=Table(columns, tuple(rows)) if rows else None,
-    )
+    return stated_table_section(rows, lang, by_article=True)
