@@ -118,7 +118,7 @@ def test_override_sentence_2_changes_the_reviewed_nev_and_the_csv_has_both_label
 
         # The Method page measures the model on these two corrections.
         go_to_page(page, "method")
-        heading = page.get_by_role("heading", name=t("me.rv", LANG))
+        heading = page.get_by_role("heading", name=t("me.rv", LANG), exact=True)  # not the emotion one
         heading.scroll_into_view_if_needed()
         expect(metric_value(page, t("me.rv_n", LANG))).to_have_text("2")
         expect(widget(page, "review_training_csv").locator("button")).to_be_visible()
