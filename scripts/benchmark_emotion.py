@@ -23,6 +23,7 @@ import argparse
 import json
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -138,12 +139,40 @@ def _fmt_set(row: dict) -> str:
     return "  ".join(cells)
 
 
+def emotions_ab(rounds: int = 3) -> dict:
+    """The same 60-sentence article from process launch with and without emotions, alternating in
+    one run (what emotions add to an article, the load of the machine cancelling out)."""
+    from benchmark_sentiment import _hash_order, load_set
+
+    from analysis.sentences import split_sentences
+
+    test = load_set("zh_bdci2019_news").query("split == 'test'")["text"].tolist()
+    sentences: list[str] = []
+    for text in (test[i] for i in _hash_order(test)):
+        sentences += [
+            x if x[-1] in "。！？!?" else x + "。" for x in split_sentences(text) if 8 <= len(x) <= 80
+        ]
+        if len(sentences) >= 60:
+            break
+    article = "\n\n".join("".join(sentences[i : i + 3]) for i in range(0, 60, 3))
+    code = "import sys\nfrom analysis.pipeline import analyze_text\nanalyze_text(sys.stdin.read(), emotions={})\n"
+    runs: dict[str, list[float]] = {"with": [], "without": []}
+    for _ in range(rounds):
+        for name, flag in (("without", False), ("with", True)):
+            t0 = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-c", code.format(flag)], input=article, text=True, cwd=ROOT, check=True
+            )
+            runs[name].append(round(time.perf_counter() - t0, 2))
+    return {k: {"runs_s": v, "median_s": float(np.median(v))} for k, v in runs.items()}
+
+
 def speed() -> dict:
     """A 60-sentence Chinese article with emotions, from process launch (benchmark_sentiment's
     article); fast-tier posts per second on one core; memory with both heads loaded."""
     from benchmark_sentiment import accurate_speed
 
-    out = {"article": accurate_speed()}
+    out = {"article": accurate_speed(), "article_ab": emotions_ab()}
     code = (
         "import os, time, resource\n"
         "os.environ['OMP_NUM_THREADS'] = '1'\n"
@@ -232,6 +261,15 @@ def card_tables(card: dict) -> str:
             "",
             f"- 60-sentence Chinese article, sentiment and emotions, from process launch: "
             f"{sp['article']['fresh_process_s']} s ({sp['article']['import_to_result_s']} s import to result)",
+            *(
+                [
+                    f"- the same article alternately with and without emotions (medians of "
+                    f"{len(sp['article_ab']['with']['runs_s'])}): {sp['article_ab']['with']['median_s']} s with, "
+                    f"{sp['article_ab']['without']['median_s']} s without"
+                ]
+                if "article_ab" in sp
+                else []
+            ),
             f"- fast emotion tier, one core: {sp['fast_posts_per_s_one_core']:,} posts/s "
             f"(peak {sp['fast_peak_rss_mb']} MB for 200,000 posts)",
             f"- a process with the sample analysed and all four emotion heads loaded: "
