@@ -183,7 +183,10 @@ class HashedEmotionModel:
         if n_buckets & (n_buckets - 1) or weights.ndim != 2 or weights.shape[1] != K:
             raise EmotionModelError(f"{name}: weights must be (2^k, {K}), got {weights.shape}")
         self.name, self.version, self.lang = name, version, lang
-        self.weights = np.ascontiguousarray(weights, dtype=np.float32)
+        # float16 as stored (every product is taken in float64, where float16 values are exact):
+        # half the memory of float32 in a server that has 600 MB.
+        dtype = np.float16 if weights.dtype == np.float16 else np.float32
+        self.weights = np.ascontiguousarray(weights, dtype=dtype)
         self.bias = np.asarray(bias, np.float64)
         self.calibration = calibration
         self.metadata = metadata or {}

@@ -272,25 +272,22 @@ def zh_linear_many(texts: Sequence[str], tables: Sequence[np.ndarray]) -> list[n
     feature pass, each result identical to `zh_linear(texts, table)`.
 
     The features are hashed once, into the largest table's bucket count; a smaller power-of-two
-    table's bucket is the same hash's top bits (`_mix`), i.e. the large bucket shifted right. Each
-    block's occurrences are already grouped by text (rows ascend), so they are a CSR matrix as they
-    stand (no sort, no merging of repeated buckets) and one sparse product per block adds up every
-    column at once: per text and column, the same products summed in the same order as a
-    `np.bincount` per column, so the sums are the same to the bit."""
-    import scipy.sparse as sp  # lazy: only the run-time scoring path needs it
-
+    table's bucket is the same hash's top bits (`_mix`), i.e. the large bucket shifted right. Per
+    table and column the same products are summed in the same order as by `zh_linear`, so the
+    sums are the same to the bit."""
     n = len(texts)
     outs = [np.zeros((n, w.shape[1]), dtype=np.float64) for w in tables]
     if not n or not tables:
         return outs
     big = max(w.shape[0] for w in tables)
     shifts = [big.bit_length() - w.shape[0].bit_length() for w in tables]
-    indptr = np.zeros(n + 1, dtype=np.int64)
+    # One bincount per column, as zh_linear always did (numpy only: scipy.sparse would cost the
+    # server about 10 MB of its 600 MB budget).
     for row, bucket, value, _, _ in _zh_blocks(texts, big, spans=False):
-        np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
         for w, shift, out in zip(tables, shifts, outs, strict=True):
-            cols = bucket >> shift if shift else bucket
-            out += sp.csr_matrix((value, cols, indptr), shape=(n, w.shape[0])) @ w
+            gathered = w[bucket >> shift if shift else bucket]
+            for j in range(w.shape[1]):
+                out[:, j] += np.bincount(row, weights=value * gathered[:, j], minlength=n)
     return outs
 
 
