@@ -25,6 +25,7 @@ from analysis.briefing.model import (
     label_name,
     method_rows,
     now_text,
+    quotes_section,
     score_cell,
     sentence_ref,
     summary_cells,
@@ -104,13 +105,7 @@ def quote_section(
     quotes = tuple(
         quote(s, lang, article_id=aid, where=wheres[id(a)].get(s.position, "")) for s, aid, a in pool[:k]
     )
-    name = label_name(label, lang).lower()
-    intro = (
-        t("rep.quotes_intro", lang, k=len(quotes), total=len(pool), label=name)
-        if quotes
-        else t("rep.no_quotes", lang, label=name)
-    )
-    return Section(key, t(f"rep.sec.{key}", lang), intro, quotes=quotes)
+    return quotes_section(key, label, quotes, len(pool), lang)
 
 
 # -- sections of one article -------------------------------------------------------------------------

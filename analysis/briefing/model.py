@@ -229,6 +229,25 @@ def method_rows(model: ModelInfo, lang: str, *, sha256: str | None) -> list[tupl
     return rows
 
 
+def quotes_section(
+    key: str,
+    label: str,
+    quotes: tuple[Quote, ...],
+    total: int,
+    lang: str,
+    *,
+    intro_key: str = "rep.quotes_intro",
+) -> Section:
+    """The section of the most negative (or positive) quotes: `quotes` of `total` candidates."""
+    name = label_name(label, lang).lower()
+    intro = (
+        t(intro_key, lang, k=len(quotes), total=total, label=name)
+        if quotes
+        else t("rep.no_quotes", lang, label=name)
+    )
+    return Section(key, t(f"rep.sec.{key}", lang), intro, quotes=quotes)
+
+
 def evidence_text(evidence: Sequence[Any]) -> str:
     return prose_minus(evidence_string(evidence, ", ")) if evidence else ""
 

@@ -27,6 +27,7 @@ from analysis.briefing.model import (
     label_name,
     now_text,
     post_ref,
+    quotes_section,
     score_cell,
     summary_cells,
     summary_columns,
@@ -99,13 +100,7 @@ def _quotes(c: CorpusAnalysis, key: str, label: str, lang: str) -> Section:
         Quote(**{**_post_quote(r, lang).__dict__, "evidence": prose_minus(ev)})
         for (_, r), ev in zip(chosen.iterrows(), evidence, strict=True)
     )
-    name = label_name(label, lang).lower()
-    intro = (
-        t("rep.posts_quotes_intro", lang, k=len(quotes), total=len(pool), label=name)
-        if quotes
-        else t("rep.no_quotes", lang, label=name)
-    )
-    return Section(key, t(f"rep.sec.{key}", lang), intro, quotes=quotes)
+    return quotes_section(key, label, quotes, len(pool), lang, intro_key="rep.posts_quotes_intro")
 
 
 def _timeline(c: CorpusAnalysis, freq: str, lang: str) -> Section:
