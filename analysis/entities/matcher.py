@@ -78,7 +78,7 @@ class Matcher:
                         node = node.setdefault(piece, {})
                     node.setdefault(_END, set()).add(tail)
         self.branches = {head: key + self._render(trie[key]) for head, key in heads.items()}
-        self.regex = re.compile("|".join(self.branches.values()) if self.branches else r"(?!x)x")
+        self._regex: re.Pattern[str] | None = None  # the whole table, compiled on first use
         self.first = np.zeros(0x110000, dtype=bool)
         self.first[[ord(h) for h in heads]] = True
         # first bigrams hashed into a bit table: a false hit only costs a failed regex match
@@ -109,6 +109,15 @@ class Matcher:
             return options[0]
         return "(?:" + "|".join(options) + ")"
 
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """Every alias in one pattern. Compiled on first use (about 1 s for the shipped table, on
+        a fresh server's first page otherwise): `scan` needs it only for tables with one-character
+        aliases. A race compiles the same pattern twice, harmlessly."""
+        if self._regex is None:
+            self._regex = re.compile("|".join(self.branches.values()) if self.branches else r"(?!x)x")
+        return self._regex
+
     def _pattern(self, head: str) -> re.Pattern[str]:
         rx = self._compiled.get(head)
         if rx is None:  # compiled on first use; a race compiles the same pattern twice, harmlessly
@@ -117,15 +126,18 @@ class Matcher:
 
     def scan(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, surface) of every leftmost-longest alias match in `text`."""
-        if self.short or len(text) < 64:
+        if self.short:
             return [(m.start(), m.end(), m.group()) for m in self.regex.finditer(text)]
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        candidates = np.flatnonzero(self.first[codes[:-1]])
-        pairs = (codes[candidates].astype(np.uint64) << np.uint64(21)) | codes[candidates + 1]
-        candidates = candidates[self.bigrams[self._slots(pairs)]]
+        if len(text) < 64:  # a sentence: a set lookup per character beats numpy's set-up
+            positions = [i for i, ch in enumerate(text[:-1]) if ch in self.branches]
+        else:
+            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            candidates = np.flatnonzero(self.first[codes[:-1]])
+            pairs = (codes[candidates].astype(np.uint64) << np.uint64(21)) | codes[candidates + 1]
+            positions = candidates[self.bigrams[self._slots(pairs)]].tolist()
         out: list[tuple[int, int, str]] = []
         end = 0
-        for pos in candidates.tolist():
+        for pos in positions:
             if pos < end:
                 continue
             m = self._pattern(text[pos]).match(text, pos)
