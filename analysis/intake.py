@@ -89,16 +89,15 @@ def save_draft(
     model: str = "default",
     scorer: Scorer | None = None,
     progress: Progress | None = None,
+    analysis: ArticleAnalysis | None = None,
 ) -> tuple[ArticleRecord, bool]:
     """Analyse the draft and store it with its sentiment summary; returns (ArticleRecord, created).
 
     With `use_draft_metadata` (the default) a field left None takes the draft's value; pass False
     to store exactly the given fields (the page does, so a cleared field stays cleared).
-    Already stored text is returned at once, without analysing it again.
+    Already stored text is returned at once, without analysing it again. `analysis`: the draft's
+    analysis when it is already known (the sample's ready one), stored as it is.
     """
-    from analysis.pipeline import analyze_text  # late: the pipeline loads models
-    from analysis.sentiment import Scorer
-
     if use_draft_metadata:
         title = title if title is not None else draft.title
         source = source if source is not None else draft.source
@@ -107,15 +106,19 @@ def save_draft(
     if existing is not None:
         return existing, False
     # The library keeps the accurate tier's sentence scores: the pages read them, never re-embed.
-    scorer = scorer or Scorer(model, workload="article", store=library)
-    analysis = analyze_text(
-        draft.text,
-        title=title,
-        source=source,
-        published_at=published_at,
-        scorer=scorer,
-        progress=progress,
-    )
+    if analysis is None:
+        from analysis.pipeline import analyze_text  # late: the pipeline loads models
+        from analysis.sentiment import Scorer
+
+        scorer = scorer or Scorer(model, workload="article", store=library)
+        analysis = analyze_text(
+            draft.text,
+            title=title,
+            source=source,
+            published_at=published_at,
+            scorer=scorer,
+            progress=progress,
+        )
     return library.add_article(
         draft.text,
         title=title,
@@ -207,7 +210,10 @@ def ensure_sample(library: Library, sample_path: Path, ready_scores: Path | None
     if existing is not None:
         return existing
     seed_ready_scores(library, draft.sha256, READY_SCORES_PATH if ready_scores is None else ready_scores)
-    record, _created = save_draft(library, draft)
+    ready = ready_analysis(
+        draft.text, title=draft.title, source=draft.source, published_at=draft.published_at
+    )
+    record, _created = save_draft(library, draft, analysis=ready)
     return record
 
 
@@ -265,3 +271,97 @@ def seed_ready_scores(library: Library, sha256: str, path: Path) -> int:
     for key, values in scores.items():
         library.put_sentence_scores(key, values)
     return sum(len(v) for v in scores.values())
+
+
+# -- the sample's ready analysis ----------------------------------------------------------------------
+READY_ANALYSIS_PATH = Path(__file__).resolve().parent / "data" / "sample_ready_analysis.pickle"
+
+
+def _records_digest() -> str:
+    # The pickle holds records of analysis.records: a changed layout there makes it unreadable or
+    # wrong, so it is only used with the records module it was written with.
+    import hashlib
+
+    from analysis import records
+
+    return hashlib.sha256(Path(records.__file__).read_bytes()).hexdigest()
+
+
+def _ready_key(
+    text: str, title: str | None, source: str | None, published_at: datetime | None, analysis_model: object
+) -> tuple[object, ...]:
+    import analysis
+
+    return (
+        analysis.__version__,
+        _records_digest(),
+        content_hash(text),
+        title,
+        source,
+        published_at,
+        analysis_model,
+    )
+
+
+def _current_models(langs: Sequence[str]) -> object:
+    """The model stamp an analysis of these languages gets now with the default model (loads
+    nothing heavy: the heads' files, not the encoder)."""
+    from dataclasses import replace
+
+    from analysis.emotion import EmotionReader
+    from analysis.sentiment import Scorer
+
+    scorer = Scorer("default", workload="article")
+    tier = "accurate" if scorer.is_accurate or scorer.note else "fast"
+    reader = EmotionReader(tier)  # type: ignore[arg-type]
+    return replace(scorer.info(langs), emotion_components=reader.components(langs), emotion_note=reader.note)
+
+
+def build_ready_analysis(sample_path: Path) -> bytes:
+    """The sample's analysis as a fresh library stores it and its first page shows it (default
+    model, calibrated band), pickled with the key that says when it applies: the content of
+    READY_ANALYSIS_PATH."""
+    import pickle
+
+    from analysis.pipeline import analyze_text
+
+    draft = prepare_upload(Path(sample_path).read_bytes(), Path(sample_path).name)
+    analysis = analyze_text(
+        draft.text, title=draft.title, source=draft.source, published_at=draft.published_at
+    )
+    key = _ready_key(draft.text, draft.title, draft.source, draft.published_at, analysis.model)
+    return pickle.dumps({"key": key, "analysis": analysis}, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_ready_cache: dict[str, object] = {}
+
+
+def ready_analysis(
+    text: str,
+    *,
+    title: str | None,
+    source: str | None,
+    published_at: datetime | None,
+    path: Path | None = None,
+) -> ArticleAnalysis | None:
+    """The shipped analysis of this text when it is exactly what `analyze_text` with the default
+    model and the calibrated band would give now (same text, metadata, package and records
+    version, and model stamp); None otherwise, and for any unreadable file. It spares a fresh
+    server's first visitor the pipeline's first run (issue 20); tests/test_ready_scores.py fails
+    when it is stale (python scripts/build_ready_scores.py writes it again)."""
+    import pickle
+
+    path = READY_ANALYSIS_PATH if path is None else path
+    try:
+        ready = _ready_cache.get(str(path))
+        if ready is None:
+            ready = _ready_cache.setdefault(str(path), pickle.loads(path.read_bytes()))
+        key, analysis = ready["key"], ready["analysis"]  # type: ignore[index]
+    except Exception:  # missing, truncated or from other code: only a head start, never an error
+        return None
+    if not isinstance(key, tuple) or key[2] != content_hash(text):
+        return None
+    langs = sorted(set(analysis.model.components))
+    if key != _ready_key(text, title, source, published_at, _current_models(langs or ["zh", "en"])):
+        return None
+    return analysis

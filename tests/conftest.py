@@ -15,11 +15,17 @@ Markers: `python -m pytest -m "not browser and not slow"` is the quick local run
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import pytest
 
 from tests.dashboard_fixtures import app_env, library_template, temp_library
+
+# The app's background warm-up (pages/ui/warm.py) stays off in-process: AppTest runs pages in this
+# process, where a warm-up thread would load models into the middle of tests that count loads.
+# tests/test_warm.py turns it on for its own tests; the browser tests' servers run it (server.py).
+os.environ.setdefault("OPINION_LENS_WARM_UP", "0")
 
 __all__ = ["app_env", "library_template", "temp_library"]
 

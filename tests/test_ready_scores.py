@@ -45,7 +45,12 @@ def test_a_fresh_library_stores_the_sample_without_embedding_it(tmp_path: Path) 
         assert library.get_sentence_scores(key, list(values)) == pytest.approx(values)
 
 
-def test_ready_scores_for_another_text_or_a_broken_file_store_nothing(tmp_path: Path) -> None:
+def test_ready_scores_for_another_text_or_a_broken_file_store_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analysis.intake as intake
+
+    monkeypatch.setattr(intake, "READY_ANALYSIS_PATH", tmp_path / "none.pickle")  # the pipeline runs
     library = Library(f"sqlite:///{tmp_path / 'lib.db'}")
     assert seed_ready_scores(library, "0" * 64, READY_SCORES_PATH) == 0
     broken = tmp_path / "broken.json"
@@ -61,3 +66,43 @@ def test_ready_scores_for_another_text_or_a_broken_file_store_nothing(tmp_path: 
     assert embedder.embedded > before
     seeded = ensure_sample(Library(f"sqlite:///{tmp_path / 'seeded.db'}"), SAMPLE)
     assert live.summary == seeded.summary
+
+
+# -- the ready analysis --------------------------------------------------------------------------------
+def _draft():
+    from analysis.intake import prepare_upload
+
+    return prepare_upload(SAMPLE.read_bytes(), SAMPLE.name)
+
+
+def test_the_shipped_analysis_is_what_the_pipeline_gives_now() -> None:
+    from analysis.intake import ready_analysis
+    from analysis.pipeline import analyze_text
+
+    d = _draft()
+    ready = ready_analysis(d.text, title=d.title, source=d.source, published_at=d.published_at)
+    assert ready is not None, "stale or missing: python scripts/build_ready_scores.py"
+    live = analyze_text(d.text, title=d.title, source=d.source, published_at=d.published_at)
+    assert ready == live
+
+
+def test_the_ready_analysis_applies_to_that_text_metadata_and_models_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    import analysis.intake as intake
+
+    d = _draft()
+    args = {"title": d.title, "source": d.source, "published_at": d.published_at}
+    assert intake.ready_analysis(d.text, **args) is not None
+    assert intake.ready_analysis(d.text + "\n补充一句。", **args) is None  # another text
+    assert intake.ready_analysis(d.text, **{**args, "title": "另一个标题"}) is None  # other metadata
+    broken = tmp_path / "broken.pickle"
+    broken.write_bytes(b"\x80\x05not a pickle")
+    assert intake.ready_analysis(d.text, **args, path=broken) is None
+    assert intake.ready_analysis(d.text, **args, path=tmp_path / "missing.pickle") is None
+    # a model with another version: the shipped analysis no longer applies
+    current = intake._current_models
+    monkeypatch.setattr(intake, "_current_models", lambda langs: replace(current(langs), version="9.9.9"))
+    assert intake.ready_analysis(d.text, **args) is None

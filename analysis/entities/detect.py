@@ -41,6 +41,11 @@ def _pos_tokenizer():  # -> jieba.posseg.POSTokenizer
     return pos
 
 
+def warm_pos_tokenizer() -> None:
+    """Build the POS tagger now (the warm-up does, ahead of the first entity detection)."""
+    _pos_tokenizer()
+
+
 # The commonest Chinese surnames: a two-character "person" from jieba's tagger must start with one
 # (its HMM tags many ordinary words nr: 达人, 辟谣, 暴雷).
 _SURNAMES = frozenset(

@@ -124,6 +124,13 @@ class Embedder:
         with self._run_lock:
             self._cache.clear()
 
+    def warm(self) -> None:
+        """Load the engine and run it once on a throwaway text (its first run is slower), without
+        touching the cache or the counters."""
+        engine = self._get_engine()
+        with self._run_lock:
+            engine.query(["warm up"])
+
 
 @once
 def get_embedder() -> Embedder:

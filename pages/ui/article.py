@@ -123,11 +123,11 @@ def _refresh_stored_summary(record: ArticleRecord, result: ArticleAnalysis) -> N
 def article_review(record: ArticleRecord, analysis: ArticleAnalysis) -> Review | None:
     """The article's review: its reviewed view (the model's `analysis` with the analyst's labels)
     and audit trail; None when the article has none."""
-    from analysis.export import Review
-
     entries = tuple(article_reviews(record.id))
     if not entries:
         return None
+    from analysis.export import Review  # pandas and the writers: only for an article with a review
+
     return Review(reviewed_view(record.id, analysis, entries), entries)
 
 

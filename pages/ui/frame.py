@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.navigation.page import StreamlitPage
 
 from analysis.errors import OpinionLensError
@@ -49,6 +50,7 @@ from pages.ui.state import (
     remember,
     tr,
 )
+from pages.ui.warm import page_drawn, start_warm_up
 from pages.ui.widgets import export_buttons
 
 _frame = threading.local()  # one script run per thread: is run() drawing this run?
@@ -264,22 +266,78 @@ def _nav_links(sections: dict[str, list[st.Page]]) -> None:
         st.divider()
 
 
+def _warm_note(slot: DeltaGenerator) -> None:
+    """While the process is still preparing the sample and the models (pages.ui.warm), say what
+    and how far, in the sidebar (filled at the end of the run, so it says where the warm-up is
+    now); a step that failed is named (its page says why)."""
+    warm = start_warm_up()
+    if warm is None:
+        return
+    progress = warm.progress()
+    lines = []
+    if progress.failed:
+        lines.append(tr("warm.failed", steps=", ".join(tr(f"warm.step.{key}") for key in progress.failed)))
+    if not progress.finished:
+        step = tr(f"warm.step.{progress.current}") if progress.current else "…"
+        lines.append(tr("warm.preparing", done=progress.done, total=progress.total, step=step))
+    if lines:
+        with slot.container():
+            for line in lines:
+                st.caption(line)
+
+
+PREFETCHED_KEY = "_charts_prefetched"
+
+
+def _prefetch_charts() -> None:
+    """On a session's first run, an empty one-pixel chart before anything slow: the browser asks
+    for Streamlit's chart code (Plotly, about 4.7 MB to fetch and compile) when the first chart
+    arrives, which would otherwise be after the sidebar's work, and then draws nothing until it has
+    compiled it. Sent first, it loads while the server computes; the frame removes it before the
+    page draws (issue 20: 1 to 2 s of a new visitor's first load)."""
+    if st.session_state.get(PREFETCHED_KEY):
+        return
+    st.session_state[PREFETCHED_KEY] = True
+    import plotly.graph_objects as go
+
+    empty = go.Figure(layout={"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}})
+    empty.update_xaxes(visible=False)
+    empty.update_yaxes(visible=False)
+    st.plotly_chart(empty, config={"displayModeBar": False, "staticPlot": True}, key="chart_prefetch")
+
+
 def run() -> None:
     """Draw the shared frame and run the chosen page inside it.
 
     The navigation comes first: its links are on screen while the rest of the sidebar is still
-    being built (on a fresh server that is the models loading and the sample's analysis), and a
+    being built (on a fresh server that is the sample's analysis, prepared by the warm-up), and a
     click on one of them interrupts this run and opens that page."""
     with shell_running():
         st.set_page_config(page_title="Opinion Lens 舆情透镜", page_icon=":material/insights:", layout="wide")
+        warm = start_warm_up()  # the first run of a fresh server starts it; later runs just look
         page = _navigation()
+        # While the sample is still being prepared, the page area says so instead of staying blank.
+        first_page = st.empty()
+        with first_page.container():
+            if warm is not None and warm.progress().done == 0:
+                st.info(
+                    tr("warm.first_page", done=0, total=warm.progress().total),
+                    icon=":material/hourglass_top:",
+                )
+            _prefetch_charts()
         with st.sidebar:
             _language_switch()
             st.markdown(f"### {tr('app.title')}")
             st.caption(tr("app.tagline"))
+            warm_slot = st.empty()
             record = _article_picker()
             with st.expander(tr("dash.settings"), expanded=False, icon=":material/tune:"):
                 _model_and_band(record)
             _downloads(record)
             editing_controls()
-        page.run()
+        first_page.empty()
+        try:
+            page.run()
+        finally:  # drawn, stopped or rerun: this run no longer needs the interpreter to itself
+            page_drawn()
+            _warm_note(warm_slot)

@@ -227,7 +227,14 @@ def start_server(
     port = free_port()
     log_path = workdir / "streamlit.log"
     log_file = open(log_path, "wb")  # noqa: SIM115 -- closed in StreamlitServer.stop
-    env = {**os.environ, DB_ENV: db_url, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    # A real server warms up as deployed (tests/conftest.py turns that off for in-process tests).
+    env = {
+        **os.environ,
+        DB_ENV: db_url,
+        "PYTHONUNBUFFERED": "1",
+        "OPINION_LENS_WARM_UP": os.environ.get("OPINION_LENS_SERVER_WARM_UP", "1"),
+        **(extra_env or {}),
+    }
     cmd = [
         sys.executable,
         "-m",

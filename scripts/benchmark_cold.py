@@ -1,0 +1,226 @@
+"""A cold server, measured (issue 20): where a fresh process's first visit goes, how fast a fresh
+server answers its first visitor and eight at once, and that nothing else got slower.
+
+    python scripts/benchmark_cold.py [--servers 3] [--sessions 8] [--skip-load] [--skip-speed]
+
+1. **Top costs**: scripts/profile_first_visit.py in a fresh process (every page's first run, two
+   sessions, cProfile per script thread), its table and the Overview's costliest functions.
+2. **Cold first load of the Overview**: `--servers` fresh servers (a new process, an empty library),
+   each opened by one new visitor in Chromium: from navigation start until the gauge is drawn and
+   the script has finished (benchmark_browser's measure), with the moment the first run finished
+   and the script run's window as the browser saw it. Median against the target 3 s.
+3. **Warm page switches and memory**: on the last server, two rounds of every page by one visitor:
+   the median against 0.5 s; the server's RSS after every page drawn against 600 MB.
+4. **Eight visitors at once on a fresh server**: scripts/load_test.py --cold (every session opens
+   the app at the same moment, tours every page twice): p95 page switch over both tours against
+   3 s, max against 6 s, errors, per tour, server and Chromium CPU.
+5. **Nothing else slower**: the 60-sentence Chinese article from process launch (benchmark_sentiment's
+   measure, target 4 s) and the CLI's first text (`python -m analysis score --model fast`, from
+   process launch, target 1.5 s).
+
+Needs Chromium (/usr/bin/chromium or OPINION_LENS_CHROMIUM), the test extras and ../shared/data
+for section 5. Prints Markdown; exit status 0 only when every target is met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+from server import (  # noqa: E402
+    exceptions_on,
+    go_to_page,
+    launch_chromium,
+    nav_paths,
+    new_page,
+    start_server,
+    time_first_load,
+)
+
+COLD_FIRST_LOAD_TARGET_S = 3.0
+WARM_SWITCH_TARGET_S = 0.5
+RSS_TARGET_MB = 600.0
+ARTICLE_TARGET_S = 4.0
+CLI_FIRST_TEXT_TARGET_S = 1.5
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "**OVER TARGET**"
+
+
+def top_costs() -> str:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "profile_first_visit.py"), "--top", "15"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if proc.returncode != 0:
+        return f"(profile failed: {proc.stderr.strip().splitlines()[-1:]})"
+    text = proc.stdout
+    # The per-page table and the Overview's first-session costs; the rest is in the script's output.
+    head, _, rest = text.partition("### session 1, overview")
+    overview = "### session 1, overview" + rest.split("\n### ", 1)[0]
+    return head.strip() + "\n\n" + overview.strip()
+
+
+def cold_first_loads(servers: int, rounds: int) -> tuple[list[tuple[float, float, float]], list[str], dict]:
+    """[(gauge s, first run finished s, run window s)] per fresh server, the rows of the last
+    server's warm switches, and its RSS."""
+    loads: list[tuple[float, float, float]] = []
+    rows: list[str] = []
+    warm: dict = {}
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        for i in range(servers):
+            server = start_server(Path(tempfile.mkdtemp(prefix="opinion-lens-cold-")))
+            try:
+                page = new_page(browser)
+                gauge_ms = time_first_load(page, server.url, 120_000)
+                started = page.evaluate("window.__olStarted")
+                finished = page.evaluate("window.__olFinished")
+                first_end = min((t for t, s in finished if s != 2), default=float("nan"))
+                loads.append((gauge_ms / 1000, first_end / 1000, (first_end - started[0]) / 1000))
+                if i == servers - 1:  # warm switches and memory on this server
+                    paths = nav_paths(page)
+                    per_page: dict[str, list[float]] = {p: [] for p in paths}
+                    errors: list[str] = []
+                    for _ in range(rounds):
+                        for path in [*paths[1:], paths[0]]:
+                            per_page[path].append(go_to_page(page, path) / 1000)
+                            errors += exceptions_on(page)
+                    switches = [s for times in per_page.values() for s in times]
+                    warm = {
+                        "median": statistics.median(switches),
+                        "max": max(switches),
+                        "per_page": {p or "overview": statistics.median(t) for p, t in per_page.items()},
+                        "rss_mb": server.rss_bytes() / 2**20,
+                        "errors": errors,
+                    }
+                page.context.close()
+            finally:
+                server.stop()
+        browser.close()
+    return loads, rows, warm
+
+
+def eight_at_once(sessions: int) -> tuple[str, list[str]]:
+    import load_test
+
+    result = load_test.run(["--cold", "--sessions", str(sessions)])
+    return load_test.report(result), result.failures()
+
+
+def article_and_cli() -> list[tuple[str, float, float]]:
+    """(what, seconds, target) for the 60-sentence article and the CLI's first text."""
+    from benchmark_sentiment import accurate_speed
+
+    out = [
+        (
+            "60-sentence Chinese article, from process launch",
+            accurate_speed()["fresh_process_s"],
+            ARTICLE_TARGET_S,
+        )
+    ]
+    runs = []
+    for _ in range(3):
+        began = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "analysis", "score", "--model", "fast", "-"],
+            input="这家公司的服务让人很不满意\n",
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(time.perf_counter() - began)
+    out.append(
+        ("CLI's first text (score --model fast), from process launch", min(runs), CLI_FIRST_TEXT_TARGET_S)
+    )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--servers", type=int, default=3, help="fresh servers for the cold first load (default 3)"
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="warm rounds of every page (default 2)")
+    parser.add_argument(
+        "--sessions", type=int, default=8, help="visitors at once on a fresh server (default 8)"
+    )
+    parser.add_argument("--skip-load", action="store_true", help="leave out the visitors-at-once test")
+    parser.add_argument("--skip-speed", action="store_true", help="leave out the article and CLI timings")
+    args = parser.parse_args(argv)
+    failed: list[str] = []
+
+    print("# Cold server benchmark (issue 20)\n")
+    print("## 1. Where a fresh process's first visit goes\n")
+    print(top_costs())
+
+    loads, _, warm = cold_first_loads(args.servers, args.rounds)
+    gauge = statistics.median(g for g, _, _ in loads)
+    print(f"\n## 2. Cold first load of the Overview ({len(loads)} fresh servers, one new visitor each)\n")
+    print("| server | gauge drawn, script finished | first run finished | run window (browser's view) |")
+    print("|---|---|---|---|")
+    for i, (g, end, window) in enumerate(loads, 1):
+        print(f"| {i} | {g:.2f} s | {end:.2f} s | {window:.2f} s |")
+    print(
+        f"\nmedian {gauge:.2f} s, target ≤ {COLD_FIRST_LOAD_TARGET_S:g} s: {verdict(gauge <= COLD_FIRST_LOAD_TARGET_S)}"
+    )
+    if gauge > COLD_FIRST_LOAD_TARGET_S:
+        failed.append(f"cold first load {gauge:.2f} s")
+
+    print(f"\n## 3. Warm page switches ({args.rounds} rounds of every page) and memory\n")
+    print("| page | median |\n|---|---|")
+    for page, median in warm["per_page"].items():
+        print(f"| /{page} | {median:.2f} s |")
+    ok_switch = warm["median"] <= WARM_SWITCH_TARGET_S
+    ok_rss = warm["rss_mb"] <= RSS_TARGET_MB
+    print(
+        f"\nall pages: median {warm['median']:.2f} s (target ≤ {WARM_SWITCH_TARGET_S:g} s: {verdict(ok_switch)}), max {warm['max']:.2f} s"
+    )
+    print(
+        f"server RSS after every page drawn: {warm['rss_mb']:.0f} MB (target ≤ {RSS_TARGET_MB:g} MB: {verdict(ok_rss)})"
+    )
+    if warm["errors"]:
+        print("exceptions on the pages:", *warm["errors"], sep="\n- ")
+        failed.append("exceptions on a page")
+    failed += [] if ok_switch else [f"warm switch median {warm['median']:.2f} s"]
+    failed += [] if ok_rss else [f"server RSS {warm['rss_mb']:.0f} MB"]
+
+    if not args.skip_load:
+        print(f"\n## 4. {args.sessions} visitors at once on a fresh server\n")
+        text, load_failed = eight_at_once(args.sessions)
+        print(text)
+        failed += load_failed
+
+    if not args.skip_speed:
+        print("\n## 5. Nothing else slower\n")
+        print("| measure | seconds | target | |\n|---|---|---|---|")
+        for what, seconds, target in article_and_cli():
+            print(f"| {what} | {seconds:.2f} | ≤ {target:g} | {verdict(seconds <= target)} |")
+            if seconds > target:
+                failed.append(f"{what} {seconds:.2f} s")
+
+    if failed:
+        print("\ntargets missed: " + "; ".join(failed))
+        return 1
+    print("\nevery target met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
