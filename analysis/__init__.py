@@ -14,7 +14,8 @@ Layers, lowest first. A module imports from its own layer or a lower one, never 
 2. analysis: reading and scoring an article (`readers/`, `sentences`, `structure/`, `metadata`,
    `stated_numbers/`, `themes`, `sentiment/`, `emotion/`, `pipeline`), `entities/`, `review/`, storage
    (`library/`: where the database lives, its records and tables, and `Library` in one module per
-   part; `intake`) and the posts corpus (`corpus/` but its view and charts).
+   part; `intake`), `warm` (a process's first-time loads, in the background) and the posts
+   corpus (`corpus/` but its view and charts).
 3. presentation: how results are shown and exported: `format`, `i18n`, `charts/`,
    `corpus.view` (the Posts page's view of a corpus), `corpus.captions` (its sentences and tables)
    and `corpus.charts`, `export`, `report`, `model_card`.

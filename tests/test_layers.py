@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "analysis.review",
             "analysis.library",
             "analysis.intake",
+            "analysis.warm",
             "analysis.corpus",
         ),
     ),
