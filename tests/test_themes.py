@@ -381,3 +381,25 @@ def test_bad_term_weight_is_a_taxonomy_error() -> None:
     with pytest.raises(themes.TaxonomyError):
         themes._parse_term("recall^lots")
     assert themes._parse_term("reliab*^1.5") == ("reliab", 1.5, True)
+
+
+def test_our_tfidf_weighs_exactly_as_jiebas_extractor() -> None:
+    """keywords._Tfidf reads jieba's IDF table itself (importing jieba.analyse costs a second on a
+    process's first article); its weights must be jieba's extract_tags, to the last bit."""
+    import jieba.analyse
+
+    from analysis.text import keywords
+
+    ours = keywords._tfidf()
+    reference = jieba.analyse.TFIDF()
+    reference.tokenizer = keywords.tokenizer()
+    reference.stop_words = set(reference.stop_words) | keywords._stop_words("zh") | keywords._stop_words("en")
+    root = Path(__file__).resolve().parents[1]
+    texts = [
+        (root / "sample_data" / "xiaomi_auto_trust_sina_2025-10-27.txt").read_text(encoding="utf-8"),
+        "小米汽车的 SU7 事故让雷军压力很大，the OTA update 也没有解决问题。" * 3,
+        "恒指和沪指双双上涨，证监会表态支持资本市场平稳运行，投资者信心回升。",
+        "",
+    ]
+    for text in texts:
+        assert ours.extract_tags(text) == reference.extract_tags(text, topK=None, withWeight=True)

@@ -1,8 +1,10 @@
 """Keywords: the one keyword extractor (articles, spikes, posts and derived titles).
 
-Chinese: TF-IDF with jieba's IDF table through a `jieba.analyse.TFIDF` bound to our own tokenizer
-(user dictionary loaded, so 小米汽车 / 雷军 / SU7 stay whole); jieba's global tokenizer and
-dictionary are never touched, so only one dictionary is ever in memory. English: RAKE (Rose et al.
+Chinese: TF-IDF with jieba's IDF table and jieba's own weighting (term frequency times IDF, the
+median IDF for unknown words), over our own tokenizer (user dictionary loaded, so 小米汽车 / 雷军 /
+SU7 stay whole); jieba's global tokenizer and dictionary are never touched, so only one dictionary
+is ever in memory. `jieba.analyse` itself is not imported: importing it builds a default
+extractor and imports jieba's POS tagger, a second more on the first article of a process. English: RAKE (Rose et al.
 2010, "Automatic keyword extraction from individual documents"): candidate phrases are the runs
 between stop words and punctuation, each word scored degree/frequency, a phrase by the sum of its
 words. Mixed input is split by language per text; each language's weights are scaled by its share
@@ -80,15 +82,44 @@ def tokenizer() -> jieba.Tokenizer:
     return _build_tokenizer()
 
 
-@once
-def _tfidf():  # -> jieba.analyse.TFIDF
-    # Imported here: importing jieba.analyse builds its default extractor (reads a 6 MB IDF table).
-    import jieba.analyse
+# jieba's IDF table, shipped inside the jieba package (read directly: see the module's docstring).
+_IDF_PATH = Path(jieba.__file__).resolve().parent / "analyse" / "idf.txt"
+# jieba's KeywordExtractor.STOP_WORDS, which its TF-IDF always leaves out (ours are added to them).
+_JIEBA_STOP_WORDS = frozenset(
+    "the of is and to in that we for an are by be as on with can if from which you it this then at "
+    "have all not one has or".split()
+)
 
-    extractor = jieba.analyse.TFIDF()
-    extractor.tokenizer = tokenizer()
-    extractor.stop_words = set(extractor.stop_words) | _stop_words("zh") | _stop_words("en")
-    return extractor
+
+class _Tfidf:
+    """jieba's TF-IDF keyword weighting (`jieba.analyse.TFIDF.extract_tags` with weights, no POS
+    filter) over our tokenizer: weight = count / total * idf, for tokens of 2+ characters that are
+    not stop words, the heaviest first."""
+
+    def __init__(self) -> None:
+        self.tokenizer = tokenizer()
+        self.stop_words = _JIEBA_STOP_WORDS | _stop_words("zh") | _stop_words("en")
+        idf: dict[str, float] = {}
+        for line in _IDF_PATH.read_bytes().decode("utf-8").splitlines():
+            word, value = line.strip().split(" ")
+            idf[word] = float(value)
+        self.idf = idf
+        self.median_idf = sorted(idf.values())[len(idf) // 2]
+
+    def extract_tags(self, text: str) -> list[tuple[str, float]]:
+        freq: dict[str, float] = {}
+        for w in self.tokenizer.cut(text):
+            if len(w.strip()) < 2 or w.lower() in self.stop_words:
+                continue
+            freq[w] = freq.get(w, 0.0) + 1.0
+        total = sum(freq.values())
+        weights = {w: n * (self.idf.get(w, self.median_idf) / total) for w, n in freq.items()}
+        return sorted(weights.items(), key=lambda kv: kv[1], reverse=True)
+
+
+@once
+def _tfidf() -> _Tfidf:
+    return _Tfidf()
 
 
 # Numbers, percentages, years, quantities with a counting unit: never keywords.
@@ -106,7 +137,7 @@ def _is_noise(term: str) -> bool:
 
 
 def _zh_keywords(text: str) -> list[tuple[str, float]]:
-    tags = _tfidf().extract_tags(text, topK=None, withWeight=True)
+    tags = _tfidf().extract_tags(text)
     return [(w, float(x)) for w, x in tags if not _is_noise(w) and not HAN.fullmatch(w)]
 
 
