@@ -86,8 +86,39 @@ def tokenizer() -> jieba.Tokenizer:
 _IDF_PATH = Path(jieba.__file__).resolve().parent / "analyse" / "idf.txt"
 # jieba's KeywordExtractor.STOP_WORDS, which its TF-IDF always leaves out (ours are added to them).
 _JIEBA_STOP_WORDS = frozenset(
-    "the of is and to in that we for an are by be as on with can if from which you it this then at "
-    "have all not one has or".split()
+    [
+        "the",
+        "of",
+        "is",
+        "and",
+        "to",
+        "in",
+        "that",
+        "we",
+        "for",
+        "an",
+        "are",
+        "by",
+        "be",
+        "as",
+        "on",
+        "with",
+        "can",
+        "if",
+        "from",
+        "which",
+        "you",
+        "it",
+        "this",
+        "then",
+        "at",
+        "have",
+        "all",
+        "not",
+        "one",
+        "has",
+        "or",
+    ]
 )
 
 
