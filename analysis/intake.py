@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from analysis.errors import OpinionLensError
 from analysis.library import ArticleRecord, Library
@@ -308,12 +308,12 @@ def _current_models(langs: Sequence[str]) -> object:
     nothing heavy: the heads' files, not the encoder)."""
     from dataclasses import replace
 
-    from analysis.emotion import EmotionReader
+    from analysis.emotion import EmotionReader, Tier
     from analysis.sentiment import Scorer
 
     scorer = Scorer("default", workload="article")
-    tier = "accurate" if scorer.is_accurate or scorer.note else "fast"
-    reader = EmotionReader(tier)  # type: ignore[arg-type]
+    tier: Tier = "accurate" if scorer.is_accurate or scorer.note else "fast"
+    reader = EmotionReader(tier)
     return replace(scorer.info(langs), emotion_components=reader.components(langs), emotion_note=reader.note)
 
 
@@ -333,7 +333,7 @@ def build_ready_analysis(sample_path: Path) -> bytes:
     return pickle.dumps({"key": key, "analysis": analysis}, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-_ready_cache: dict[str, object] = {}
+_ready_cache: dict[str, dict[str, Any]] = {}
 
 
 def ready_analysis(
@@ -356,7 +356,7 @@ def ready_analysis(
         ready = _ready_cache.get(str(path))
         if ready is None:
             ready = _ready_cache.setdefault(str(path), pickle.loads(path.read_bytes()))
-        key, analysis = ready["key"], ready["analysis"]  # type: ignore[index]
+        key, analysis = ready["key"], ready["analysis"]
     except Exception:  # missing, truncated or from other code: only a head start, never an error
         return None
     if not isinstance(key, tuple) or key[2] != content_hash(text):
