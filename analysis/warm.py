@@ -46,13 +46,15 @@ class WarmProgress:
 @dataclass
 class WarmUp:
     """The steps, run one after another in a daemon thread; `gate` (optional) is awaited after
-    the first `gate_after` steps, so the background work starts once the first page is drawn
-    instead of competing with it for the interpreter."""
+    the first `gate_after` steps, then `gate_delay_s` more, so the background work starts once the
+    first page has been sent and drawn instead of competing with it for the interpreter and the
+    machine."""
 
     steps: Sequence[WarmStep]
     gate: threading.Event | None = None
     gate_after: int = 0
     gate_timeout_s: float = 10.0
+    gate_delay_s: float = 0.0
     seconds: dict[str, float] = field(default_factory=dict)  # step -> how long it took
     errors: dict[str, str] = field(default_factory=dict)
     _done: int = 0
@@ -68,6 +70,7 @@ class WarmUp:
             for i, step in enumerate(self.steps):
                 if self.gate is not None and i == self.gate_after:
                     self.gate.wait(self.gate_timeout_s)
+                    time.sleep(self.gate_delay_s)
                 self._current = step.key
                 began = time.perf_counter()
                 try:
@@ -96,10 +99,12 @@ def warm_up(
     steps: Callable[[], Sequence[WarmStep]],
     gate: threading.Event | None = None,
     gate_after: int = 0,
+    gate_delay_s: float = 0.0,
 ) -> WarmUp:
     """The warm-up of `key`, started by the first caller in this process (single flight: `steps`
     is called once); every later caller gets the same one."""
-    return _started.get_or_build(key, lambda: WarmUp(steps(), gate, gate_after).start())[0]
+    build = lambda: WarmUp(steps(), gate, gate_after, gate_delay_s=gate_delay_s).start()  # noqa: E731
+    return _started.get_or_build(key, build)[0]
 
 
 def started_warm_ups() -> int:

@@ -5,8 +5,8 @@ server.
 The first step is what the Overview of the sample needs (the sample stored and analysed with the
 default model, and its entities), through the same Streamlit caches the pages read, so the first
 visitors wait for one build of it, not one each. The model steps wait until a first page has been
-drawn (`page_drawn`), so they do not compete with it for the interpreter, and are done before a
-visitor opens the next page. The sidebar says what is still being prepared (`warm_note`).
+sent (`page_drawn`) and `DRAW_WAIT_S` more while the browser draws it, so they do not compete with
+it, and are done a few seconds later, usually before a visitor opens the next page. The sidebar says what is still being prepared (`warm_note`).
 
 `OPINION_LENS_WARM_UP=0` turns it off (the AppTest suite does, so that no background thread runs
 into a test's own loads; tests/test_warm.py and the browser tests run it).
@@ -29,6 +29,9 @@ from pages.ui.cache import (
 
 WARM_ENV = "OPINION_LENS_WARM_UP"
 _page_drawn = threading.Event()  # set when any session's run has finished: the background may go
+# After that run, the browser is still drawing the page (a few hundred ms to a second and a half on a
+# busy 2-core machine): the models wait that long more, then load while the visitor reads.
+DRAW_WAIT_S = 2.0
 
 
 def _sample_first_page() -> None:
@@ -60,7 +63,9 @@ def start_warm_up() -> WarmUp | None:
     when it is turned off."""
     if not warm_up_enabled():
         return None
-    return warm_up(("app", library_url()), app_steps, gate=_page_drawn, gate_after=1)
+    return warm_up(
+        ("app", library_url()), app_steps, gate=_page_drawn, gate_after=1, gate_delay_s=DRAW_WAIT_S
+    )
 
 
 def page_drawn() -> None:
