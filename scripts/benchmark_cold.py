@@ -11,7 +11,8 @@ server answers its first visitor and eight at once, and that nothing else got sl
    and the script run's window as the browser saw it. Median against the target 3 s.
 3. **Warm page switches and memory**: on the last server, after one tour of every page (its first
    visits, while the warm-up finishes), two rounds of every page by one visitor: the median against
-   0.5 s; the server's RSS after every page drawn against 600 MB.
+   0.5 s, and the CPU each switch costs the server and the browser (what N visitors on one machine
+   share); the server's RSS after every page drawn against 600 MB.
 4. **Eight visitors at once on a fresh server**: scripts/load_test.py --cold (every session opens
    the app at the same moment, tours every page twice): p95 page switch over both tours against
    3 s, max against 6 s, errors, per tour, server and Chromium CPU.
@@ -97,19 +98,31 @@ def cold_first_loads(servers: int, rounds: int) -> tuple[list[tuple[float, float
                 if i == servers - 1:  # warm switches and memory on this server
                     paths = nav_paths(page)
                     per_page: dict[str, list[float]] = {p: [] for p in paths}
+                    cpu: dict[str, list[tuple[float, float]]] = {p: [] for p in paths}
                     errors: list[str] = []
                     # One tour first, not measured: every page's first visit, and the warm-up done.
                     for path in [*paths[1:], paths[0]]:
                         go_to_page(page, path)
                     for _ in range(rounds):
                         for path in [*paths[1:], paths[0]]:
+                            before = cpu_seconds(server.process.pid)
                             per_page[path].append(go_to_page(page, path) / 1000)
+                            time.sleep(0.3)  # the last frames drawn
+                            after = cpu_seconds(server.process.pid)
+                            cpu[path].append((after[0] - before[0], after[1] - before[1]))
                             errors += exceptions_on(page)
                     switches = [s for times in per_page.values() for s in times]
                     warm = {
                         "median": statistics.median(switches),
                         "max": max(switches),
                         "per_page": {p or "overview": statistics.median(t) for p, t in per_page.items()},
+                        "cpu": {
+                            p or "overview": (
+                                statistics.median(c[0] for c in pairs),
+                                statistics.median(c[1] for c in pairs),
+                            )
+                            for p, pairs in cpu.items()
+                        },
                         "rss_mb": server.rss_bytes() / 2**20,
                         "errors": errors,
                     }
@@ -118,6 +131,13 @@ def cold_first_loads(servers: int, rounds: int) -> tuple[list[tuple[float, float
                 server.stop()
         browser.close()
     return loads, rows, warm
+
+
+def cpu_seconds(server_pid: int) -> tuple[float, float]:
+    """(the server and its children, every Chromium process) CPU seconds so far."""
+    import load_test
+
+    return load_test._cpu_seconds(server_pid)
 
 
 def eight_at_once(sessions: int) -> tuple[str, list[str]]:
@@ -189,9 +209,10 @@ def main(argv: list[str] | None = None) -> int:
         failed.append(f"cold first load {gauge:.2f} s")
 
     print(f"\n## 3. Warm page switches ({args.rounds} rounds of every page) and memory\n")
-    print("| page | median |\n|---|---|")
+    print("| page | switch, median | CPU per switch: server | CPU per switch: Chromium |\n|---|---|---|---|")
     for page, median in warm["per_page"].items():
-        print(f"| /{page} | {median:.2f} s |")
+        server_cpu, browser_cpu = warm["cpu"][page]
+        print(f"| /{page} | {median:.2f} s | {server_cpu:.2f} s | {browser_cpu:.2f} s |")
     ok_switch = warm["median"] <= WARM_SWITCH_TARGET_S
     ok_rss = warm["rss_mb"] <= RSS_TARGET_MB
     print(
