@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
+from load_test import cpu_seconds  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from server import (  # noqa: E402
     exceptions_on,
@@ -131,13 +132,6 @@ def cold_first_loads(servers: int, rounds: int) -> tuple[list[tuple[float, float
                 server.stop()
         browser.close()
     return loads, rows, warm
-
-
-def cpu_seconds(server_pid: int) -> tuple[float, float]:
-    """(the server and its children, every Chromium process) CPU seconds so far."""
-    import load_test
-
-    return load_test._cpu_seconds(server_pid)
 
 
 def eight_at_once(sessions: int) -> tuple[str, list[str]]:

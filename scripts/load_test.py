@@ -492,7 +492,7 @@ class LoadTest:
                 await page.context.close()
                 self.result.warm_up_s = time.monotonic() - began
             sessions = [Session(i, self) for i in range(self.args.sessions)]
-            cpu_before = _cpu_seconds(self.server.process.pid)
+            cpu_before = cpu_seconds(self.server.process.pid)
             started = self.started = time.monotonic()
             self.deadline = started + self.args.duration
             try:
@@ -503,7 +503,7 @@ class LoadTest:
             finally:
                 self.result.elapsed_s = time.monotonic() - started
                 self.result.final_rss_mb = self.server.rss_bytes() / 2**20
-                cpu_after = _cpu_seconds(self.server.process.pid)
+                cpu_after = cpu_seconds(self.server.process.pid)
                 self.result.server_cpu_s = cpu_after[0] - cpu_before[0]
                 self.result.browser_cpu_s = cpu_after[1] - cpu_before[1]
                 stop.set()
@@ -511,7 +511,7 @@ class LoadTest:
                 await self.browser.close()
 
 
-def _cpu_seconds(server_pid: int) -> tuple[float, float]:
+def cpu_seconds(server_pid: int) -> tuple[float, float]:
     """(server tree, Chromium) CPU seconds so far: where the machine's two cores went."""
     import psutil
 
