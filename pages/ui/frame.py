@@ -295,6 +295,12 @@ def _prefetch_charts() -> None:
     first chart arrives, which would otherwise be after the sidebar's work, and then draws nothing
     until it has compiled it. Sent first, they load while the server computes; the frame removes
     them before the page draws (issue 20: 1.5 to 2 s of a new visitor's first load)."""
+    # pandas fully imported before any figure is serialised: Plotly looks pandas up in sys.modules
+    # without the import lock, and on a fresh server another session may be half-way through
+    # importing it (8 sessions at once raised "partially initialized module 'pandas' has no
+    # attribute 'Series'" in the cold load test). An import statement waits for that import.
+    import pandas  # noqa: F401
+
     if st.session_state.get(PREFETCHED_KEY):
         return
     st.session_state[PREFETCHED_KEY] = True
