@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from analysis.errors import OpinionLensError
+from analysis.lazy import once
 from analysis.library import ArticleRecord, Library
 from analysis.metadata import merge_metadata
 from analysis.readers import ReaderError, ReadResult, read_document
@@ -277,6 +278,7 @@ def seed_ready_scores(library: Library, sha256: str, path: Path) -> int:
 READY_ANALYSIS_PATH = Path(__file__).resolve().parent / "data" / "sample_ready_analysis.pickle"
 
 
+@once
 def _records_digest() -> str:
     # The pickle holds records of analysis.records: a changed layout there makes it unreadable or
     # wrong, so it is only used with the records module it was written with.

@@ -103,8 +103,11 @@ def warm_up(
 ) -> WarmUp:
     """The warm-up of `key`, started by the first caller in this process (single flight: `steps`
     is called once); every later caller gets the same one."""
-    build = lambda: WarmUp(steps(), gate, gate_after, gate_delay_s=gate_delay_s).start()  # noqa: E731
-    return _started.get_or_build(key, build)[0]
+
+    def start() -> WarmUp:
+        return WarmUp(steps(), gate, gate_after, gate_delay_s=gate_delay_s).start()
+
+    return _started.get_or_build(key, start)[0]
 
 
 def started_warm_ups() -> int:

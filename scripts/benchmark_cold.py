@@ -81,11 +81,10 @@ def top_costs() -> str:
     return head.strip() + "\n\n" + overview.strip()
 
 
-def cold_first_loads(servers: int, rounds: int) -> tuple[list[tuple[float, float, float]], list[str], dict]:
-    """[(gauge s, first run finished s, run window s)] per fresh server, the rows of the last
-    server's warm switches, and its RSS."""
+def cold_first_loads(servers: int, rounds: int) -> tuple[list[tuple[float, float, float]], dict]:
+    """[(gauge s, first run finished s, run window s)] per fresh server, and the last server's warm
+    switches (times and CPU per page), RSS and errors."""
     loads: list[tuple[float, float, float]] = []
-    rows: list[str] = []
     warm: dict = {}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
@@ -133,7 +132,7 @@ def cold_first_loads(servers: int, rounds: int) -> tuple[list[tuple[float, float
             finally:
                 server.stop()
         browser.close()
-    return loads, rows, warm
+    return loads, warm
 
 
 def eight_at_once(sessions: int) -> tuple[str, list[str]]:
@@ -191,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     print("## 1. Where a fresh process's first visit goes\n")
     print(top_costs())
 
-    loads, _, warm = cold_first_loads(args.servers, args.rounds)
+    loads, warm = cold_first_loads(args.servers, args.rounds)
     gauge = statistics.median(g for g, _, _ in loads)
     print(f"\n## 2. Cold first load of the Overview ({len(loads)} fresh servers, one new visitor each)\n")
     print("| server | gauge drawn, script finished | first run finished | run window (browser's view) |")

@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 PAGES = ["overview", "viewpoints", "themes", "timeline", "posts", "library", "compare", "method"]
 
-# Frames that only wrap others (Streamlit's script runner, the profiler's own entry, our page
-# shells): their cumulative time is the page's total and says nothing about where it went.
-_WRAPPERS = ("script_runner", "exec_code", "app_test", "<module>", "page.py", "frame.py:run", "<string>")
+# Frames that only wrap others (Streamlit's script and page runners, module bodies): their
+# cumulative time is the page's total and says nothing about where it went.
+_WRAPPERS = ("script_runner", "exec_code", "app_test", "<module>", "navigation/page.py", "<string>")
 
 
 def _label(func: tuple[str, int, str]) -> str:

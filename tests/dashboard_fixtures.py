@@ -323,3 +323,16 @@ def add_article(url: str, text: str, **metadata: object) -> int:
         return record.id
     finally:
         library.dispose()
+
+
+def add_recovery_article(url: str) -> int:
+    """A short positive article dated after the sample (the second article of the Compare tests)."""
+    from datetime import datetime, timedelta, timezone
+
+    return add_article(
+        url,
+        "Xiaomi recovers\n\nGroup 1: Trust - Customers praised the quick and honest response [1]. "
+        "- Sales recovered strongly and reviews were excellent [2].",
+        title="Xiaomi recovers",
+        published_at=datetime(2025, 11, 20, 9, 0, tzinfo=timezone(timedelta(hours=8))),
+    )

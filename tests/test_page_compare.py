@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 from analysis.i18n import t
-from tests.dashboard_fixtures import add_article, chart_keys, open_app
+from tests.dashboard_fixtures import add_recovery_article, chart_keys, open_app
 
 PAGE = "pages/compare.py"
 
@@ -17,13 +15,7 @@ def test_needs_two_articles(app_env: str) -> None:
 
 def test_side_by_side(app_env: str) -> None:
     at = open_app(PAGE, lang="en")
-    add_article(
-        app_env,
-        "Xiaomi recovers\n\nGroup 1: Trust - Customers praised the quick and honest response [1]. "
-        "- Sales recovered strongly and reviews were excellent [2].",
-        title="Xiaomi recovers",
-        published_at=datetime(2025, 11, 20, 9, 0, tzinfo=timezone(timedelta(hours=8))),
-    )
+    add_recovery_article(app_env)
     at.run()
     assert not at.exception
     assert len(at.multiselect(key="compare_ids").value) == 2

@@ -5,7 +5,6 @@ chosen and no Chromium, the popover explains how to get one instead of offering 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from analysis.briefing.chromium import CHROMIUM_ENV
 from analysis.format import nev_percent, prose_minus
 from analysis.i18n import t
-from tests.dashboard_fixtures import add_article, open_app, open_posts_sample
+from tests.dashboard_fixtures import add_recovery_article, open_app, open_posts_sample
 
 
 @pytest.fixture
@@ -71,13 +70,7 @@ def test_overview_report_html_and_pdf_explanation(
 
 def test_compare_report_html_has_the_pooled_nev(app_env: str, downloads: dict[str, bytes]) -> None:
     at = open_app("pages/compare.py", lang="zh")
-    add_article(
-        app_env,
-        "Xiaomi recovers\n\nGroup 1: Trust - Customers praised the quick and honest response [1]. "
-        "- Sales recovered strongly and reviews were excellent [2].",
-        title="Xiaomi recovers",
-        published_at=datetime(2025, 11, 20, 9, 0, tzinfo=timezone(timedelta(hours=8))),
-    )
+    add_recovery_article(app_env)
     at.run()
     table = at.main.dataframe[0].value
     pos, neg, n = (int(table[c].sum()) for c in ("正面", "负面", "n"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 
-from analysis.warm import WarmProgress, WarmStep, WarmUp, model_steps, warm_up
+from analysis.warm import WarmStep, WarmUp, model_steps, warm_up
 from pages.ui.cache import (
     analysis_for,
     cached_entities,
@@ -71,9 +71,3 @@ def start_warm_up() -> WarmUp | None:
 def page_drawn() -> None:
     """A script run has finished: the background steps may use the interpreter now."""
     _page_drawn.set()
-
-
-def warm_progress() -> WarmProgress | None:
-    """How far the warm-up is (None when it is off)."""
-    warm = start_warm_up()
-    return warm.progress() if warm is not None else None
