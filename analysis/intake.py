@@ -308,15 +308,11 @@ def _ready_key(
 def _current_models(langs: Sequence[str]) -> object:
     """The model stamp an analysis of these languages gets now with the default model (loads
     nothing heavy: the heads' files, not the encoder)."""
-    from dataclasses import replace
-
-    from analysis.emotion import EmotionReader, Tier
+    from analysis.emotion.scorer import EmotionReader, tier_for, with_emotion_stamp
     from analysis.sentiment import Scorer
 
     scorer = Scorer("default", workload="article")
-    tier: Tier = "accurate" if scorer.is_accurate or scorer.note else "fast"
-    reader = EmotionReader(tier)
-    return replace(scorer.info(langs), emotion_components=reader.components(langs), emotion_note=reader.note)
+    return with_emotion_stamp(scorer.info(langs), EmotionReader(tier_for(scorer)), langs)
 
 
 def build_ready_analysis(sample_path: Path) -> bytes:
@@ -335,7 +331,12 @@ def build_ready_analysis(sample_path: Path) -> bytes:
     return pickle.dumps({"key": key, "analysis": analysis}, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-_ready_cache: dict[str, dict[str, Any]] = {}
+@once
+def _load_ready(path: Path) -> dict[str, Any]:
+    # Read once per process; a file that cannot be read raises and is tried again next time.
+    import pickle
+
+    return pickle.loads(path.read_bytes())
 
 
 def ready_analysis(
@@ -351,13 +352,8 @@ def ready_analysis(
     version, and model stamp); None otherwise, and for any unreadable file. It spares a fresh
     server's first visitor the pipeline's first run (issue 20); tests/test_ready_scores.py fails
     when it is stale (python scripts/build_ready_scores.py writes it again)."""
-    import pickle
-
-    path = READY_ANALYSIS_PATH if path is None else path
     try:
-        ready = _ready_cache.get(str(path))
-        if ready is None:
-            ready = _ready_cache.setdefault(str(path), pickle.loads(path.read_bytes()))
+        ready = _load_ready(READY_ANALYSIS_PATH if path is None else path)
         key, analysis = ready["key"], ready["analysis"]
     except Exception:  # missing, truncated or from other code: only a head start, never an error
         return None

@@ -6,8 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from analysis.emotion.models import Tier
-from analysis.emotion.scorer import EmotionReader, summarize_emotions
+from analysis.emotion.scorer import EmotionReader, summarize_emotions, tier_for, with_emotion_stamp
 from analysis.metrics import summarize_labels
 from analysis.records import ArticleAnalysis, Bullet, Document, Sentence
 from analysis.sentiment import Progress, Scorer, Thresholds
@@ -77,10 +76,7 @@ def analyze_document(
     scored = scorer.score(
         [s.text for s in sentences], occlusion_evidence=occlusion_evidence, progress=progress
     )
-    # The emotion tier follows the sentiment tier; where the accurate one was asked for but fell
-    # back, the reader falls back too and says why (EmotionReader.note).
-    tier: Tier = "accurate" if scorer.is_accurate or scorer.note else "fast"
-    reader = EmotionReader(tier, store=scorer.store) if emotions else None
+    reader = EmotionReader(tier_for(scorer), store=scorer.store) if emotions else None
     readings = (
         reader.read([s.text for s in sentences], [r.lang for r in scored])
         if reader
@@ -112,7 +108,7 @@ def analyze_document(
     used_langs = sorted({x for x in langs if x in ("zh", "en")}) or ["zh", "en"]
     model = scorer.info(used_langs)
     if reader is not None:
-        model = replace(model, emotion_components=reader.components(used_langs), emotion_note=reader.note)
+        model = with_emotion_stamp(model, reader, used_langs)
     return ArticleAnalysis(
         document=document,
         language=document_language(langs),

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from analysis.emotion.models import TIERS, EmotionModel, Tier, get_emotion_model, has_content
-from analysis.records import EMOTIONS, EmotionMix, EmotionReading, Evidence
-from analysis.sentiment import ScoreStore
+from analysis.records import EMOTIONS, EmotionMix, EmotionReading, Evidence, ModelInfo
+from analysis.sentiment import Scorer, ScoreStore
 from analysis.text.lang import detect_lang
 from analysis.text.normalize import content_hash
 
@@ -189,3 +189,17 @@ def mix_from_labels(labels: Iterable[str | None]) -> EmotionMix:
         else:
             unread += 1
     return EmotionMix(counts, unread)
+
+
+def tier_for(scorer: Scorer) -> Tier:
+    """The emotion tier that goes with a sentiment scorer: the accurate one (it shares the
+    sentences' embeddings), also where the accurate one was asked for but fell back, so the reader
+    falls back too and says why (EmotionReader.note)."""
+    return "accurate" if scorer.is_accurate or scorer.note else "fast"
+
+
+def with_emotion_stamp(model: ModelInfo, reader: EmotionReader, langs: Sequence[str]) -> ModelInfo:
+    """The sentiment model stamp with the emotion models that read those languages."""
+    from dataclasses import replace
+
+    return replace(model, emotion_components=reader.components(langs), emotion_note=reader.note)
