@@ -57,6 +57,7 @@ __all__ = ["app_env", "library_template", "temp_library"]
 SLOW = frozenset(
     {
         "tests/test_corpus_cli.py::test_timeline_xlsx_and_stdin",
+        "tests/test_themes.py::test_prefix_dict_read_whole_equals_jiebas_own",
         "tests/test_corpus_cli.py::test_timeline_contract",
         "tests/test_corpus_properties.py::test_random_jsonl_raises_only_corpus_errors",
         "tests/test_structure_properties.py::test_time_grows_linearly_up_to_a_megabyte",

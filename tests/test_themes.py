@@ -277,6 +277,33 @@ def test_tokenizer_is_our_own_and_built_once() -> None:
     assert tokenizer() is tok
 
 
+def test_prefix_dict_read_whole_equals_jiebas_own(tmp_path: Path) -> None:
+    from analysis.text.keywords import _load_cached_prefix_dict
+
+    reference = jieba.Tokenizer()
+    reference.tmp_dir = str(tmp_path)
+    assert not _load_cached_prefix_dict(reference)  # no cache yet: jieba builds and writes it
+    reference.initialize()
+    assert (tmp_path / "jieba.cache").is_file()
+
+    fast = jieba.Tokenizer()
+    fast.tmp_dir = str(tmp_path)
+    assert _load_cached_prefix_dict(fast)
+    assert fast.initialized and fast.total == reference.total and fast.FREQ == reference.FREQ
+    assert fast.lcut("小米汽车陷入困境，问题出在哪") == reference.lcut("小米汽车陷入困境，问题出在哪")
+
+
+@pytest.mark.parametrize("content", [b"", b"not marshal", b"\xe9\x00\x00\x00\x00"])
+def test_unreadable_prefix_cache_falls_back_to_jieba(tmp_path: Path, content: bytes) -> None:
+    from analysis.text.keywords import _load_cached_prefix_dict
+
+    (tmp_path / "jieba.cache").write_bytes(content)
+    tok = jieba.Tokenizer()
+    tok.tmp_dir = str(tmp_path)
+    assert not _load_cached_prefix_dict(tok)
+    assert not tok.initialized and tok.FREQ == {}
+
+
 def test_nothing_heavy_loads_at_import() -> None:
     code = (
         "import sys, analysis.themes, analysis.structure, analysis.text.keywords as k\n"

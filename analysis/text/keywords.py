@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
+import marshal
 import re
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,7 +44,8 @@ def _build_tokenizer() -> jieba.Tokenizer:
     # jieba logs "Building prefix dict..." at DEBUG/INFO on first use; that is noise for our users.
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
-    tok.load_userdict(str(_DATA / "userdict.txt"))  # initialises the main dictionary too (once, ~1 s)
+    _load_cached_prefix_dict(tok)
+    tok.load_userdict(str(_DATA / "userdict.txt"))  # initialises the main dictionary if not yet
     for word, tag in _entity_words():  # names of the entity table stay whole too
         if not tok.FREQ.get(word):  # a word jieba knows keeps its own frequency and tag
             tok.add_word(word, ENTITY_WORD_FREQ, tag)
@@ -50,6 +53,28 @@ def _build_tokenizer() -> jieba.Tokenizer:
 
 
 ENTITY_WORD_FREQ = 2000
+
+
+def _load_cached_prefix_dict(tok: jieba.Tokenizer) -> bool:
+    """Load jieba's default prefix dictionary from jieba's own cache file, read whole first.
+
+    jieba unmarshals the cache straight from the open file, which reads it object by object: 1.3 s
+    for its 9 MB here, against 0.26 s for `marshal.loads` of the same bytes (a third of a
+    60-sentence article's time from process launch). Same file, same check as jieba's (the default
+    dictionary's cache is always valid); False (jieba builds and writes the cache itself, as before)
+    when there is none yet or it does not read.
+    """
+    if tok.dictionary != jieba.DEFAULT_DICT:
+        return False
+    cache = Path(tok.tmp_dir or tempfile.gettempdir()) / "jieba.cache"
+    try:
+        freq, total = marshal.loads(cache.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return False
+    if not isinstance(freq, dict) or not isinstance(total, int) or not freq:
+        return False
+    tok.FREQ, tok.total, tok.initialized = freq, total, True
+    return True
 
 
 def _entity_words() -> list[tuple[str, str]]:
