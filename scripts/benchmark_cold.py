@@ -3,6 +3,11 @@ server answers its first visitor and eight at once, and that nothing else got sl
 
     python scripts/benchmark_cold.py [--servers 3] [--sessions 8] [--skip-load] [--skip-speed]
 
+0. **The floor on this machine**: the same measures for a Streamlit app that draws one Plotly gauge
+   and nothing else (FLOOR_APP): its cold first load (median of `--servers` fresh servers) and its
+   first loads when `--sessions` new visitors open it at the same moment (as section 4's first
+   loads: from navigation until the first run has ended, in one Chromium). What Streamlit, Plotly
+   and Chromium cost before the app does anything; the targets cannot be under it.
 1. **Top costs**: scripts/profile_first_visit.py --no-warm in a fresh process (every page's first
    run, two sessions, cProfile per script thread), its table and the Overview's costliest functions.
 2. **Cold first load of the Overview**: `--servers` fresh servers (a new process, an empty library),
@@ -56,6 +61,74 @@ WARM_SWITCH_TARGET_S = 0.5
 RSS_TARGET_MB = 600.0
 ARTICLE_TARGET_S = 4.0
 CLI_FIRST_TEXT_TARGET_S = 1.5
+
+
+# The floor: Streamlit and Plotly's own cost of a first visit, with no work of the app's.
+FLOOR_APP = """\
+import plotly.graph_objects as go
+import streamlit as st
+
+st.set_page_config(page_title="floor", layout="wide")
+gauge = go.Indicator(mode="gauge+number", value=-96, number={"suffix": "%"}, gauge={"axis": {"range": [-100, 100]}})
+st.plotly_chart(go.Figure(gauge))
+"""
+
+
+def floor_script() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="opinion-lens-floor-")) / "floor_app.py"
+    path.write_text(FLOOR_APP, encoding="utf-8")
+    return path
+
+
+def floor_first_loads(servers: int) -> list[float]:
+    """Seconds to the gauge drawn, for one new visitor on each of `servers` fresh floor apps."""
+    script = floor_script()
+    out = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        for _ in range(servers):
+            server = start_server(script.parent, script=script)
+            try:
+                page = new_page(browser)
+                out.append(time_first_load(page, server.url, 120_000) / 1000)
+                page.context.close()
+            finally:
+                server.stop()
+        browser.close()
+    return out
+
+
+def floor_at_once(sessions: int) -> list[float]:
+    """Seconds from navigation until the first run ended, for `sessions` new visitors opening one
+    fresh floor app at the same moment (one Chromium, one context each: load_test's first loads)."""
+    import asyncio
+
+    import load_test
+    from playwright.async_api import async_playwright
+
+    script = floor_script()
+    server = start_server(script.parent, script=script)
+
+    async def run() -> list[float]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=str(load_test.CHROMIUM_PATH), args=load_test.CHROMIUM_ARGS
+            )
+            pages = [await load_test.new_page(browser, 180_000) for _ in range(sessions)]
+
+            async def first_load(page) -> float:
+                began = time.monotonic()
+                await load_test.open_app(page, server.url, 180_000)
+                return time.monotonic() - began
+
+            times = await asyncio.gather(*(first_load(page) for page in pages))
+            await browser.close()
+            return list(times)
+
+    try:
+        return asyncio.run(run())
+    finally:
+        server.stop()
 
 
 def verdict(ok: bool) -> str:
@@ -187,6 +260,19 @@ def main(argv: list[str] | None = None) -> int:
     failed: list[str] = []
 
     print("# Cold server benchmark (issue 20)\n")
+    print("## 0. The floor: a Streamlit app that draws one Plotly gauge and nothing else\n")
+    floor = floor_first_loads(args.servers)
+    print(
+        f"- cold first load, gauge drawn ({len(floor)} fresh servers): "
+        + ", ".join(f"{t:.2f} s" for t in floor)
+        + f"; median **{statistics.median(floor):.2f} s** (section 2's target: {COLD_FIRST_LOAD_TARGET_S:g} s)"
+    )
+    if not args.skip_load:
+        at_once = floor_at_once(args.sessions)
+        print(
+            f"- {args.sessions} new visitors at once, first run ended: median **{statistics.median(at_once):.1f} s**, "
+            f"max {max(at_once):.1f} s (section 4 reports the app's first loads the same way)"
+        )
     print("## 1. Where a fresh process's first visit goes\n")
     print(top_costs())
 
@@ -199,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {i} | {g:.2f} s | {end:.2f} s | {window:.2f} s |")
     print(
         f"\nmedian {gauge:.2f} s, target ≤ {COLD_FIRST_LOAD_TARGET_S:g} s: {verdict(gauge <= COLD_FIRST_LOAD_TARGET_S)}"
+        f" (the floor of section 0: {statistics.median(floor):.2f} s; the app's own cost {gauge - statistics.median(floor):.2f} s)"
     )
     if gauge > COLD_FIRST_LOAD_TARGET_S:
         failed.append(f"cold first load {gauge:.2f} s")
