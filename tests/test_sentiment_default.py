@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.records import Evidence
 from analysis.sentiment import Scorer, Thresholds, get_model
@@ -266,3 +268,53 @@ def test_english_evidence_is_whole_words_without_function_word_edges() -> None:
         end = start + len(term)
         assert end == len(text) or not text[end].isalnum()
     assert any(e.term.startswith("not ") for e in model.explain("This is not good at all."))
+
+
+# --- the feature pass's marker detection (kept exact while made faster) ------------------------------
+
+_MARKER_ALPHABET = (
+    "不错过仅无论未来别人的得难道何尝怎么能会凭什虽然尽说但却可是然而只非常特别十分相当很太吗岂,.!?。好"
+)
+
+
+def _pair_mask_by_definition(text: str, pairs: tuple[str, ...]) -> list[bool]:
+    return [any(text.startswith(p, i) for p in pairs) for i in range(len(text))]
+
+
+@given(st.text(alphabet=_MARKER_ALPHABET, max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_pair_mask_marks_exactly_where_a_pair_starts(text: str) -> None:
+    from analysis.sentiment import features as f
+
+    codes = np.array([ord(ch) for ch in text], dtype=np.int64)
+    for pairs in (
+        f._NOT_NEGATION,
+        f._CONCESSIVE,
+        f._CONTRAST_2,
+        f._DEGREE_2,
+        f._RHETORICAL_2,
+        f._RHETORICAL_3,
+    ):
+        assert f._pair_mask(codes, pairs).tolist() == _pair_mask_by_definition(text, pairs)
+
+
+def test_marker_flags_are_the_marker_sets() -> None:
+    from analysis.sentiment import features as f
+
+    for flag, codes in (
+        (f._CLAUSE_FLAG, f._CLAUSE_CODES),
+        (f._NEG_FLAG, f._NEG_CODES),
+        (f._CONTRAST_FLAG, f._CONTRAST_CODES),
+        (f._DEGREE_FLAG, f._DEGREE_CODES),
+        (f._RQ_FLAG, f._RQ_CODES),
+        (f._QEND_FLAG, f._QEND_CODES),
+    ):
+        flagged = set(np.flatnonzero(f._MARKER_FLAGS & flag).tolist())
+        assert flagged == set(codes.tolist())
+
+
+def test_blank_mask_is_what_neither_model_reads() -> None:
+    from analysis.sentiment.default_models import blank_mask
+
+    texts = ["", "，", "...", "  ", None, float("nan"), "好", "a", "1", "不好。"]
+    assert blank_mask(texts).tolist() == [True] * 6 + [False] * 4

@@ -215,7 +215,7 @@ def _fused_zh(code: str, model: object, batch: list[str]) -> tuple[np.ndarray, n
     the same labels as `EmotionReader("fast").labels` (tests check both), in about half the time
     of two passes. None when the models are of other kinds (the accurate tier, the baselines)."""
     from analysis.emotion.models import HashedEmotionModel, get_emotion_model
-    from analysis.sentiment.default_models import HashedLinearModel
+    from analysis.sentiment.default_models import HashedLinearModel, blank_mask
 
     if code != "zh" or type(model) is not HashedLinearModel:
         return None
@@ -223,8 +223,9 @@ def _fused_zh(code: str, model: object, batch: list[str]) -> tuple[np.ndarray, n
     if not isinstance(feel, HashedEmotionModel):
         return None
     logits, (linear,) = feel.logits_with(batch, (model.weights,))
-    scores = model.score_from_logits(batch, linear + model.bias)
-    probs = feel.probabilities_from_logits(batch, logits)
+    blank = blank_mask(batch)  # once for both
+    scores = model.score_from_logits(batch, linear + model.bias, blank)
+    probs = feel.probabilities_from_logits(batch, logits, blank)
     labels = np.full(len(batch), None, dtype=object)
     has = probs.any(axis=1)  # as EmotionReader.labels: the argmax of the decision values
     labels[has] = np.asarray(EMOTIONS, dtype=object)[np.argmax(feel.calibration.decide(probs[has]), axis=1)]

@@ -238,11 +238,15 @@ class HashedEmotionModel:
         texts = list(texts)
         return self.probabilities_from_logits(texts, self.logits(texts) if texts else np.zeros((0, K)))
 
-    def probabilities_from_logits(self, texts: Sequence[str], logits: np.ndarray) -> np.ndarray:
-        """`probabilities` from logits already computed (`logits_with`)."""
+    def probabilities_from_logits(
+        self, texts: Sequence[str], logits: np.ndarray, blank: np.ndarray | None = None
+    ) -> np.ndarray:
+        """`probabilities` from logits already computed (`logits_with`); `blank`:
+        `blank_mask(texts)`, when the caller has it already."""
+        from analysis.sentiment.default_models import blank_mask
+
         out = self.calibration.probabilities(logits) if len(texts) else np.zeros((0, K))
-        blank = np.fromiter((not has_content(t) for t in texts), bool, len(texts))
-        out[blank] = 0.0
+        out[blank_mask(texts) if blank is None else blank] = 0.0
         return out
 
 

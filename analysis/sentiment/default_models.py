@@ -30,6 +30,14 @@ from .features import en_features, load_vader_lexicon, zh_features, zh_linear
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CHUNK = 16_384  # texts per vectorised block: big enough to amortise numpy calls, small for the cache
 _CONTENT = re.compile(r"\w")  # any letter, digit or CJK character
+
+
+def blank_mask(texts: Sequence[object]) -> np.ndarray:
+    """True where a text has no letter, digit or Han character (empty, "，", "...", not a string):
+    nothing to read, neither an opinion nor an emotion."""
+    return np.fromiter((not (isinstance(t, str) and _CONTENT.search(t)) for t in texts), bool, len(texts))
+
+
 MAX_EVIDENCE_SPAN = 8  # characters; merged Chinese n-grams stop growing beyond this
 
 
@@ -114,15 +122,14 @@ class HashedLinearModel:
             return np.zeros(0, dtype=np.float64)
         return self.score_from_logits(texts, self.logits(texts))
 
-    def score_from_logits(self, texts: Sequence[str], logits: np.ndarray) -> np.ndarray:
+    def score_from_logits(
+        self, texts: Sequence[str], logits: np.ndarray, blank: np.ndarray | None = None
+    ) -> np.ndarray:
         """`score` from logits already computed (`logits`, or a pass shared with another model:
-        analysis.emotion.models.HashedEmotionModel.logits_with)."""
+        analysis.emotion.models.HashedEmotionModel.logits_with); `blank`: `blank_mask(texts)`, when
+        the caller has it already."""
         scores = probabilities_to_score(logits)
-        # No letter, digit or Han character (empty, "，", "...") → no opinion to read: 0.0.
-        blank = np.fromiter(
-            (not (isinstance(t, str) and _CONTENT.search(t)) for t in texts), bool, len(texts)
-        )
-        scores[blank] = 0.0
+        scores[blank_mask(texts) if blank is None else blank] = 0.0  # no opinion to read: 0.0
         return scores
 
     def explain(self, text: str, top: int = 5) -> tuple[Evidence, ...]:

@@ -72,6 +72,23 @@ _CLAUSE_CODES = _codes(_CLAUSE_PUNCT)
 _QEND_CODES = _codes(_QUESTION_END)
 _START_CODE, _END_CODE = ord(_START), ord(_END)
 
+# One byte of flags per code point, the marker sets a character belongs to: one gather replaces six
+# np.isin over the batch (1.1 MB; the codes are code points, normalised downwards).
+_CLAUSE_FLAG, _NEG_FLAG, _CONTRAST_FLAG, _DEGREE_FLAG, _RQ_FLAG, _QEND_FLAG = (
+    np.uint8(1 << b) for b in range(6)
+)
+_MARKER_FLAGS = np.zeros(0x110000, dtype=np.uint8)
+for _flag, _set in (
+    (_CLAUSE_FLAG, _CLAUSE_CODES),
+    (_NEG_FLAG, _NEG_CODES),
+    (_CONTRAST_FLAG, _CONTRAST_CODES),
+    (_DEGREE_FLAG, _DEGREE_CODES),
+    (_RQ_FLAG, _RQ_CODES),
+    (_QEND_FLAG, _QEND_CODES),
+):
+    _MARKER_FLAGS[_set] |= _flag
+del _flag, _set
+
 
 @dataclass(frozen=True)
 class FeatureOccurrences:
@@ -114,16 +131,24 @@ def _normalize_codes(c: np.ndarray) -> np.ndarray:
 
 
 def _pair_mask(c: np.ndarray, pairs: Sequence[str]) -> np.ndarray:
-    """True at i where c[i:i+len(p)] equals one of the strings in `pairs` (same length each call)."""
+    """True at i where c[i:i+len(p)] equals one of the strings in `pairs` (same length each call).
+
+    Only the positions holding one of the pairs' first characters are compared further (a few in
+    a hundred): a full pass over the batch per character of every pair was 5% of a corpus's time."""
     out = np.zeros(c.shape, dtype=bool)
+    if not pairs:
+        return out
+    k = len(pairs[0])
+    head = c[: max(len(c) - k + 1, 0)]
+    starts = np.zeros(len(head), dtype=bool)
+    for first in {ord(p[0]) for p in pairs}:
+        starts |= head == first
+    at = np.flatnonzero(starts)
+    if not len(at):
+        return out
+    window = np.stack([c[at + j] for j in range(k)], axis=1)  # (candidates, k): in bounds by the cut above
     for p in pairs:
-        k = len(p)
-        if len(c) < k:
-            continue
-        m = np.ones(len(c) - k + 1, dtype=bool)
-        for j, ch in enumerate(p):
-            m &= c[j : len(c) - k + 1 + j] == ord(ch)
-        out[: len(m)] |= m
+        out[at[(window == np.array([ord(ch) for ch in p], dtype=np.int64)).all(axis=1)]] = True
     return out
 
 
@@ -162,10 +187,11 @@ def _zh_blocks(texts: Sequence[str], n_buckets: int, spans: bool):
 
     is_start = c == _START_CODE
     last_start = _last_index(is_start)
-    clause = np.isin(c, _CLAUSE_CODES)
+    flags = _MARKER_FLAGS[c]
+    clause = (flags & _CLAUSE_FLAG) != 0
 
     # Negation: negator characters ("不错" is praise, not negation).
-    neg = np.isin(c, _NEG_CODES)
+    neg = (flags & _NEG_FLAG) != 0
     neg &= ~_pair_mask(c, _NOT_NEGATION)
     last_neg = _last_index(neg)
     last_clause = _last_index(clause)
@@ -174,20 +200,20 @@ def _zh_blocks(texts: Sequence[str], n_buckets: int, spans: bool):
     in_neg = (prev_neg >= 0) & (prev_neg > last_clause) & (pos - prev_neg <= 3) & ~neg
 
     # Contrast: everything after a contrast marker, to the end of the text.
-    contrast = np.isin(c, _CONTRAST_CODES) | _spread(_pair_mask(c, _CONTRAST_2), 2)
+    contrast = ((flags & _CONTRAST_FLAG) != 0) | _spread(_pair_mask(c, _CONTRAST_2), 2)
     after_contrast = _last_index(contrast) > last_start
     after_contrast &= ~contrast
 
     # Degree adverbs boost the next two characters.
-    degree = np.isin(c, _DEGREE_CODES) | _spread(_pair_mask(c, _DEGREE_2), 2)
+    degree = ((flags & _DEGREE_FLAG) != 0) | _spread(_pair_mask(c, _DEGREE_2), 2)
     last_degree = _last_index(degree)
     boosted = (last_degree > last_start) & (pos - last_degree <= 2) & (pos - last_degree >= 1)
 
     # Rhetorical question: from the marker to the question's end, signs flip.
     rq_2 = _pair_mask(c, [p for p in _RHETORICAL_2 if len(p) == 2])
     rq_3 = _pair_mask(c, list(_RHETORICAL_3))
-    rq = np.isin(c, _RQ_CODES) | rq_2 | rq_3
-    q_end = np.isin(c, _QEND_CODES)
+    rq = ((flags & _RQ_FLAG) != 0) | rq_2 | rq_3
+    q_end = (flags & _QEND_FLAG) != 0
     in_rq = _last_index(rq) > _last_index(q_end)
     # The marker itself (难道) and the question's end (吗, ？) keep their own learned weights.
     in_rq &= ~(rq | _spread(rq_2, 2) | _spread(rq_3, 3) | q_end)
@@ -285,7 +311,8 @@ def zh_linear_many(texts: Sequence[str], tables: Sequence[np.ndarray]) -> list[n
     # server about 10 MB of its 600 MB budget).
     for row, bucket, value, _, _ in _zh_blocks(texts, big, spans=False):
         for w, shift, out in zip(tables, shifts, outs, strict=True):
-            gathered = w[bucket >> shift if shift else bucket]
+            # np.take along axis 0, not w[idx]: the same rows, 3 to 5 times faster for 2-D tables.
+            gathered = np.take(w, bucket >> shift if shift else bucket, axis=0)
             for j in range(w.shape[1]):
                 out[:, j] += np.bincount(row, weights=value * gathered[:, j], minlength=n)
     return outs
