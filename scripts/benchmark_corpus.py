@@ -158,13 +158,30 @@ def emotion_rate(path: Path, sample: int = 10_000) -> float:
     return len(texts) / (time.perf_counter() - t)
 
 
+# `python -m analysis ...` that writes its own peak RSS (VmHWM) last on stderr. Not the rusage of
+# os.wait4: Linux carries the parent's resident size at the fork into the child's ru_maxrss across
+# exec, and this process holds a million posts by then.
+_CLI_WITH_PEAK = """
+import runpy, sys
+sys.argv[0] = "analysis"
+try:
+    runpy.run_module("analysis", run_name="__main__", alter_sys=True)
+finally:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            sys.stderr.write("\\npeak-rss-kb " + line.split()[1] + "\\n")
+"""
+_PEAK_LINE = re.compile(r"\n?peak-rss-kb (\d+)\n?$")
+
+
 def run_cli(
     path: Path, model: str, out: Path, command: str = "timeline", extra: tuple[str, ...] = ()
 ) -> tuple[float, float, float, int]:
     """Wall seconds, CPU seconds (user + sys: what the run costs even when other processes share
     the core), peak RSS (MB) and exit status of a posts command (timeline, entities) pinned to
-    core 0; CPU and memory are that child's own (os.wait4). `extra`: more arguments (--emotions)."""
-    cmd = [sys.executable, "-m", "analysis", command, str(path), "--time-column", "time", "--freq", "D"]
+    core 0; CPU is that child's own (os.wait4), memory its own peak (VmHWM, _CLI_WITH_PEAK). `extra`:
+    more arguments (--emotions)."""
+    cmd = [sys.executable, "-c", _CLI_WITH_PEAK, command, str(path), "--time-column", "time", "--freq", "D"]
     cmd += ["--model", model, "--out", str(out), *extra]
     if shutil.which("taskset"):
         cmd = ["taskset", "-c", "0", *cmd]
@@ -175,12 +192,15 @@ def run_cli(
         wall = time.perf_counter() - t
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
-        message = err.read().strip()
+        message = err.read()
+    found = _PEAK_LINE.search(message)
+    peak_mb = int(found.group(1)) / 1024 if found else float("nan")
+    message = _PEAK_LINE.sub("", message).strip()
     if proc.returncode != 0:
         print(message, file=sys.stderr)
     else:
         print(f"  {command}:", message)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
+    return wall, usage.ru_utime + usage.ru_stime, peak_mb, proc.returncode
 
 
 def entity_overhead(base: Path, model: str, cache: Path) -> None:
