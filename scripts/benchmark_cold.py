@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
             f"- {args.sessions} new visitors at once, first run ended: median **{statistics.median(at_once):.1f} s**, "
             f"max {max(at_once):.1f} s (section 4 reports the app's first loads the same way)"
         )
-    print("## 1. Where a fresh process's first visit goes\n")
+    print("\n## 1. Where a fresh process's first visit goes\n")
     print(top_costs())
 
     loads, warm = cold_first_loads(args.servers, args.rounds)
