@@ -45,6 +45,11 @@ def parse_document(text: str, count_in: Iterable[str] = ()) -> Document:
     if not _has_content(separated.body):  # all of it looked like furniture: then it is the text
         separated = Separated(cleaned, (), separated.author, separated.account)
     document = _parse_structure(separated.body)
+    if not document.sentences and separated.blocks:
+        # What was left was no sentence at all ("[1]" under two repeated headings): then the
+        # furniture is the text, as when nothing was left.
+        separated = Separated(cleaned, (), separated.author, separated.account)
+        document = _parse_structure(separated.body)
     source = document.source
     if separated.account and (source is None or source == separated.place):
         source = separated.account  # "2025年10月27日 20:11 北京": 北京 is where, not who
