@@ -43,6 +43,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if HERE in item.path.resolve().parents:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.slow)
+            # Under pytest-xdist's --dist loadgroup every browser test runs in one worker, in this
+            # order, against one shared server (the memory test last sees a server that has done
+            # everything); the other worker runs the rest of the suite meanwhile.
+            item.add_marker(pytest.mark.xdist_group("browser"))
     last = [item for item in items if item.get_closest_marker("runs_last")]
     if last:
         items[:] = [item for item in items if not item.get_closest_marker("runs_last")] + last
