@@ -10,15 +10,15 @@ Page tests request `temp_library` or `app_env` by name (or `pytestmark =
 pytest.mark.usefixtures("temp_library")`); nothing here is autouse, so unit tests pay nothing.
 
 Markers: `python -m pytest -m "not browser and not slow" -n 2` is the quick local run (pytest-xdist,
-two workers; under 100 s on this 2-core machine); the README's `python -m pytest` (and CI) runs
-everything, one process.
+two workers; under 100 s on this 2-core machine); the README's `python -m pytest -n 2 --dist
+loadgroup` (and CI) runs everything, the browser tests in one worker (tests/browser/conftest.py).
 """
 
 from __future__ import annotations
 
 import os
 
-# pytest-xdist workers (the quick run's -n 2): one BLAS thread each, set before numpy loads, so
+# pytest-xdist workers (-n 2): one BLAS thread each, set before numpy loads, so
 # two workers on two cores do not run four threads that take turns.
 if os.environ.get("PYTEST_XDIST_WORKER"):
     for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):

@@ -15,7 +15,6 @@ scripts/train_emotion.py and committed as analysis/emotion/data/{lang}_{tier}.np
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +25,13 @@ import numpy as np
 from analysis.emotion.labels import EMOTIONS
 from analysis.errors import OpinionLensError
 from analysis.lazy import once
+from analysis.sentiment.default_models import blank_mask, has_content
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 Tier = Literal["accurate", "fast"]
 TIERS: tuple[Tier, ...] = ("accurate", "fast")
 K = len(EMOTIONS)
 CHUNK = 16_384  # texts per vectorised block of the fast tier
-_CONTENT = re.compile(r"\w")
 
 
 class EmotionModelError(OpinionLensError):
@@ -63,11 +62,6 @@ def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
-
-
-def has_content(text: object) -> bool:
-    """A letter, digit or Han character: anything less carries no emotion to read."""
-    return isinstance(text, str) and bool(_CONTENT.search(text))
 
 
 class EncoderEmotionHead:
@@ -243,8 +237,6 @@ class HashedEmotionModel:
     ) -> np.ndarray:
         """`probabilities` from logits already computed (`logits_with`); `blank`:
         `blank_mask(texts)`, when the caller has it already."""
-        from analysis.sentiment.default_models import blank_mask
-
         out = self.calibration.probabilities(logits) if len(texts) else np.zeros((0, K))
         out[blank_mask(texts) if blank is None else blank] = 0.0
         return out

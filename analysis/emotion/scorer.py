@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from analysis.emotion.models import TIERS, EmotionModel, Tier, get_emotion_model, has_content
+from analysis.emotion.models import TIERS, EmotionModel, Tier, get_emotion_model
 from analysis.records import EMOTIONS, EmotionMix, EmotionReading, Evidence, ModelInfo
 from analysis.sentiment import Scorer, ScoreStore
+from analysis.sentiment.default_models import has_content
 from analysis.text.lang import detect_lang
 from analysis.text.normalize import content_hash
 

@@ -32,9 +32,14 @@ CHUNK = 16_384  # texts per vectorised block: big enough to amortise numpy calls
 _CONTENT = re.compile(r"\w")  # any letter, digit or CJK character
 
 
-def blank_mask(texts: Sequence[object]) -> np.ndarray:
-    """True where a text has no letter, digit or Han character (empty, "，", "...", not a string):
+def has_content(text: object) -> bool:
+    """A letter, digit or Han character: anything less (empty, "，", "...", not a string) carries
     nothing to read, neither an opinion nor an emotion."""
+    return isinstance(text, str) and bool(_CONTENT.search(text))
+
+
+def blank_mask(texts: Sequence[object]) -> np.ndarray:
+    """`not has_content` of every text, as one array (inlined: a million calls cost a second)."""
     return np.fromiter((not (isinstance(t, str) and _CONTENT.search(t)) for t in texts), bool, len(texts))
 
 

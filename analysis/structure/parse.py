@@ -42,12 +42,10 @@ def parse_document(text: str, count_in: Iterable[str] = ()) -> Document:
         if _has_content(rendered.text):
             cleaned, links = rendered.text, rendered.link_chars
     separated = separate_furniture(cleaned, links, frozenset(count_in))
-    if not _has_content(separated.body):  # all of it looked like furniture: then it is the text
-        separated = Separated(cleaned, (), separated.author, separated.account)
-    document = _parse_structure(separated.body)
-    if not document.sentences and separated.blocks:
-        # What was left was no sentence at all ("[1]" under two repeated headings): then the
-        # furniture is the text, as when nothing was left.
+    document = _parse_structure(separated.body) if _has_content(separated.body) else None
+    if document is None or (separated.blocks and not document.sentences):
+        # All of it looked like furniture, or what was left holds no sentence ("[1]" under a
+        # repeated heading): then the furniture is the text.
         separated = Separated(cleaned, (), separated.author, separated.account)
         document = _parse_structure(separated.body)
     source = document.source
