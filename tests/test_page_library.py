@@ -76,6 +76,7 @@ def test_bad_uploads_show_specific_errors_and_store_nothing(temp_library: str, l
     uploader = at.file_uploader(key="library_upload")
     uploader.upload("photo.txt", bytes(range(256)) * 40, "text/plain")
     uploader.upload("empty.txt", b"", "text/plain")
+    uploader.upload("blank.txt", b"  \n\t\n", "text/plain")  # not 0 bytes: the message must not say so
     uploader.upload("broken.pdf", b"%PDF-1.4 nothing else", "application/pdf")
     uploader.upload("digits.txt", b"123 456 789", "text/plain")
     uploader.upload("huge.txt", b"a" * (MAX_BYTES + 1), "text/plain")
@@ -84,6 +85,7 @@ def test_bad_uploads_show_specific_errors_and_store_nothing(temp_library: str, l
     errors = [_unescape(e) for e in _texts(at.error)]
     assert t("library.error.binary", lang, name="photo.txt") in errors
     assert t("library.error.empty", lang, name="empty.txt") in errors
+    assert t("library.error.empty", lang, name="blank.txt") in errors
     assert t("library.error.malformed", lang, name="broken.pdf") in errors
     assert t("library.error.no_text", lang, name="digits.txt") in errors
     too_large = t("library.error.too_large", lang, name="huge.txt", limit=MAX_BYTES // 2**20)
